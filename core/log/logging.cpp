@@ -1,0 +1,182 @@
+#include "core/log/logging.hpp"
+
+#include <mutex>
+#include <regex>
+#include <vector>
+
+#include <fmt/chrono.h>
+#include <spdlog/details/os.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/base_sink.h>
+
+namespace ngsync::log {
+namespace {
+
+struct registry_state {
+  std::mutex mutex;
+  settings current;
+  std::vector<std::string> secrets;
+  std::map<std::string, std::shared_ptr<spdlog::logger>> loggers;
+  spdlog::sink_ptr sink;
+};
+
+registry_state& state() {
+  static registry_state s;
+  return s;
+}
+
+// Token shapes worth hiding even when nobody registered them.
+const std::regex& token_pattern() {
+  static const std::regex re(
+      R"((Bearer)\s+[A-Za-z0-9_\-\.=]+|\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{8,}|\bgithub_pat_[A-Za-z0-9_]{8,}|\b(secret|ntn)_[A-Za-z0-9]{8,}|(://[^:/@\s]+:)[^@\s]+@)",
+      std::regex::ECMAScript | std::regex::icase);
+  return re;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+// Writes each record to stderr after redaction, as text or one JSON object per line.
+class redacting_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit redacting_stderr_sink(line_format f) : format_(f) {
+    text_formatter_ = std::make_unique<spdlog::pattern_formatter>(
+        "%Y-%m-%dT%H:%M:%S.%eZ %l [%n] %v", spdlog::pattern_time_type::utc);
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    std::string text = redact(std::string_view(msg.payload.data(), msg.payload.size()));
+    std::string line;
+    if (format_ == line_format::json) {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count() % 1000;
+      line = R"({"ts":")";
+      line += fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
+                          spdlog::details::os::gmtime(std::chrono::system_clock::to_time_t(msg.time)), ms);
+      line += R"(","level":")";
+      auto lv = spdlog::level::to_string_view(msg.level);
+      line.append(lv.data(), lv.size());
+      line += R"(","logger":)";
+      append_json_string(line, std::string_view(msg.logger_name.data(), msg.logger_name.size()));
+      line += R"(,"msg":)";
+      append_json_string(line, text);
+      line += "}\n";
+    } else {
+      spdlog::details::log_msg copy(msg);
+      copy.payload = spdlog::string_view_t(text.data(), text.size());
+      spdlog::memory_buf_t buf;
+      text_formatter_->format(copy, buf);
+      line.assign(buf.data(), buf.size());
+    }
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  }
+  void flush_() override { std::fflush(stderr); }
+
+ private:
+  line_format format_;
+  std::unique_ptr<spdlog::formatter> text_formatter_;
+};
+
+spdlog::level::level_enum level_for(const settings& s, const std::string& name) {
+  auto it = s.subsystem_levels.find(name);
+  return it == s.subsystem_levels.end() ? s.level : it->second;
+}
+
+}  // namespace
+
+void configure(const settings& s) {
+  auto& st = state();
+  std::lock_guard lock(st.mutex);
+  st.current = s;
+  st.sink = std::make_shared<redacting_stderr_sink>(s.format);
+  for (auto& [name, logger] : st.loggers) {
+    logger->sinks().assign(1, st.sink);
+    logger->set_level(level_for(s, name));
+  }
+}
+
+std::shared_ptr<spdlog::logger> get(const std::string& subsystem) {
+  auto& st = state();
+  std::lock_guard lock(st.mutex);
+  auto it = st.loggers.find(subsystem);
+  if (it != st.loggers.end()) return it->second;
+  if (!st.sink) st.sink = std::make_shared<redacting_stderr_sink>(st.current.format);
+  auto logger = std::make_shared<spdlog::logger>(subsystem, st.sink);
+  logger->set_level(level_for(st.current, subsystem));
+  logger->flush_on(spdlog::level::info);
+  st.loggers.emplace(subsystem, logger);
+  return logger;
+}
+
+void register_secret(std::string_view secret) {
+  if (secret.size() < 4) return;
+  auto& st = state();
+  std::lock_guard lock(st.mutex);
+  st.secrets.emplace_back(secret);
+}
+
+std::string redact(std::string_view text) {
+  std::string out(text);
+  {
+    auto& st = state();
+    std::lock_guard lock(st.mutex);
+    for (const auto& secret : st.secrets) {
+      for (auto pos = out.find(secret); pos != std::string::npos; pos = out.find(secret, pos)) {
+        out.replace(pos, secret.size(), "[redacted]");
+        pos += 10;
+      }
+    }
+  }
+  // Keep the scheme word ("Bearer") and URL user visible; hide only the secret part.
+  std::string result;
+  auto begin = std::sregex_iterator(out.begin(), out.end(), token_pattern());
+  std::size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const auto& m = *it;
+    result.append(out, last, static_cast<std::size_t>(m.position()) - last);
+    if (m[1].matched) {
+      result += m[1].str() + " [redacted]";
+    } else if (m[4].matched) {
+      result += m[4].str() + "[redacted]@";
+    } else {
+      result += "[redacted]";
+    }
+    last = static_cast<std::size_t>(m.position() + m.length());
+  }
+  result.append(out, last);
+  return result;
+}
+
+bool parse_level(std::string_view name, spdlog::level::level_enum& out) {
+  static const std::pair<std::string_view, spdlog::level::level_enum> table[] = {
+      {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug},
+      {"info", spdlog::level::info},   {"warn", spdlog::level::warn},
+      {"error", spdlog::level::err},   {"critical", spdlog::level::critical},
+      {"off", spdlog::level::off}};
+  for (const auto& [n, l] : table) {
+    if (n == name) {
+      out = l;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace ngsync::log

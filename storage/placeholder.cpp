@@ -1,0 +1,2 @@
+// (replaced by the storage layer)
+namespace ngsync::storage {}

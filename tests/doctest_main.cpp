@@ -1,0 +1,3 @@
+// The one main() of every ngsync doctest binary.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// (replaced by the sandbox)
+namespace ngsync::sandbox {}
