@@ -1,2 +1,0 @@
-// (replaced by the storage layer)
-namespace ngsync::storage {}
