@@ -1,10 +1,147 @@
 #include "daemon/cli.hpp"
 
 #include <iostream>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "core/config/config_loader.hpp"
+#include "core/log/logging.hpp"
+#include "daemon/commands.hpp"
 
 namespace ngsync::daemon {
-int run_cli(int, char**) {
-  std::cerr << "ngsync: not implemented yet\n";
-  return 1;
+namespace {
+
+struct global_options {
+  std::optional<std::string> config_path;
+  std::string log_level;
+  std::string log_format;
+};
+
+// Loads the configuration, prints every problem, and registers the secrets for redaction.
+std::optional<config::config> load_or_report(const global_options& g,
+                                             config::secrets_needed needed) {
+  const auto path = config::default_config_path(g.config_path);
+  auto result = config::load_config_file(path, config::process_environment, needed);
+  if (!result.value) {
+    for (const auto& e : result.errors) std::cerr << e.to_string() << "\n";
+    std::cerr << "ngsync: " << result.errors.size() << " problem"
+              << (result.errors.size() == 1 ? "" : "s") << " in " << path << "\n";
+    return std::nullopt;
+  }
+  auto& c = *result.value;
+  for (const auto* s : {&c.notion.token, &c.github.token, &c.database.url,
+                        &c.server.github_webhook_secret}) {
+    log::register_secret(s->reveal());
+  }
+  if (c.github.app) log::register_secret(c.github.app->private_key_pem.reveal());
+  return std::move(result.value);
 }
+
+// Logging from the config, overridden by the command line flags.
+bool setup_logging(const global_options& g, const config::config* c) {
+  log::settings s;
+  std::string level = c ? c->logging.level : "info";
+  std::string format = c ? c->logging.format : "text";
+  if (!g.log_level.empty()) level = g.log_level;
+  if (!g.log_format.empty()) format = g.log_format;
+  if (!log::parse_level(level, s.level)) {
+    std::cerr << "ngsync: --log-level: unknown level '" << level << "'\n";
+    return false;
+  }
+  s.format = format == "json" ? log::line_format::json : log::line_format::text;
+  if (c) {
+    for (const auto& [sub, lv] : c->logging.subsystem_levels) {
+      spdlog::level::level_enum parsed{};
+      if (log::parse_level(lv, parsed)) s.subsystem_levels[sub] = parsed;
+    }
+  }
+  log::configure(s);
+  return true;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"ngsync: keeps Notion databases and GitHub issues in sync", "ngsync"};
+  app.require_subcommand(1);
+  global_options g;
+  app.add_option("--config", g.config_path,
+                 "configuration file (default: $NGSYNC_CONFIG, else /etc/ngsync/ngsync.yaml)");
+  app.add_option("--log-level", g.log_level, "trace|debug|info|warn|error|critical|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--log-format", g.log_format, "text|json")->check(CLI::IsMember({"text", "json"}));
+
+  auto* run = app.add_subcommand("run", "run the daemon: poll, serve webhooks and probes, sync");
+  auto* once = app.add_subcommand("sync-once", "poll every mapping once, drain the queue, exit");
+  auto* plan = app.add_subcommand("plan", "print what the next sync would do; change nothing");
+  auto* migrate = app.add_subcommand("migrate", "apply pending database migrations");
+  auto* check = app.add_subcommand("check-config", "validate the configuration; report every problem");
+  auto* status = app.add_subcommand("status", "show the queue, dead jobs, pages in error, polls");
+  bool status_json = false;
+  status->add_flag("--json", status_json, "machine-readable output");
+  auto* retry = app.add_subcommand("retry-dead", "put dead jobs back in the queue");
+  std::optional<long long> retry_id;
+  std::string retry_kind;
+  bool retry_all = false;
+  retry->add_option("--id", retry_id, "one job by id");
+  retry->add_option("--kind", retry_kind, "every dead job of this kind");
+  retry->add_flag("--all", retry_all, "every dead job");
+  auto* reconcile = app.add_subcommand("reconcile", "compare GitHub, Notion and the link table");
+  bool reconcile_dry = false;
+  reconcile->add_flag("--dry-run", reconcile_dry, "report only");
+  auto* setup = app.add_subcommand("setup-notion", "check (and --apply) the Notion schema");
+  bool setup_apply = false;
+  setup->add_flag("--apply", setup_apply, "add missing write-back properties");
+  auto* version = app.add_subcommand("version", "print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? exit_ok : exit_bad_config;
+  }
+
+  if (version->parsed()) {
+    std::cout << "ngsync " << NGSYNC_VERSION << "\n";
+    return exit_ok;
+  }
+
+  // Subcommands whose machinery is not in this build say so and fail: never a silent success.
+  auto unavailable = [](const char* name, const char* why) {
+    std::cerr << "ngsync: '" << name << "' is not available yet in this build: " << why << "\n";
+    return exit_unavailable;
+  };
+  if (reconcile->parsed()) {
+    return unavailable("reconcile", "reconciliation arrives with the two-way sync");
+  }
+  if (setup->parsed()) {
+    return unavailable("setup-notion", "schema setup arrives with the operations work");
+  }
+
+  const bool db_only = migrate->parsed() || status->parsed() || retry->parsed();
+  auto cfg = load_or_report(g, db_only ? config::secrets_needed::database_only
+                                       : config::secrets_needed::all);
+  if (!cfg) {
+    setup_logging(g, nullptr);
+    return exit_bad_config;
+  }
+  if (!setup_logging(g, &*cfg)) return exit_bad_config;
+
+  try {
+    if (check->parsed()) return command_check_config(*cfg);
+    if (migrate->parsed()) return command_migrate(*cfg);
+    if (status->parsed()) return command_status(*cfg, status_json);
+    if (retry->parsed()) return command_retry_dead(*cfg, retry_id, retry_kind, retry_all);
+    if (run->parsed()) return command_run(*cfg);
+    if (once->parsed()) return command_sync_once(*cfg);
+    if (plan->parsed()) return command_plan(*cfg);
+  } catch (const std::exception& e) {
+    log::get("main")->critical("{}", e.what());
+    return exit_failure;
+  }
+  return exit_bad_config;
+}
+
 }  // namespace ngsync::daemon

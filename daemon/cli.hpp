@@ -1,8 +1,17 @@
 #pragma once
-// The command line: parses arguments and dispatches to one subcommand.
+// The command line: parses arguments, loads the configuration, sets up logging and dispatches
+// to one subcommand (run, sync-once, plan, migrate, check-config, status, retry-dead, version).
 namespace ngsync::daemon {
 
-// Returns the process exit code. 0 success, 1 runtime failure, 2 invalid config or usage.
+// Exit codes, stable for scripts and systemd.
+enum exit_code : int {
+  exit_ok = 0,
+  exit_failure = 1,       // a runtime failure (database unreachable, migration refused, ...)
+  exit_bad_config = 2,    // invalid configuration or command-line usage
+  exit_unavailable = 3,   // the subcommand exists but its machinery is not in this build
+  exit_pages_in_error = 4 // sync-once finished, and some pages ended in error
+};
+
 int run_cli(int argc, char** argv);
 
 }  // namespace ngsync::daemon

@@ -1,0 +1,159 @@
+#pragma once
+// The typed model of ngsync's YAML configuration file. Every key, its type and its default is
+// here; docs/configuration.md documents the same keys. Secrets are never stored in the file:
+// the file names environment variables (or files) and the loader resolves them into `secret`.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ngsync::config {
+
+using seconds = std::chrono::seconds;
+using millis = std::chrono::milliseconds;
+
+// A secret value resolved from the environment or a file. It has no stream or fmt output on
+// purpose: printing one needs an explicit `.reveal()`, which only API clients call.
+class secret {
+ public:
+  secret() = default;
+  explicit secret(std::string value) : value_(std::move(value)) {}
+  const std::string& reveal() const { return value_; }
+  bool empty() const { return value_.empty(); }
+
+ private:
+  std::string value_;
+};
+
+struct rate_limit {
+  double requests_per_second = 0;
+  double burst = 0;
+  int max_concurrent = 0;
+};
+
+struct notion_settings {
+  std::string base_url = "https://api.notion.com";
+  std::string version = "2026-03-11";
+  std::string token_env = "NOTION_TOKEN";
+  secret token;
+  rate_limit limits{3.0, 3.0, 3};
+};
+
+struct github_app {
+  std::string client_id;  // or the numeric app id; becomes the JWT `iss`
+  std::uint64_t installation_id = 0;
+  std::string private_key_file;
+  secret private_key_pem;
+};
+
+struct github_settings {
+  std::string base_url = "https://api.github.com";
+  std::string api_version = "2022-11-28";
+  std::string token_env = "GITHUB_TOKEN";  // used when `app` is absent
+  secret token;
+  std::optional<github_app> app;
+  rate_limit limits{1.25, 10.0, 10};  // 4,500/h: under the 5,000/h primary limit
+  int content_creation_per_minute = 80;
+  int content_creation_per_hour = 500;
+  millis mutation_spacing{1000};
+};
+
+struct http_settings {
+  millis connect_timeout{10'000};
+  millis tls_handshake_timeout{10'000};
+  millis request_timeout{30'000};
+  std::size_t max_response_bytes = 32u << 20;
+  int pool_size_per_host = 8;
+  std::string ca_file;  // extra trusted CA (PEM), added to the system store
+};
+
+struct database_settings {
+  std::string url_env = "DATABASE_URL";
+  secret url;
+  int pool_size = 4;
+  bool migrate_on_start = true;
+};
+
+struct server_settings {
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::size_t body_limit = 1u << 20;
+  std::string github_webhook_secret_env;  // empty: GitHub webhooks disabled
+  secret github_webhook_secret;
+  bool notion_webhooks = false;
+};
+
+struct queue_settings {
+  int workers = 4;
+  millis lease{60'000};
+  int max_attempts = 10;
+  millis backoff_base{2'000};
+  millis backoff_max{600'000};
+  seconds keep_completed{7 * 24 * 3600};
+  seconds keep_audit{30 * 24 * 3600};
+};
+
+enum class issue_kind { issue, draft_pr };
+
+struct mapping {
+  std::string name;
+  // One of the two: a database (resolved to its data sources at start-up) or a data source.
+  std::string database_id;
+  std::string data_source_id;
+
+  std::string repository;           // fixed `org/repo` (normalised to lower case) ...
+  std::string repository_property;  // ... or read from this page property
+  issue_kind kind = issue_kind::issue;
+  std::string draft_pr_base = "main";
+
+  // Notion properties the sync reads.
+  std::string title_property = "Name";
+  std::string status_property = "Status";
+  std::string labels_property;     // multi_select; empty = labels not synced
+  std::string assignees_property;  // people; empty = assignees not synced
+  bool sync_body = true;
+  // Notion properties the sync writes back; each optional (empty = not written).
+  std::string issue_number_property;
+  std::string issue_url_property;
+  std::string sync_status_property;
+  std::string last_sync_at_property;
+  std::string sync_error_property;
+
+  std::vector<std::string> create_statuses{"Ready for Dev"};
+  // status name -> GitHub state_reason (completed | not_planned)
+  std::map<std::string, std::string> close_statuses{{"Complete", "completed"},
+                                                    {"Won't do", "not_planned"}};
+  bool close_on_trash = true;
+  std::string reopen_status = "In Progress";  // Notion status set when GitHub reopens
+
+  // Notion user id or email -> GitHub login.
+  std::map<std::string, std::string> users;
+};
+
+struct sync_settings {
+  millis poll_interval{30'000};
+  millis watermark_overlap{120'000};
+  std::vector<mapping> mappings;
+};
+
+struct logging_settings {
+  std::string level = "info";
+  std::string format = "text";
+  std::map<std::string, std::string> subsystem_levels;
+};
+
+struct config {
+  std::string source_path;
+  notion_settings notion;
+  github_settings github;
+  http_settings http;
+  database_settings database;
+  server_settings server;
+  queue_settings queue;
+  sync_settings sync;
+  logging_settings logging;
+};
+
+}  // namespace ngsync::config

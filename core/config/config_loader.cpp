@@ -1,0 +1,628 @@
+#include "core/config/config_loader.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/config/values.hpp"
+
+namespace ngsync::config {
+
+std::string config_error::to_string() const {
+  std::string where = file;
+  if (line > 0) where += fmt::format(":{}:{}", line, column);
+  return fmt::format("{}: {}: {}", where, key.empty() ? "(file)" : key, message);
+}
+
+std::optional<std::string> process_environment(const std::string& name) {
+  if (const char* v = std::getenv(name.c_str())) return std::string(v);
+  return std::nullopt;
+}
+
+std::string default_config_path(const std::optional<std::string>& from_flag) {
+  if (from_flag && !from_flag->empty()) return *from_flag;
+  if (auto env = process_environment("NGSYNC_CONFIG"); env && !env->empty()) return *env;
+  return "/etc/ngsync/ngsync.yaml";
+}
+
+namespace {
+
+// Walks the YAML tree with the schema in code: each section lists the keys it knows, reads
+// them with their types, and records an error (with position) for anything else. Reading goes
+// on after an error so one run reports every problem.
+class reader {
+ public:
+  reader(std::string file, const env_lookup& env, std::vector<config_error>& errors,
+         secrets_needed needed)
+      : file_(std::move(file)), env_(env), errors_(errors), needed_(needed) {}
+
+  bool api_secrets() const { return needed_ == secrets_needed::all; }
+
+  void error(const YAML::Node& at, const std::string& key, std::string message) {
+    config_error e{file_, 0, 0, key, std::move(message)};
+    if (at.IsDefined() && at.Mark().line >= 0) {
+      e.line = at.Mark().line + 1;
+      e.column = at.Mark().column + 1;
+    }
+    errors_.push_back(std::move(e));
+  }
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+  // A section must be a mapping; its keys must be among `allowed`.
+  bool section(const YAML::Node& node, const std::string& path,
+               std::initializer_list<std::string_view> allowed) {
+    if (!node.IsMap()) {
+      error(node, path, "must be a mapping of keys to values");
+      return false;
+    }
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const auto name = it->first.as<std::string>("");
+      bool known = false;
+      for (auto a : allowed) known = known || a == name;
+      if (!known) {
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        error(it->first, join(path, name), fmt::format("unknown key (known keys here: {})", list));
+      }
+    }
+    return true;
+  }
+
+  // Returns the child when present and not null; records "missing" when required.
+  YAML::Node child(const YAML::Node& parent, const std::string& key, const std::string& path,
+                   bool required) {
+    if (!parent.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+    YAML::Node n = parent[key];
+    if ((!n.IsDefined() || n.IsNull()) && required) {
+      error(parent, join(path, key), "required key is missing");
+    }
+    if (!n.IsDefined() || n.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
+    return n;
+  }
+
+  bool scalar(const YAML::Node& n, const std::string& key, const char* what) {
+    if (!n.IsScalar()) {
+      error(n, key, fmt::format("must be {}", what));
+      return false;
+    }
+    return true;
+  }
+
+  void str(const YAML::Node& parent, const std::string& path, const std::string& key,
+           std::string& out, bool required = false) {
+    auto n = child(parent, key, path, required);
+    if (!n.IsDefined() || !scalar(n, join(path, key), "a string")) return;
+    out = n.Scalar();
+    if (required && out.empty()) error(n, join(path, key), "must not be empty");
+  }
+
+  void boolean(const YAML::Node& parent, const std::string& path, const std::string& key,
+               bool& out) {
+    auto n = child(parent, key, path, false);
+    if (!n.IsDefined() || !scalar(n, join(path, key), "true or false")) return;
+    bool v = false;
+    if (!YAML::convert<bool>::decode(n, v)) {
+      error(n, join(path, key), fmt::format("must be true or false, not '{}'", n.Scalar()));
+      return;
+    }
+    out = v;
+  }
+
+  template <class Int>
+  void integer(const YAML::Node& parent, const std::string& path, const std::string& key,
+               Int& out, long long min, long long max) {
+    auto n = child(parent, key, path, false);
+    if (!n.IsDefined() || !scalar(n, join(path, key), "an integer")) return;
+    long long v = 0;
+    if (!YAML::convert<long long>::decode(n, v)) {
+      error(n, join(path, key), fmt::format("must be an integer, not '{}'", n.Scalar()));
+      return;
+    }
+    if (v < min || v > max) {
+      error(n, join(path, key), fmt::format("must be between {} and {}, not {}", min, max, v));
+      return;
+    }
+    out = static_cast<Int>(v);
+  }
+
+  void number(const YAML::Node& parent, const std::string& path, const std::string& key,
+              double& out, double min) {
+    auto n = child(parent, key, path, false);
+    if (!n.IsDefined() || !scalar(n, join(path, key), "a number")) return;
+    double v = 0;
+    if (!YAML::convert<double>::decode(n, v)) {
+      error(n, join(path, key), fmt::format("must be a number, not '{}'", n.Scalar()));
+      return;
+    }
+    if (v < min) {
+      error(n, join(path, key), fmt::format("must be at least {}", min));
+      return;
+    }
+    out = v;
+  }
+
+  template <class Duration>
+  void duration(const YAML::Node& parent, const std::string& path, const std::string& key,
+                Duration& out) {
+    auto n = child(parent, key, path, false);
+    if (!n.IsDefined() || !scalar(n, join(path, key), "a duration such as 30s")) return;
+    auto d = parse_duration(n.Scalar());
+    if (!d) {
+      error(n, join(path, key),
+            fmt::format("'{}' is not a duration (use a number with a unit: 250ms, 30s, 5m, 1h, 7d)",
+                        n.Scalar()));
+      return;
+    }
+    out = std::chrono::duration_cast<Duration>(*d);
+  }
+
+  void byte_size(const YAML::Node& parent, const std::string& path, const std::string& key,
+                 std::size_t& out) {
+    auto n = child(parent, key, path, false);
+    if (!n.IsDefined() || !scalar(n, join(path, key), "a size such as 1MiB")) return;
+    auto v = parse_byte_size(n.Scalar());
+    if (!v || *v == 0) {
+      error(n, join(path, key),
+            fmt::format("'{}' is not a size (use bytes or KiB/MiB/GiB)", n.Scalar()));
+      return;
+    }
+    out = static_cast<std::size_t>(*v);
+  }
+
+  void string_list(const YAML::Node& parent, const std::string& path, const std::string& key,
+                   std::vector<std::string>& out) {
+    auto n = child(parent, key, path, false);
+    if (!n.IsDefined()) return;
+    if (!n.IsSequence()) {
+      error(n, join(path, key), "must be a list of strings");
+      return;
+    }
+    out.clear();
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      if (!n[i].IsScalar()) {
+        error(n[i], fmt::format("{}[{}]", join(path, key), i), "must be a string");
+        continue;
+      }
+      out.push_back(n[i].Scalar());
+    }
+  }
+
+  void string_map(const YAML::Node& parent, const std::string& path, const std::string& key,
+                  std::map<std::string, std::string>& out) {
+    auto n = child(parent, key, path, false);
+    if (!n.IsDefined()) return;
+    if (!n.IsMap()) {
+      error(n, join(path, key), "must be a mapping of strings to strings");
+      return;
+    }
+    out.clear();
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const auto k = it->first.as<std::string>("");
+      if (!it->second.IsScalar()) {
+        error(it->second, join(join(path, key), k), "must be a string");
+        continue;
+      }
+      out[k] = it->second.Scalar();
+    }
+  }
+
+  // `key` names an environment variable holding a secret. Resolves it when `needed`.
+  void secret_from_env(const YAML::Node& parent, const std::string& path, const std::string& key,
+                       std::string& env_name, secret& out, bool needed) {
+    str(parent, path, key, env_name);
+    if (!needed) return;
+    if (env_name.empty()) {
+      error(parent, join(path, key), "must name an environment variable");
+      return;
+    }
+    auto value = env_(env_name);
+    if (!value || value->empty()) {
+      auto at = child(parent, key, path, false);
+      error(at.IsDefined() ? at : parent, join(path, key),
+            fmt::format("environment variable {} is not set", env_name));
+      return;
+    }
+    out = secret(*value);
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  const env_lookup& env_;
+  std::vector<config_error>& errors_;
+  secrets_needed needed_;
+};
+
+void read_rate_limit(reader& r, const YAML::Node& n, const std::string& path, rate_limit& out) {
+  if (!n.IsDefined()) return;
+  if (!r.section(n, path, {"requests_per_second", "burst", "max_concurrent"})) return;
+  r.number(n, path, "requests_per_second", out.requests_per_second, 0.001);
+  r.number(n, path, "burst", out.burst, 1);
+  r.integer(n, path, "max_concurrent", out.max_concurrent, 1, 100);
+}
+
+void read_notion(reader& r, const YAML::Node& n, notion_settings& out) {
+  const std::string p = "notion";
+  if (!n.IsDefined()) {
+    r.error(n, p, "required section is missing");
+    return;
+  }
+  if (!r.section(n, p, {"base_url", "version", "token_env", "rate_limit"})) return;
+  r.str(n, p, "base_url", out.base_url);
+  r.str(n, p, "version", out.version);
+  r.secret_from_env(n, p, "token_env", out.token_env, out.token, r.api_secrets());
+  read_rate_limit(r, r.child(n, "rate_limit", p, false), p + ".rate_limit", out.limits);
+}
+
+void read_github(reader& r, const YAML::Node& n, github_settings& out) {
+  const std::string p = "github";
+  if (!n.IsDefined()) {
+    r.error(n, p, "required section is missing");
+    return;
+  }
+  if (!r.section(n, p,
+                 {"base_url", "api_version", "token_env", "app", "rate_limit",
+                  "content_creation_per_minute", "content_creation_per_hour",
+                  "mutation_spacing"})) {
+    return;
+  }
+  r.str(n, p, "base_url", out.base_url);
+  r.str(n, p, "api_version", out.api_version);
+  auto app = r.child(n, "app", p, false);
+  if (app.IsDefined()) {
+    if (n["token_env"].IsDefined()) {
+      r.error(n["token_env"], p + ".token_env", "give either token_env or app, not both");
+    }
+    github_app a;
+    const std::string ap = p + ".app";
+    if (r.section(app, ap, {"client_id", "installation_id", "private_key_file"})) {
+      r.str(app, ap, "client_id", a.client_id, true);
+      r.integer(app, ap, "installation_id", a.installation_id, 1, (1LL << 62));
+      if (!app["installation_id"].IsDefined()) {
+        r.error(app, ap + ".installation_id", "required key is missing");
+      }
+      r.str(app, ap, "private_key_file", a.private_key_file, true);
+      if (!a.private_key_file.empty()) {
+        std::ifstream in(a.private_key_file);
+        if (!in) {
+          r.error(app["private_key_file"], ap + ".private_key_file",
+                  fmt::format("cannot read {}", a.private_key_file));
+        } else {
+          std::stringstream ss;
+          ss << in.rdbuf();
+          if (ss.str().find("PRIVATE KEY-----") == std::string::npos) {
+            r.error(app["private_key_file"], ap + ".private_key_file",
+                    fmt::format("{} is not a PEM private key", a.private_key_file));
+          }
+          a.private_key_pem = secret(ss.str());
+        }
+      }
+    }
+    out.app = std::move(a);
+  } else {
+    r.secret_from_env(n, p, "token_env", out.token_env, out.token, r.api_secrets());
+  }
+  read_rate_limit(r, r.child(n, "rate_limit", p, false), p + ".rate_limit", out.limits);
+  r.integer(n, p, "content_creation_per_minute", out.content_creation_per_minute, 1, 1000);
+  r.integer(n, p, "content_creation_per_hour", out.content_creation_per_hour, 1, 100000);
+  r.duration(n, p, "mutation_spacing", out.mutation_spacing);
+}
+
+void read_http(reader& r, const YAML::Node& n, http_settings& out) {
+  const std::string p = "http";
+  if (!n.IsDefined()) return;
+  if (!r.section(n, p,
+                 {"connect_timeout", "tls_handshake_timeout", "request_timeout",
+                  "max_response_bytes", "pool_size_per_host", "ca_file"})) {
+    return;
+  }
+  r.duration(n, p, "connect_timeout", out.connect_timeout);
+  r.duration(n, p, "tls_handshake_timeout", out.tls_handshake_timeout);
+  r.duration(n, p, "request_timeout", out.request_timeout);
+  r.byte_size(n, p, "max_response_bytes", out.max_response_bytes);
+  r.integer(n, p, "pool_size_per_host", out.pool_size_per_host, 1, 256);
+  r.str(n, p, "ca_file", out.ca_file);
+  if (!out.ca_file.empty() && !std::ifstream(out.ca_file)) {
+    r.error(n["ca_file"], p + ".ca_file", fmt::format("cannot read {}", out.ca_file));
+  }
+}
+
+void read_database(reader& r, const YAML::Node& n, database_settings& out) {
+  const std::string p = "database";
+  if (!n.IsDefined()) {
+    r.error(n, p, "required section is missing");
+    return;
+  }
+  if (!r.section(n, p, {"url_env", "pool_size", "migrate_on_start"})) return;
+  r.secret_from_env(n, p, "url_env", out.url_env, out.url, true);
+  r.integer(n, p, "pool_size", out.pool_size, 1, 64);
+  r.boolean(n, p, "migrate_on_start", out.migrate_on_start);
+}
+
+void read_server(reader& r, const YAML::Node& n, server_settings& out) {
+  const std::string p = "server";
+  if (!n.IsDefined()) return;
+  if (!r.section(n, p, {"listen", "body_limit", "github_webhook_secret_env", "notion_webhooks"})) {
+    return;
+  }
+  std::string listen;
+  r.str(n, p, "listen", listen);
+  if (!listen.empty()) {
+    // host:port, with IPv6 hosts in brackets: [::1]:8080
+    auto colon = listen.rfind(':');
+    bool ok = colon != std::string::npos && colon + 1 < listen.size();
+    unsigned long port = 0;
+    if (ok) {
+      try {
+        std::size_t used = 0;
+        port = std::stoul(listen.substr(colon + 1), &used);
+        ok = used == listen.size() - colon - 1 && port <= 65535;
+      } catch (const std::exception&) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      r.error(n["listen"], p + ".listen",
+              fmt::format("'{}' is not host:port (e.g. 127.0.0.1:8080)", listen));
+    } else {
+      auto host = listen.substr(0, colon);
+      if (host.size() > 1 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+      }
+      out.listen_address = host.empty() ? "0.0.0.0" : host;
+      out.listen_port = static_cast<std::uint16_t>(port);
+    }
+  }
+  r.byte_size(n, p, "body_limit", out.body_limit);
+  const bool wants_github = n["github_webhook_secret_env"].IsDefined();
+  r.secret_from_env(n, p, "github_webhook_secret_env", out.github_webhook_secret_env,
+                    out.github_webhook_secret, wants_github && r.api_secrets());
+  r.boolean(n, p, "notion_webhooks", out.notion_webhooks);
+}
+
+void read_queue(reader& r, const YAML::Node& n, queue_settings& out) {
+  const std::string p = "queue";
+  if (!n.IsDefined()) return;
+  if (!r.section(n, p,
+                 {"workers", "lease", "max_attempts", "backoff_base", "backoff_max",
+                  "keep_completed", "keep_audit"})) {
+    return;
+  }
+  r.integer(n, p, "workers", out.workers, 1, 256);
+  r.duration(n, p, "lease", out.lease);
+  r.integer(n, p, "max_attempts", out.max_attempts, 1, 1000);
+  r.duration(n, p, "backoff_base", out.backoff_base);
+  r.duration(n, p, "backoff_max", out.backoff_max);
+  r.duration(n, p, "keep_completed", out.keep_completed);
+  r.duration(n, p, "keep_audit", out.keep_audit);
+}
+
+void read_mapping(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
+  if (!r.section(n, p, {"name", "notion", "github", "properties", "status", "users"})) return;
+  r.str(n, p, "name", m.name, true);
+
+  auto notion = r.child(n, "notion", p, true);
+  if (notion.IsDefined() && r.section(notion, p + ".notion", {"database_id", "data_source_id"})) {
+    const std::string np = p + ".notion";
+    for (auto [key, target] : {std::pair{"database_id", &m.database_id},
+                               std::pair{"data_source_id", &m.data_source_id}}) {
+      std::string raw;
+      r.str(notion, np, key, raw);
+      if (raw.empty()) continue;
+      if (auto id = normalize_notion_id(raw)) {
+        *target = *id;
+      } else {
+        r.error(notion[key], np + "." + key,
+                fmt::format("'{}' is not a Notion id (32 hex digits, or a Notion URL)", raw));
+      }
+    }
+    if (!notion["database_id"].IsDefined() && !notion["data_source_id"].IsDefined()) {
+      r.error(notion, np, "give database_id or data_source_id");
+    } else if (notion["database_id"].IsDefined() && notion["data_source_id"].IsDefined()) {
+      r.error(notion, np, "give database_id or data_source_id, not both");
+    }
+  }
+
+  auto gh = r.child(n, "github", p, true);
+  if (gh.IsDefined() &&
+      r.section(gh, p + ".github", {"repository", "repository_property", "kind", "draft_pr_base"})) {
+    const std::string gp = p + ".github";
+    std::string repo;
+    r.str(gh, gp, "repository", repo);
+    r.str(gh, gp, "repository_property", m.repository_property);
+    if (!repo.empty()) {
+      if (auto norm = normalize_repository(repo)) {
+        m.repository = *norm;
+      } else {
+        r.error(gh["repository"], gp + ".repository",
+                fmt::format("'{}' is not a repository name of the form org/repo", repo));
+      }
+    }
+    if (repo.empty() && m.repository_property.empty()) {
+      r.error(gh, gp, "give repository (org/repo) or repository_property");
+    } else if (!repo.empty() && !m.repository_property.empty()) {
+      r.error(gh, gp, "give repository or repository_property, not both");
+    }
+    std::string kind;
+    r.str(gh, gp, "kind", kind);
+    if (kind == "draft_pr") {
+      m.kind = issue_kind::draft_pr;
+    } else if (!kind.empty() && kind != "issue") {
+      r.error(gh["kind"], gp + ".kind", fmt::format("must be issue or draft_pr, not '{}'", kind));
+    }
+    r.str(gh, gp, "draft_pr_base", m.draft_pr_base);
+  }
+
+  auto props = r.child(n, "properties", p, false);
+  if (props.IsDefined() &&
+      r.section(props, p + ".properties",
+                {"title", "status", "labels", "assignees", "body", "issue_number", "issue_url",
+                 "sync_status", "last_sync_at", "sync_error"})) {
+    const std::string pp = p + ".properties";
+    r.str(props, pp, "title", m.title_property);
+    r.str(props, pp, "status", m.status_property);
+    r.str(props, pp, "labels", m.labels_property);
+    r.str(props, pp, "assignees", m.assignees_property);
+    r.boolean(props, pp, "body", m.sync_body);
+    r.str(props, pp, "issue_number", m.issue_number_property);
+    r.str(props, pp, "issue_url", m.issue_url_property);
+    r.str(props, pp, "sync_status", m.sync_status_property);
+    r.str(props, pp, "last_sync_at", m.last_sync_at_property);
+    r.str(props, pp, "sync_error", m.sync_error_property);
+  }
+
+  auto status = r.child(n, "status", p, false);
+  if (status.IsDefined() &&
+      r.section(status, p + ".status", {"create", "close", "close_on_trash", "reopen_to"})) {
+    const std::string sp = p + ".status";
+    r.string_list(status, sp, "create", m.create_statuses);
+    r.string_map(status, sp, "close", m.close_statuses);
+    for (const auto& [name, reason] : m.close_statuses) {
+      if (reason != "completed" && reason != "not_planned") {
+        r.error(status["close"][name], sp + ".close." + name,
+                fmt::format("state reason must be completed or not_planned, not '{}'", reason));
+      }
+    }
+    for (const auto& c : m.create_statuses) {
+      if (m.close_statuses.count(c)) {
+        r.error(status["create"], sp + ".create",
+                fmt::format("status '{}' cannot both create and close", c));
+      }
+    }
+    r.boolean(status, sp, "close_on_trash", m.close_on_trash);
+    r.str(status, sp, "reopen_to", m.reopen_status);
+  }
+  if (m.create_statuses.empty()) {
+    r.error(status.IsDefined() ? status : n, p + ".status.create",
+            "at least one status must create the issue");
+  }
+
+  r.string_map(n, p, "users", m.users);
+}
+
+void read_sync(reader& r, const YAML::Node& n, sync_settings& out) {
+  const std::string p = "sync";
+  if (!n.IsDefined()) {
+    r.error(n, p, "required section is missing");
+    return;
+  }
+  if (!r.section(n, p, {"poll_interval", "watermark_overlap", "mappings"})) return;
+  r.duration(n, p, "poll_interval", out.poll_interval);
+  r.duration(n, p, "watermark_overlap", out.watermark_overlap);
+  if (out.poll_interval < std::chrono::seconds(1)) {
+    r.error(n["poll_interval"], p + ".poll_interval", "must be at least 1s");
+  }
+  auto maps = r.child(n, "mappings", p, true);
+  if (!maps.IsDefined()) return;
+  if (!maps.IsSequence() || maps.size() == 0) {
+    r.error(maps, p + ".mappings", "must be a non-empty list of mappings");
+    return;
+  }
+  std::map<std::string, std::string> seen_names;  // name -> path
+  std::map<std::string, std::string> seen_sources;
+  for (std::size_t i = 0; i < maps.size(); ++i) {
+    const auto mp = fmt::format("{}.mappings[{}]", p, i);
+    mapping m;
+    read_mapping(r, maps[i], mp, m);
+    if (!m.name.empty()) {
+      auto [it, fresh] = seen_names.emplace(m.name, mp);
+      if (!fresh) {
+        r.error(maps[i]["name"], mp + ".name",
+                fmt::format("duplicate mapping name '{}' (also at {})", m.name, it->second));
+      }
+    }
+    const auto source = m.database_id.empty() ? m.data_source_id : m.database_id;
+    if (!source.empty()) {
+      auto [it, fresh] = seen_sources.emplace(source, mp);
+      if (!fresh) {
+        r.error(maps[i]["notion"], mp + ".notion",
+                fmt::format("duplicate mapping: {} is already mapped at {}", source, it->second));
+      }
+    }
+    out.mappings.push_back(std::move(m));
+  }
+}
+
+void read_logging(reader& r, const YAML::Node& n, logging_settings& out) {
+  const std::string p = "logging";
+  if (!n.IsDefined()) return;
+  if (!r.section(n, p, {"level", "format", "levels"})) return;
+  static const std::set<std::string> levels{"trace", "debug", "info",    "warn",
+                                            "error", "critical", "off"};
+  r.str(n, p, "level", out.level);
+  if (!levels.count(out.level)) {
+    r.error(n["level"], p + ".level", fmt::format("unknown level '{}'", out.level));
+  }
+  r.str(n, p, "format", out.format);
+  if (out.format != "text" && out.format != "json") {
+    r.error(n["format"], p + ".format", fmt::format("must be text or json, not '{}'", out.format));
+  }
+  r.string_map(n, p, "levels", out.subsystem_levels);
+  for (const auto& [sub, level] : out.subsystem_levels) {
+    if (!levels.count(level)) {
+      r.error(n["levels"][sub], p + ".levels." + sub, fmt::format("unknown level '{}'", level));
+    }
+  }
+}
+
+}  // namespace
+
+load_result load_config_text(std::string_view yaml, const std::string& file_name,
+                             const env_lookup& env, secrets_needed needed) {
+  load_result result;
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::ParserException& e) {
+    result.errors.push_back({file_name, e.mark.line + 1, e.mark.column + 1, "",
+                             "not valid YAML: " + e.msg});
+    return result;
+  }
+  reader r(file_name, env, result.errors, needed);
+  config c;
+  c.source_path = file_name;
+  if (!root.IsDefined() || root.IsNull()) {
+    r.error(root, "", "the file is empty");
+    return result;
+  }
+  if (r.section(root, "",
+                {"notion", "github", "http", "database", "server", "queue", "sync", "logging"})) {
+    read_notion(r, r.child(root, "notion", "", false), c.notion);
+    read_github(r, r.child(root, "github", "", false), c.github);
+    read_http(r, r.child(root, "http", "", false), c.http);
+    read_database(r, r.child(root, "database", "", false), c.database);
+    read_server(r, r.child(root, "server", "", false), c.server);
+    read_queue(r, r.child(root, "queue", "", false), c.queue);
+    read_sync(r, r.child(root, "sync", "", false), c.sync);
+    read_logging(r, r.child(root, "logging", "", false), c.logging);
+  }
+  // Required top-level sections that are missing entirely have no node to point at.
+  for (auto& e : result.errors) {
+    if (e.line == 0 && root.IsMap()) e.line = 1, e.column = 1;
+  }
+  if (result.errors.empty()) result.value = std::move(c);
+  return result;
+}
+
+load_result load_config_file(const std::string& path, const env_lookup& env,
+                             secrets_needed needed) {
+  std::ifstream in(path);
+  if (!in) {
+    load_result r;
+    r.errors.push_back({path, 0, 0, "", "cannot open the configuration file"});
+    return r;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return load_config_text(ss.str(), path, env, needed);
+}
+
+}  // namespace ngsync::config

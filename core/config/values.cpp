@@ -1,0 +1,95 @@
+#include "core/config/values.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+
+namespace ngsync::config {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  // One or more <integer><unit> parts: "90s", "1h30m", "250ms". A bare number is refused on
+  // purpose: "30" could mean seconds or milliseconds, and guessing wrong is a silent bug.
+  static const std::regex part(R"((\d+)(ms|s|m|h|d))");
+  std::string s(trim(text));
+  if (s.empty()) return std::nullopt;
+  std::chrono::milliseconds total{0};
+  auto it = std::sregex_iterator(s.begin(), s.end(), part);
+  std::size_t consumed = 0;
+  for (; it != std::sregex_iterator(); ++it) {
+    if (static_cast<std::size_t>(it->position()) != consumed) return std::nullopt;
+    consumed += static_cast<std::size_t>(it->length());
+    auto n = std::stoll((*it)[1].str());
+    const auto unit = (*it)[2].str();
+    if (unit == "ms") total += std::chrono::milliseconds(n);
+    else if (unit == "s") total += std::chrono::seconds(n);
+    else if (unit == "m") total += std::chrono::minutes(n);
+    else if (unit == "h") total += std::chrono::hours(n);
+    else total += std::chrono::hours(24 * n);
+  }
+  if (consumed != s.size() || consumed == 0) return std::nullopt;
+  return total;
+}
+
+std::optional<std::uint64_t> parse_byte_size(std::string_view text) {
+  static const std::regex re(R"((\d+)\s*(B|KiB|MiB|GiB|KB|MB|GB)?)");
+  std::string s(trim(text));
+  std::smatch m;
+  if (!std::regex_match(s, m, re)) return std::nullopt;
+  std::uint64_t n = std::stoull(m[1].str());
+  const auto unit = m[2].str();
+  std::uint64_t factor = 1;
+  if (unit == "KiB") factor = 1024;
+  else if (unit == "MiB") factor = 1024 * 1024;
+  else if (unit == "GiB") factor = 1024ull * 1024 * 1024;
+  else if (unit == "KB") factor = 1000;
+  else if (unit == "MB") factor = 1000 * 1000;
+  else if (unit == "GB") factor = 1000ull * 1000 * 1000;
+  return n * factor;
+}
+
+std::optional<std::string> normalize_repository(std::string_view text) {
+  // GitHub owners: alphanumerics and single inner hyphens, up to 39 characters.
+  // Repository names: alphanumerics, '-', '_', '.', up to 100 characters, never "." or "..".
+  static const std::regex re(
+      R"(([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})/([A-Za-z0-9._-]{1,100}))");
+  std::string s(trim(text));
+  std::smatch m;
+  if (!std::regex_match(s, m, re)) return std::nullopt;
+  if (m[2] == "." || m[2] == "..") return std::nullopt;
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::optional<std::string> normalize_notion_id(std::string_view text) {
+  std::string s(trim(text));
+  // Strip a URL's query or fragment, then take the last run of 32 hex digits (dashes allowed).
+  if (auto q = s.find_first_of("?#"); q != std::string::npos) s.resize(q);
+  std::string hex;
+  for (auto it = s.rbegin(); it != s.rend() && hex.size() < 32; ++it) {
+    const auto c = static_cast<unsigned char>(*it);
+    if (std::isxdigit(c)) {
+      hex.push_back(static_cast<char>(std::tolower(c)));
+    } else if (c == '-' && !hex.empty()) {
+      continue;
+    } else {
+      break;
+    }
+  }
+  if (hex.size() != 32) return std::nullopt;
+  std::reverse(hex.begin(), hex.end());
+  // Anything before the id must end the id's token: a URL path ("...-Title-<id>" or "/<id>").
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+}  // namespace ngsync::config

@@ -1,0 +1,19 @@
+#pragma once
+// One function per subcommand. Each returns the process exit code (see cli.hpp).
+#include <optional>
+#include <string>
+
+#include "core/config/config.hpp"
+
+namespace ngsync::daemon {
+
+int command_check_config(const config::config& c);
+int command_migrate(const config::config& c);
+int command_status(const config::config& c, bool json);
+int command_retry_dead(const config::config& c, std::optional<long long> id,
+                       const std::string& kind, bool all);
+int command_run(const config::config& c);
+int command_sync_once(const config::config& c);
+int command_plan(const config::config& c);
+
+}  // namespace ngsync::daemon

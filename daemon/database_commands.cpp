@@ -1,0 +1,156 @@
+// Subcommands that only need the database: migrate, status, retry-dead.
+#include <iostream>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "core/log/logging.hpp"
+#include "daemon/cli.hpp"
+#include "daemon/commands.hpp"
+#include "storage/database.hpp"
+#include "storage/job_queue.hpp"
+#include "storage/migrator.hpp"
+
+namespace ngsync::daemon {
+namespace {
+
+storage::database_settings db_settings(const config::config& c, std::size_t threads) {
+  storage::database_settings s;
+  s.url = c.database.url.reveal();
+  s.threads = threads;
+  s.retry_for = std::chrono::seconds(5);
+  s.application_name = "ngsync-cli";
+  return s;
+}
+
+}  // namespace
+
+int command_migrate(const config::config& c) {
+  auto logger = log::get("migrate");
+  storage::database db(db_settings(c, 1));
+  try {
+    auto report = db.run_sync(
+        [](pqxx::connection& conn) { return storage::migrate(conn); }, storage::retry_policy::once);
+    for (const auto& name : report.applied) logger->info("applied migration={}", name);
+    std::cout << (report.applied.empty() ? "schema is current" : "applied " +
+                                               std::to_string(report.applied.size()) +
+                                               " migration(s)")
+              << " (version " << report.schema_version << ")\n";
+    return exit_ok;
+  } catch (const storage::migration_error& e) {
+    logger->error("migration refused: {}", e.what());
+    std::cerr << "ngsync migrate: " << log::redact(e.what()) << "\n";
+    return exit_failure;
+  }
+}
+
+int command_status(const config::config& c, bool json) {
+  storage::database db(db_settings(c, 1));
+  storage::job_queue queue(db);
+  auto stats = queue.stats_sync();
+  struct page_error {
+    std::string page, repo, error, run;
+  };
+  struct poll_state {
+    std::string source, watermark, last_success, last_error;
+  };
+  struct dead_job {
+    long long id;
+    std::string kind, error;
+  };
+  std::vector<page_error> errors;
+  std::vector<poll_state> polls;
+  std::vector<dead_job> dead;
+  db.run_sync([&](pqxx::connection& conn) {
+    pqxx::read_transaction t(conn);
+    for (const auto& row : t.exec(
+             "SELECT notion_page_id, coalesce(github_repo,''), coalesce(last_error,''), "
+             "coalesce(last_sync_run_id,'') FROM ops_pages_in_error LIMIT 50")) {
+      errors.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str()});
+    }
+    for (const auto& row : t.exec(
+             "SELECT data_source_id, coalesce(watermark::text,''), "
+             "coalesce(last_success_at::text,''), coalesce(last_error,'') FROM poll_cursors "
+             "ORDER BY data_source_id")) {
+      polls.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str()});
+    }
+    for (const auto& row :
+         t.exec("SELECT id, kind, coalesce(last_error,'') FROM jobs WHERE state = 'dead' "
+                "ORDER BY id DESC LIMIT 50")) {
+      dead.push_back({row[0].as<long long>(), row[1].c_str(), row[2].c_str()});
+    }
+  });
+
+  if (json) {
+    boost::json::object out;
+    boost::json::object depth;
+    for (const auto& [state, kinds] : stats.depth) {
+      boost::json::object k;
+      for (const auto& [kind, n] : kinds) k[kind] = n;
+      depth[state] = std::move(k);
+    }
+    out["queue"] = {{"depth", depth},
+                    {"waiting", stats.waiting},
+                    {"due", stats.due},
+                    {"oldest_due_age_ms",
+                     stats.oldest_due_age ? boost::json::value(stats.oldest_due_age->count())
+                                          : boost::json::value(nullptr)}};
+    boost::json::array e, p, d;
+    for (const auto& x : errors) {
+      e.push_back({{"page", x.page}, {"repo", x.repo}, {"error", x.error}, {"run", x.run}});
+    }
+    for (const auto& x : polls) {
+      p.push_back({{"data_source", x.source},
+                   {"watermark", x.watermark},
+                   {"last_success", x.last_success},
+                   {"last_error", x.last_error}});
+    }
+    for (const auto& x : dead) d.push_back({{"id", x.id}, {"kind", x.kind}, {"error", x.error}});
+    out["pages_in_error"] = std::move(e);
+    out["polls"] = std::move(p);
+    out["dead_jobs"] = std::move(d);
+    std::cout << log::redact(boost::json::serialize(out)) << "\n";
+    return exit_ok;
+  }
+
+  std::cout << "queue: " << stats.waiting << " waiting (" << stats.due << " due";
+  if (stats.oldest_due_age) std::cout << ", oldest " << stats.oldest_due_age->count() / 1000 << "s";
+  std::cout << ")\n";
+  for (const auto& [state, kinds] : stats.depth) {
+    for (const auto& [kind, n] : kinds) {
+      std::cout << fmt::format("  {:<10} {:<16} {}\n", state, kind, n);
+    }
+  }
+  std::cout << "dead jobs: " << dead.size() << (dead.size() == 50 ? "+" : "") << "\n";
+  for (const auto& x : dead) {
+    std::cout << fmt::format("  #{} {}: {}\n", x.id, x.kind, log::redact(x.error));
+  }
+  std::cout << "pages in error: " << errors.size() << (errors.size() == 50 ? "+" : "") << "\n";
+  for (const auto& x : errors) {
+    std::cout << fmt::format("  {} ({}): {}\n", x.page, x.repo, log::redact(x.error));
+  }
+  std::cout << "polls:\n";
+  for (const auto& x : polls) {
+    std::cout << fmt::format("  {} watermark={} last_success={}{}\n", x.source, x.watermark,
+                             x.last_success, x.last_error.empty() ? "" : " error=" + x.last_error);
+  }
+  return exit_ok;
+}
+
+int command_retry_dead(const config::config& c, std::optional<long long> id,
+                       const std::string& kind, bool all) {
+  if (!id && kind.empty() && !all) {
+    std::cerr << "ngsync retry-dead: say which jobs: --id N, --kind K or --all\n";
+    return exit_bad_config;
+  }
+  storage::database db(db_settings(c, 1));
+  storage::job_queue queue(db);
+  storage::dead_job_filter filter;
+  if (id) filter.id = *id;
+  if (!kind.empty()) filter.kind = kind;
+  const auto n = queue.retry_dead_sync(filter);
+  std::cout << "requeued " << n << " dead job(s)\n";
+  return exit_ok;
+}
+
+}  // namespace ngsync::daemon
