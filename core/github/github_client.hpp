@@ -1,0 +1,85 @@
+#pragma once
+// The GitHub REST calls the sync makes, each through the GitHub api_caller (budgets, pauses,
+// retries, audit). Answers come back parsed; failures throw api::api_exception, classified.
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "core/api/api_failure.hpp"
+#include "core/github/issue_model.hpp"
+#include "core/ratelimit/api_caller.hpp"
+
+namespace ngsync::github {
+
+struct new_issue {
+  std::string title;
+  std::string body;
+  std::vector<std::string> labels;
+  std::vector<std::string> assignees;
+};
+
+// Only the fields set are sent: an update touches nothing else on the issue.
+struct issue_update {
+  std::optional<std::string> title;
+  std::optional<std::string> body;
+  std::optional<std::vector<std::string>> labels;
+  std::optional<std::vector<std::string>> assignees;
+  std::optional<std::string> state;         // open | closed
+  std::optional<std::string> state_reason;  // completed | not_planned | reopened
+
+  bool empty() const {
+    return !title && !body && !labels && !assignees && !state && !state_reason;
+  }
+  boost::json::object to_json() const;
+};
+
+struct comment {
+  std::int64_t id = 0;
+  std::string body;
+  std::string user_login;
+};
+
+class github_client {
+ public:
+  explicit github_client(ratelimit::api_caller& caller) : caller_(caller) {}
+
+  boost::asio::awaitable<github_issue> create_issue(std::string repo, new_issue issue);
+  boost::asio::awaitable<github_issue> get_issue(std::string repo, std::int64_t number);
+  boost::asio::awaitable<github_issue> update_issue(std::string repo, std::int64_t number,
+                                                    issue_update update);
+  // Every issue (and PR) updated since `since_iso`, oldest first, following the Link header's
+  // next URLs exactly as given (they may point at /repositories/{id}/...). `visit` returns
+  // false to stop early (e.g. once the marker is found).
+  boost::asio::awaitable<void> list_issues_since(
+      std::string repo, std::string since_iso,
+      std::function<bool(const github_issue&)> visit);
+  boost::asio::awaitable<std::vector<comment>> list_comments(std::string repo,
+                                                             std::int64_t number);
+  boost::asio::awaitable<comment> create_comment(std::string repo, std::int64_t number,
+                                                 std::string body);
+  boost::asio::awaitable<comment> update_comment(std::string repo, std::int64_t comment_id,
+                                                 std::string body);
+  boost::asio::awaitable<github_issue> create_draft_pr(std::string repo, std::string title,
+                                                       std::string body, std::string head,
+                                                       std::string base);
+  boost::asio::awaitable<github_issue> set_pr_state(std::string repo, std::int64_t number,
+                                                    std::string state);
+  // The login GitHub answers for this credential (token user, or the App bot); for echo
+  // suppression of webhooks.
+  boost::asio::awaitable<std::string> own_login();
+
+ private:
+  boost::asio::awaitable<ratelimit::api_result> call(ratelimit::api_request req,
+                                                     const std::string& operation);
+  ratelimit::api_caller& caller_;
+};
+
+// The rel="next" URL of a Link header, or "" (RFC 8288; GitHub's format).
+std::string next_link(std::string_view link_header);
+
+}  // namespace ngsync::github

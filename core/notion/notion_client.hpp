@@ -1,0 +1,56 @@
+#pragma once
+// The Notion REST calls the sync makes, each through the Notion api_caller (rate limit, retries,
+// audit). Answers come back parsed; failures throw api::api_exception, classified.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "core/api/api_failure.hpp"
+#include "core/notion/page_model.hpp"
+#include "core/ratelimit/api_caller.hpp"
+
+namespace ngsync::notion {
+
+struct query_page {
+  std::vector<notion_page> pages;
+  std::vector<std::string> unparsable;  // ids (or "?") of results that failed to parse
+  std::optional<std::string> next_cursor;
+  bool has_more = false;
+  bool hit_result_cap = false;  // request_status incomplete: query_result_limit_reached
+  std::vector<boost::json::value> raw;  // the page objects as received, in order
+};
+
+class notion_client {
+ public:
+  explicit notion_client(ratelimit::api_caller& caller) : caller_(caller) {}
+
+  // The data sources of a database (2025-09-03+: `data_sources: [{id, name}]`).
+  boost::asio::awaitable<std::vector<std::string>> data_sources_of(std::string database_id);
+  // One page of a query: pages edited on or after `since` (minute granularity), ascending by
+  // last_edited_time, 100 at a time.
+  boost::asio::awaitable<query_page> query_edited_since(
+      std::string data_source_id, std::optional<std::string> since_iso,
+      std::optional<std::string> cursor, int page_size = 100);
+  boost::asio::awaitable<boost::json::value> get_page(std::string page_id);
+  // The page content rendered by Notion as Markdown.
+  boost::asio::awaitable<std::string> get_page_markdown(std::string page_id);
+  // Every item of a (truncated) people/relation property, following the property endpoint's
+  // pagination; returns the item objects.
+  boost::asio::awaitable<std::vector<boost::json::value>> get_property_items(
+      std::string page_id, std::string property_id);
+  // PATCH /v1/pages/{id} {"properties": ...}; returns the updated page.
+  boost::asio::awaitable<boost::json::value> update_page_properties(std::string page_id,
+                                                                    boost::json::object properties);
+  boost::asio::awaitable<boost::json::value> get_data_source(std::string data_source_id);
+
+ private:
+  boost::asio::awaitable<boost::json::value> call_json(ratelimit::api_request req,
+                                                       std::string operation);
+  ratelimit::api_caller& caller_;
+};
+
+}  // namespace ngsync::notion
