@@ -1,0 +1,85 @@
+#include "storage/database.hpp"
+
+#include <algorithm>
+#include <random>
+
+#include "core/log/logging.hpp"
+
+namespace ngsync::storage {
+
+bool is_connection_loss(const std::exception& e) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e)) return true;
+  if (auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    const std::string& state = sql->sqlstate();
+    // 08xxx connection exceptions; 57P01 admin_shutdown, 57P02 crash_shutdown,
+    // 57P03 cannot_connect_now (starting up or shutting down).
+    return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
+  }
+  return false;
+}
+
+database::database(database_settings settings)
+    : settings_(std::move(settings)), pool_(std::max<std::size_t>(1, settings_.threads)) {}
+
+database::~database() {
+  pool_.join();
+}
+
+std::unique_ptr<pqxx::connection> database::open(const database_settings& s) {
+  auto c = std::make_unique<pqxx::connection>(s.url);
+  pqxx::nontransaction setup(*c, "session setup");
+  setup.exec("SET TIME ZONE 'UTC'");
+  setup.exec("SET statement_timeout = " + std::to_string(s.statement_timeout.count()));
+  setup.exec("SET application_name = " + setup.quote(s.application_name));
+  return c;
+}
+
+pqxx::connection& database::connection_of_this_thread() {
+  const auto id = std::this_thread::get_id();
+  {
+    std::lock_guard lock(connections_mutex_);
+    auto it = connections_.find(id);
+    if (it != connections_.end() && it->second) return *it->second;
+  }
+  // Opened outside the lock: connecting may take a while when Postgres is slow.
+  auto fresh = open(settings_);
+  std::lock_guard lock(connections_mutex_);
+  auto& slot = connections_[id];
+  slot = std::move(fresh);
+  return *slot;
+}
+
+void database::drop_connection_of_this_thread() {
+  std::unique_ptr<pqxx::connection> dropped;
+  {
+    std::lock_guard lock(connections_mutex_);
+    auto it = connections_.find(std::this_thread::get_id());
+    if (it != connections_.end()) dropped = std::move(it->second);
+  }
+  // Destroyed outside the lock; closing a dead socket does not block.
+}
+
+database::retry_state::retry_state(const database_settings& s)
+    : settings_(s),
+      give_up_at_(std::chrono::steady_clock::now() + s.retry_for),
+      backoff_(s.initial_backoff) {}
+
+bool database::retry_state::wait_before_retry(const std::exception& cause) {
+  ++attempt_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now + backoff_ > give_up_at_) {
+    log::get("db")->error("database unreachable, giving up attempts={} error=\"{}\"", attempt_,
+                          log::redact(cause.what()));
+    return false;
+  }
+  // Only the first few are worth a warning; a restart produces many.
+  if (attempt_ <= 3 || attempt_ % 10 == 0) {
+    log::get("db")->warn("connection lost, retrying attempt={} backoff_ms={} error=\"{}\"",
+                         attempt_, backoff_.count(), log::redact(cause.what()));
+  }
+  std::this_thread::sleep_for(backoff_);
+  backoff_ = std::min(backoff_ * 2, settings_.max_backoff);
+  return true;
+}
+
+}  // namespace ngsync::storage

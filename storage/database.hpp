@@ -1,0 +1,143 @@
+#pragma once
+// Blocking libpqxx work, run on a thread pool with one connection per thread so coroutines on
+// the I/O thread never block; lost connections are re-opened and idempotent work is retried.
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <type_traits>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <pqxx/pqxx>
+
+namespace ngsync::storage {
+
+namespace net = boost::asio;
+
+struct database_settings {
+  std::string url;          // libpq URL or key=value string
+  std::size_t threads = 4;  // pool size = number of connections
+  std::chrono::milliseconds statement_timeout{30'000};
+  // How long idempotent work keeps retrying while Postgres is unreachable (a restart of
+  // 10-30 s must be survived) and the backoff between attempts.
+  std::chrono::milliseconds retry_for{45'000};
+  std::chrono::milliseconds initial_backoff{50};
+  std::chrono::milliseconds max_backoff{2'000};
+  std::string application_name = "ngsync";
+};
+
+// Whether a unit of work may run again after the connection broke while it ran.
+//  idempotent: reads, or one transaction that either committed nothing (it failed before
+//              commit) or whose replay is harmless. Retried.
+//  once:       anything else; the connection error is surfaced. A failure to *open* the
+//              connection (before the work started) is still retried.
+// pqxx::in_doubt_error (commit outcome unknown) is never retried.
+enum class retry_policy { idempotent, once };
+
+// True for errors that mean "the server went away" rather than "the statement was wrong":
+// broken_connection, SQLSTATE class 08 and the shutdown codes 57P01..57P03.
+bool is_connection_loss(const std::exception& e);
+
+// Registers `sql` under `name` on `c` (a no-op when already registered; pqxx prepares it on
+// the server on first use and again after a reconnect). Call before exec_prepared.
+inline void prepare(pqxx::connection_base& c, const std::string& name, const std::string& sql) {
+  c.prepare(name, sql);
+}
+
+class database {
+ public:
+  explicit database(database_settings settings);
+  // Waits for running work, then closes every connection.
+  ~database();
+  database(const database&) = delete;
+  database& operator=(const database&) = delete;
+
+  // Runs f(pqxx::connection&) on a pool thread; the caller's coroutine resumes on its own
+  // executor with the result, or with f's exception rethrown.
+  template <class F>
+  auto run(F f, retry_policy policy = retry_policy::idempotent)
+      -> net::awaitable<std::invoke_result_t<F&, pqxx::connection&>> {
+    using result_type = std::invoke_result_t<F&, pqxx::connection&>;
+    co_return co_await net::co_spawn(
+        pool_,
+        [this, f = std::move(f), policy]() mutable -> net::awaitable<result_type> {
+          co_return execute<result_type>(f, policy);
+        },
+        net::use_awaitable);
+  }
+
+  // The same, blocking the calling thread (CLI commands, tests). Must not be called from a
+  // pool thread.
+  template <class F>
+  auto run_sync(F f, retry_policy policy = retry_policy::idempotent)
+      -> std::invoke_result_t<F&, pqxx::connection&> {
+    using result_type = std::invoke_result_t<F&, pqxx::connection&>;
+    std::packaged_task<result_type()> task(
+        [this, &f, policy]() { return execute<result_type>(f, policy); });
+    auto done = task.get_future();
+    net::post(pool_, [&task]() { task(); });
+    return done.get();
+  }
+
+  const database_settings& settings() const { return settings_; }
+  net::thread_pool& pool() { return pool_; }
+
+  // Opens a connection with the session settings every ngsync connection has (UTC, the
+  // statement timeout). Used by the pool, the LISTEN connection and tests.
+  static std::unique_ptr<pqxx::connection> open(const database_settings& s);
+
+ private:
+  template <class R, class F>
+  R execute(F& f, retry_policy policy) {
+    retry_state state(settings_);
+    for (;;) {
+      bool started = false;
+      try {
+        pqxx::connection& c = connection_of_this_thread();
+        started = true;
+        return f(c);
+      } catch (const pqxx::in_doubt_error&) {
+        drop_connection_of_this_thread();
+        throw;
+      } catch (const std::exception& e) {
+        if (!is_connection_loss(e)) throw;
+        drop_connection_of_this_thread();
+        if (started && policy == retry_policy::once) throw;
+        if (!state.wait_before_retry(e)) throw;
+      }
+    }
+  }
+
+  // Backoff bookkeeping for one unit of work.
+  class retry_state {
+   public:
+    explicit retry_state(const database_settings& s);
+    // Sleeps and returns true when another attempt fits in the retry window.
+    bool wait_before_retry(const std::exception& cause);
+
+   private:
+    const database_settings& settings_;
+    std::chrono::steady_clock::time_point give_up_at_;
+    std::chrono::milliseconds backoff_;
+    int attempt_ = 0;
+  };
+
+  pqxx::connection& connection_of_this_thread();
+  void drop_connection_of_this_thread();
+
+  database_settings settings_;
+  std::mutex connections_mutex_;
+  std::map<std::thread::id, std::unique_ptr<pqxx::connection>> connections_;
+  net::thread_pool pool_;  // last: joined before the connections are destroyed
+};
+
+}  // namespace ngsync::storage

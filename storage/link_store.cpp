@@ -1,0 +1,154 @@
+#include "storage/link_store.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/log/logging.hpp"
+
+namespace ngsync::storage {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::optional<std::string> lower(const std::optional<std::string>& s) {
+  if (!s) return std::nullopt;
+  return lower(*s);
+}
+
+const std::string select_columns =
+    "SELECT notion_page_id, data_source_id, " + sql_us("notion_last_edited") +
+    ", synced_fields_hash, github_repo, issue_number, issue_node_id, issue_html_url, kind,"
+    " sync_status, last_error, last_sync_run_id, " +
+    sql_us("last_synced_at") + ", create_attempt_id, " + sql_us("create_intent_at") +
+    ", written_to_github::text, written_to_notion::text, conflict_log::text FROM page_links";
+
+page_link from_row(const pqxx::row& r) {
+  page_link l;
+  l.notion_page_id = r[0].as<std::string>();
+  l.data_source_id = r[1].as<std::string>();
+  l.notion_last_edited = time_field(r[2]);
+  l.synced_fields_hash = optional_field<std::string>(r[3]);
+  l.github_repo = optional_field<std::string>(r[4]);
+  l.issue_number = optional_field<int>(r[5]);
+  l.issue_node_id = optional_field<std::string>(r[6]);
+  l.issue_html_url = optional_field<std::string>(r[7]);
+  l.kind = r[8].as<std::string>();
+  l.sync_status = r[9].as<std::string>();
+  l.last_error = optional_field<std::string>(r[10]);
+  l.last_sync_run_id = optional_field<std::string>(r[11]);
+  l.last_synced_at = time_field(r[12]);
+  l.create_attempt_id = optional_field<std::string>(r[13]);
+  l.create_intent_at = time_field(r[14]);
+  l.written_to_github = boost::json::parse(r[15].as<std::string>()).as_object();
+  l.written_to_notion = boost::json::parse(r[16].as<std::string>()).as_object();
+  l.conflict_log = boost::json::parse(r[17].as<std::string>()).as_array();
+  return l;
+}
+
+}  // namespace
+
+std::optional<page_link> link_store::get(pqxx::transaction_base& t, const std::string& page_id,
+                                         bool for_update) {
+  auto rows = t.exec_params(
+      select_columns + " WHERE notion_page_id = $1" + (for_update ? " FOR UPDATE" : ""), page_id);
+  if (rows.empty()) return std::nullopt;
+  return from_row(rows[0]);
+}
+
+std::optional<page_link> link_store::find_by_issue(pqxx::transaction_base& t,
+                                                   const std::string& repo, int issue_number) {
+  auto rows = t.exec_params(select_columns + " WHERE github_repo = $1 AND issue_number = $2",
+                            lower(repo), issue_number);
+  if (rows.empty()) return std::nullopt;
+  return from_row(rows[0]);
+}
+
+void link_store::upsert(pqxx::transaction_base& t, const page_link& l) {
+  t.exec_params(
+      "INSERT INTO page_links (notion_page_id, data_source_id, notion_last_edited,"
+      " synced_fields_hash, github_repo, issue_number, issue_node_id, issue_html_url, kind,"
+      " sync_status, last_error, last_sync_run_id, last_synced_at, create_attempt_id,"
+      " create_intent_at, written_to_github, written_to_notion, conflict_log)"
+      " VALUES ($1, $2, " +
+          sql_ts(3) + ", $4, $5, $6, $7, $8, $9, $10, $11, $12, " + sql_ts(13) + ", $14, " +
+          sql_ts(15) +
+          ", $16::jsonb, $17::jsonb, $18::jsonb)"
+          " ON CONFLICT (notion_page_id) DO UPDATE SET data_source_id = EXCLUDED.data_source_id,"
+          " notion_last_edited = EXCLUDED.notion_last_edited,"
+          " synced_fields_hash = EXCLUDED.synced_fields_hash, github_repo = EXCLUDED.github_repo,"
+          " issue_number = EXCLUDED.issue_number, issue_node_id = EXCLUDED.issue_node_id,"
+          " issue_html_url = EXCLUDED.issue_html_url, kind = EXCLUDED.kind,"
+          " sync_status = EXCLUDED.sync_status, last_error = EXCLUDED.last_error,"
+          " last_sync_run_id = EXCLUDED.last_sync_run_id, last_synced_at = EXCLUDED.last_synced_at,"
+          " create_attempt_id = EXCLUDED.create_attempt_id,"
+          " create_intent_at = EXCLUDED.create_intent_at,"
+          " written_to_github = EXCLUDED.written_to_github,"
+          " written_to_notion = EXCLUDED.written_to_notion, conflict_log = EXCLUDED.conflict_log,"
+          " updated_at = now()",
+      l.notion_page_id, l.data_source_id, to_epoch_us(l.notion_last_edited), l.synced_fields_hash,
+      lower(l.github_repo), l.issue_number, l.issue_node_id, l.issue_html_url, l.kind,
+      l.sync_status, l.last_error, l.last_sync_run_id, to_epoch_us(l.last_synced_at),
+      l.create_attempt_id, to_epoch_us(l.create_intent_at),
+      boost::json::serialize(l.written_to_github), boost::json::serialize(l.written_to_notion),
+      boost::json::serialize(l.conflict_log));
+}
+
+void link_store::record_create_intent(pqxx::transaction_base& t, const std::string& page_id,
+                                      const std::string& data_source_id, const std::string& repo,
+                                      const std::string& attempt_id, sys_time at) {
+  t.exec_params(
+      "INSERT INTO page_links (notion_page_id, data_source_id, github_repo, create_attempt_id,"
+      " create_intent_at) VALUES ($1, $2, $3, $4, " +
+          sql_ts(5) +
+          ")"
+          " ON CONFLICT (notion_page_id) DO UPDATE SET data_source_id = EXCLUDED.data_source_id,"
+          " github_repo = EXCLUDED.github_repo, create_attempt_id = EXCLUDED.create_attempt_id,"
+          " create_intent_at = EXCLUDED.create_intent_at, updated_at = now()",
+      page_id, data_source_id, lower(repo), attempt_id, to_epoch_us(at));
+}
+
+void link_store::record_created(pqxx::transaction_base& t, const std::string& page_id,
+                                int issue_number, const std::string& node_id,
+                                const std::string& html_url, const std::string& kind) {
+  auto r = t.exec_params(
+      "UPDATE page_links SET issue_number = $2, issue_node_id = $3, issue_html_url = $4,"
+      " kind = $5, updated_at = now() WHERE notion_page_id = $1",
+      page_id, issue_number, node_id, html_url, kind);
+  if (r.affected_rows() != 1) {
+    throw std::runtime_error("record_created: no link row for page " + page_id);
+  }
+}
+
+void link_store::mark_in_sync(pqxx::transaction_base& t, const std::string& page_id,
+                              const sync_outcome& o) {
+  t.exec_params(
+      "UPDATE page_links SET sync_status = 'in_sync', last_error = NULL,"
+      " notion_last_edited = coalesce(" +
+          sql_ts(2) +
+          ", notion_last_edited),"
+          " synced_fields_hash = $3, last_sync_run_id = $4, last_synced_at = " +
+          sql_ts(5) +
+          ","
+          " written_to_github = written_to_github || $6::jsonb,"
+          " written_to_notion = written_to_notion || $7::jsonb, updated_at = now()"
+          " WHERE notion_page_id = $1",
+      page_id, to_epoch_us(o.notion_last_edited), o.synced_fields_hash, o.sync_run_id,
+      to_epoch_us(o.synced_at), boost::json::serialize(o.written_to_github),
+      boost::json::serialize(o.written_to_notion));
+}
+
+void link_store::mark_error(pqxx::transaction_base& t, const std::string& page_id,
+                            const std::string& error, const std::string& sync_run_id) {
+  std::string text = log::redact(error);
+  if (text.size() > 4000) text.resize(4000);
+  t.exec_params(
+      "UPDATE page_links SET sync_status = 'error', last_error = $2, last_sync_run_id = $3,"
+      " updated_at = now() WHERE notion_page_id = $1",
+      page_id, text, sync_run_id);
+}
+
+}  // namespace ngsync::storage

@@ -1,0 +1,67 @@
+#pragma once
+// The link between one Notion page and its GitHub issue (table page_links): what was synced,
+// the creation intent that makes issue creation happen once, and per-field provenance.
+#include <optional>
+#include <string>
+
+#include <boost/json.hpp>
+#include <pqxx/pqxx>
+
+#include "storage/sql_time.hpp"
+
+namespace ngsync::storage {
+
+struct page_link {
+  std::string notion_page_id;
+  std::string data_source_id;
+  std::optional<sys_time> notion_last_edited;
+  std::optional<std::string> synced_fields_hash;
+  std::optional<std::string> github_repo;  // "org/repo", stored lower-cased
+  std::optional<int> issue_number;
+  std::optional<std::string> issue_node_id;
+  std::optional<std::string> issue_html_url;
+  std::string kind = "issue";           // issue | draft_pr
+  std::string sync_status = "pending";  // pending | in_sync | error
+  std::optional<std::string> last_error;
+  std::optional<std::string> last_sync_run_id;
+  std::optional<sys_time> last_synced_at;
+  std::optional<std::string> create_attempt_id;
+  std::optional<sys_time> create_intent_at;
+  boost::json::object written_to_github;  // {"field": {"value": .., "at": ..}}
+  boost::json::object written_to_notion;
+  boost::json::array conflict_log;
+};
+
+// What a successful sync of one page leaves behind.
+struct sync_outcome {
+  std::optional<sys_time> notion_last_edited;
+  std::string synced_fields_hash;
+  std::string sync_run_id;
+  sys_time synced_at;
+  boost::json::object written_to_github;  // merged key by key into the stored object
+  boost::json::object written_to_notion;
+};
+
+class link_store {
+ public:
+  static std::optional<page_link> get(pqxx::transaction_base& t, const std::string& page_id,
+                                      bool for_update = false);
+  static std::optional<page_link> find_by_issue(pqxx::transaction_base& t, const std::string& repo,
+                                                int issue_number);
+  // Writes every column of `link` (insert or replace).
+  static void upsert(pqxx::transaction_base& t, const page_link& link);
+  // Step 1 of creating an issue (sync-model.md §3), committed before the POST.
+  static void record_create_intent(pqxx::transaction_base& t, const std::string& page_id,
+                                   const std::string& data_source_id, const std::string& repo,
+                                   const std::string& attempt_id, sys_time at);
+  // Step 3: the issue exists. The intent stays for the record.
+  static void record_created(pqxx::transaction_base& t, const std::string& page_id,
+                             int issue_number, const std::string& node_id,
+                             const std::string& html_url, const std::string& kind = "issue");
+  static void mark_in_sync(pqxx::transaction_base& t, const std::string& page_id,
+                           const sync_outcome& outcome);
+  static void mark_error(pqxx::transaction_base& t, const std::string& page_id,
+                         const std::string& error, const std::string& sync_run_id);
+};
+
+}  // namespace ngsync::storage

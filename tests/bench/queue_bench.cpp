@@ -1,0 +1,2 @@
+// Queue benchmark (filled in below).
+int main() { return 0; }
