@@ -1,0 +1,86 @@
+#include "core/ratelimit/throttle.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <ctime>
+
+namespace ngsync::ratelimit {
+namespace {
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::string_view header(const boost::beast::http::fields& h, std::string_view name) {
+  auto it = h.find(boost::beast::string_view(name.data(), name.size()));
+  if (it == h.end()) return {};
+  return {it->value().data(), it->value().size()};
+}
+
+bool contains_ci(std::string_view hay, std::string_view needle) {
+  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         }) != hay.end();
+}
+
+}  // namespace
+
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, system_time now) {
+  if (auto n = parse_int(value)) return std::chrono::seconds(std::max<std::int64_t>(*n, 0));
+  std::tm tm{};
+  const std::string text(value);
+  const char* end = ::strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  const std::time_t when = ::timegm(&tm);
+  const auto delta = std::chrono::system_clock::from_time_t(when) - now;
+  return std::max(std::chrono::seconds(0), std::chrono::ceil<std::chrono::seconds>(delta));
+}
+
+std::optional<throttle_signal> detect_throttle(api_flavor flavor, unsigned status,
+                                               const boost::beast::http::fields& headers,
+                                               std::string_view body, system_time now,
+                                               std::chrono::seconds fallback) {
+  const auto remaining = parse_int(header(headers, "x-ratelimit-remaining"));
+  const bool exhausted = remaining && *remaining == 0;
+  std::string trigger;
+  switch (flavor) {
+    case api_flavor::github:
+      if (status == 429)
+        trigger = "status=429";
+      else if (status == 403 && contains_ci(body, "secondary rate limit"))
+        trigger = "secondary";
+      else if (status == 403 && exhausted)
+        trigger = "primary";
+      break;
+    case api_flavor::notion:
+      if (status == 429 || status == 529) trigger = "status=" + std::to_string(status);
+      break;
+    case api_flavor::generic:
+      if (status == 429) trigger = "status=429";
+      break;
+  }
+  if (trigger.empty()) return std::nullopt;
+
+  if (auto ra = header(headers, "retry-after"); !ra.empty()) {
+    if (auto wait = parse_retry_after(ra, now))
+      return throttle_signal{*wait, trigger + " retry-after"};
+  }
+  if (exhausted) {
+    if (auto reset = parse_int(header(headers, "x-ratelimit-reset"))) {
+      const auto at = system_time(std::chrono::seconds(*reset));
+      // One second more: GitHub's reset is the second the window rolls over.
+      const auto wait = std::chrono::ceil<std::chrono::seconds>(at - now) + std::chrono::seconds(1);
+      return throttle_signal{std::max(wait, std::chrono::seconds(1)), trigger + " ratelimit-reset"};
+    }
+  }
+  return throttle_signal{fallback, trigger + " default"};
+}
+
+}  // namespace ngsync::ratelimit
