@@ -193,7 +193,10 @@ void github_emulator::deliver_issue_event(const gh_repo& repo, const gh_issue& i
   for (const gh_hook* hook : targets) {
     json::object payload;
     payload["action"] = action;
-    payload["issue"] = render_issue(repo, issue, ctx);
+    json::object issue_doc = render_issue(repo, issue, ctx);
+    // Webhook issues always carry `draft`, unlike REST issue responses.
+    if (!issue_doc.contains("draft")) issue_doc["draft"] = false;
+    payload["issue"] = std::move(issue_doc);
     for (auto& [k, v] : extra) payload[k] = v;
     payload["repository"] = render_repository(repo, ctx);
     payload["sender"] = render_user(user(sender), ctx);
