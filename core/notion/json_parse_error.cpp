@@ -1,0 +1,13 @@
+#include "core/notion/json_parse_error.hpp"
+
+#include <stdexcept>
+
+#include <boost/throw_exception.hpp>
+
+namespace ngsync::notion {
+
+void throw_exception_from_error(const parse_error& e, const boost::source_location& loc) {
+  boost::throw_exception(std::runtime_error("notion json: " + e.message), loc);
+}
+
+}  // namespace ngsync::notion

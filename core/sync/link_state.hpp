@@ -1,0 +1,43 @@
+#pragma once
+// What the link table knows about one page's issue, as the planner reads it: where the issue is,
+// the hash of the fields last applied, whether a create is in flight with an unknown outcome, and
+// the value last written to GitHub for each field (for echo suppression and "newer wins").
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/sync/synced_fields.hpp"
+
+namespace ngsync::sync {
+
+// The per-field values the daemon last wrote to GitHub (its provenance record). The body is kept
+// as its content revision, not its text.
+struct last_written_values {
+  std::string title;
+  std::string body_revision;  // content_revision() of the body last written
+  std::vector<std::string> labels;
+  std::vector<std::string> assignees;
+  desired_state state = desired_state::open;
+  std::string written_at;  // ISO 8601 time of that write
+
+  friend bool operator==(const last_written_values&, const last_written_values&) = default;
+};
+
+// The values a successful plan wrote (what the executor stores after applying it).
+last_written_values written_values_of(const synced_fields& fields, std::string written_at);
+
+struct link_state {
+  std::string repo;                          // "owner/repo" the issue lives in, lower case
+  std::optional<std::int64_t> issue_number;  // absent until the create is confirmed
+  std::string issue_url;                     // html_url from GitHub (never built by hand)
+  bool is_pull_request = false;
+  std::string synced_hash;  // hash_synced_fields() of the last applied plan
+  // An intent to create was recorded but no number saved: the earlier POST may or may not have
+  // happened. The planner then looks for the marker before creating.
+  bool create_intent = false;
+  std::string create_intent_at;  // ISO 8601; `since` for the list endpoint
+  std::optional<last_written_values> last_written;
+};
+
+}  // namespace ngsync::sync

@@ -1,0 +1,64 @@
+#include "core/sync/repo_name.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/sync/utf8_text.hpp"
+
+namespace ngsync::sync {
+namespace {
+
+// GitHub owners: alphanumerics and single hyphens, at most 39; repos: alphanumerics, '-', '_',
+// '.', at most 100, and not "." or "..".
+bool valid_owner(std::string_view s) {
+  if (s.empty() || s.size() > 39 || s.front() == '-' || s.back() == '-') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+  });
+}
+
+bool valid_repo(std::string_view s) {
+  if (s.empty() || s.size() > 100 || s == "." || s == "..") return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+input_result<repo_name> parse_repo_name(std::string_view text) {
+  std::string_view s = trim_ascii(text);
+  const std::string shown(s.substr(0, 120));
+  for (std::string_view prefix : {"https://github.com/", "http://github.com/", "github.com/"}) {
+    if (lower(s.substr(0, prefix.size())) == prefix) {
+      s.remove_prefix(prefix.size());
+      break;
+    }
+  }
+  if (s.ends_with("/")) s.remove_suffix(1);
+  if (s.ends_with(".git")) s.remove_suffix(4);
+  const auto slash = s.find('/');
+  if (s.empty()) return input_error{"no GitHub repository given (expected owner/repo)"};
+  if (slash == std::string_view::npos || s.find('/', slash + 1) != std::string_view::npos) {
+    return input_error{"\"" + shown + "\" is not a GitHub repository (expected owner/repo)"};
+  }
+  const auto owner = trim_ascii(s.substr(0, slash));
+  const auto repo = trim_ascii(s.substr(slash + 1));
+  if (!valid_owner(owner)) {
+    return input_error{"\"" + shown + "\": invalid GitHub owner name \"" + std::string(owner) +
+                       "\""};
+  }
+  if (!valid_repo(repo)) {
+    return input_error{"\"" + shown + "\": invalid GitHub repository name \"" + std::string(repo) +
+                       "\""};
+  }
+  return repo_name{lower(owner), lower(repo)};
+}
+
+}  // namespace ngsync::sync

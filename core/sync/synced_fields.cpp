@@ -1,0 +1,121 @@
+#include "core/sync/synced_fields.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <memory>
+#include <stdexcept>
+
+#include <openssl/evp.h>
+
+#include "core/sync/utf8_text.hpp"
+
+namespace ngsync::sync {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Length-prefixed so no two different field sets serialize alike ("a","bc" vs "ab","c").
+void put(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name).append("=").append(std::to_string(value.size())).append(":").append(value);
+  out.push_back('\n');
+}
+
+void put_list(std::string& out, std::string_view name, const std::vector<std::string>& values) {
+  put(out, name, std::to_string(values.size()));
+  for (const auto& v : values) put(out, "-", v);
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int len = 0;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), digest.data(), &len) != 1) {
+    throw std::runtime_error("sha256: OpenSSL digest failed");
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(hex[digest[i] >> 4]);
+    out.push_back(hex[digest[i] & 0xF]);
+  }
+  return out;
+}
+
+std::string content_revision(std::string_view content_markdown) {
+  return sha256_hex(content_markdown).substr(0, 16);
+}
+
+std::vector<std::string> canonical_name_set(std::vector<std::string> names) {
+  std::vector<std::string> out;
+  for (auto& n : names) {
+    auto t = std::string(trim_ascii(n));
+    if (t.empty()) continue;
+    const auto key = lower(t);
+    if (std::none_of(out.begin(), out.end(),
+                     [&](const std::string& o) { return lower(o) == key; })) {
+      out.push_back(std::move(t));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {
+    const auto la = lower(a), lb = lower(b);
+    return la != lb ? la < lb : a < b;
+  });
+  return out;
+}
+
+bool same_name_set(std::vector<std::string> a, std::vector<std::string> b) {
+  auto ca = canonical_name_set(std::move(a));
+  auto cb = canonical_name_set(std::move(b));
+  if (ca.size() != cb.size()) return false;
+  for (std::size_t i = 0; i < ca.size(); ++i) {
+    if (lower(ca[i]) != lower(cb[i])) return false;
+  }
+  return true;
+}
+
+std::string hash_synced_fields(const synced_fields& f) {
+  std::string canon = "ngsync-synced-fields-v1\n";
+  put(canon, "repo", f.repo);
+  put(canon, "kind", to_string(f.kind));
+  put(canon, "title", f.title);
+  put(canon, "page_id", f.page_id);
+  put(canon, "page_url", f.page_url);
+  put(canon, "sync_body", f.sync_body ? "1" : "0");
+  put(canon, "body", f.sync_body ? std::string_view(f.body_markdown) : std::string_view());
+  put_list(canon, "labels", canonical_name_set(f.labels));
+  put_list(canon, "assignees", canonical_name_set(f.assignees));
+  put(canon, "state", to_string(f.state));
+  return sha256_hex(canon);
+}
+
+const char* to_string(desired_state s) noexcept {
+  switch (s) {
+    case desired_state::open:
+      return "open";
+    case desired_state::closed_completed:
+      return "closed:completed";
+    case desired_state::closed_not_planned:
+      return "closed:not_planned";
+  }
+  return "?";
+}
+
+const char* to_string(issue_kind k) noexcept {
+  return k == issue_kind::issue ? "issue" : "draft_pr";
+}
+
+const char* to_string(close_reason r) noexcept {
+  return r == close_reason::completed ? "completed" : "not_planned";
+}
+
+}  // namespace ngsync::sync
