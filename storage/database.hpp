@@ -8,12 +8,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
 
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -63,16 +65,55 @@ class database {
 
   // Runs f(pqxx::connection&) on a pool thread; the caller's coroutine resumes on its own
   // executor with the result, or with f's exception rethrown.
+  // R must be void or default-constructible.
   template <class F>
   auto run(F f, retry_policy policy = retry_policy::idempotent)
       -> net::awaitable<std::invoke_result_t<F&, pqxx::connection&>> {
     using result_type = std::invoke_result_t<F&, pqxx::connection&>;
-    co_return co_await net::co_spawn(
-        pool_,
-        [this, f = std::move(f), policy]() mutable -> net::awaitable<result_type> {
-          co_return execute<result_type>(f, policy);
-        },
-        net::use_awaitable);
+    // Not a coroutine itself (g++ 12 mis-handles by-value class parameters of coroutine
+    // templates): the work and the handler travel to the pool and the result comes back
+    // through the handler, which resumes the caller on its own executor.
+    if constexpr (std::is_void_v<result_type>) {
+      return net::async_initiate<const net::use_awaitable_t<>, void(std::exception_ptr)>(
+          [this, policy](auto handler, F work) {
+            net::post(pool_, [this, policy, work = std::move(work),
+                              handler = std::move(handler)]() mutable {
+              std::exception_ptr error;
+              try {
+                execute<void>(work, policy);
+              } catch (...) {
+                error = std::current_exception();
+              }
+              auto ex = net::get_associated_executor(handler);
+              net::post(ex, [handler = std::move(handler), error]() mutable {
+                std::move(handler)(error);
+              });
+            });
+          },
+          net::use_awaitable, std::move(f));
+    } else {
+      static_assert(std::is_default_constructible_v<result_type>);
+      return net::async_initiate<const net::use_awaitable_t<>,
+                                 void(std::exception_ptr, result_type)>(
+          [this, policy](auto handler, F work) {
+            net::post(pool_, [this, policy, work = std::move(work),
+                              handler = std::move(handler)]() mutable {
+              std::exception_ptr error;
+              result_type result{};
+              try {
+                result = execute<result_type>(work, policy);
+              } catch (...) {
+                error = std::current_exception();
+              }
+              auto ex = net::get_associated_executor(handler);
+              net::post(
+                  ex, [handler = std::move(handler), error, result = std::move(result)]() mutable {
+                    std::move(handler)(error, std::move(result));
+                  });
+            });
+          },
+          net::use_awaitable, std::move(f));
+    }
   }
 
   // The same, blocking the calling thread (CLI commands, tests). Must not be called from a

@@ -240,21 +240,25 @@ batch_enqueue_result job_queue::enqueue_batch(pqxx::work& t, const std::vector<j
 }
 
 net::awaitable<enqueue_result> job_queue::enqueue(job_spec spec) {
-  co_return co_await db_.run([this, spec = std::move(spec)](pqxx::connection& c) {
+  auto work = [this, spec = std::move(spec)](pqxx::connection& c) {
     pqxx::work t(c, "enqueue");
     auto r = enqueue(t, spec);
     t.commit();
     return r;
-  });
+  };
+  auto result = co_await db_.run(std::move(work));
+  co_return result;
 }
 
 net::awaitable<batch_enqueue_result> job_queue::enqueue_batch(std::vector<job_spec> specs) {
-  co_return co_await db_.run([this, specs = std::move(specs)](pqxx::connection& c) {
+  auto work = [this, specs = std::move(specs)](pqxx::connection& c) {
     pqxx::work t(c, "enqueue batch");
     auto r = enqueue_batch(t, specs);
     t.commit();
     return r;
-  });
+  };
+  auto result = co_await db_.run(std::move(work));
+  co_return result;
 }
 
 enqueue_result job_queue::enqueue_sync(const job_spec& spec) {
@@ -336,10 +340,11 @@ std::vector<claimed_job> job_queue::claim_on(pqxx::connection& c, const std::str
 
 net::awaitable<std::vector<claimed_job>> job_queue::claim(std::string worker_id, int max_jobs,
                                                           std::chrono::milliseconds lease) {
-  co_return co_await db_.run(
-      [this, worker_id = std::move(worker_id), max_jobs, lease](pqxx::connection& c) {
-        return claim_on(c, worker_id, max_jobs, lease);
-      });
+  auto work = [this, worker_id = std::move(worker_id), max_jobs, lease](pqxx::connection& c) {
+    return claim_on(c, worker_id, max_jobs, lease);
+  };
+  auto result = co_await db_.run(std::move(work));
+  co_return result;
 }
 
 std::vector<claimed_job> job_queue::claim_sync(const std::string& worker_id, int max_jobs,
@@ -361,10 +366,11 @@ bool job_queue::extend_on(pqxx::connection& c, std::int64_t job_id, const std::s
 
 net::awaitable<bool> job_queue::extend_lease(std::int64_t job_id, std::string worker_id,
                                              std::chrono::milliseconds lease) {
-  co_return co_await db_.run(
-      [this, job_id, worker_id = std::move(worker_id), lease](pqxx::connection& c) {
-        return extend_on(c, job_id, worker_id, lease);
-      });
+  auto work = [this, job_id, worker_id = std::move(worker_id), lease](pqxx::connection& c) {
+    return extend_on(c, job_id, worker_id, lease);
+  };
+  auto result = co_await db_.run(std::move(work));
+  co_return result;
 }
 
 bool job_queue::extend_lease_sync(std::int64_t job_id, const std::string& worker_id,
@@ -397,17 +403,19 @@ std::vector<std::int64_t> job_queue::complete_batch_on(pqxx::connection& c,
 }
 
 net::awaitable<bool> job_queue::complete(std::int64_t job_id, std::string worker_id) {
-  co_return co_await db_.run([this, job_id, worker_id = std::move(worker_id)](pqxx::connection& c) {
+  auto work = [this, job_id, worker_id = std::move(worker_id)](pqxx::connection& c) {
     return complete_on(c, job_id, worker_id);
-  });
+  };
+  auto result = co_await db_.run(std::move(work));
+  co_return result;
 }
 
 net::awaitable<std::vector<std::int64_t>> job_queue::complete_batch(
     std::vector<std::int64_t> job_ids, std::string worker_id) {
-  co_return co_await db_.run(
-      [this, job_ids = std::move(job_ids), worker_id = std::move(worker_id)](pqxx::connection& c) {
-        return complete_batch_on(c, job_ids, worker_id);
-      });
+  auto work = [this, job_ids = std::move(job_ids), worker_id = std::move(worker_id)](
+                  pqxx::connection& c) { return complete_batch_on(c, job_ids, worker_id); };
+  auto result = co_await db_.run(std::move(work));
+  co_return result;
 }
 
 bool job_queue::complete_sync(std::int64_t job_id, const std::string& worker_id) {
@@ -503,9 +511,10 @@ failure_outcome job_queue::fail_on(pqxx::connection& c, std::int64_t job_id,
 
 net::awaitable<failure_outcome> job_queue::fail(std::int64_t job_id, std::string worker_id,
                                                 std::string error, job_failure failure) {
-  co_return co_await db_.run(
-      [this, job_id, worker_id = std::move(worker_id), error = std::move(error),
-       failure](pqxx::connection& c) { return fail_on(c, job_id, worker_id, error, failure); });
+  auto work = [this, job_id, worker_id = std::move(worker_id), error = std::move(error), failure](
+                  pqxx::connection& c) { return fail_on(c, job_id, worker_id, error, failure); };
+  auto result = co_await db_.run(std::move(work));
+  co_return result;
 }
 
 failure_outcome job_queue::fail_sync(std::int64_t job_id, const std::string& worker_id,
@@ -529,7 +538,9 @@ std::int64_t job_queue::reclaim_on(pqxx::connection& c) {
 }
 
 net::awaitable<std::int64_t> job_queue::reclaim_expired() {
-  co_return co_await db_.run([this](pqxx::connection& c) { return reclaim_on(c); });
+  auto work = [this](pqxx::connection& c) { return reclaim_on(c); };
+  auto result = co_await db_.run(std::move(work));
+  co_return result;
 }
 
 std::int64_t job_queue::reclaim_expired_sync() {
@@ -544,8 +555,11 @@ std::int64_t job_queue::retry_dead_on(pqxx::connection& c, const dead_job_filter
 }
 
 net::awaitable<std::int64_t> job_queue::retry_dead(dead_job_filter filter) {
-  co_return co_await db_.run(
-      [this, filter = std::move(filter)](pqxx::connection& c) { return retry_dead_on(c, filter); });
+  auto work = [this, filter = std::move(filter)](pqxx::connection& c) {
+    return retry_dead_on(c, filter);
+  };
+  auto result = co_await db_.run(std::move(work));
+  co_return result;
 }
 
 std::int64_t job_queue::retry_dead_sync(const dead_job_filter& filter) {
@@ -577,7 +591,9 @@ queue_stats job_queue::stats_on(pqxx::connection& c) {
 }
 
 net::awaitable<queue_stats> job_queue::stats() {
-  co_return co_await db_.run([this](pqxx::connection& c) { return stats_on(c); });
+  auto work = [this](pqxx::connection& c) { return stats_on(c); };
+  auto result = co_await db_.run(std::move(work));
+  co_return result;
 }
 
 queue_stats job_queue::stats_sync() {
@@ -603,9 +619,11 @@ prune_result job_queue::prune_on(pqxx::connection& c, std::chrono::seconds compl
 
 net::awaitable<prune_result> job_queue::prune(std::chrono::seconds completed_older_than,
                                               std::chrono::seconds audit_older_than) {
-  co_return co_await db_.run([=, this](pqxx::connection& c) {
+  auto work = [=, this](pqxx::connection& c) {
     return prune_on(c, completed_older_than, audit_older_than);
-  });
+  };
+  auto result = co_await db_.run(std::move(work));
+  co_return result;
 }
 
 prune_result job_queue::prune_sync(std::chrono::seconds completed_older_than,
