@@ -1,0 +1,224 @@
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "storage/job_queue.hpp"
+#include "storage/job_waker.hpp"
+#include "tests/storage/scratch_database.hpp"
+
+extern char** environ;
+
+using namespace ngsync::storage;
+using namespace std::chrono_literals;
+using ngsync::storage::testing::scratch_database;
+
+namespace {
+
+std::int64_t count_where(database& db, const std::string& where) {
+  return db.run_sync([&](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    return t.exec("SELECT count(*) FROM jobs WHERE " + where)[0][0].as<std::int64_t>();
+  });
+}
+
+boost::asio::awaitable<void> wait_for_wake(job_waker& waker, std::uint64_t seen, bool& woken,
+                                           std::chrono::steady_clock::time_point& at) {
+  woken = co_await waker.wait(seen, 5s);
+  at = std::chrono::steady_clock::now();
+}
+
+}  // namespace
+
+TEST_CASE("queue: a NOTIFY wakes a waiting worker well before its poll timeout") {
+  scratch_database sdb;
+  sdb.migrate();
+  database db(sdb.settings(2));
+  job_queue q(db);
+  job_waker waker(sdb.settings());
+  for (int i = 0; i < 250 && !waker.listening(); ++i) std::this_thread::sleep_for(20ms);
+  REQUIRE(waker.listening());
+  std::this_thread::sleep_for(50ms);
+
+  // Timeout path: nothing enqueued, wait returns false after the timeout.
+  const auto seen0 = waker.generation();
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK_FALSE(waker.wait_sync(seen0, 100ms));
+  CHECK(std::chrono::steady_clock::now() - t0 >= 100ms);
+
+  boost::asio::io_context io;
+  bool woken = false;
+  std::chrono::steady_clock::time_point woke_at;
+  const auto seen = waker.generation();
+  boost::asio::co_spawn(io, wait_for_wake(waker, seen, woken, woke_at), boost::asio::detached);
+  std::thread runner([&] { io.run(); });
+  std::this_thread::sleep_for(100ms);
+  const auto enqueued_at = std::chrono::steady_clock::now();
+  job_spec s;
+  s.kind = "wake";
+  q.enqueue_sync(s);
+  runner.join();
+  CHECK(woken);
+  const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(woke_at - enqueued_at);
+  MESSAGE("enqueue-to-wake latency " << latency.count() << " ms");
+  CHECK(latency < 500ms);  // the poll timeout was 5 s
+}
+
+// Helper mode for the SIGKILL test: run only as a child process (see below).
+TEST_CASE("queue crash helper: claim jobs, report them, then hang" * doctest::skip()) {
+  const char* url = std::getenv("NGSYNC_CRASH_HELPER_URL");
+  REQUIRE(url != nullptr);
+  database_settings s;
+  s.url = url;
+  s.threads = 1;
+  database db(s);
+  job_queue q(db);
+  auto jobs = q.claim_sync("doomed-worker", 3, 2s);
+  std::string line = "CLAIMED";
+  for (auto& j : jobs) line += " " + std::to_string(j.id);
+  std::printf("%s\n", line.c_str());
+  std::fflush(stdout);
+  std::this_thread::sleep_for(120s);  // killed long before
+}
+
+TEST_CASE("queue: jobs of a worker killed with SIGKILL run again after lease expiry") {
+  scratch_database sdb;
+  sdb.migrate();
+  database db(sdb.settings(2));
+  std::atomic<std::int64_t> offset_us{0};
+  queue_settings qs;
+  qs.clock = [&] {
+    return std::chrono::system_clock::now() + std::chrono::microseconds(offset_us.load());
+  };
+  qs.reclaim_interval = 0ms;
+  job_queue q(db, qs);
+  std::vector<job_spec> specs(6);
+  for (auto& s : specs) s.kind = "crashy";
+  q.enqueue_batch_sync(specs);
+  // A healthy worker holds two jobs with a long lease.
+  auto healthy = q.claim_sync("healthy", 2, 10min);
+  REQUIRE(healthy.size() == 2);
+
+  int out[2];
+  REQUIRE(pipe(out) == 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::vector<std::string> args = {exe, "--no-skip", "-tc=queue crash helper*"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  setenv("NGSYNC_CRASH_HELPER_URL", sdb.url().c_str(), 1);
+  pid_t child = 0;
+  REQUIRE(posix_spawn(&child, exe.c_str(), &actions, nullptr, argv.data(), environ) == 0);
+  unsetenv("NGSYNC_CRASH_HELPER_URL");
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+
+  std::string text;
+  char buf[256];
+  while (text.find("CLAIMED") == std::string::npos ||
+         text.find('\n', text.find("CLAIMED")) == std::string::npos) {
+    auto n = read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  close(out[0]);
+  CHECK(WIFSIGNALED(status));
+  std::istringstream in(text.substr(text.find("CLAIMED") + 7));
+  std::set<std::int64_t> doomed;
+  for (std::int64_t id; in >> id;) doomed.insert(id);
+  REQUIRE(doomed.size() == 3);
+
+  // Before expiry nothing of theirs is claimable; only the one job left.
+  auto before = q.claim_sync("rescuer", 10, 30s);
+  REQUIRE(before.size() == 1);
+  CHECK_FALSE(doomed.count(before[0].id));
+  // After the 2 s lease (moved forward on the queue clock, no sleeping): they run again.
+  offset_us = std::chrono::microseconds(3s).count();
+  auto after = q.claim_sync("rescuer", 10, 30s);
+  std::set<std::int64_t> rerun;
+  for (auto& j : after) {
+    rerun.insert(j.id);
+    CHECK(j.attempts == 2);
+  }
+  CHECK(rerun == doomed);
+  // The healthy worker's jobs were not touched.
+  for (auto& h : healthy) CHECK(q.complete_sync(h.id, "healthy"));
+}
+
+TEST_CASE("queue: workers survive a Postgres restart and finish every job") {
+  const char* dir = std::getenv("NGSYNC_TEST_PG_DIR");
+  if (!dir) {
+    MESSAGE("skipped: NGSYNC_TEST_PG_DIR is not set (scripts/test.sh sets it)");
+    return;
+  }
+  scratch_database sdb;
+  sdb.migrate();
+  auto settings = sdb.settings(4);
+  settings.retry_for = 60s;
+  database db(settings);
+  queue_settings qs;
+  qs.reclaim_interval = 200ms;
+  job_queue q(db, qs);
+  constexpr int total = 1500;
+  std::vector<job_spec> specs(total);
+  for (auto& s : specs) s.kind = "survive";
+  q.enqueue_batch_sync(specs);
+
+  std::atomic<int> executed{0}, errors{0};
+  std::atomic<bool> finished{false};
+  const auto deadline = std::chrono::steady_clock::now() + 50s;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&, w] {
+      const std::string id = "survivor" + std::to_string(w);
+      while (!finished && std::chrono::steady_clock::now() < deadline) {
+        try {
+          auto batch = q.claim_sync(id, 10, 2s);
+          if (batch.empty()) {
+            if (count_where(db, "state <> 'completed'") == 0) finished = true;
+            std::this_thread::sleep_for(50ms);
+            continue;
+          }
+          std::this_thread::sleep_for(2ms);  // "work"
+          executed += static_cast<int>(batch.size());
+          std::vector<std::int64_t> ids;
+          for (auto& j : batch) ids.push_back(j.id);
+          q.complete_batch_sync(ids, id);
+        } catch (const std::exception& e) {
+          ++errors;  // in doubt: the lease expires and the job runs again
+        }
+      }
+    });
+  }
+  while (executed < 300) std::this_thread::sleep_for(10ms);
+  const std::string script = std::string(NGSYNC_SOURCE_DIR) + "/scripts/pg-private.sh";
+  REQUIRE(std::system(("bash " + script + " stop " + dir).c_str()) == 0);
+  std::this_thread::sleep_for(2s);
+  REQUIRE(std::system(("bash " + script + " start " + dir + " >/dev/null").c_str()) == 0);
+  for (auto& w : workers) w.join();
+  MESSAGE("executions " << executed.load() << " for " << total << " jobs; errors surfaced "
+                        << errors.load());
+  CHECK(count_where(db, "state = 'completed'") == total);
+  CHECK(executed >= total);
+}
