@@ -397,6 +397,7 @@ std::string renderer::block(const json::object& b, int depth, int number) const 
     return "[Linked Notion page](" + notion_link(id) + ")";
   }
   if (type == "synced_block" || type == "column_list" || type == "column") return kids;
+  if (type.empty()) return {};  // not a block at all
   return placeholder(type);
 }
 

@@ -25,9 +25,11 @@ void put(std::string& out, std::string_view name, std::string_view value) {
   out.push_back('\n');
 }
 
+// Names are hashed case-folded: GitHub treats labels and logins case-insensitively, so a change
+// of case alone must not cost a GitHub call.
 void put_list(std::string& out, std::string_view name, const std::vector<std::string>& values) {
   put(out, name, std::to_string(values.size()));
-  for (const auto& v : values) put(out, "-", v);
+  for (const auto& v : values) put(out, "-", lower(v));
 }
 
 }  // namespace

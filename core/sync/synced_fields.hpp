@@ -22,7 +22,7 @@ struct synced_fields {
   std::string page_url;
   bool sync_body = true;
   std::string body_markdown;           // rendered page content; empty when sync_body is false
-  std::vector<std::string> labels;     // sorted, unique (case-insensitive)
+  std::vector<std::string> labels;     // sorted, unique (case-insensitive; hashed case-folded)
   std::vector<std::string> assignees;  // GitHub logins, sorted, unique (case-insensitive)
   desired_state state = desired_state::open;
 
