@@ -1,0 +1,325 @@
+// api_caller against a counting HTTPS server on loopback: rate compliance, API-wide pauses on
+// 429 and secondary limits, retries, 401 refresh and the audit observer.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "core/ratelimit/api_caller.hpp"
+#include "tests/core/support/run_coro.hpp"
+#include "tests/core/support/test_https_server.hpp"
+#include "tests/core/support/test_tls.hpp"
+
+namespace net = boost::asio;
+namespace http = ngsync::http;
+namespace rl = ngsync::ratelimit;
+using ngsync::test::run_coro;
+using ngsync::test::seen_request;
+using ngsync::test::server_reply;
+using ngsync::test::test_https_server;
+using namespace std::chrono_literals;
+
+namespace {
+
+ngsync::test::server_options tls_server(ngsync::test::server_handler handler = {}) {
+  const auto& pki = ngsync::test::shared_pki();
+  ngsync::test::server_options o;
+  o.cert_file = pki.valid.cert;
+  o.key_file = pki.valid.key;
+  o.handler = std::move(handler);
+  return o;
+}
+
+http::client_config trusting() {
+  http::client_config cfg;
+  cfg.tls.use_system_store = false;
+  cfg.tls.extra_ca_file = ngsync::test::shared_pki().ca_cert;
+  cfg.request_timeout = 5s;
+  return cfg;
+}
+
+rl::api_caller_config caller_config(const test_https_server& server, rl::api_flavor flavor) {
+  rl::api_caller_config c;
+  c.name = "test";
+  c.flavor = flavor;
+  c.base_url = server.url("");
+  c.default_headers.set(boost::beast::http::field::user_agent, "ngsync-test");
+  c.budget.rate_per_second = 1000;
+  c.budget.burst = 100;
+  c.max_concurrent = 8;
+  c.retry.base_delay = 10ms;
+  c.retry.max_delay = 50ms;
+  return c;
+}
+
+// Runs `workers` coroutines that together send `total` GETs; a throttled request is sent again
+// (as a rescheduled job would be) after the pause.
+void run_load(net::io_context& ioc, rl::api_caller& caller, int total, int workers,
+              std::atomic<int>* throttled = nullptr) {
+  int next = 0;
+  for (int w = 0; w < workers; ++w) {
+    net::co_spawn(
+        ioc,
+        [&]() -> net::awaitable<void> {
+          while (next < total) {
+            const int i = next++;
+            for (;;) {
+              rl::api_request req;
+              req.path = "/item/" + std::to_string(i);
+              auto r = co_await caller.call(req);
+              if (r.throttled()) {
+                if (throttled) ++*throttled;
+                continue;
+              }
+              break;
+            }
+          }
+        },
+        net::detached);
+  }
+  ioc.restart();
+  ioc.run();
+}
+
+double seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+}  // namespace
+
+TEST_CASE("rate compliance: 1,000 requests through 500/s burst 20 keep to the bucket") {
+  test_https_server server(tls_server());
+  net::io_context ioc;
+  http::client client(ioc.get_executor(), trusting());
+  auto cfg = caller_config(server, rl::api_flavor::generic);
+  const double rate = 500, burst = 20;
+  cfg.budget.rate_per_second = rate;
+  cfg.budget.burst = burst;
+  rl::api_caller caller(client, cfg);
+  const auto start = std::chrono::steady_clock::now();
+  run_load(ioc, caller, 1000, 8);
+  const double took = seconds(std::chrono::steady_clock::now() - start);
+  auto seen = server.requests();
+  REQUIRE(seen.size() == 1000);
+  CHECK(took >= 1000 / rate - burst / rate);
+  std::vector<std::chrono::steady_clock::time_point> at;
+  for (const auto& s : seen) at.push_back(s.at);
+  std::sort(at.begin(), at.end());
+  // Measured at the server: requests sent on time may arrive up to ~20 ms late on a busy
+  // 2-core machine and bunch up, so the window is widened by that much.
+  for (auto window : {10ms, 100ms, 500ms}) {
+    std::size_t j = 0, worst = 0;
+    for (std::size_t i = 0; i < at.size(); ++i) {
+      while (at[i] - at[j] >= window) ++j;
+      worst = std::max(worst, i - j + 1);
+    }
+    CAPTURE(window.count());
+    CHECK(double(worst) <= burst + rate * seconds(window + 20ms));
+  }
+}
+
+TEST_CASE("a 429 with Retry-After: 2 pauses every request of the API for 2 s") {
+  std::atomic<int> count{0};
+  test_https_server server(tls_server([&](const seen_request&) {
+    server_reply r;
+    if (++count == 30) {
+      r.status = 429;
+      r.headers = {{"Retry-After", "2"}};
+    }
+    return r;
+  }));
+  net::io_context ioc;
+  http::client client(ioc.get_executor(), trusting());
+  rl::api_caller caller(client, caller_config(server, rl::api_flavor::notion));
+  std::atomic<int> throttled{0};
+  run_load(ioc, caller, 60, 6, &throttled);
+  CHECK(throttled == 1);
+  auto seen = server.requests();
+  REQUIRE(seen.size() == 61);
+  std::vector<std::chrono::steady_clock::time_point> at;
+  for (const auto& s : seen) at.push_back(s.at);
+  std::sort(at.begin(), at.end());
+  // at[29] is the request answered 429. Requests already on the wire may land just after it;
+  // nothing may arrive between then and the end of the pause.
+  const auto t429 = at[29];
+  int during = 0, after = 0;
+  for (auto t : at) {
+    if (t > t429 + 100ms && t < t429 + 1950ms) ++during;
+    if (t >= t429 + 1950ms) ++after;
+  }
+  CHECK(during == 0);
+  CHECK(after >= 25);
+  auto counters = caller.counters();
+  CHECK(counters.budget.pauses == 1);
+  CHECK(counters.budget.paused_seconds == doctest::Approx(2.0).epsilon(0.05));
+  CHECK(counters.throttled_responses == 1);
+}
+
+TEST_CASE("a GitHub secondary-limit 403 pauses the API; a long pause is handed to the caller") {
+  std::atomic<int> count{0};
+  test_https_server server(tls_server([&](const seen_request&) {
+    server_reply r;
+    if (++count == 1) {
+      r.status = 403;
+      r.body = R"({"message":"You have exceeded a secondary rate limit. Please wait."})";
+    }
+    return r;
+  }));
+  net::io_context ioc;
+  http::client client(ioc.get_executor(), trusting());
+  auto cfg = caller_config(server, rl::api_flavor::github);
+  cfg.budget.default_pause = 1s;  // no Retry-After: the default pause (60 s in production)
+  cfg.max_pause_wait = 0ms;
+  rl::api_caller caller(client, cfg);
+
+  rl::api_request req;
+  req.path = "/repos/o/r/issues";
+  auto first = run_coro(ioc, caller.call(req));
+  REQUIRE(first.throttled());
+  CHECK(first.status() == 403);
+  const auto wait = *first.paused_until - std::chrono::system_clock::now();
+  CHECK(wait > 800ms);
+  CHECK(wait <= 1s);
+
+  // While paused, a caller that will not wait learns the pause end and nothing is sent.
+  auto second = run_coro(ioc, caller.call(req));
+  CHECK(second.throttled());
+  CHECK(second.attempts == 0);
+  CHECK(server.request_count() == 1);
+
+  // One that may wait goes out once the pause is over.
+  rl::api_caller patient(client, [&] {
+    auto c = cfg;
+    c.max_pause_wait = 5s;
+    return c;
+  }());
+  patient.budget().pause_until(std::chrono::steady_clock::now() + 300ms);
+  const auto start = std::chrono::steady_clock::now();
+  auto third = run_coro(ioc, patient.call(req));
+  CHECK(third.ok());
+  CHECK(std::chrono::steady_clock::now() - start >= 290ms);
+}
+
+TEST_CASE("mutating requests keep their spacing through the async limiter") {
+  test_https_server server(tls_server());
+  net::io_context ioc;
+  http::client client(ioc.get_executor(), trusting());
+  auto cfg = caller_config(server, rl::api_flavor::github);
+  cfg.budget.mutation_spacing = 50ms;
+  rl::api_caller caller(client, cfg);
+  // Warm the pool so no POST pays a TLS handshake that would skew the gaps seen by the server.
+  REQUIRE(run_coro(ioc, caller.call(rl::api_request{})).ok());
+  for (int i = 0; i < 5; ++i) {
+    net::co_spawn(
+        ioc,
+        [&]() -> net::awaitable<void> {
+          rl::api_request req;
+          req.method = http::verb::post;
+          req.path = "/repos/o/r/issues";
+          req.creates_content = true;
+          co_await caller.call(req);
+        },
+        net::detached);
+  }
+  ioc.restart();
+  ioc.run();
+  auto seen = server.requests();
+  REQUIRE(seen.size() == 6);
+  seen.erase(seen.begin());
+  // Spacing is enforced when requests leave the client; at the server transit jitter of a few
+  // milliseconds blurs single gaps, not the total.
+  for (std::size_t i = 1; i < seen.size(); ++i) CHECK(seen[i].at - seen[i - 1].at >= 30ms);
+  CHECK(seen.back().at - seen.front().at >= 190ms);
+}
+
+TEST_CASE("retries: GET on 5xx with backoff, a POST only once") {
+  std::atomic<int> count{0};
+  test_https_server server(tls_server([&](const seen_request& s) {
+    server_reply r;
+    if (s.method == "POST" || ++count <= 2) r.status = 503;
+    return r;
+  }));
+  net::io_context ioc;
+  http::client client(ioc.get_executor(), trusting());
+  rl::api_caller caller(client, caller_config(server, rl::api_flavor::github));
+  rl::api_request get;
+  get.path = "/a";
+  auto r = run_coro(ioc, caller.call(get));
+  CHECK(r.ok());
+  CHECK(r.attempts == 3);
+  rl::api_request post;
+  post.method = http::verb::post;
+  post.path = "/b";
+  auto p = run_coro(ioc, caller.call(post));
+  CHECK(p.status() == 503);
+  CHECK(p.attempts == 1);
+  CHECK(caller.counters().retries == 2);
+}
+
+TEST_CASE("401 refreshes the authorization once; the observer never sees it") {
+  test_https_server server(tls_server([](const seen_request& s) {
+    server_reply r;
+    if (s.authorization != "Bearer fresh-token-0002") r.status = 401;
+    r.headers = {{"x-github-request-id", "ABCD:1234"},
+                 {"x-ratelimit-remaining", "4999"},
+                 {"x-ratelimit-reset", "1700000000"}};
+    return r;
+  }));
+  net::io_context ioc;
+  http::client client(ioc.get_executor(), trusting());
+  rl::api_caller caller(client, caller_config(server, rl::api_flavor::github));
+  int refreshes = 0;
+  caller.set_authorization_provider([&](bool force) -> net::awaitable<std::string> {
+    if (force) ++refreshes;
+    co_return refreshes ? "Bearer fresh-token-0002" : "Bearer stale-token-0001";
+  });
+  std::vector<rl::attempt_record> records;
+  caller.set_observer([&](const rl::attempt_record& rec) { records.push_back(rec); });
+  rl::api_request post;
+  post.method = http::verb::post;
+  post.path = "/repos/o/r/issues";
+  auto r = run_coro(ioc, caller.call(post));
+  CHECK(r.ok());
+  CHECK(refreshes == 1);
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].status == 401);
+  CHECK(records[1].status == 200);
+  CHECK(records[1].attempt == 2);
+  CHECK(records[1].path == "/repos/o/r/issues");
+  CHECK(records[1].request_id == "ABCD:1234");
+  bool saw_remaining = false;
+  for (const auto& rec : records)
+    for (const auto& [k, v] : rec.rate_limit_headers) {
+      CHECK(v.find("token") == std::string::npos);
+      saw_remaining |= k == "x-ratelimit-remaining" && v == "4999";
+    }
+  CHECK(saw_remaining);
+
+  // A provider that keeps failing gets one refresh per call, then the 401 goes to the caller.
+  caller.set_authorization_provider(
+      [&](bool) -> net::awaitable<std::string> { co_return "Bearer revoked-token-0003"; });
+  auto denied = run_coro(ioc, caller.call(post));
+  CHECK(denied.status() == 401);
+  CHECK(denied.attempts == 2);
+}
+
+TEST_CASE("transport errors: idempotent requests retry, the result carries the error") {
+  net::io_context ioc;
+  auto cfg_client = trusting();
+  cfg_client.connect_timeout = 500ms;
+  http::client client(ioc.get_executor(), cfg_client);
+  rl::api_caller_config cfg;
+  cfg.base_url = "http://127.0.0.1:1";  // nothing listens on port 1
+  cfg.retry.max_attempts = 3;
+  cfg.retry.base_delay = 5ms;
+  rl::api_caller caller(client, cfg);
+  auto r = run_coro(ioc, caller.call(rl::api_request{}));
+  CHECK_FALSE(r.response);
+  CHECK(r.error);
+  CHECK(http::is_retryable(r.error));
+  CHECK(r.attempts == 3);
+}
