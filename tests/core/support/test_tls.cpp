@@ -123,8 +123,16 @@ test_pki generate() {
 }  // namespace
 
 const test_pki& shared_pki() {
-  static const test_pki pki = generate();
-  return pki;
+  // The directory goes away with the process (the static's destructor runs at exit).
+  struct owned_pki {
+    test_pki pki = generate();
+    ~owned_pki() {
+      std::error_code ignored;
+      std::filesystem::remove_all(pki.dir, ignored);
+    }
+  };
+  static const owned_pki owned;
+  return owned.pki;
 }
 
 }  // namespace ngsync::test
