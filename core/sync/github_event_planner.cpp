@@ -1,0 +1,99 @@
+#include "core/sync/github_event_planner.hpp"
+
+#include "core/sync/issue_title.hpp"
+#include "core/sync/planner.hpp"
+
+namespace ngsync::sync {
+namespace {
+
+bool is_open(desired_state s) {
+  return s == desired_state::open;
+}
+
+desired_state state_of(const github::github_issue& issue) {
+  if (issue.state == github::issue_state::open) return desired_state::open;
+  return issue.state_reason == "not_planned" ? desired_state::closed_not_planned
+                                             : desired_state::closed_completed;
+}
+
+desired_state page_state(const page_status& st) {
+  if (st.cls == status_class::trashed) return desired_state::closed_not_planned;
+  if (st.cls == status_class::closing) {
+    return st.reason == close_reason::completed ? desired_state::closed_completed
+                                                : desired_state::closed_not_planned;
+  }
+  return desired_state::open;
+}
+
+// The Notion status that stands for a GitHub state: the first close status with the same reason
+// (else any close status), or the first create status for a reopened issue.
+std::optional<std::string> status_for(desired_state s, const mapping_rules& rules) {
+  if (is_open(s)) {
+    if (rules.create_statuses.empty()) return std::nullopt;
+    return rules.create_statuses.front();
+  }
+  const auto want =
+      s == desired_state::closed_completed ? close_reason::completed : close_reason::not_planned;
+  for (const auto& c : rules.close_statuses) {
+    if (c.reason == want) return c.status;
+  }
+  if (!rules.close_statuses.empty()) return rules.close_statuses.front().status;
+  return std::nullopt;
+}
+
+}  // namespace
+
+notion_mirror_plan plan_github_event(const github::github_issue& issue, const link_state& link,
+                                     const notion::notion_page& page, const mapping_rules& rules,
+                                     bool sender_is_daemon) {
+  notion_mirror_plan plan;
+  if (sender_is_daemon) {
+    plan.notes.push_back("event caused by the daemon itself");
+    return plan;
+  }
+  if (page.in_trash) {
+    plan.notes.push_back("page is in the trash");
+    return plan;
+  }
+  const auto& lw = link.last_written;
+  const bool notion_newer = page.last_edited_time.substr(0, 19) > issue.updated_at.substr(0, 19);
+
+  // Status.
+  const auto gh = state_of(issue);
+  const auto st = classify_status(page, rules, true);
+  const auto notion = page_state(st);
+  if (!rules.status_property || rules.ownership.status == field_owner::notion) {
+    plan.notes.push_back("status is owned by Notion");
+  } else if (lw && is_open(gh) == is_open(lw->state)) {
+    plan.notes.push_back("GitHub state equals what the daemon last wrote");
+  } else if (is_open(gh) == is_open(notion)) {
+    plan.notes.push_back("page status already matches GitHub");
+    plan.new_last_written_state = gh;
+  } else if (rules.ownership.status == field_owner::newer_wins && lw && notion != lw->state &&
+             notion_newer) {
+    plan.notes.push_back("Notion status changed later than GitHub; Notion wins");
+  } else if (auto name = status_for(gh, rules)) {
+    plan.set_status = *name;
+    plan.new_last_written_state = gh;
+  } else {
+    plan.notes.push_back("no Notion status configured for GitHub state " +
+                         std::string(to_string(gh)));
+  }
+
+  // Title, only when the rules do not give it to Notion.
+  if (rules.ownership.title != field_owner::notion) {
+    const auto* t = page.find(rules.title_property);
+    const auto notion_title = t ? issue_title_from(t->text) : std::string();
+    const bool github_changed = !lw || issue.title != lw->title;
+    const bool notion_changed = lw && notion_title != lw->title;
+    const bool take =
+        rules.ownership.title == field_owner::github || !notion_changed || !notion_newer;
+    if (github_changed && issue.title != notion_title && !issue.title.empty() && take) {
+      plan.set_title = issue.title;
+      plan.new_last_written_title = issue.title;
+    }
+  }
+  return plan;
+}
+
+}  // namespace ngsync::sync

@@ -1,0 +1,33 @@
+#pragma once
+// The GitHub -> Notion direction, pure: given a GitHub issue as it is now and what the daemon last
+// wrote, decide what (if anything) to mirror into the Notion page. Echoes of the daemon's own
+// writes are suppressed; by default Notion owns title, body and labels, and status is "newer wins".
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/github/issue_model.hpp"
+#include "core/notion/page_model.hpp"
+#include "core/sync/link_state.hpp"
+#include "core/sync/mapping_rules.hpp"
+
+namespace ngsync::sync {
+
+struct notion_mirror_plan {
+  std::optional<std::string> set_status;  // status name for rules.status_property
+  std::optional<std::string> set_title;   // only when rules give GitHub (or newer) the title
+  std::vector<std::string> notes;         // why nothing was done, for logs and `ngsync plan`
+  // After applying, store these on the link as the last values seen from GitHub, so the next
+  // Notion -> GitHub plan does not push them back (echo suppression the other way).
+  std::optional<desired_state> new_last_written_state;
+  std::optional<std::string> new_last_written_title;
+
+  bool empty() const { return !set_status && !set_title; }
+};
+
+// `sender_is_daemon`: the event's sender is the daemon's own App bot or token user.
+notion_mirror_plan plan_github_event(const github::github_issue& issue, const link_state& link,
+                                     const notion::notion_page& page, const mapping_rules& rules,
+                                     bool sender_is_daemon);
+
+}  // namespace ngsync::sync
