@@ -47,7 +47,7 @@ boost::asio::awaitable<void> wait_for_wake(job_waker& waker, std::uint64_t seen,
 TEST_CASE("queue: a NOTIFY wakes a waiting worker well before its poll timeout") {
   scratch_database sdb;
   sdb.migrate();
-  database db(sdb.settings(2));
+  database db(sdb.settings(1));  // one pooled connection, opened before measuring
   job_queue q(db);
   job_waker waker(sdb.settings());
   for (int i = 0; i < 250 && !waker.listening(); ++i) std::this_thread::sleep_for(20ms);
