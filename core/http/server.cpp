@@ -65,9 +65,9 @@ struct server::state : std::enable_shared_from_this<server::state> {
 
 namespace {
 
-response error_response(unsigned version, bhttp::status status, const std::string& server_name,
-                        std::string body) {
-  response res{status, version};
+server_response error_response(unsigned version, bhttp::status status,
+                               const std::string& server_name, std::string body) {
+  server_response res{status, version};
   res.set(bhttp::field::server, server_name);
   res.set(bhttp::field::content_type, "text/plain");
   res.keep_alive(false);
@@ -113,7 +113,7 @@ net::awaitable<void> server::state::serve(Stream& stream, std::uint64_t id) {
       // Content-Length alone already says the body is too large.
       connections[id].busy = true;
       auto res = error_response(11, bhttp::status::payload_too_large, options.server_header,
-                                "request body too large\n");
+                                "server_request body too large\n");
       lowest.expires_after(options.write_timeout);
       co_await bhttp::async_write(stream, res, tuple_awaitable);
       co_return;
@@ -135,17 +135,17 @@ net::awaitable<void> server::state::serve(Stream& stream, std::uint64_t id) {
     auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, tuple_awaitable);
     if (bec == bhttp::error::body_limit) {
       auto res = error_response(parser.get().version(), bhttp::status::payload_too_large,
-                                options.server_header, "request body too large\n");
+                                options.server_header, "server_request body too large\n");
       lowest.expires_after(options.write_timeout);
       co_await bhttp::async_write(stream, res, tuple_awaitable);
       co_return;
     }
     if (bec) co_return;
 
-    request req = parser.release();
+    server_request req = parser.release();
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();
-    response res;
+    server_response res;
     bool drop = false;
     try {
       res = co_await h(std::move(req));
@@ -298,9 +298,9 @@ std::size_t server::open_connections() const {
   return state_->connections.size();
 }
 
-response make_response(const request& req, bhttp::status status, std::string body,
-                       std::string content_type) {
-  response res{status, req.version()};
+server_response make_response(const server_request& req, bhttp::status status, std::string body,
+                              std::string content_type) {
+  server_response res{status, req.version()};
   res.set(bhttp::field::content_type, content_type);
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
@@ -323,7 +323,7 @@ router& router::on_not_found(handler h) {
   return *this;
 }
 
-net::awaitable<response> router::handle(request req) const {
+net::awaitable<server_response> router::handle(server_request req) const {
   std::string_view target = req.target();
   const std::string_view path = target.substr(0, target.find('?'));
   const route* best = nullptr;
@@ -358,7 +358,7 @@ net::awaitable<response> router::handle(request req) const {
 }
 
 handler router::as_handler() const {
-  return [this](request req) { return handle(std::move(req)); };
+  return [this](server_request req) { return handle(std::move(req)); };
 }
 
 }  // namespace ngsync::http

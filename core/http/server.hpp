@@ -22,9 +22,9 @@ namespace ngsync::http {
 namespace net = boost::asio;
 namespace bhttp = boost::beast::http;
 
-using request = bhttp::request<bhttp::string_body>;
-using response = bhttp::response<bhttp::string_body>;
-using handler = std::function<net::awaitable<response>(request)>;
+using server_request = bhttp::request<bhttp::string_body>;
+using server_response = bhttp::response<bhttp::string_body>;
+using handler = std::function<net::awaitable<server_response>(server_request)>;
 
 // Thrown by a handler to make the server close the connection without answering (with a TCP
 // reset): how the sandbox emulates a dropped connection.
@@ -80,8 +80,8 @@ class server {
 };
 
 // Builds a response to `req` with a body and content type (keep-alive copied from the request).
-response make_response(const request& req, bhttp::status status, std::string body,
-                       std::string content_type = "application/json");
+server_response make_response(const server_request& req, bhttp::status status, std::string body,
+                              std::string content_type = "application/json");
 
 // Method + exact path or path prefix -> handler. Unknown paths get 404, a known path with another
 // method 405 with an Allow header. The query string is ignored for matching.
@@ -93,7 +93,7 @@ class router {
   // Replaces the default 404 answer (e.g. to answer in an API's own error shape).
   router& on_not_found(handler h);
 
-  net::awaitable<response> handle(request req) const;
+  net::awaitable<server_response> handle(server_request req) const;
   // A handler that dispatches through this router; the router must outlive it.
   handler as_handler() const;
 

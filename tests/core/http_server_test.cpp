@@ -66,29 +66,29 @@ tcp::socket connect_to(net::io_context& ioc, std::uint16_t port) {
   return s;
 }
 
-nh::response roundtrip(std::uint16_t port, bhttp::verb method, std::string target,
-                       std::string body = {}) {
+nh::server_response roundtrip(std::uint16_t port, bhttp::verb method, std::string target,
+                              std::string body = {}) {
   net::io_context ioc;
   auto s = connect_to(ioc, port);
-  nh::request req{method, target, 11};
+  nh::server_request req{method, target, 11};
   req.set(bhttp::field::host, "127.0.0.1");
   req.body() = std::move(body);
   req.prepare_payload();
   bhttp::write(s, req);
   beast::flat_buffer buf;
-  nh::response res;
+  nh::server_response res;
   bhttp::read(s, buf, res);
   return res;
 }
 
 nh::handler text(std::string body) {
-  return [body](nh::request req) -> net::awaitable<nh::response> {
+  return [body](nh::server_request req) -> net::awaitable<nh::server_response> {
     co_return nh::make_response(req, bhttp::status::ok, body, "text/plain");
   };
 }
 
 nh::handler echo() {
-  return [](nh::request req) -> net::awaitable<nh::response> {
+  return [](nh::server_request req) -> net::awaitable<nh::server_response> {
     co_return nh::make_response(req, bhttp::status::ok, req.body(), "text/plain");
   };
 }
@@ -121,11 +121,11 @@ TEST_CASE("keep-alive: several requests on one connection count as one connectio
   auto sock = connect_to(ioc, s.port());
   beast::flat_buffer buf;
   for (int i = 0; i < 3; ++i) {
-    nh::request req{bhttp::verb::post, "/", 11};
+    nh::server_request req{bhttp::verb::post, "/", 11};
     req.body() = "n" + std::to_string(i);
     req.prepare_payload();
     bhttp::write(sock, req);
-    nh::response res;
+    nh::server_response res;
     bhttp::read(sock, buf, res);
     CHECK(res.body() == "n" + std::to_string(i));
     CHECK(res.keep_alive());
@@ -138,7 +138,7 @@ TEST_CASE("a body over the limit gets 413 and the handler never runs") {
   nh::server_options o;
   o.body_limit = 1024;
   int calls = 0;
-  running_server s(o, [&calls](nh::request req) -> net::awaitable<nh::response> {
+  running_server s(o, [&calls](nh::server_request req) -> net::awaitable<nh::server_response> {
     ++calls;
     co_return nh::make_response(req, bhttp::status::ok, "", "text/plain");
   });
@@ -179,10 +179,10 @@ TEST_CASE("an idle keep-alive connection is closed after the idle timeout") {
   running_server s(o, text("ok"));
   net::io_context ioc;
   auto sock = connect_to(ioc, s.port());
-  nh::request req{bhttp::verb::get, "/", 11};
+  nh::server_request req{bhttp::verb::get, "/", 11};
   bhttp::write(sock, req);
   beast::flat_buffer buf;
-  nh::response res;
+  nh::server_response res;
   bhttp::read(sock, buf, res);
   CHECK(res.result() == bhttp::status::ok);
   const auto start = std::chrono::steady_clock::now();
@@ -194,25 +194,26 @@ TEST_CASE("an idle keep-alive connection is closed after the idle timeout") {
 }
 
 TEST_CASE("drop_connection resets the socket without an answer") {
-  running_server s({}, [](nh::request) -> net::awaitable<nh::response> {
+  running_server s({}, [](nh::server_request) -> net::awaitable<nh::server_response> {
     throw nh::drop_connection{};
-    co_return nh::response{};
+    co_return nh::server_response{};
   });
   net::io_context ioc;
   auto sock = connect_to(ioc, s.port());
-  nh::request req{bhttp::verb::get, "/", 11};
+  nh::server_request req{bhttp::verb::get, "/", 11};
   bhttp::write(sock, req);
   beast::flat_buffer buf;
-  nh::response res;
+  nh::server_response res;
   boost::system::error_code ec;
   bhttp::read(sock, buf, res, ec);
   CHECK(ec == net::error::connection_reset);
 }
 
 TEST_CASE(
-    "graceful stop: the in-flight request completes, idle connections close, then stop returns") {
+    "graceful stop: the in-flight server_request completes, idle connections close, then stop "
+    "returns") {
   std::promise<void> started;
-  running_server s({}, [&started](nh::request req) -> net::awaitable<nh::response> {
+  running_server s({}, [&started](nh::server_request req) -> net::awaitable<nh::server_response> {
     started.set_value();
     net::steady_timer t(co_await net::this_coro::executor, 400ms);
     co_await t.async_wait(net::use_awaitable);
@@ -225,10 +226,10 @@ TEST_CASE(
   auto client = std::async(std::launch::async, [&] {
     net::io_context cioc;
     auto sock = connect_to(cioc, s.port());
-    nh::request req{bhttp::verb::get, "/slow", 11};
+    nh::server_request req{bhttp::verb::get, "/slow", 11};
     bhttp::write(sock, req);
     beast::flat_buffer buf;
-    nh::response res;
+    nh::server_response res;
     bhttp::read(sock, buf, res);
     response_at = std::chrono::steady_clock::now();
     return res;
@@ -277,11 +278,11 @@ TEST_CASE("TLS: a client that trusts the generated CA verifies the server by IP 
     stream.set_verify_callback(net::ssl::host_name_verification(host));
     stream.next_layer().connect({net::ip::make_address("127.0.0.1"), s.port()});
     stream.handshake(net::ssl::stream_base::client);
-    nh::request req{bhttp::verb::get, "/", 11};
+    nh::server_request req{bhttp::verb::get, "/", 11};
     req.set(bhttp::field::host, host);
     bhttp::write(stream, req);
     beast::flat_buffer buf;
-    nh::response res;
+    nh::server_response res;
     bhttp::read(stream, buf, res);
     CHECK(res.body() == "secure");
   }
@@ -326,10 +327,10 @@ TEST_CASE("max_connections: connections past the cap are closed at once") {
   boost::system::error_code ec;
   second.read_some(net::buffer(&c, 1), ec);
   CHECK(ec);
-  nh::request req{bhttp::verb::get, "/", 11};
+  nh::server_request req{bhttp::verb::get, "/", 11};
   bhttp::write(first, req);
   beast::flat_buffer buf;
-  nh::response res;
+  nh::server_response res;
   bhttp::read(first, buf, res);
   CHECK(res.body() == "ok");
 }

@@ -1,2 +1,0 @@
-// (replaced by the sandbox)
-namespace ngsync::sandbox {}
