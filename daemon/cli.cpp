@@ -31,8 +31,8 @@ std::optional<config::config> load_or_report(const global_options& g,
     return std::nullopt;
   }
   auto& c = *result.value;
-  for (const auto* s : {&c.notion.token, &c.github.token, &c.database.url,
-                        &c.server.github_webhook_secret}) {
+  for (const auto* s :
+       {&c.notion.token, &c.github.token, &c.database.url, &c.server.github_webhook_secret}) {
     log::register_secret(s->reveal());
   }
   if (c.github.app) log::register_secret(c.github.app->private_key_pem.reveal());
@@ -77,7 +77,8 @@ int run_cli(int argc, char** argv) {
   auto* once = app.add_subcommand("sync-once", "poll every mapping once, drain the queue, exit");
   auto* plan = app.add_subcommand("plan", "print what the next sync would do; change nothing");
   auto* migrate = app.add_subcommand("migrate", "apply pending database migrations");
-  auto* check = app.add_subcommand("check-config", "validate the configuration; report every problem");
+  auto* check =
+      app.add_subcommand("check-config", "validate the configuration; report every problem");
   auto* status = app.add_subcommand("status", "show the queue, dead jobs, pages in error, polls");
   bool status_json = false;
   status->add_flag("--json", status_json, "machine-readable output");
@@ -121,8 +122,8 @@ int run_cli(int argc, char** argv) {
   }
 
   const bool db_only = migrate->parsed() || status->parsed() || retry->parsed();
-  auto cfg = load_or_report(g, db_only ? config::secrets_needed::database_only
-                                       : config::secrets_needed::all);
+  auto cfg = load_or_report(
+      g, db_only ? config::secrets_needed::database_only : config::secrets_needed::all);
   if (!cfg) {
     setup_logging(g, nullptr);
     return exit_bad_config;

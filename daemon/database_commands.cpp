@@ -1,8 +1,8 @@
 // Subcommands that only need the database: migrate, status, retry-dead.
 #include <iostream>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "core/log/logging.hpp"
 #include "daemon/cli.hpp"
@@ -29,12 +29,12 @@ int command_migrate(const config::config& c) {
   auto logger = log::get("migrate");
   storage::database db(db_settings(c, 1));
   try {
-    auto report = db.run_sync(
-        [](pqxx::connection& conn) { return storage::migrate(conn); }, storage::retry_policy::once);
+    auto report = db.run_sync([](pqxx::connection& conn) { return storage::migrate(conn); },
+                              storage::retry_policy::once);
     for (const auto& name : report.applied) logger->info("applied migration={}", name);
-    std::cout << (report.applied.empty() ? "schema is current" : "applied " +
-                                               std::to_string(report.applied.size()) +
-                                               " migration(s)")
+    std::cout << (report.applied.empty()
+                      ? "schema is current"
+                      : "applied " + std::to_string(report.applied.size()) + " migration(s)")
               << " (version " << report.schema_version << ")\n";
     return exit_ok;
   } catch (const storage::migration_error& e) {
@@ -63,15 +63,15 @@ int command_status(const config::config& c, bool json) {
   std::vector<dead_job> dead;
   db.run_sync([&](pqxx::connection& conn) {
     pqxx::read_transaction t(conn);
-    for (const auto& row : t.exec(
-             "SELECT notion_page_id, coalesce(github_repo,''), coalesce(last_error,''), "
-             "coalesce(last_sync_run_id,'') FROM ops_pages_in_error LIMIT 50")) {
+    for (const auto& row :
+         t.exec("SELECT notion_page_id, coalesce(github_repo,''), coalesce(last_error,''), "
+                "coalesce(last_sync_run_id,'') FROM ops_pages_in_error LIMIT 50")) {
       errors.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str()});
     }
-    for (const auto& row : t.exec(
-             "SELECT data_source_id, coalesce(watermark::text,''), "
-             "coalesce(last_success_at::text,''), coalesce(last_error,'') FROM poll_cursors "
-             "ORDER BY data_source_id")) {
+    for (const auto& row :
+         t.exec("SELECT data_source_id, coalesce(watermark::text,''), "
+                "coalesce(last_success_at::text,''), coalesce(last_error,'') FROM poll_cursors "
+                "ORDER BY data_source_id")) {
       polls.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str()});
     }
     for (const auto& row :
@@ -92,9 +92,9 @@ int command_status(const config::config& c, bool json) {
     out["queue"] = {{"depth", depth},
                     {"waiting", stats.waiting},
                     {"due", stats.due},
-                    {"oldest_due_age_ms",
-                     stats.oldest_due_age ? boost::json::value(stats.oldest_due_age->count())
-                                          : boost::json::value(nullptr)}};
+                    {"oldest_due_age_ms", stats.oldest_due_age
+                                              ? boost::json::value(stats.oldest_due_age->count())
+                                              : boost::json::value(nullptr)}};
     boost::json::array e, p, d;
     for (const auto& x : errors) {
       e.push_back({{"page", x.page}, {"repo", x.repo}, {"error", x.error}, {"run", x.run}});

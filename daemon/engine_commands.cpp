@@ -1,20 +1,18 @@
 // Subcommands that run the sync engine.
-#include <iostream>
-
 #include "daemon/cli.hpp"
 #include "daemon/commands.hpp"
+#include "daemon/engine/daemon_runtime.hpp"
 
 namespace ngsync::daemon {
-namespace {
-int not_yet(const char* name) {
-  std::cerr << "ngsync: '" << name
-            << "' is not available yet in this build: the sync engine has not landed\n";
-  return exit_unavailable;
-}
-}  // namespace
 
-int command_run(const config::config&) { return not_yet("run"); }
-int command_sync_once(const config::config&) { return not_yet("sync-once"); }
-int command_plan(const config::config&) { return not_yet("plan"); }
+int command_run(const config::config& c) {
+  return engine::run_daemon(c);
+}
+int command_sync_once(const config::config& c) {
+  return engine::run_sync_once(c);
+}
+int command_plan(const config::config& c) {
+  return engine::run_plan(c);
+}
 
 }  // namespace ngsync::daemon

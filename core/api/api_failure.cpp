@@ -1,7 +1,7 @@
 #include "core/api/api_failure.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "core/log/logging.hpp"
 
@@ -15,7 +15,8 @@ std::string api_failure::describe() const {
   return log::redact(s);
 }
 
-api_exception::api_exception(api_failure f) : std::runtime_error(f.describe()), failure_(std::move(f)) {}
+api_exception::api_exception(api_failure f)
+    : std::runtime_error(f.describe()), failure_(std::move(f)) {}
 
 namespace {
 
@@ -77,8 +78,7 @@ api_failure classify(const std::string& api, const std::string& operation,
   return f;
 }
 
-void throw_malformed(const std::string& api, const std::string& operation,
-                     const std::string& why) {
+void throw_malformed(const std::string& api, const std::string& operation, const std::string& why) {
   api_failure f;
   f.kind = failure_kind::permanent;
   f.api = api;

@@ -116,8 +116,8 @@ class reader {
   }
 
   template <class Int>
-  void integer(const YAML::Node& parent, const std::string& path, const std::string& key,
-               Int& out, long long min, long long max) {
+  void integer(const YAML::Node& parent, const std::string& path, const std::string& key, Int& out,
+               long long min, long long max) {
     auto n = child(parent, key, path, false);
     if (!n.IsDefined() || !scalar(n, join(path, key), "an integer")) return;
     long long v = 0;
@@ -268,10 +268,10 @@ void read_github(reader& r, const YAML::Node& n, github_settings& out) {
     r.error(n, p, "required section is missing");
     return;
   }
-  if (!r.section(n, p,
-                 {"base_url", "api_version", "token_env", "app", "rate_limit",
-                  "content_creation_per_minute", "content_creation_per_hour",
-                  "mutation_spacing"})) {
+  if (!r.section(
+          n, p,
+          {"base_url", "api_version", "token_env", "app", "rate_limit",
+           "content_creation_per_minute", "content_creation_per_hour", "mutation_spacing"})) {
     return;
   }
   r.str(n, p, "base_url", out.base_url);
@@ -432,8 +432,8 @@ void read_mapping(reader& r, const YAML::Node& n, const std::string& p, mapping&
   }
 
   auto gh = r.child(n, "github", p, true);
-  if (gh.IsDefined() &&
-      r.section(gh, p + ".github", {"repository", "repository_property", "kind", "draft_pr_base"})) {
+  if (gh.IsDefined() && r.section(gh, p + ".github",
+                                  {"repository", "repository_property", "kind", "draft_pr_base"})) {
     const std::string gp = p + ".github";
     std::string repo;
     r.str(gh, gp, "repository", repo);
@@ -555,7 +555,7 @@ void read_logging(reader& r, const YAML::Node& n, logging_settings& out) {
   const std::string p = "logging";
   if (!n.IsDefined()) return;
   if (!r.section(n, p, {"level", "format", "levels"})) return;
-  static const std::set<std::string> levels{"trace", "debug", "info",    "warn",
+  static const std::set<std::string> levels{"trace", "debug",    "info", "warn",
                                             "error", "critical", "off"};
   r.str(n, p, "level", out.level);
   if (!levels.count(out.level)) {
@@ -582,8 +582,8 @@ load_result load_config_text(std::string_view yaml, const std::string& file_name
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::ParserException& e) {
-    result.errors.push_back({file_name, e.mark.line + 1, e.mark.column + 1, "",
-                             "not valid YAML: " + e.msg});
+    result.errors.push_back(
+        {file_name, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg});
     return result;
   }
   reader r(file_name, env, result.errors, needed);

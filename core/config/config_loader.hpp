@@ -14,8 +14,8 @@ namespace ngsync::config {
 
 struct config_error {
   std::string file;
-  int line = 0;    // 1-based; 0 when unknown
-  int column = 0;  // 1-based; 0 when unknown
+  int line = 0;     // 1-based; 0 when unknown
+  int column = 0;   // 1-based; 0 when unknown
   std::string key;  // dotted path, e.g. sync.mappings[0].github.repository
   std::string message;
 

@@ -29,11 +29,16 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     consumed += static_cast<std::size_t>(it->length());
     auto n = std::stoll((*it)[1].str());
     const auto unit = (*it)[2].str();
-    if (unit == "ms") total += std::chrono::milliseconds(n);
-    else if (unit == "s") total += std::chrono::seconds(n);
-    else if (unit == "m") total += std::chrono::minutes(n);
-    else if (unit == "h") total += std::chrono::hours(n);
-    else total += std::chrono::hours(24 * n);
+    if (unit == "ms")
+      total += std::chrono::milliseconds(n);
+    else if (unit == "s")
+      total += std::chrono::seconds(n);
+    else if (unit == "m")
+      total += std::chrono::minutes(n);
+    else if (unit == "h")
+      total += std::chrono::hours(n);
+    else
+      total += std::chrono::hours(24 * n);
   }
   if (consumed != s.size() || consumed == 0) return std::nullopt;
   return total;
@@ -47,12 +52,18 @@ std::optional<std::uint64_t> parse_byte_size(std::string_view text) {
   std::uint64_t n = std::stoull(m[1].str());
   const auto unit = m[2].str();
   std::uint64_t factor = 1;
-  if (unit == "KiB") factor = 1024;
-  else if (unit == "MiB") factor = 1024 * 1024;
-  else if (unit == "GiB") factor = 1024ull * 1024 * 1024;
-  else if (unit == "KB") factor = 1000;
-  else if (unit == "MB") factor = 1000 * 1000;
-  else if (unit == "GB") factor = 1000ull * 1000 * 1000;
+  if (unit == "KiB")
+    factor = 1024;
+  else if (unit == "MiB")
+    factor = 1024 * 1024;
+  else if (unit == "GiB")
+    factor = 1024ull * 1024 * 1024;
+  else if (unit == "KB")
+    factor = 1000;
+  else if (unit == "MB")
+    factor = 1000 * 1000;
+  else if (unit == "GB")
+    factor = 1000ull * 1000 * 1000;
   return n * factor;
 }
 

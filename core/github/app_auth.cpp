@@ -3,11 +3,11 @@
 #include <memory>
 #include <stdexcept>
 
-#include <boost/json.hpp>
 #include <date/date.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <boost/json.hpp>
 
 #include "core/api/api_failure.hpp"
 
@@ -41,7 +41,8 @@ std::string base64url(std::string_view bytes) {
 
 std::string make_app_jwt(const std::string& private_key_pem, const std::string& issuer,
                          std::chrono::system_clock::time_point now) {
-  const auto epoch = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const auto epoch =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   const std::string header = base64url(R"({"alg":"RS256","typ":"JWT"})");
   const std::string claims = base64url(boost::json::serialize(
       boost::json::object{{"iat", epoch - 60}, {"exp", epoch + 540}, {"iss", issuer}}));
@@ -95,8 +96,8 @@ net::awaitable<installation_token> app_authenticator::mint() {
   http::request req;
   req.method = http::verb::post;
   req.url = fmt::format("{}/app/installations/{}/access_tokens", base_url_, installation_id_);
-  req.headers.set("Authorization", "Bearer " + make_app_jwt(key_pem_, issuer_,
-                                                            std::chrono::system_clock::now()));
+  req.headers.set("Authorization",
+                  "Bearer " + make_app_jwt(key_pem_, issuer_, std::chrono::system_clock::now()));
   req.headers.set("Accept", "application/vnd.github+json");
   req.headers.set("X-GitHub-Api-Version", api_version_);
   req.headers.set("User-Agent", "ngsync");

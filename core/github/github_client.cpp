@@ -15,7 +15,8 @@ const std::string api = "github";
 // Repository names go into paths: only validated `owner/name` values may.
 std::string repo_path(const std::string& repo) {
   auto norm = config::normalize_repository(repo);
-  if (!norm) api::throw_malformed(api, "build request", "not a repository name: " + repo.substr(0, 100));
+  if (!norm)
+    api::throw_malformed(api, "build request", "not a repository name: " + repo.substr(0, 100));
   return "/repos/" + *norm;
 }
 
@@ -77,7 +78,8 @@ std::string next_link(std::string_view header) {
     auto close = header.find('>', open);
     if (close == std::string_view::npos) break;
     auto end = header.find(',', close);
-    auto params = header.substr(close + 1, end == std::string_view::npos ? header.npos : end - close - 1);
+    auto params =
+        header.substr(close + 1, end == std::string_view::npos ? header.npos : end - close - 1);
     if (params.find("rel=\"next\"") != std::string_view::npos) {
       return std::string(header.substr(open + 1, close - open - 1));
     }
@@ -90,6 +92,7 @@ std::string next_link(std::string_view header) {
 net::awaitable<ratelimit::api_result> github_client::call(ratelimit::api_request req,
                                                           const std::string& operation) {
   if (!req.body.empty()) req.headers.set("Content-Type", "application/json");
+  req.sync_run_id = sync_run_id_;
   auto result = co_await caller_.call(std::move(req));
   api::ensure_ok(api, operation, result);
   co_return result;
@@ -127,9 +130,10 @@ net::awaitable<github_issue> github_client::update_issue(std::string repo, std::
   co_return to_issue(r.response->body, "update issue");
 }
 
-net::awaitable<void> github_client::list_issues_since(std::string repo, std::string since_iso,
-                                                      std::function<bool(const github_issue&)> visit) {
-  std::string path = repo_path(repo) + "/issues?state=all&sort=updated&direction=asc&per_page=100&since=" +
+net::awaitable<void> github_client::list_issues_since(
+    std::string repo, std::string since_iso, std::function<bool(const github_issue&)> visit) {
+  std::string path = repo_path(repo) +
+                     "/issues?state=all&sort=updated&direction=asc&per_page=100&since=" +
                      boost::urls::encode(since_iso, boost::urls::unreserved_chars);
   const auto& base = caller_.config().base_url;
   for (int guard = 0; guard < 10000 && !path.empty(); ++guard) {
@@ -154,7 +158,8 @@ net::awaitable<void> github_client::list_issues_since(std::string repo, std::str
 net::awaitable<std::vector<comment>> github_client::list_comments(std::string repo,
                                                                   std::int64_t number) {
   std::vector<comment> out;
-  std::string path = repo_path(repo) + "/issues/" + std::to_string(number) + "/comments?per_page=100";
+  std::string path =
+      repo_path(repo) + "/issues/" + std::to_string(number) + "/comments?per_page=100";
   const auto& base = caller_.config().base_url;
   for (int guard = 0; guard < 1000 && !path.empty(); ++guard) {
     ratelimit::api_request req;
@@ -162,7 +167,8 @@ net::awaitable<std::vector<comment>> github_client::list_comments(std::string re
     auto r = co_await call(std::move(req), "list comments");
     auto v = parse_object(r.response->body, "list comments");
     if (!v.is_array()) api::throw_malformed(api, "list comments", "not a list");
-    for (const auto& c : v.as_array()) out.push_back(to_comment(json::serialize(c), "list comments"));
+    for (const auto& c : v.as_array())
+      out.push_back(to_comment(json::serialize(c), "list comments"));
     auto next = next_link(r.response->header("Link"));
     path = next.rfind(base, 0) == 0 ? next.substr(base.size()) : "";
   }

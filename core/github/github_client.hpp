@@ -32,9 +32,7 @@ struct issue_update {
   std::optional<std::string> state;         // open | closed
   std::optional<std::string> state_reason;  // completed | not_planned | reopened
 
-  bool empty() const {
-    return !title && !body && !labels && !assignees && !state && !state_reason;
-  }
+  bool empty() const { return !title && !body && !labels && !assignees && !state && !state_reason; }
   boost::json::object to_json() const;
 };
 
@@ -46,7 +44,9 @@ struct comment {
 
 class github_client {
  public:
-  explicit github_client(ratelimit::api_caller& caller) : caller_(caller) {}
+  // `sync_run_id` tags every call's audit row; a client is cheap, so make one per job.
+  explicit github_client(ratelimit::api_caller& caller, std::string sync_run_id = {})
+      : caller_(caller), sync_run_id_(std::move(sync_run_id)) {}
 
   boost::asio::awaitable<github_issue> create_issue(std::string repo, new_issue issue);
   boost::asio::awaitable<github_issue> get_issue(std::string repo, std::int64_t number);
@@ -55,11 +55,9 @@ class github_client {
   // Every issue (and PR) updated since `since_iso`, oldest first, following the Link header's
   // next URLs exactly as given (they may point at /repositories/{id}/...). `visit` returns
   // false to stop early (e.g. once the marker is found).
-  boost::asio::awaitable<void> list_issues_since(
-      std::string repo, std::string since_iso,
-      std::function<bool(const github_issue&)> visit);
-  boost::asio::awaitable<std::vector<comment>> list_comments(std::string repo,
-                                                             std::int64_t number);
+  boost::asio::awaitable<void> list_issues_since(std::string repo, std::string since_iso,
+                                                 std::function<bool(const github_issue&)> visit);
+  boost::asio::awaitable<std::vector<comment>> list_comments(std::string repo, std::int64_t number);
   boost::asio::awaitable<comment> create_comment(std::string repo, std::int64_t number,
                                                  std::string body);
   boost::asio::awaitable<comment> update_comment(std::string repo, std::int64_t comment_id,
@@ -77,6 +75,7 @@ class github_client {
   boost::asio::awaitable<ratelimit::api_result> call(ratelimit::api_request req,
                                                      const std::string& operation);
   ratelimit::api_caller& caller_;
+  std::string sync_run_id_;
 };
 
 // The rel="next" URL of a Link header, or "" (RFC 8288; GitHub's format).

@@ -37,11 +37,21 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += fmt::format("\\u{:04x}", c);
@@ -66,10 +76,13 @@ class redacting_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> 
     std::string text = redact(std::string_view(msg.payload.data(), msg.payload.size()));
     std::string line;
     if (format_ == line_format::json) {
-      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count() % 1000;
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch())
+                    .count() %
+                1000;
       line = R"({"ts":")";
-      line += fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
-                          spdlog::details::os::gmtime(std::chrono::system_clock::to_time_t(msg.time)), ms);
+      line += fmt::format(
+          "{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
+          spdlog::details::os::gmtime(std::chrono::system_clock::to_time_t(msg.time)), ms);
       line += R"(","level":")";
       auto lv = spdlog::level::to_string_view(msg.level);
       line.append(lv.data(), lv.size());

@@ -24,6 +24,7 @@ std::string path_id(const std::string& id) {
 net::awaitable<json::value> notion_client::call_json(ratelimit::api_request req,
                                                      std::string operation) {
   if (!req.body.empty()) req.headers.set("Content-Type", "application/json");
+  req.sync_run_id = sync_run_id_;
   auto result = co_await caller_.call(std::move(req));
   api::ensure_ok(api, operation, result);
   json::error_code ec;
@@ -79,7 +80,8 @@ net::awaitable<query_page> notion_client::query_edited_since(std::string data_so
   out.has_more = parsed->has_more;
   const auto& o = v.as_object();
   if (auto* rs = o.if_contains("request_status"); rs && rs->is_object()) {
-    if (auto* t = rs->as_object().if_contains("type"); t && t->is_string() && t->as_string() == "incomplete") {
+    if (auto* t = rs->as_object().if_contains("type");
+        t && t->is_string() && t->as_string() == "incomplete") {
       out.hit_result_cap = true;
     }
   }
@@ -106,8 +108,8 @@ net::awaitable<std::string> notion_client::get_page_markdown(std::string page_id
   co_return std::string(md->as_string().c_str());
 }
 
-net::awaitable<std::vector<json::value>> notion_client::get_property_items(std::string page_id,
-                                                                           std::string property_id) {
+net::awaitable<std::vector<json::value>> notion_client::get_property_items(
+    std::string page_id, std::string property_id) {
   std::vector<json::value> items;
   std::optional<std::string> cursor;
   // Property ids may hold characters such as '%' or ';': encode them as a path segment.
@@ -115,7 +117,8 @@ net::awaitable<std::vector<json::value>> notion_client::get_property_items(std::
   for (int guard = 0; guard < 1000; ++guard) {
     ratelimit::api_request req;
     req.path = "/v1/pages/" + path_id(page_id) + "/properties/" + encoded + "?page_size=100";
-    if (cursor) req.path += "&start_cursor=" + boost::urls::encode(*cursor, boost::urls::unreserved_chars);
+    if (cursor)
+      req.path += "&start_cursor=" + boost::urls::encode(*cursor, boost::urls::unreserved_chars);
     auto v = co_await call_json(std::move(req), "retrieve page property");
     const auto& o = v.as_object();
     if (auto* results = o.if_contains("results"); results && results->is_array()) {

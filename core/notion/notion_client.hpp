@@ -20,21 +20,24 @@ struct query_page {
   std::vector<std::string> unparsable;  // ids (or "?") of results that failed to parse
   std::optional<std::string> next_cursor;
   bool has_more = false;
-  bool hit_result_cap = false;  // request_status incomplete: query_result_limit_reached
+  bool hit_result_cap = false;          // request_status incomplete: query_result_limit_reached
   std::vector<boost::json::value> raw;  // the page objects as received, in order
 };
 
 class notion_client {
  public:
-  explicit notion_client(ratelimit::api_caller& caller) : caller_(caller) {}
+  // `sync_run_id` tags every call's audit row; a client is cheap, so make one per job.
+  explicit notion_client(ratelimit::api_caller& caller, std::string sync_run_id = {})
+      : caller_(caller), sync_run_id_(std::move(sync_run_id)) {}
 
   // The data sources of a database (2025-09-03+: `data_sources: [{id, name}]`).
   boost::asio::awaitable<std::vector<std::string>> data_sources_of(std::string database_id);
   // One page of a query: pages edited on or after `since` (minute granularity), ascending by
   // last_edited_time, 100 at a time.
-  boost::asio::awaitable<query_page> query_edited_since(
-      std::string data_source_id, std::optional<std::string> since_iso,
-      std::optional<std::string> cursor, int page_size = 100);
+  boost::asio::awaitable<query_page> query_edited_since(std::string data_source_id,
+                                                        std::optional<std::string> since_iso,
+                                                        std::optional<std::string> cursor,
+                                                        int page_size = 100);
   boost::asio::awaitable<boost::json::value> get_page(std::string page_id);
   // The page content rendered by Notion as Markdown.
   boost::asio::awaitable<std::string> get_page_markdown(std::string page_id);
@@ -51,6 +54,7 @@ class notion_client {
   boost::asio::awaitable<boost::json::value> call_json(ratelimit::api_request req,
                                                        std::string operation);
   ratelimit::api_caller& caller_;
+  std::string sync_run_id_;
 };
 
 }  // namespace ngsync::notion

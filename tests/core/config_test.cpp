@@ -14,9 +14,9 @@ using namespace ngsync::config;
 namespace {
 
 const std::map<std::string, std::string> test_env{{"NOTION_TOKEN", "secret_notion_test_value"},
-                                                   {"GITHUB_TOKEN", "ghp_testtokenvalue0000000"},
-                                                   {"DATABASE_URL", "postgresql://x@h/db"},
-                                                   {"GITHUB_WEBHOOK_SECRET", "whsec"}};
+                                                  {"GITHUB_TOKEN", "ghp_testtokenvalue0000000"},
+                                                  {"DATABASE_URL", "postgresql://x@h/db"},
+                                                  {"GITHUB_WEBHOOK_SECRET", "whsec"}};
 
 std::optional<std::string> fake_env(const std::string& name) {
   auto it = test_env.find(name);
@@ -48,7 +48,9 @@ sync:
         repository: Acme/Roadmap
 )";
 
-load_result load(const std::string& text) { return load_config_text(text, "test.yaml", fake_env); }
+load_result load(const std::string& text) {
+  return load_config_text(text, "test.yaml", fake_env);
+}
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {
   auto pos = text.find(from);
@@ -109,8 +111,8 @@ TEST_CASE("invalid files name the key and line of each problem") {
       {"unknown top-level key", m + "colour: blue\n", "colour", 15, "unknown key"},
       {"unknown nested key", replace(m, "  poll_interval: 30s\n", "  poll_intervall: 30s\n"),
        "sync.poll_intervall", 8, "unknown key"},
-      {"bad duration", replace(m, "poll_interval: 30s", "poll_interval: soon"), "sync.poll_interval",
-       8, "not a duration"},
+      {"bad duration", replace(m, "poll_interval: 30s", "poll_interval: soon"),
+       "sync.poll_interval", 8, "not a duration"},
       {"duration without unit", replace(m, "poll_interval: 30s", "poll_interval: 30"),
        "sync.poll_interval", 8, "not a duration"},
       {"poll interval too short", replace(m, "poll_interval: 30s", "poll_interval: 10ms"),
@@ -119,8 +121,9 @@ TEST_CASE("invalid files name the key and line of each problem") {
        "sync.mappings[0].github.repository", 14, "org/repo"},
       {"repository with two slashes", replace(m, "repository: Acme/Roadmap", "repository: a/b/c"),
        "sync.mappings[0].github.repository", 14, "org/repo"},
-      {"missing environment variable", replace(m, "token_env: NOTION_TOKEN", "token_env: NOPE_UNSET"),
-       "notion.token_env", 2, "NOPE_UNSET is not set"},
+      {"missing environment variable",
+       replace(m, "token_env: NOTION_TOKEN", "token_env: NOPE_UNSET"), "notion.token_env", 2,
+       "NOPE_UNSET is not set"},
       {"missing required section", replace(m, "database:\n  url_env: DATABASE_URL\n", ""),
        "database", 1, "required section is missing"},
       {"missing mapping name", replace(m, "    - name: eng\n      notion:", "    - notion:"),
@@ -136,22 +139,24 @@ TEST_CASE("invalid files name the key and line of each problem") {
        "must be an integer"},
       {"integer out of range", m + "queue:\n  workers: 0\n", "queue.workers", 16, "between 1 and"},
       {"wrong type: bool", m + "database2: 1\n", "database2", 15, "unknown key"},
-      {"bad boolean", replace(m, "url_env: DATABASE_URL", "url_env: DATABASE_URL\n  migrate_on_start: maybe"),
+      {"bad boolean",
+       replace(m, "url_env: DATABASE_URL", "url_env: DATABASE_URL\n  migrate_on_start: maybe"),
        "database.migrate_on_start", 7, "true or false"},
-      {"bad listen address", m + "server:\n  listen: localhost\n", "server.listen", 16, "host:port"},
+      {"bad listen address", m + "server:\n  listen: localhost\n", "server.listen", 16,
+       "host:port"},
       {"bad byte size", m + "http:\n  max_response_bytes: lots\n", "http.max_response_bytes", 16,
        "not a size"},
       {"bad log format", m + "logging:\n  format: xml\n", "logging.format", 16, "text or json"},
       {"bad log level", m + "logging:\n  level: loud\n", "logging.level", 16, "unknown level"},
-      {"bad close reason",
-       m + "      status:\n        close:\n          Done: finished\n",
+      {"bad close reason", m + "      status:\n        close:\n          Done: finished\n",
        "sync.mappings[0].status.close.Done", 17, "completed or not_planned"},
       {"duplicate mapping",
-       m + "    - name: eng\n      notion:\n        data_source_id: 1c2b3a4d5e6f47a8b9c0d1e2f3a4b5c6\n"
+       m + "    - name: eng\n      notion:\n        data_source_id: "
+           "1c2b3a4d5e6f47a8b9c0d1e2f3a4b5c6\n"
            "      github:\n        repository: a/b\n",
        "sync.mappings[1].name", 15, "duplicate mapping name"},
-      {"mappings not a list", replace(m, "  mappings:\n", "  mappings: 3\n  old:\n"),
-       "sync.old", 10, "unknown key"},
+      {"mappings not a list", replace(m, "  mappings:\n", "  mappings: 3\n  old:\n"), "sync.old",
+       10, "unknown key"},
       {"token and app both",
        replace(m, "  token_env: GITHUB_TOKEN\n",
                "  token_env: GITHUB_TOKEN\n  app:\n    client_id: x\n    installation_id: 1\n"
@@ -159,9 +164,11 @@ TEST_CASE("invalid files name the key and line of each problem") {
        "github.token_env", 4, "not both"},
       {"unreadable app key",
        replace(m, "  token_env: GITHUB_TOKEN\n",
-               "  app:\n    client_id: x\n    installation_id: 1\n    private_key_file: /nonexistent.pem\n"),
+               "  app:\n    client_id: x\n    installation_id: 1\n    private_key_file: "
+               "/nonexistent.pem\n"),
        "github.app.private_key_file", 7, "cannot read"},
-      {"bad kind", replace(m, "repository: Acme/Roadmap", "repository: Acme/Roadmap\n        kind: epic"),
+      {"bad kind",
+       replace(m, "repository: Acme/Roadmap", "repository: Acme/Roadmap\n        kind: epic"),
        "sync.mappings[0].github.kind", 15, "issue or draft_pr"},
       {"not YAML", "notion: [unclosed\n", "", 2, "not valid YAML"},
   };
@@ -220,7 +227,8 @@ TEST_CASE("scalar value parsers") {
   CHECK_FALSE(normalize_repository("-org/repo"));
   CHECK_FALSE(normalize_repository("org/.."));
   CHECK_FALSE(normalize_repository("org/"));
-  CHECK(normalize_notion_id("https://www.notion.so/acme/Tasks-1c2b3a4d5e6f47a8b9c0d1e2f3a4b5c6?v=123") ==
+  CHECK(normalize_notion_id(
+            "https://www.notion.so/acme/Tasks-1c2b3a4d5e6f47a8b9c0d1e2f3a4b5c6?v=123") ==
         "1c2b3a4d-5e6f-47a8-b9c0-d1e2f3a4b5c6");
   CHECK(normalize_notion_id("1C2B3A4D-5E6F-47A8-B9C0-D1E2F3A4B5C6") ==
         "1c2b3a4d-5e6f-47a8-b9c0-d1e2f3a4b5c6");

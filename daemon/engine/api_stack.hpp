@@ -1,0 +1,40 @@
+#pragma once
+// The outbound side of the daemon, built from the configuration: one HTTPS client (pooled,
+// verified TLS, proxy from the environment), one api_caller per API with its budget, GitHub App
+// or token authorization, the Notion and GitHub clients, and the audit recorder they report to.
+#include <memory>
+#include <optional>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "core/config/config.hpp"
+#include "core/github/app_auth.hpp"
+#include "core/github/github_client.hpp"
+#include "core/http/client.hpp"
+#include "core/notion/notion_client.hpp"
+#include "core/ratelimit/api_caller.hpp"
+#include "daemon/engine/audit_recorder.hpp"
+
+namespace ngsync::engine {
+
+class api_stack {
+ public:
+  api_stack(boost::asio::any_io_executor executor, const config::config& c, audit_recorder& audit);
+
+  http::client& http() { return *http_; }
+  ratelimit::api_caller& notion_caller() { return *notion_caller_; }
+  ratelimit::api_caller& github_caller() { return *github_caller_; }
+  notion::notion_client& notion() { return *notion_; }
+  github::github_client& github() { return *github_; }
+  github::app_authenticator* app_auth() { return app_auth_.get(); }
+
+ private:
+  std::unique_ptr<http::client> http_;
+  std::unique_ptr<ratelimit::api_caller> notion_caller_;
+  std::unique_ptr<ratelimit::api_caller> github_caller_;
+  std::unique_ptr<github::app_authenticator> app_auth_;
+  std::unique_ptr<notion::notion_client> notion_;
+  std::unique_ptr<github::github_client> github_;
+};
+
+}  // namespace ngsync::engine

@@ -1,0 +1,428 @@
+#include "daemon/engine/daemon_runtime.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <map>
+
+#include <systemd/sd-daemon.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "core/http/server.hpp"
+#include "core/log/logging.hpp"
+#include "core/sync/sync_action.hpp"
+#include "daemon/cli.hpp"
+#include "daemon/engine/api_stack.hpp"
+#include "daemon/engine/audit_recorder.hpp"
+#include "daemon/engine/job_runner.hpp"
+#include "daemon/engine/page_sync.hpp"
+#include "daemon/engine/poller.hpp"
+#include "storage/job_waker.hpp"
+#include "storage/migrator.hpp"
+
+namespace ngsync::engine {
+namespace net = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+storage::database_settings database_settings_of(const config::config& c, const char* name) {
+  storage::database_settings s;
+  s.url = c.database.url.reveal();
+  s.threads = static_cast<std::size_t>(c.database.pool_size);
+  s.application_name = name;
+  return s;
+}
+
+// Everything one process needs, built once; the modes below only differ in what they start.
+struct runtime {
+  explicit runtime(const config::config& cfg, const char* app_name)
+      : c(cfg),
+        db(database_settings_of(cfg, app_name)),
+        queue(db, queue_settings_of(cfg)),
+        audit(db),
+        apis(io.get_executor(), cfg, audit),
+        syncer(db, apis.notion_caller(), apis.github_caller(), mappings) {}
+
+  static storage::queue_settings queue_settings_of(const config::config& c) {
+    storage::queue_settings q;
+    q.backoff_base = c.queue.backoff_base;
+    q.backoff_cap = c.queue.backoff_max;
+    return q;
+  }
+
+  void migrate_if_configured() {
+    if (!c.database.migrate_on_start) return;
+    auto report = db.run_sync([](pqxx::connection& conn) { return storage::migrate(conn); },
+                              storage::retry_policy::idempotent);
+    for (const auto& name : report.applied) log::get("migrate")->info("applied migration={}", name);
+  }
+
+  // Resolves databases to data sources and reads each schema for the write-back types.
+  net::awaitable<void> resolve_mappings() {
+    auto logger = log::get("main");
+    for (const auto& m : c.sync.mappings) {
+      mapping_binding b;
+      b.name = m.name;
+      b.rules = rules_from_config(m);
+      b.database_id = m.database_id;
+      b.draft_pr_base = m.draft_pr_base;
+      if (!m.database_id.empty()) {
+        b.data_source_ids = co_await apis.notion().data_sources_of(m.database_id);
+      } else {
+        b.data_source_ids = {m.data_source_id};
+      }
+      if (b.rules.write_back.sync_status) {
+        auto schema = co_await apis.notion().get_data_source(b.data_source_ids.front());
+        const auto* props = schema.as_object().if_contains("properties");
+        const auto* prop = props && props->is_object()
+                               ? props->as_object().if_contains(*b.rules.write_back.sync_status)
+                               : nullptr;
+        if (prop && prop->is_object()) {
+          if (auto* t = prop->as_object().if_contains("type");
+              t && t->is_string() && t->as_string() == "status") {
+            b.rules.write_back.sync_status_type = sync::sync_status_property_type::status;
+          }
+        }
+      }
+      logger->info(
+          "mapping={} data_sources={} repository={}", b.name, b.data_source_ids.size(),
+          m.repository.empty() ? "(from property " + m.repository_property + ")" : m.repository);
+      mappings.emplace(b.name, std::move(b));
+    }
+    for (const auto& [name, b] : mappings) {
+      for (const auto& ds : b.data_source_ids) {
+        pollers.push_back(std::make_unique<poller>(
+            db, queue, apis.notion(), b, ds,
+            poller_settings{c.sync.poll_interval, c.sync.watermark_overlap, c.queue.max_attempts}));
+      }
+    }
+  }
+
+  job_handler handler() {
+    return [this](storage::claimed_job job) -> net::awaitable<void> {
+      if (job.kind != sync_page_kind) {
+        throw api::api_exception({api::failure_kind::permanent,
+                                  "ngsync",
+                                  "run job",
+                                  0,
+                                  "unknown_kind",
+                                  "no handler for job kind " + job.kind,
+                                  {}});
+      }
+      co_await syncer.sync(std::move(job));
+    };
+  }
+
+  std::string summary() const {
+    const auto& s = syncer.counters();
+    return fmt::format(
+        "issues created={} adopted={} updated={} closed={} reopened={}; pages written back={} "
+        "in error={} unchanged={}",
+        s.issues_created, s.issues_adopted, s.issues_updated, s.issues_closed, s.issues_reopened,
+        s.pages_written_back, s.pages_in_error, s.unchanged);
+  }
+
+  const config::config& c;
+  net::io_context io{1};
+  storage::database db;
+  storage::job_queue queue;
+  audit_recorder audit;
+  api_stack apis;
+  std::map<std::string, mapping_binding> mappings;
+  page_syncer syncer;
+  std::vector<std::unique_ptr<poller>> pollers;
+};
+
+// Runs `f` on the runtime's io_context to completion, rethrowing its exception.
+template <class F>
+void run_to_completion(runtime& rt, F f) {
+  std::exception_ptr failure;
+  net::co_spawn(rt.io, std::move(f), [&failure](std::exception_ptr e) { failure = e; });
+  rt.io.run();
+  rt.io.restart();
+  if (failure) std::rethrow_exception(failure);
+}
+
+std::int64_t pages_in_error(storage::database& db) {
+  return db.run_sync([](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    return t.exec1("SELECT count(*) FROM ops_pages_in_error")[0].as<std::int64_t>();
+  });
+}
+
+std::string render_metrics(runtime& rt, job_runner& runner, const storage::queue_stats& q) {
+  std::string out;
+  auto line = [&out](const std::string& name, const std::string& type, const std::string& help,
+                     const std::vector<std::pair<std::string, double>>& samples) {
+    out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+    for (const auto& [labels, v] : samples) {
+      out += name + (labels.empty() ? "" : "{" + labels + "}") + " " + fmt::format("{}", v) + "\n";
+    }
+  };
+  const auto& s = rt.syncer.counters();
+  const auto& r = runner.counters();
+  line("ngsync_jobs_total", "counter", "Jobs settled by this process, by result.",
+       {{"result=\"completed\"", double(r.completed)},
+        {"result=\"failed_transient\"", double(r.failed_transient)},
+        {"result=\"failed_permanent\"", double(r.failed_permanent)},
+        {"result=\"throttled\"", double(r.throttled)},
+        {"result=\"dead\"", double(r.dead)}});
+  std::vector<std::pair<std::string, double>> depth;
+  for (const auto& [state, kinds] : q.depth) {
+    for (const auto& [kind, n] : kinds) {
+      depth.push_back({"state=\"" + state + "\",kind=\"" + kind + "\"", double(n)});
+    }
+  }
+  line("ngsync_queue_jobs", "gauge", "Jobs in the queue by state and kind.", depth);
+  line("ngsync_queue_oldest_due_age_seconds", "gauge", "Age of the oldest due job.",
+       {{"", q.oldest_due_age ? q.oldest_due_age->count() / 1000.0 : 0.0}});
+  line("ngsync_issues_total", "counter", "GitHub issue changes made, by action.",
+       {{"action=\"created\"", double(s.issues_created)},
+        {"action=\"adopted\"", double(s.issues_adopted)},
+        {"action=\"updated\"", double(s.issues_updated)},
+        {"action=\"closed\"", double(s.issues_closed)},
+        {"action=\"reopened\"", double(s.issues_reopened)}});
+  line("ngsync_pages_written_back_total", "counter", "Notion pages written back.",
+       {{"", double(s.pages_written_back)}});
+  line("ngsync_page_errors_total", "counter", "Pages that ended a sync in error.",
+       {{"", double(s.pages_in_error)}});
+  std::vector<std::pair<std::string, double>> pauses, paused, retries;
+  for (auto* caller : {&rt.apis.notion_caller(), &rt.apis.github_caller()}) {
+    auto cc = caller->counters();
+    const auto label = "api=\"" + caller->config().name + "\"";
+    pauses.push_back({label, double(cc.budget.pauses)});
+    paused.push_back({label, cc.budget.paused_seconds});
+    retries.push_back({label, double(cc.retries)});
+  }
+  line("ngsync_rate_limit_pauses_total", "counter",
+       "API-wide pauses after a 429 or secondary limit.", pauses);
+  line("ngsync_rate_limit_paused_seconds_total", "counter", "Seconds covered by those pauses.",
+       paused);
+  line("ngsync_api_retries_total", "counter",
+       "Idempotent requests retried after 5xx or transport errors.", retries);
+  std::vector<std::pair<std::string, double>> since_poll;
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& p : rt.pollers) {
+    const double age =
+        p->last_success() ? std::chrono::duration<double>(now - *p->last_success()).count() : -1;
+    since_poll.push_back({"data_source=\"" + p->data_source_id() + "\"", age});
+  }
+  line("ngsync_seconds_since_last_poll", "gauge",
+       "Seconds since the last successful poll per data source (-1: none yet).", since_poll);
+  return out;
+}
+
+}  // namespace
+
+int run_sync_once(const config::config& c) {
+  auto logger = log::get("main");
+  runtime rt(c, "ngsync-sync-once");
+  rt.migrate_if_configured();
+  job_runner runner(rt.queue, nullptr, rt.handler(),
+                    {c.queue.workers, c.queue.lease, std::chrono::milliseconds(200), {}});
+  runner.on_dead([&rt](storage::claimed_job job, std::string error) -> net::awaitable<void> {
+    co_await rt.syncer.report_failure(std::move(job), std::move(error), true);
+  });
+  run_to_completion(rt, [&]() -> net::awaitable<void> {
+    co_await rt.resolve_mappings();
+    for (auto& p : rt.pollers) co_await p->poll_once();
+    co_await runner.drain();
+    co_await rt.audit.flush();
+  });
+  const auto errors = pages_in_error(rt.db);
+  logger->info("sync-once done: {}; pages in error now={}", rt.summary(), errors);
+  std::cout << "sync-once: " << rt.summary() << "; pages in error: " << errors << "\n";
+  return errors > 0 ? daemon::exit_pages_in_error : daemon::exit_ok;
+}
+
+int run_plan(const config::config& c) {
+  runtime rt(c, "ngsync-plan");
+  int pages = 0;
+  run_to_completion(rt, [&]() -> net::awaitable<void> {
+    co_await rt.resolve_mappings();
+    for (auto& p : rt.pollers) {
+      // The waiting hints plus what a poll would find; nothing is enqueued or written.
+      std::optional<std::string> next;
+      do {
+        auto page =
+            co_await rt.apis.notion().query_edited_since(p->data_source_id(), std::nullopt, next);
+        next = page.has_more ? page.next_cursor : std::nullopt;
+        for (std::size_t i = 0; i < page.raw.size(); ++i) {
+          sync_page_hint hint;
+          const auto* id = page.raw[i].as_object().if_contains("id");
+          if (!id || !id->is_string()) continue;
+          hint.page_id = id->as_string().c_str();
+          hint.data_source_id = p->data_source_id();
+          for (const auto& [name, b] : rt.mappings) {
+            for (const auto& ds : b.data_source_ids) {
+              if (ds == p->data_source_id()) hint.mapping = name;
+            }
+          }
+          hint.page = page.raw[i];
+          auto plan = co_await rt.syncer.preview(hint);
+          if (!plan.empty()) {
+            ++pages;
+            std::cout << "page " << hint.page_id << ":\n" << sync::describe(plan) << "\n";
+          }
+        }
+      } while (next);
+    }
+  });
+  std::cout << pages << " page(s) would change\n";
+  return daemon::exit_ok;
+}
+
+int run_daemon(const config::config& c) {
+  auto logger = log::get("main");
+  runtime rt(c, "ngsync");
+  rt.migrate_if_configured();
+  storage::job_waker waker(database_settings_of(c, "ngsync-listen"));
+  job_runner runner(rt.queue, &waker, rt.handler(),
+                    {c.queue.workers, c.queue.lease, std::chrono::milliseconds(1000), {}});
+  runner.on_dead([&rt](storage::claimed_job job, std::string error) -> net::awaitable<void> {
+    co_await rt.syncer.report_failure(std::move(job), std::move(error), true);
+  });
+
+  auto started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_tick = started;
+  http::router routes;
+  routes.add(http::bhttp::verb::get, "/healthz",
+             [&](http::server_request req) -> net::awaitable<http::server_response> {
+               const auto age = std::chrono::steady_clock::now() - last_tick;
+               const bool alive = age < std::chrono::seconds(30);
+               co_return http::make_response(
+                   req, alive ? http::bhttp::status::ok : http::bhttp::status::service_unavailable,
+                   json::serialize(json::object{{"status", alive ? "ok" : "stalled"}}));
+             });
+  routes.add(
+      http::bhttp::verb::get, "/readyz",
+      [&](http::server_request req) -> net::awaitable<http::server_response> {
+        std::string reason;
+        try {
+          auto check_schema = [](pqxx::connection& conn) { return storage::schema_is_current(conn); };
+          const bool current =
+              co_await rt.db.run(std::move(check_schema), storage::retry_policy::once);
+          if (!current) reason = "database migrations are not current";
+        } catch (const std::exception& e) {
+          reason = "database unreachable";
+        }
+        const auto now = std::chrono::steady_clock::now();
+        for (const auto& p : rt.pollers) {
+          if (!reason.empty()) break;
+          const auto allowance = p->settings().interval * 3 + std::chrono::seconds(30);
+          const auto since = p->last_success() ? now - *p->last_success() : now - started;
+          if (since > allowance)
+            reason = "data source " + p->data_source_id() + " not polled within its interval";
+        }
+        co_return http::make_response(
+            req,
+            reason.empty() ? http::bhttp::status::ok : http::bhttp::status::service_unavailable,
+            json::serialize(reason.empty()
+                                ? json::object{{"status", "ready"}}
+                                : json::object{{"status", "not_ready"}, {"reason", reason}}));
+      });
+  routes.add(http::bhttp::verb::get, "/metrics",
+             [&](http::server_request req) -> net::awaitable<http::server_response> {
+               storage::queue_stats q;
+               try {
+                 q = co_await rt.queue.stats();
+               } catch (const std::exception&) {
+               }
+               co_return http::make_response(req, http::bhttp::status::ok,
+                                             render_metrics(rt, runner, q),
+                                             "text/plain; version=0.0.4");
+             });
+
+  http::server_options so;
+  so.address = c.server.listen_address;
+  so.port = c.server.listen_port;
+  so.body_limit = c.server.body_limit;
+  http::server server(rt.io.get_executor(), so, routes.as_handler());
+
+  bool stopping = false;
+  net::signal_set signals(rt.io, SIGINT, SIGTERM);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        if (stopping) {
+          logger->warn("second signal {}: exiting at once", sig);
+          std::_Exit(1);
+        }
+        stopping = true;
+        logger->info("signal {}: stopping (polls end, running jobs finish, then exit)", sig);
+        sd_notify(0, "STOPPING=1");
+        for (auto& p : rt.pollers) p->stop();
+        runner.stop();
+        net::co_spawn(rt.io, server.stop(), net::detached);
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
+
+  std::exception_ptr failure;
+  net::co_spawn(
+      rt.io,
+      [&]() -> net::awaitable<void> {
+        co_await rt.resolve_mappings();
+        server.start();
+        logger->info("listening on http://{}:{} (/healthz /readyz /metrics)", so.address,
+                     server.port());
+        sd_notify(0, "READY=1");
+        for (auto& p : rt.pollers) net::co_spawn(rt.io, p->run(), net::detached);
+        net::co_spawn(rt.io, rt.audit.run_flusher(std::chrono::milliseconds(500)), net::detached);
+        // The event-loop heartbeat: /healthz and the systemd watchdog both read it.
+        net::co_spawn(
+            rt.io,
+            [&]() -> net::awaitable<void> {
+              net::steady_timer t(rt.io);
+              std::string last_summary;
+              auto last_report = std::chrono::steady_clock::now();
+              while (!stopping) {
+                last_tick = std::chrono::steady_clock::now();
+                sd_notify(0, "WATCHDOG=1");
+                if (last_tick - last_report > std::chrono::seconds(5)) {
+                  last_report = last_tick;
+                  auto s = rt.summary();
+                  if (s != last_summary) logger->info("progress: {}", s);
+                  last_summary = s;
+                }
+                t.expires_after(std::chrono::seconds(1));
+                boost::system::error_code ec;
+                co_await t.async_wait(net::redirect_error(net::use_awaitable, ec));
+              }
+            },
+            net::detached);
+        co_await runner.run();
+        // Stopping: let running jobs finish within the grace period; the rest keep their lease
+        // until it expires and run again elsewhere. Nothing is lost either way.
+        net::steady_timer t(rt.io);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (runner.running() > 0 && std::chrono::steady_clock::now() < deadline) {
+          t.expires_after(std::chrono::milliseconds(50));
+          co_await t.async_wait(net::use_awaitable);
+        }
+        rt.audit.stop();
+        co_await rt.audit.flush();
+        rt.apis.http().close_idle();
+        signals.cancel();
+      },
+      [&](std::exception_ptr e) {
+        failure = e;
+        if (e) {
+          signals.cancel();
+          rt.io.stop();
+        }
+      });
+  rt.io.run();
+  logger->info("stopped: {}", rt.summary());
+  if (failure) std::rethrow_exception(failure);
+  return daemon::exit_ok;
+}
+
+}  // namespace ngsync::engine

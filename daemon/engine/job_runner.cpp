@@ -1,0 +1,170 @@
+#include "daemon/engine/job_runner.hpp"
+
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/api/api_failure.hpp"
+#include "core/log/logging.hpp"
+
+namespace ngsync::engine {
+namespace net = boost::asio;
+
+namespace {
+std::string default_worker_id() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
+}  // namespace
+
+job_runner::job_runner(storage::job_queue& queue, storage::job_waker* waker, job_handler handler,
+                       job_runner_settings settings)
+    : queue_(queue), waker_(waker), handler_(std::move(handler)), settings_(std::move(settings)) {
+  if (settings_.worker_id.empty()) settings_.worker_id = default_worker_id();
+}
+
+void job_runner::wake() {
+  if (wakeup_) wakeup_->cancel();
+}
+
+void job_runner::stop() {
+  stopping_ = true;
+  wake();
+}
+
+net::awaitable<void> job_runner::run() {
+  co_await work(false);
+}
+net::awaitable<void> job_runner::drain() {
+  co_await work(true);
+}
+
+net::awaitable<void> job_runner::work(bool until_empty) {
+  auto ex = co_await net::this_coro::executor;
+  wakeup_ = std::make_shared<net::steady_timer>(ex);
+  auto logger = log::get("queue");
+  while (!stopping_) {
+    const auto seen = waker_ ? waker_->generation() : 0;
+    std::vector<storage::claimed_job> jobs;
+    const int room = settings_.workers - running_;
+    if (room > 0) {
+      try {
+        jobs = co_await queue_.claim(settings_.worker_id, room, settings_.lease);
+      } catch (const std::exception& e) {
+        logger->warn("claim failed (retrying): {}", e.what());
+      }
+    }
+    for (auto& job : jobs) {
+      ++running_;
+      net::co_spawn(ex, run_one(std::move(job)), net::detached);
+    }
+    if (until_empty && jobs.empty() && running_ == 0) {
+      // Nothing claimable and nothing running: done once nothing is due. Jobs waiting for a
+      // later run_at (backoff, Retry-After) stay queued for the next run.
+      try {
+        if ((co_await queue_.stats()).due == 0) break;
+      } catch (const std::exception& e) {
+        logger->warn("queue stats failed (retrying): {}", e.what());
+      }
+    }
+    if (!jobs.empty() && running_ < settings_.workers) continue;  // maybe more are due
+    // Sleep until a job finishes, a notification arrives, or the idle timeout passes.
+    if (waker_ && running_ < settings_.workers) {
+      co_await waker_->wait(seen,
+                            running_ > 0 ? std::chrono::milliseconds(50) : settings_.idle_wait);
+    } else {
+      wakeup_->expires_after(settings_.idle_wait);
+      boost::system::error_code ec;
+      co_await wakeup_->async_wait(net::redirect_error(net::use_awaitable, ec));
+    }
+  }
+}
+
+net::awaitable<void> job_runner::run_one(storage::claimed_job job) {
+  auto logger = log::get("queue");
+  auto ex = co_await net::this_coro::executor;
+  const auto id = job.id;
+  const auto worker = settings_.worker_id;
+  // Keeps the lease alive while the job runs (rate-limit waits can be long).
+  auto done = std::make_shared<bool>(false);
+  auto lease_timer = std::make_shared<net::steady_timer>(ex);
+  net::co_spawn(
+      ex,
+      [this, id, worker, done, lease_timer]() -> net::awaitable<void> {
+        while (!*done) {
+          lease_timer->expires_after(settings_.lease / 3);
+          boost::system::error_code ec;
+          co_await lease_timer->async_wait(net::redirect_error(net::use_awaitable, ec));
+          if (*done) break;
+          try {
+            if (!co_await queue_.extend_lease(id, worker, settings_.lease)) ++counters_.lost_leases;
+          } catch (const std::exception&) {
+          }
+        }
+      },
+      net::detached);
+
+  std::string error;
+  storage::job_failure failure = storage::job_failure::transient();
+  bool ok = false;
+  bool permanent = false;
+  try {
+    co_await handler_(job);
+    ok = true;
+  } catch (const api::api_exception& e) {
+    error = e.what();
+    switch (e.failure().kind) {
+      case api::failure_kind::throttled:
+        failure = storage::job_failure::retry_after(*e.failure().retry_at);
+        ++counters_.throttled;
+        break;
+      case api::failure_kind::permanent:
+        failure = storage::job_failure::permanent();
+        permanent = true;
+        break;
+      case api::failure_kind::transient:
+        break;
+    }
+  } catch (const std::exception& e) {
+    error = log::redact(e.what());
+  }
+  *done = true;
+  lease_timer->cancel();
+
+  try {
+    if (ok) {
+      if (co_await queue_.complete(id, worker)) {
+        ++counters_.completed;
+      } else {
+        ++counters_.lost_leases;
+        logger->warn("job={} finished after its lease was lost; another worker owns it", id);
+      }
+    } else {
+      auto outcome = co_await queue_.fail(id, worker, error, failure);
+      if (permanent)
+        ++counters_.failed_permanent;
+      else
+        ++counters_.failed_transient;
+      logger->log(permanent ? spdlog::level::warn : spdlog::level::info,
+                  "job={} kind={} run={} attempt={} failed: {}", id, job.kind,
+                  job.sync_run_id.value_or(""), job.attempts, error);
+      if (outcome == storage::failure_outcome::dead) {
+        ++counters_.dead;
+        if (on_dead_) co_await on_dead_(job, error);
+      }
+    }
+  } catch (const std::exception& e) {
+    // Postgres is away: the lease expires and the job runs again; nothing is lost.
+    logger->warn("job={} could not be settled ({}); it will run again after its lease", id,
+                 e.what());
+  }
+  --running_;
+  wake();
+}
+
+}  // namespace ngsync::engine

@@ -1,0 +1,75 @@
+#pragma once
+// Works the queue: claims due jobs in batches (up to `workers` at once), runs each in its own
+// coroutine, keeps its lease alive while it runs, and settles it: complete, or fail as the
+// failure's class says (throttled: back at the API's time, attempt not counted; transient:
+// backoff; permanent: dead at once). Idle, it sleeps until NOTIFY wakes it.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "storage/job_queue.hpp"
+#include "storage/job_waker.hpp"
+
+namespace ngsync::engine {
+
+// What running one job returns; exceptions (api::api_exception and others) are failures.
+using job_handler = std::function<boost::asio::awaitable<void>(storage::claimed_job)>;
+// Called after a job failed permanently or for the last time (to put the error on the page).
+using dead_job_hook =
+    std::function<boost::asio::awaitable<void>(storage::claimed_job, std::string error)>;
+
+struct job_runner_settings {
+  int workers = 4;
+  std::chrono::milliseconds lease{60'000};
+  std::chrono::milliseconds idle_wait{1'000};  // longest sleep without a notification
+  std::string worker_id;                       // host:pid by default
+};
+
+struct job_runner_counters {
+  std::uint64_t completed = 0;
+  std::uint64_t failed_transient = 0;
+  std::uint64_t failed_permanent = 0;
+  std::uint64_t throttled = 0;
+  std::uint64_t dead = 0;
+  std::uint64_t lost_leases = 0;
+};
+
+class job_runner {
+ public:
+  job_runner(storage::job_queue& queue, storage::job_waker* waker, job_handler handler,
+             job_runner_settings settings);
+
+  void on_dead(dead_job_hook hook) { on_dead_ = std::move(hook); }
+
+  // Works until stop(); then lets running jobs finish within `grace` and releases the rest
+  // (their leases expire and another process takes them).
+  boost::asio::awaitable<void> run();
+  // Works until no job is due and none is running (sync-once mode).
+  boost::asio::awaitable<void> drain();
+  void stop();
+
+  const job_runner_counters& counters() const { return counters_; }
+  int running() const { return running_; }
+
+ private:
+  boost::asio::awaitable<void> work(bool until_empty);
+  boost::asio::awaitable<void> run_one(storage::claimed_job job);
+  void wake();
+
+  storage::job_queue& queue_;
+  storage::job_waker* waker_;
+  job_handler handler_;
+  dead_job_hook on_dead_;
+  job_runner_settings settings_;
+  job_runner_counters counters_;
+  int running_ = 0;
+  bool stopping_ = false;
+  std::shared_ptr<boost::asio::steady_timer> wakeup_;
+};
+
+}  // namespace ngsync::engine

@@ -1,0 +1,38 @@
+#include "daemon/engine/mapping_binding.hpp"
+
+namespace ngsync::engine {
+namespace {
+std::optional<std::string> optional_name(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+}  // namespace
+
+sync::mapping_rules rules_from_config(const config::mapping& m) {
+  sync::mapping_rules r;
+  r.name = m.name;
+  r.title_property = m.title_property;
+  r.status_property = optional_name(m.status_property);
+  r.labels_property = optional_name(m.labels_property);
+  r.assignees_property = optional_name(m.assignees_property);
+  r.repository_property = optional_name(m.repository_property);
+  r.fixed_repository = optional_name(m.repository);
+  r.create_kind =
+      m.kind == config::issue_kind::draft_pr ? sync::issue_kind::draft_pr : sync::issue_kind::issue;
+  r.create_statuses = m.create_statuses;
+  for (const auto& [status, reason] : m.close_statuses) {
+    r.close_statuses.push_back({status, reason == "not_planned" ? sync::close_reason::not_planned
+                                                                : sync::close_reason::completed});
+  }
+  r.close_on_trash = m.close_on_trash;
+  r.sync_body = m.sync_body;
+  r.user_map = m.users;
+  r.write_back.issue_number = optional_name(m.issue_number_property);
+  r.write_back.issue_url = optional_name(m.issue_url_property);
+  r.write_back.sync_status = optional_name(m.sync_status_property);
+  r.write_back.last_sync_at = optional_name(m.last_sync_at_property);
+  r.write_back.sync_error = optional_name(m.sync_error_property);
+  return r;
+}
+
+}  // namespace ngsync::engine

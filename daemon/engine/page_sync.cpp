@@ -1,0 +1,422 @@
+#include "daemon/engine/page_sync.hpp"
+
+#include <random>
+
+#include <fmt/format.h>
+
+#include "core/log/logging.hpp"
+#include "core/sync/issue_body.hpp"
+#include "core/sync/link_state.hpp"
+#include "core/sync/planner.hpp"
+#include "core/time/iso8601.hpp"
+#include "storage/link_store.hpp"
+
+namespace ngsync::engine {
+namespace net = boost::asio;
+namespace json = boost::json;
+
+struct page_syncer::page_context {
+  sync_page_hint hint;
+  const mapping_binding* mapping = nullptr;
+  notion::notion_page page;
+  std::optional<storage::page_link> link;
+  std::optional<sync::link_state> state;
+  std::string content;
+};
+
+namespace {
+
+json::object written_json(const sync::last_written_values& v) {
+  json::array labels, assignees;
+  for (const auto& l : v.labels) labels.emplace_back(l);
+  for (const auto& a : v.assignees) assignees.emplace_back(a);
+  return {
+      {"title", v.title},       {"body_revision", v.body_revision},  {"labels", labels},
+      {"assignees", assignees}, {"state", sync::to_string(v.state)}, {"written_at", v.written_at}};
+}
+
+std::optional<sync::last_written_values> written_from(const json::object& o) {
+  auto text = [&](const char* k) -> std::string {
+    auto* v = o.if_contains(k);
+    return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
+  };
+  if (!o.contains("title")) return std::nullopt;
+  sync::last_written_values w;
+  w.title = text("title");
+  w.body_revision = text("body_revision");
+  for (const char* k : {"labels", "assignees"}) {
+    if (auto* a = o.if_contains(k); a && a->is_array()) {
+      for (const auto& x : a->as_array()) {
+        if (x.is_string())
+          (std::string(k) == "labels" ? w.labels : w.assignees).emplace_back(x.as_string().c_str());
+      }
+    }
+  }
+  const auto st = text("state");
+  w.state = st == sync::to_string(sync::desired_state::closed_completed)
+                ? sync::desired_state::closed_completed
+            : st == sync::to_string(sync::desired_state::closed_not_planned)
+                ? sync::desired_state::closed_not_planned
+                : sync::desired_state::open;
+  w.written_at = text("written_at");
+  return w;
+}
+
+sync::link_state to_state(const storage::page_link& l) {
+  sync::link_state s;
+  s.repo = l.github_repo.value_or("");
+  if (l.issue_number) s.issue_number = *l.issue_number;
+  s.issue_url = l.issue_html_url.value_or("");
+  s.is_pull_request = l.kind == "draft_pr";
+  s.synced_hash = l.synced_fields_hash.value_or("");
+  s.create_intent = l.create_attempt_id.has_value() && !l.issue_number;
+  if (l.create_intent_at) s.create_intent_at = iso8601::format(*l.create_intent_at);
+  s.last_written = written_from(l.written_to_github);
+  return s;
+}
+
+std::string new_attempt_id() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("{:016x}{:016x}", rng(), rng());
+}
+
+[[noreturn]] void fail_permanent(const std::string& operation, const std::string& why) {
+  api::throw_malformed("ngsync", operation, why);
+}
+
+}  // namespace
+
+page_syncer::page_syncer(storage::database& db, ratelimit::api_caller& notion,
+                         ratelimit::api_caller& github,
+                         const std::map<std::string, mapping_binding>& mappings)
+    : db_(db), notion_caller_(notion), github_caller_(github), mappings_(mappings) {}
+
+net::awaitable<page_syncer::page_context> page_syncer::load(const sync_page_hint& hint,
+                                                            const std::string& run) {
+  notion::notion_client notion_api(notion_caller_, run);
+  page_context ctx;
+  ctx.hint = hint;
+  auto m = mappings_.find(hint.mapping);
+  if (m == mappings_.end()) fail_permanent("sync page", "no mapping named '" + hint.mapping + "'");
+  ctx.mapping = &m->second;
+  const auto& rules = m->second.rules;
+
+  json::value raw = hint.page ? *hint.page : co_await notion_api.get_page(hint.page_id);
+  auto parsed = notion::parse_page(raw);
+  if (!parsed) api::throw_malformed("notion", "read page", parsed.error().message);
+  ctx.page = std::move(*parsed);
+
+  // People past 25 entries are cut from the page object: read them from the property endpoint.
+  if (rules.assignees_property) {
+    auto it = ctx.page.properties.find(*rules.assignees_property);
+    if (it != ctx.page.properties.end() && it->second.truncated) {
+      auto items = co_await notion_api.get_property_items(ctx.page.id, it->second.id);
+      std::vector<notion::notion_user> people;
+      for (const auto& item : items) {
+        const auto* o = item.if_object();
+        const auto* p = o ? o->if_contains("people") : nullptr;
+        if (p && p->is_object()) {
+          notion::notion_user u;
+          if (auto* id = p->as_object().if_contains("id"); id && id->is_string())
+            u.id = id->as_string().c_str();
+          if (auto* n = p->as_object().if_contains("name"); n && n->is_string())
+            u.name = n->as_string().c_str();
+          if (auto* pe = p->as_object().if_contains("person"); pe && pe->is_object()) {
+            if (auto* e = pe->as_object().if_contains("email"); e && e->is_string())
+              u.email = e->as_string().c_str();
+          }
+          people.push_back(std::move(u));
+        }
+      }
+      it->second.people = std::move(people);
+      it->second.truncated = false;
+    }
+  }
+
+  const auto id = ctx.page.id;
+  auto read_link = [id](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    return storage::link_store::get(t, id);
+  };
+  ctx.link = co_await db_.run(std::move(read_link));
+  if (ctx.link) ctx.state = to_state(*ctx.link);
+  if (rules.sync_body && !ctx.page.in_trash &&
+      (ctx.state ||
+       sync::classify_status(ctx.page, rules, false).cls != sync::status_class::before_create)) {
+    ctx.content = co_await notion_api.get_page_markdown(ctx.page.id);
+  }
+  co_return ctx;
+}
+
+net::awaitable<sync::sync_plan> page_syncer::preview(sync_page_hint hint) {
+  github::github_client github_api(github_caller_);
+  auto ctx = co_await load(hint, {});
+  const auto& rules = ctx.mapping->rules;
+  std::optional<github::github_issue> issue;
+  if (sync::needs_issue(ctx.page, ctx.content, ctx.state, rules)) {
+    issue = co_await github_api.get_issue(ctx.state->repo, *ctx.state->issue_number);
+  }
+  co_return sync::plan_page(ctx.page, ctx.content, ctx.state, issue, rules,
+                            iso8601::format(std::chrono::system_clock::now()));
+}
+
+net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
+  auto logger = log::get("sync");
+  const auto run_tag = job.sync_run_id.value_or("");
+  notion::notion_client notion_api(notion_caller_, run_tag);
+  github::github_client github_api(github_caller_, run_tag);
+  auto ctx = co_await load(hint_from_payload(job.payload), run_tag);
+  const auto& rules = ctx.mapping->rules;
+  const auto page_id = ctx.page.id;
+  const auto ds = ctx.hint.data_source_id;
+
+  std::optional<github::github_issue> issue;
+  if (sync::needs_issue(ctx.page, ctx.content, ctx.state, rules)) {
+    issue = co_await github_api.get_issue(ctx.state->repo, *ctx.state->issue_number);
+  }
+
+  std::optional<std::int64_t> created_number;
+  std::optional<std::string> created_url;
+  std::optional<std::string> notion_edited_after;  // last_edited_time after our write-back
+  // A plan may ask to learn something first (fetch the issue, look for the marker): plan again
+  // with the answer. Three rounds always suffice; more means a bug, not a slow page.
+  for (int round = 0; round < 3; ++round) {
+    const auto now = std::chrono::system_clock::now();
+    auto plan =
+        sync::plan_page(ctx.page, ctx.content, ctx.state, issue, rules, iso8601::format(now));
+    const auto run = plan.sync_run_id;
+    for (const auto& w : plan.warnings) logger->warn("page={} run={} {}", page_id, run, w);
+    if (plan.empty()) {
+      ++counters_.unchanged;
+      if (ctx.link && ctx.link->sync_status == "in_sync") {
+        // Verified unchanged after the edit's minute: lets the poller settle this page.
+        storage::sync_outcome o;
+        o.notion_last_edited = iso8601::parse(ctx.page.last_edited_time);
+        o.synced_fields_hash = ctx.link->synced_fields_hash.value_or("");
+        o.sync_run_id = run;
+        o.synced_at = now;
+        auto touch_synced = [page_id, o](pqxx::connection& c) {
+          pqxx::work t(c);
+          storage::link_store::mark_in_sync(t, page_id, o);
+          t.commit();
+        };
+        co_await db_.run(std::move(touch_synced));
+      }
+      co_return;
+    }
+    bool replan = false;
+    std::optional<std::string> error_message;
+    for (const auto& action : plan.actions) {
+      logger->debug("page={} run={} action: {}", page_id, run, sync::describe(action));
+      if (const auto* find = std::get_if<sync::find_issue_by_marker_action>(&action)) {
+        // The earlier POST's outcome is unknown: look for our marker among the issues updated
+        // since the intent (the list endpoint, never search: search lags behind creation).
+        auto since = iso8601::parse(find->since).value_or(now - std::chrono::hours(24));
+        std::optional<github::github_issue> found;
+        const auto want = sync::compact_page_id(page_id);
+        co_await github_api.list_issues_since(
+            find->repo, iso8601::format(since - std::chrono::minutes(5)),
+            [&](const github::github_issue& candidate) {
+              auto markers = sync::parse_markers(candidate.body);
+              if (markers.page_id && sync::compact_page_id(*markers.page_id) == want) {
+                found = candidate;
+                return false;
+              }
+              return true;
+            });
+        if (found) {
+          ++counters_.issues_adopted;
+          logger->info("page={} run={} adopted issue {}#{} created by an earlier attempt", page_id,
+                       run, find->repo, found->number);
+          const auto repo = find->repo;
+          const auto kind = found->is_pull_request ? "draft_pr" : "issue";
+          const auto f = *found;
+          auto save_adopted = [page_id, f, kind](pqxx::connection& c) {
+            pqxx::work t(c);
+            storage::link_store::record_created(t, page_id, static_cast<int>(f.number), f.node_id,
+                                                f.html_url, kind);
+            t.commit();
+          };
+          co_await db_.run(std::move(save_adopted));
+          ctx.state->issue_number = found->number;
+          ctx.state->issue_url = found->html_url;
+          ctx.state->create_intent = false;
+          ctx.state->synced_hash.clear();  // compare everything with the adopted issue
+          issue = found;
+          created_number = found->number;
+          created_url = found->html_url;
+        } else {
+          // Not found: the earlier POST never landed. Forget the intent and plan a fresh create.
+          ctx.state->create_intent = false;
+        }
+        replan = true;
+        break;
+      }
+      if (const auto* fetch = std::get_if<sync::fetch_issue_action>(&action)) {
+        issue = co_await github_api.get_issue(fetch->repo, fetch->number);
+        replan = true;
+        break;
+      }
+      if (const auto* create = std::get_if<sync::create_issue_action>(&action)) {
+        // 1. Record the intent (committed) before GitHub hears of the issue.
+        const auto attempt = new_attempt_id();
+        const auto repo = create->repo;
+        auto save_intent = [page_id, ds, repo, attempt, now](pqxx::connection& c) {
+          pqxx::work t(c);
+          storage::link_store::record_create_intent(t, page_id, ds, repo, attempt, now);
+          t.commit();
+        };
+        co_await db_.run(std::move(save_intent));
+        // 2. POST. An unknown outcome (timeout, reset) leaves the intent: the retry adopts.
+        github::github_issue made;
+        if (create->kind == sync::issue_kind::draft_pr) {
+          made = co_await github_api.create_draft_pr(repo, create->title, create->body,
+                                                     "ngsync/" + sync::compact_page_id(page_id),
+                                                     ctx.mapping->draft_pr_base);
+        } else {
+          made = co_await github_api.create_issue(
+              repo, {create->title, create->body, create->labels, create->assignees});
+        }
+        ++counters_.issues_created;
+        // 3. Save the number; the write-back to Notion follows.
+        const auto kind = create->kind == sync::issue_kind::draft_pr ? "draft_pr" : "issue";
+        auto save_created = [page_id, made, kind](pqxx::connection& c) {
+          pqxx::work t(c);
+          storage::link_store::record_created(t, page_id, static_cast<int>(made.number),
+                                              made.node_id, made.html_url, kind);
+          t.commit();
+        };
+        co_await db_.run(std::move(save_created));
+        created_number = made.number;
+        created_url = made.html_url;
+        logger->info("page={} run={} created {} {}#{}", page_id, run, kind, repo, made.number);
+        if (create->close_after_create) {
+          github::issue_update u;
+          u.state = "closed";
+          u.state_reason = sync::to_string(*create->close_after_create);
+          co_await github_api.update_issue(repo, made.number, u);
+          ++counters_.issues_closed;
+        }
+        continue;
+      }
+      if (const auto* update = std::get_if<sync::update_issue_action>(&action)) {
+        github::issue_update u;
+        u.title = update->title;
+        u.body = update->body;
+        u.labels = update->labels;
+        u.assignees = update->assignees;
+        if (update->state) {
+          const bool open = update->state->state == github::issue_state::open;
+          u.state = open ? "open" : "closed";
+          u.state_reason = update->state->state_reason;
+          ++(open ? counters_.issues_reopened : counters_.issues_closed);
+        }
+        co_await github_api.update_issue(update->repo, update->number, u);
+        ++counters_.issues_updated;
+        logger->info("page={} run={} updated {}#{}: {}", page_id, run, update->repo, update->number,
+                     sync::describe(action));
+        continue;
+      }
+      if (const auto* wb = std::get_if<sync::write_back_action>(&action)) {
+        auto props =
+            sync::notion_write_back_properties(*wb, rules.write_back, created_number, created_url);
+        if (!props.empty()) {
+          auto updated = co_await notion_api.update_page_properties(page_id, std::move(props));
+          ++counters_.pages_written_back;
+          if (const auto* o = updated.if_object()) {
+            if (auto* le = o->if_contains("last_edited_time"); le && le->is_string()) {
+              notion_edited_after = std::string(le->as_string().c_str());
+            }
+          }
+        }
+        continue;
+      }
+      if (const auto* err = std::get_if<sync::mark_error_action>(&action)) {
+        error_message = err->message;
+        continue;
+      }
+    }
+    if (replan) continue;
+
+    if (error_message) {
+      ++counters_.pages_in_error;
+      logger->warn("page={} run={} error: {}", page_id, run, *error_message);
+      const auto msg = *error_message;
+      const bool has_link = ctx.link.has_value();
+      auto save_error = [page_id, ds, msg, run, has_link](pqxx::connection& c) {
+        pqxx::work t(c);
+        if (!has_link) {
+          storage::page_link l;
+          l.notion_page_id = page_id;
+          l.data_source_id = ds;
+          l.sync_status = "error";
+          storage::link_store::upsert(t, l);
+        }
+        storage::link_store::mark_error(t, page_id, msg, run);
+        t.commit();
+      };
+      co_await db_.run(std::move(save_error));
+      co_return;  // a page error is the page's state, not a job failure: no retry storm
+    }
+    if (!plan.synced_hash.empty() || (ctx.link && ctx.link->synced_fields_hash)) {
+      storage::sync_outcome o;
+      o.notion_last_edited =
+          iso8601::parse(notion_edited_after.value_or(ctx.page.last_edited_time));
+      o.synced_fields_hash =
+          plan.synced_hash.empty() ? ctx.link->synced_fields_hash.value_or("") : plan.synced_hash;
+      o.sync_run_id = run;
+      o.synced_at = now;
+      if (plan.desired) {
+        o.written_to_github =
+            written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
+      }
+      auto save_synced = [page_id, o](pqxx::connection& c) {
+        pqxx::work t(c);
+        storage::link_store::mark_in_sync(t, page_id, o);
+        t.commit();
+      };
+      co_await db_.run(std::move(save_synced));
+    }
+    ++counters_.pages_synced;
+    co_return;
+  }
+  fail_permanent("sync page", "the plan did not settle after three rounds");
+}
+
+net::awaitable<void> page_syncer::report_failure(storage::claimed_job job, std::string error,
+                                                 bool dead) {
+  sync_page_hint hint;
+  try {
+    hint = hint_from_payload(job.payload);
+  } catch (const std::exception&) {
+    co_return;
+  }
+  auto m = mappings_.find(hint.mapping);
+  if (m == mappings_.end()) co_return;
+  const auto& wb = m->second.rules.write_back;
+  const auto page_id = hint.page_id;
+  const auto run = job.sync_run_id.value_or("");
+  if (dead) {
+    auto save_dead = [page_id, error, run](pqxx::connection& c) {
+      pqxx::work t(c);
+      storage::link_store::mark_error(t, page_id, error, run);
+      t.commit();
+    };
+    co_await db_.run(std::move(save_dead));
+  }
+  if (!dead && job.attempts > 1) co_return;
+  sync::write_back_action a;
+  if (wb.sync_status)
+    a.status = dead ? sync::sync_status_value::error : sync::sync_status_value::pending;
+  if (wb.sync_error) a.error_text = error.substr(0, 1900);
+  auto props = sync::notion_write_back_properties(a, wb);
+  if (props.empty()) co_return;
+  notion::notion_client notion_api(notion_caller_, run);
+  try {
+    co_await notion_api.update_page_properties(page_id, std::move(props));
+  } catch (const std::exception& e) {
+    log::get("sync")->warn("page={} could not show the failure on the page: {}", page_id, e.what());
+  }
+}
+
+}  // namespace ngsync::engine

@@ -1,0 +1,61 @@
+#pragma once
+// Syncs one page (a `sync_page` job), level-triggered: reads the current Notion page, its link
+// and, when needed, its GitHub issue; plans with the pure planner; applies the plan. Issue
+// creation happens exactly once (sync-model.md §3): the intent is committed before the POST,
+// and a retry that finds an intent without a number looks for the page's marker among the
+// repository's issues before creating. Failures throw api::api_exception for the job runner.
+#include <map>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/github/github_client.hpp"
+#include "core/notion/notion_client.hpp"
+#include "core/sync/sync_action.hpp"
+#include "daemon/engine/mapping_binding.hpp"
+#include "daemon/engine/sync_job.hpp"
+#include "storage/database.hpp"
+#include "storage/job_queue.hpp"
+
+namespace ngsync::engine {
+
+struct page_sync_counters {
+  std::uint64_t pages_synced = 0;  // jobs that ended with the page in sync
+  std::uint64_t issues_created = 0;
+  std::uint64_t issues_adopted = 0;  // found by marker after an unknown outcome
+  std::uint64_t issues_updated = 0;
+  std::uint64_t issues_closed = 0;
+  std::uint64_t issues_reopened = 0;
+  std::uint64_t pages_written_back = 0;
+  std::uint64_t pages_in_error = 0;
+  std::uint64_t unchanged = 0;  // nothing to do
+};
+
+class page_syncer {
+ public:
+  page_syncer(storage::database& db, ratelimit::api_caller& notion, ratelimit::api_caller& github,
+              const std::map<std::string, mapping_binding>& mappings);
+
+  // Runs one job. Throws api::api_exception (classified) or std::exception on failure.
+  boost::asio::awaitable<void> sync(storage::claimed_job job);
+  // The plan the next sync of this page would apply, without changing anything (`ngsync plan`).
+  boost::asio::awaitable<sync::sync_plan> preview(sync_page_hint hint);
+  // After a job failed: a transient failure shows Pending with the message on the page (first
+  // attempt only, to avoid churn); a dead job shows Error and marks the link.
+  boost::asio::awaitable<void> report_failure(storage::claimed_job job, std::string error,
+                                              bool dead);
+
+  const page_sync_counters& counters() const { return counters_; }
+
+ private:
+  struct page_context;
+  boost::asio::awaitable<page_context> load(const sync_page_hint& hint, const std::string& run);
+
+  storage::database& db_;
+  ratelimit::api_caller& notion_caller_;
+  ratelimit::api_caller& github_caller_;
+  const std::map<std::string, mapping_binding>& mappings_;
+  page_sync_counters counters_;
+};
+
+}  // namespace ngsync::engine

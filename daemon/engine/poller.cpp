@@ -1,0 +1,227 @@
+#include "daemon/engine/poller.hpp"
+
+#include <map>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/log/logging.hpp"
+#include "core/sync/planner.hpp"
+#include "core/sync/sync_run_id.hpp"
+#include "core/time/iso8601.hpp"
+#include "daemon/engine/sync_job.hpp"
+#include "storage/cursor_store.hpp"
+#include "storage/sql_time.hpp"
+
+namespace ngsync::engine {
+namespace net = boost::asio;
+
+namespace {
+
+struct link_summary {
+  std::string sync_status;
+  std::optional<storage::sys_time> notion_last_edited;
+  std::optional<storage::sys_time> last_synced_at;
+};
+
+// The links of a batch of pages, in one statement.
+std::map<std::string, link_summary> links_of(pqxx::transaction_base& t,
+                                             const std::vector<std::string>& ids) {
+  std::string array = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + ids[i];
+  array += "}";
+  std::map<std::string, link_summary> out;
+  const auto rows =
+      t.exec_params("SELECT notion_page_id, sync_status, " + storage::sql_us("notion_last_edited") +
+                        ", " + storage::sql_us("last_synced_at") +
+                        " FROM page_links WHERE notion_page_id = ANY($1::text[])",
+                    array);
+  for (const auto& r : rows) {
+    out[r[0].c_str()] = {r[1].c_str(), storage::time_field(r[2]), storage::time_field(r[3])};
+  }
+  return out;
+}
+
+// A page needs no job when its link is in sync with exactly this edit and was verified after
+// the edit's minute closed: Notion's minute granularity means an edit made later in the same
+// minute as our own write-back shares its timestamp, so one more look after the minute is owed.
+bool settled(const link_summary& link, storage::sys_time last_edited) {
+  return link.sync_status == "in_sync" && link.notion_last_edited == last_edited &&
+         link.last_synced_at && *link.last_synced_at >= last_edited + std::chrono::minutes(1);
+}
+
+}  // namespace
+
+poller::poller(storage::database& db, storage::job_queue& queue, notion::notion_client& notion,
+               const mapping_binding& mapping, std::string data_source_id, poller_settings settings)
+    : db_(db),
+      queue_(queue),
+      notion_(notion),
+      mapping_(mapping),
+      data_source_id_(std::move(data_source_id)),
+      settings_(settings) {}
+
+net::awaitable<poll_result> poller::poll_once() {
+  const auto started = std::chrono::steady_clock::now();
+  auto logger = log::get("poll");
+  poll_result result;
+  const auto ds = data_source_id_;
+  auto read_cursor = [ds](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    return storage::cursor_store::get(t, ds);
+  };
+  auto cursor = co_await db_.run(std::move(read_cursor));
+  std::optional<std::string> since;
+  if (cursor && cursor->watermark) since = iso8601::format(*cursor->watermark);
+
+  std::optional<storage::sys_time> newest;
+  std::optional<std::string> next;
+  bool more = true;
+  while (more) {
+    auto page = co_await notion_.query_edited_since(ds, since, next);
+    ++result.queries;
+    more = page.has_more && page.next_cursor;
+    next = page.next_cursor;
+    if (page.hit_result_cap) {
+      logger->warn(
+          "data_source={} query hit Notion's 10,000-result cap; the next poll continues "
+          "from the newest page seen",
+          ds);
+    }
+    for (const auto& bad : page.unparsable) {
+      logger->warn("data_source={} skipped a result that does not parse: {}", ds, bad);
+    }
+
+    std::vector<std::string> ids;
+    for (const auto& p : page.pages) ids.push_back(p.id);
+    result.pages_seen += static_cast<std::int64_t>(page.pages.size());
+
+    std::vector<storage::job_spec> specs;
+    std::map<std::string, link_summary> links;
+    if (!ids.empty()) {
+      auto read_links = [ids](pqxx::connection& c) {
+        pqxx::read_transaction t(c);
+        return links_of(t, ids);
+      };
+      links = co_await db_.run(std::move(read_links));
+    }
+    for (std::size_t i = 0; i < page.pages.size(); ++i) {
+      const auto& p = page.pages[i];
+      const auto edited = iso8601::parse(p.last_edited_time);
+      if (edited && (!newest || *edited > *newest)) newest = edited;
+      auto link = links.find(p.id);
+      if (link != links.end() && edited && settled(link->second, *edited)) {
+        ++result.pages_skipped;
+        continue;
+      }
+      if (link == links.end() && !p.in_trash &&
+          sync::classify_status(p, mapping_.rules, false).cls ==
+              sync::status_class::before_create) {
+        ++result.pages_skipped;  // not meant for GitHub yet, and nothing to undo
+        continue;
+      }
+      sync_page_hint hint;
+      hint.page_id = p.id;
+      hint.data_source_id = ds;
+      hint.mapping = mapping_.name;
+      // The raw object is matched by id: parse order and raw order are the same list.
+      for (const auto& raw : page.raw) {
+        const auto* o = raw.if_object();
+        const auto* id = o ? o->if_contains("id") : nullptr;
+        if (id && id->is_string() && id->as_string() == p.id) {
+          hint.page = raw;
+          break;
+        }
+      }
+      hint.sync_run_id = sync::make_sync_run_id(p.id, p.last_edited_time);
+      specs.push_back(to_job_spec(hint, settings_.max_attempts));
+    }
+
+    // The last batch and the watermark commit together; earlier batches commit on their own
+    // (a crash in between re-polls from the old watermark, and the hints merge).
+    std::optional<storage::sys_time> watermark;
+    if (!more && newest) {
+      watermark =
+          *newest - std::chrono::duration_cast<std::chrono::microseconds>(settings_.overlap);
+    }
+    const auto pages_in_batch = static_cast<std::int64_t>(page.pages.size());
+    auto enqueue_and_advance = [this, specs = std::move(specs), watermark, more, ds,
+                      pages_in_batch](pqxx::connection& c) {
+      pqxx::work t(c);
+      std::int64_t n = 0;
+      if (!specs.empty()) {
+        auto r = queue_.enqueue_batch(t, specs);
+        n = r.inserted + r.merged;
+      }
+      if (!more) {
+        const auto now = std::chrono::system_clock::now();
+        if (watermark) {
+          storage::cursor_store::advance(t, ds, *watermark, pages_in_batch, now);
+        } else {
+          // Nothing new: the watermark stays. A first poll of an empty data source saw
+          // everything there is, so it may start from now (minus the overlap).
+          auto current = storage::cursor_store::get(t, ds);
+          const auto mark =
+              current && current->watermark
+                  ? *current->watermark
+                  : now - std::chrono::duration_cast<std::chrono::microseconds>(settings_.overlap);
+          storage::cursor_store::advance(t, ds, mark, 0, now);
+        }
+      }
+      t.commit();
+      return n;
+    };
+    auto enqueued = co_await db_.run(std::move(enqueue_and_advance), storage::retry_policy::idempotent);
+    result.jobs_enqueued += enqueued;
+  }
+  result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  last_success_ = std::chrono::steady_clock::now();
+  last_result_ = result;
+  logger->log(result.jobs_enqueued ? spdlog::level::info : spdlog::level::debug,
+              "data_source={} mapping={} pages={} enqueued={} skipped={} queries={} ms={}", ds,
+              mapping_.name, result.pages_seen, result.jobs_enqueued, result.pages_skipped,
+              result.queries, result.duration.count());
+  co_return result;
+}
+
+void poller::stop() {
+  stopping_ = true;
+  if (timer_) timer_->cancel();
+}
+
+net::awaitable<void> poller::run() {
+  timer_ = std::make_shared<net::steady_timer>(co_await net::this_coro::executor);
+  auto& timer = *timer_;
+  auto logger = log::get("poll");
+  while (!stopping_) {
+    std::string error;
+    try {
+      co_await poll_once();
+    } catch (const std::exception& e) {
+      ++failures_;
+      error = log::redact(e.what());
+      logger->warn("data_source={} poll failed: {}", data_source_id_, error);
+    }
+    if (!error.empty()) {
+      const auto ds = data_source_id_;
+      try {
+        auto save_poll_error = [ds, error](pqxx::connection& c) {
+          pqxx::work t(c);
+          storage::cursor_store::record_error(t, ds, error, std::chrono::system_clock::now());
+          t.commit();
+        };
+        co_await db_.run(std::move(save_poll_error));
+      } catch (const std::exception&) {
+        // Postgres may be the failure; the next poll records again.
+      }
+    }
+    timer.expires_after(settings_.interval);
+    boost::system::error_code ec;
+    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+}
+
+}  // namespace ngsync::engine

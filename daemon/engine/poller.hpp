@@ -1,0 +1,70 @@
+#pragma once
+// Polls one Notion data source (sync-model.md §2): queries pages edited on or after the stored
+// watermark, paginates to the end, enqueues one merged sync_page job per page that may need
+// work, and advances the watermark (newest minute seen minus the overlap) in the transaction
+// that enqueues the last batch. A poll that finds nothing costs one Notion call.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+
+#include "core/notion/notion_client.hpp"
+#include "daemon/engine/mapping_binding.hpp"
+#include "storage/database.hpp"
+#include "storage/job_queue.hpp"
+
+namespace ngsync::engine {
+
+struct poll_result {
+  std::int64_t pages_seen = 0;
+  std::int64_t jobs_enqueued = 0;  // new or merged
+  std::int64_t pages_skipped = 0;  // already in sync, or not yet meant for GitHub
+  int queries = 0;                 // Notion calls made
+  std::chrono::milliseconds duration{0};
+};
+
+struct poller_settings {
+  std::chrono::milliseconds interval{30'000};
+  std::chrono::milliseconds overlap{120'000};
+  int max_attempts = 10;
+};
+
+class poller {
+ public:
+  poller(storage::database& db, storage::job_queue& queue, notion::notion_client& notion,
+         const mapping_binding& mapping, std::string data_source_id, poller_settings settings);
+
+  boost::asio::awaitable<poll_result> poll_once();
+  // Polls every interval until stop(); errors are logged and recorded on the cursor.
+  boost::asio::awaitable<void> run();
+  // Ends run() after the poll in progress, without waiting for the next interval.
+  void stop();
+
+  const std::string& data_source_id() const { return data_source_id_; }
+  const poller_settings& settings() const { return settings_; }
+  // For /readyz and metrics: when the last poll succeeded (steady clock), if ever.
+  std::optional<std::chrono::steady_clock::time_point> last_success() const {
+    return last_success_;
+  }
+  const poll_result& last_result() const { return last_result_; }
+  std::uint64_t failures() const { return failures_; }
+
+ private:
+  storage::database& db_;
+  storage::job_queue& queue_;
+  notion::notion_client& notion_;
+  const mapping_binding& mapping_;
+  std::string data_source_id_;
+  poller_settings settings_;
+  std::optional<std::chrono::steady_clock::time_point> last_success_;
+  poll_result last_result_;
+  std::uint64_t failures_ = 0;
+  bool stopping_ = false;
+  std::shared_ptr<boost::asio::steady_timer> timer_;
+};
+
+}  // namespace ngsync::engine

@@ -1,0 +1,42 @@
+#include "daemon/engine/sync_job.hpp"
+
+#include <stdexcept>
+
+namespace ngsync::engine {
+namespace json = boost::json;
+
+storage::job_spec to_job_spec(const sync_page_hint& hint, int max_attempts) {
+  storage::job_spec spec;
+  spec.kind = sync_page_kind;
+  json::object payload{{"page_id", hint.page_id},
+                       {"data_source_id", hint.data_source_id},
+                       {"mapping", hint.mapping},
+                       {"source", hint.source}};
+  if (hint.page) payload["page"] = *hint.page;
+  spec.payload = std::move(payload);
+  spec.unique_key = "page:" + hint.page_id;
+  spec.page_key = hint.page_id;
+  spec.max_attempts = max_attempts;
+  if (!hint.sync_run_id.empty()) spec.sync_run_id = hint.sync_run_id;
+  return spec;
+}
+
+sync_page_hint hint_from_payload(const json::value& payload) {
+  const auto* o = payload.if_object();
+  auto text = [&](const char* key) -> std::string {
+    const json::value* v = o ? o->if_contains(key) : nullptr;
+    if (!v || !v->is_string()) {
+      throw std::invalid_argument(std::string("sync_page payload without '") + key + "'");
+    }
+    return std::string(v->as_string().c_str());
+  };
+  sync_page_hint h;
+  h.page_id = text("page_id");
+  h.data_source_id = text("data_source_id");
+  h.mapping = text("mapping");
+  if (auto* s = o->if_contains("source"); s && s->is_string()) h.source = s->as_string().c_str();
+  if (auto* p = o->if_contains("page"); p && p->is_object()) h.page = *p;
+  return h;
+}
+
+}  // namespace ngsync::engine

@@ -1,0 +1,31 @@
+#pragma once
+// The job kinds of the queue and their payloads. Every trigger (a poll result, a webhook, a
+// reconcile pass) is only a hint that a page may need work: a `sync_page` job. Hints for the
+// same page merge while waiting (unique key) and never run at once (page key).
+#include <optional>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "storage/job_queue.hpp"
+
+namespace ngsync::engine {
+
+inline constexpr const char* sync_page_kind = "sync_page";
+
+struct sync_page_hint {
+  std::string page_id;
+  std::string data_source_id;
+  std::string mapping;  // the mapping's name
+  // The page object as the poll's query returned it: saves a GET. Absent for webhook hints,
+  // whose worker reads the page itself.
+  std::optional<boost::json::value> page;
+  std::string sync_run_id;
+  std::string source = "poll";  // poll | webhook | reconcile | manual
+};
+
+storage::job_spec to_job_spec(const sync_page_hint& hint, int max_attempts);
+// Throws std::invalid_argument for a payload that is not a sync_page hint.
+sync_page_hint hint_from_payload(const boost::json::value& payload);
+
+}  // namespace ngsync::engine
