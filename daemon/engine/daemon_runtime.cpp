@@ -306,7 +306,9 @@ int run_daemon(const config::config& c) {
       [&](http::server_request req) -> net::awaitable<http::server_response> {
         std::string reason;
         try {
-          auto check_schema = [](pqxx::connection& conn) { return storage::schema_is_current(conn); };
+          auto check_schema = [](pqxx::connection& conn) {
+            return storage::schema_is_current(conn);
+          };
           const bool current =
               co_await rt.db.run(std::move(check_schema), storage::retry_policy::once);
           if (!current) reason = "database migrations are not current";

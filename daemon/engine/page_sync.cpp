@@ -91,8 +91,7 @@ page_syncer::page_syncer(storage::database& db, ratelimit::api_caller& notion,
                          const std::map<std::string, mapping_binding>& mappings)
     : db_(db), notion_caller_(notion), github_caller_(github), mappings_(mappings) {}
 
-net::awaitable<page_syncer::page_context> page_syncer::load(const sync_page_hint& hint,
-                                                            const std::string& run) {
+net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint, std::string run) {
   notion::notion_client notion_api(notion_caller_, run);
   page_context ctx;
   ctx.hint = hint;
@@ -101,7 +100,12 @@ net::awaitable<page_syncer::page_context> page_syncer::load(const sync_page_hint
   ctx.mapping = &m->second;
   const auto& rules = m->second.rules;
 
-  json::value raw = hint.page ? *hint.page : co_await notion_api.get_page(hint.page_id);
+  json::value raw;
+  if (hint.page) {
+    raw = *hint.page;
+  } else {
+    raw = co_await notion_api.get_page(hint.page_id);
+  }
   auto parsed = notion::parse_page(raw);
   if (!parsed) api::throw_malformed("notion", "read page", parsed.error().message);
   ctx.page = std::move(*parsed);
@@ -150,7 +154,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(const sync_page_hint
 
 net::awaitable<sync::sync_plan> page_syncer::preview(sync_page_hint hint) {
   github::github_client github_api(github_caller_);
-  auto ctx = co_await load(hint, {});
+  auto ctx = co_await load(std::move(hint), std::string());
   const auto& rules = ctx.mapping->rules;
   std::optional<github::github_issue> issue;
   if (sync::needs_issue(ctx.page, ctx.content, ctx.state, rules)) {
@@ -165,7 +169,8 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
   const auto run_tag = job.sync_run_id.value_or("");
   notion::notion_client notion_api(notion_caller_, run_tag);
   github::github_client github_api(github_caller_, run_tag);
-  auto ctx = co_await load(hint_from_payload(job.payload), run_tag);
+  auto hint = hint_from_payload(job.payload);
+  auto ctx = co_await load(std::move(hint), run_tag);
   const auto& rules = ctx.mapping->rules;
   const auto page_id = ctx.page.id;
   const auto ds = ctx.hint.data_source_id;
@@ -214,16 +219,18 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         auto since = iso8601::parse(find->since).value_or(now - std::chrono::hours(24));
         std::optional<github::github_issue> found;
         const auto want = sync::compact_page_id(page_id);
-        co_await github_api.list_issues_since(
-            find->repo, iso8601::format(since - std::chrono::minutes(5)),
-            [&](const github::github_issue& candidate) {
+        std::function<bool(const github::github_issue&)> look_for_marker =
+            [&found, &want](const github::github_issue& candidate) {
               auto markers = sync::parse_markers(candidate.body);
               if (markers.page_id && sync::compact_page_id(*markers.page_id) == want) {
                 found = candidate;
                 return false;
               }
               return true;
-            });
+            };
+        auto listed_since = iso8601::format(since - std::chrono::minutes(5));
+        co_await github_api.list_issues_since(find->repo, std::move(listed_since),
+                                              std::move(look_for_marker));
         if (found) {
           ++counters_.issues_adopted;
           logger->info("page={} run={} adopted issue {}#{} created by an earlier attempt", page_id,
@@ -270,12 +277,12 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         // 2. POST. An unknown outcome (timeout, reset) leaves the intent: the retry adopts.
         github::github_issue made;
         if (create->kind == sync::issue_kind::draft_pr) {
+          auto branch = "ngsync/" + sync::compact_page_id(page_id);
           made = co_await github_api.create_draft_pr(repo, create->title, create->body,
-                                                     "ngsync/" + sync::compact_page_id(page_id),
-                                                     ctx.mapping->draft_pr_base);
+                                                     std::move(branch), ctx.mapping->draft_pr_base);
         } else {
-          made = co_await github_api.create_issue(
-              repo, {create->title, create->body, create->labels, create->assignees});
+          github::new_issue fresh{create->title, create->body, create->labels, create->assignees};
+          made = co_await github_api.create_issue(repo, std::move(fresh));
         }
         ++counters_.issues_created;
         // 3. Save the number; the write-back to Notion follows.
@@ -294,7 +301,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
           github::issue_update u;
           u.state = "closed";
           u.state_reason = sync::to_string(*create->close_after_create);
-          co_await github_api.update_issue(repo, made.number, u);
+          co_await github_api.update_issue(repo, made.number, std::move(u));
           ++counters_.issues_closed;
         }
         continue;
@@ -311,7 +318,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
           u.state_reason = update->state->state_reason;
           ++(open ? counters_.issues_reopened : counters_.issues_closed);
         }
-        co_await github_api.update_issue(update->repo, update->number, u);
+        co_await github_api.update_issue(update->repo, update->number, std::move(u));
         ++counters_.issues_updated;
         logger->info("page={} run={} updated {}#{}: {}", page_id, run, update->repo, update->number,
                      sync::describe(action));

@@ -49,7 +49,7 @@ class page_syncer {
 
  private:
   struct page_context;
-  boost::asio::awaitable<page_context> load(const sync_page_hint& hint, const std::string& run);
+  boost::asio::awaitable<page_context> load(sync_page_hint hint, std::string run);
 
   storage::database& db_;
   ratelimit::api_caller& notion_caller_;

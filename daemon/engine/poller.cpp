@@ -148,7 +148,7 @@ net::awaitable<poll_result> poller::poll_once() {
     }
     const auto pages_in_batch = static_cast<std::int64_t>(page.pages.size());
     auto enqueue_and_advance = [this, specs = std::move(specs), watermark, more, ds,
-                      pages_in_batch](pqxx::connection& c) {
+                                pages_in_batch](pqxx::connection& c) {
       pqxx::work t(c);
       std::int64_t n = 0;
       if (!specs.empty()) {
@@ -173,7 +173,8 @@ net::awaitable<poll_result> poller::poll_once() {
       t.commit();
       return n;
     };
-    auto enqueued = co_await db_.run(std::move(enqueue_and_advance), storage::retry_policy::idempotent);
+    auto enqueued =
+        co_await db_.run(std::move(enqueue_and_advance), storage::retry_policy::idempotent);
     result.jobs_enqueued += enqueued;
   }
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
