@@ -9,6 +9,7 @@
 #include "core/sync/link_state.hpp"
 #include "core/sync/planner.hpp"
 #include "core/time/iso8601.hpp"
+#include "daemon/engine/crash_points.hpp"
 #include "storage/link_store.hpp"
 
 namespace ngsync::engine {
@@ -285,6 +286,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
           made = co_await github_api.create_issue(repo, std::move(fresh));
         }
         ++counters_.issues_created;
+        crash_point(crash_after_issue_create);
         // 3. Save the number; the write-back to Notion follows.
         const auto kind = create->kind == sync::issue_kind::draft_pr ? "draft_pr" : "issue";
         auto save_created = [page_id, made, kind](pqxx::connection& c) {

@@ -1,0 +1,15 @@
+#pragma once
+// Named places where a test can make the daemon die as if SIGKILLed (no cleanup, no commit):
+// NGSYNC_CRASH_POINT=<name> in the environment. They prove the exactly-once and
+// nothing-lost claims across crashes at the worst moments (tests/daemon, the chaos harness).
+// With the variable unset (production), a crash point costs one cached comparison.
+#include <string_view>
+
+namespace ngsync::engine {
+
+// Between GitHub's 201 for a new issue and the commit of its number to the link table.
+inline constexpr std::string_view crash_after_issue_create = "after_issue_create";
+
+void crash_point(std::string_view name);
+
+}  // namespace ngsync::engine
