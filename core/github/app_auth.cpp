@@ -85,8 +85,14 @@ app_authenticator::app_authenticator(http::client& client, std::string api_base_
 
 net::awaitable<std::string> app_authenticator::authorization(bool force_refresh) {
   const auto now = std::chrono::system_clock::now();
-  if (force_refresh || !cached_ || cached_->expires_at - refresh_margin <= now) {
+  // Refresh ahead of expiry: `refresh_margin`, or a quarter of the token's life when that is
+  // shorter (tests use tokens that live seconds).
+  const auto margin = cached_ ? std::min<std::chrono::system_clock::duration>(
+                                    refresh_margin, (cached_->expires_at - minted_at_) / 4)
+                              : std::chrono::system_clock::duration::zero();
+  if (force_refresh || !cached_ || cached_->expires_at - margin <= now) {
     cached_ = co_await mint();
+    minted_at_ = std::chrono::system_clock::now();
   }
   co_return "Bearer " + cached_->token;
 }

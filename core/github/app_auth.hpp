@@ -48,6 +48,7 @@ class app_authenticator {
   std::string key_pem_;
   std::optional<installation_token> cached_;
   std::uint64_t minted_ = 0;
+  std::chrono::system_clock::time_point minted_at_{};
 };
 
 }  // namespace ngsync::github

@@ -14,15 +14,21 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "core/api/api_failure.hpp"
 #include "core/http/server.hpp"
 #include "core/log/logging.hpp"
 #include "core/sync/sync_action.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/engine/api_stack.hpp"
 #include "daemon/engine/audit_recorder.hpp"
+#include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/job_runner.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
+#include "daemon/engine/reconciler.hpp"
+#include "daemon/webhooks/github_webhook.hpp"
+#include "daemon/webhooks/notion_webhook.hpp"
+#include "daemon/webhooks/own_identity.hpp"
 #include "storage/job_waker.hpp"
 #include "storage/migrator.hpp"
 
@@ -48,7 +54,8 @@ struct runtime {
         queue(db, queue_settings_of(cfg)),
         audit(db),
         apis(io.get_executor(), cfg, audit),
-        syncer(db, apis.notion_caller(), apis.github_caller(), mappings) {}
+        syncer(db, apis.notion_caller(), apis.github_caller(), mappings),
+        github_events(db, queue, apis.notion_caller(), apis.github_caller(), mappings, cfg) {}
 
   static storage::queue_settings queue_settings_of(const config::config& c) {
     storage::queue_settings q;
@@ -64,6 +71,38 @@ struct runtime {
     for (const auto& name : report.applied) log::get("migrate")->info("applied migration={}", name);
   }
 
+  // Start-up reads ride out rate limits and transient failures (the API or the network may be
+  // busy right when the daemon starts); a permanent failure (bad token, unknown database) stops.
+  template <class F>
+  net::awaitable<typename std::invoke_result_t<F&>::value_type> with_startup_retry(F f) {
+    auto logger = log::get("main");
+    net::steady_timer timer(io);
+    auto delay = std::chrono::milliseconds(500);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    for (;;) {
+      std::optional<api::api_failure> failure;
+      try {
+        co_return co_await f();
+      } catch (const api::api_exception& e) {
+        if (e.failure().kind == api::failure_kind::permanent ||
+            std::chrono::steady_clock::now() > give_up) {
+          throw;
+        }
+        failure = e.failure();
+      }
+      auto wait = delay;
+      if (failure->retry_at) {
+        wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+            *failure->retry_at - std::chrono::system_clock::now());
+      }
+      logger->warn("start-up call failed, retrying in {} ms: {}", wait.count(),
+                   failure->describe());
+      timer.expires_after(std::max(wait, std::chrono::milliseconds(50)));
+      co_await timer.async_wait(net::use_awaitable);
+      delay = std::min(delay * 2, std::chrono::milliseconds(30'000));
+    }
+  }
+
   // Resolves databases to data sources and reads each schema for the write-back types.
   net::awaitable<void> resolve_mappings() {
     auto logger = log::get("main");
@@ -74,12 +113,18 @@ struct runtime {
       b.database_id = m.database_id;
       b.draft_pr_base = m.draft_pr_base;
       if (!m.database_id.empty()) {
-        b.data_source_ids = co_await apis.notion().data_sources_of(m.database_id);
+        const auto database_id = m.database_id;
+        auto read_sources = [this, database_id]() {
+          return apis.notion().data_sources_of(database_id);
+        };
+        b.data_source_ids = co_await with_startup_retry(std::move(read_sources));
       } else {
         b.data_source_ids = {m.data_source_id};
       }
       if (b.rules.write_back.sync_status) {
-        auto schema = co_await apis.notion().get_data_source(b.data_source_ids.front());
+        const auto source_id = b.data_source_ids.front();
+        auto read_schema = [this, source_id]() { return apis.notion().get_data_source(source_id); };
+        auto schema = co_await with_startup_retry(std::move(read_schema));
         const auto* props = schema.as_object().if_contains("properties");
         const auto* prop = props && props->is_object()
                                ? props->as_object().if_contains(*b.rules.write_back.sync_status)
@@ -107,6 +152,11 @@ struct runtime {
 
   job_handler handler() {
     return [this](storage::claimed_job job) -> net::awaitable<void> {
+      // Two-way sync (issue 7): GitHub issue events mirrored into Notion.
+      if (job.kind == webhooks::github_issue_event_kind) {
+        co_await github_events.sync(std::move(job));
+        co_return;
+      }
       if (job.kind != sync_page_kind) {
         throw api::api_exception({api::failure_kind::permanent,
                                   "ngsync",
@@ -137,6 +187,8 @@ struct runtime {
   api_stack apis;
   std::map<std::string, mapping_binding> mappings;
   page_syncer syncer;
+  github_event_syncer github_events;
+  webhooks::own_identity me;  // learned at start-up when webhooks are configured
   std::vector<std::unique_ptr<poller>> pollers;
 };
 
@@ -226,7 +278,11 @@ int run_sync_once(const config::config& c) {
   runtime rt(c, "ngsync-sync-once");
   rt.migrate_if_configured();
   job_runner runner(rt.queue, nullptr, rt.handler(),
-                    {c.queue.workers, c.queue.lease, std::chrono::milliseconds(200), {}});
+                    {c.queue.workers,
+                     c.queue.lease,
+                     std::chrono::milliseconds(200),
+                     {},
+                     std::chrono::milliseconds(120'000)});
   runner.on_dead([&rt](storage::claimed_job job, std::string error) -> net::awaitable<void> {
     co_await rt.syncer.report_failure(std::move(job), std::move(error), true);
   });
@@ -279,13 +335,35 @@ int run_plan(const config::config& c) {
   return daemon::exit_ok;
 }
 
+int run_reconcile(const config::config& c, bool dry_run) {
+  runtime rt(c, "ngsync-reconcile");
+  if (!dry_run) rt.migrate_if_configured();
+  reconcile_report report;
+  run_to_completion(rt, [&]() -> net::awaitable<void> {
+    co_await rt.resolve_mappings();
+    reconcile_options o;
+    o.dry_run = dry_run;
+    report = co_await reconcile(rt.db, rt.queue, rt.apis.notion_caller(), rt.apis.github_caller(),
+                                rt.mappings, c, o);
+    co_await rt.audit.flush();
+  });
+  std::cout << "reconcile" << (dry_run ? " (dry run, nothing changed)" : "") << ": "
+            << report.summary() << "\n";
+  for (const auto& f : report.findings) std::cout << "  " << f << "\n";
+  return daemon::exit_ok;
+}
+
 int run_daemon(const config::config& c) {
   auto logger = log::get("main");
   runtime rt(c, "ngsync");
   rt.migrate_if_configured();
   storage::job_waker waker(database_settings_of(c, "ngsync-listen"));
   job_runner runner(rt.queue, &waker, rt.handler(),
-                    {c.queue.workers, c.queue.lease, std::chrono::milliseconds(1000), {}});
+                    {c.queue.workers,
+                     c.queue.lease,
+                     std::chrono::milliseconds(1000),
+                     {},
+                     std::chrono::milliseconds(120'000)});
   runner.on_dead([&rt](storage::claimed_job job, std::string error) -> net::awaitable<void> {
     co_await rt.syncer.report_failure(std::move(job), std::move(error), true);
   });
@@ -342,6 +420,23 @@ int run_daemon(const config::config& c) {
                                              "text/plain; version=0.0.4");
              });
 
+  // Two-way sync (issue 7): webhook routes, only when configured.
+  std::optional<webhooks::github_webhook_receiver> github_hooks;
+  std::optional<webhooks::notion_webhook_receiver> notion_hooks;
+  if (!c.server.github_webhook_secret.empty()) {
+    github_hooks.emplace(rt.db, rt.queue,
+                         webhooks::github_webhook_settings{c.server.github_webhook_secret.reveal(),
+                                                           c.queue.max_attempts},
+                         rt.me);
+    routes.add(http::bhttp::verb::post, "/webhooks/github",
+               [&](http::server_request req) { return github_hooks->handle(std::move(req)); });
+  }
+  if (c.server.notion_webhooks) {
+    notion_hooks.emplace(rt.db, rt.queue, rt.mappings, c.queue.max_attempts, rt.me);
+    routes.add(http::bhttp::verb::post, "/webhooks/notion",
+               [&](http::server_request req) { return notion_hooks->handle(std::move(req)); });
+  }
+
   http::server_options so;
   so.address = c.server.listen_address;
   so.port = c.server.listen_port;
@@ -372,12 +467,22 @@ int run_daemon(const config::config& c) {
       rt.io,
       [&]() -> net::awaitable<void> {
         co_await rt.resolve_mappings();
+        if (github_hooks || notion_hooks) {
+          rt.me = co_await webhooks::learn_own_identity(c, rt.apis.notion_caller(),
+                                                        rt.apis.github_caller());
+        }
         server.start();
         logger->info("listening on http://{}:{} (/healthz /readyz /metrics)", so.address,
                      server.port());
         sd_notify(0, "READY=1");
         for (auto& p : rt.pollers) net::co_spawn(rt.io, p->run(), net::detached);
         net::co_spawn(rt.io, rt.audit.run_flusher(std::chrono::milliseconds(500)), net::detached);
+        if (c.sync.reconcile_interval.count() > 0) {
+          net::co_spawn(rt.io,
+                        run_periodic_reconcile(rt.db, rt.queue, rt.apis.notion_caller(),
+                                               rt.apis.github_caller(), rt.mappings, c, &stopping),
+                        net::detached);
+        }
         // The event-loop heartbeat: /healthz and the systemd watchdog both read it.
         net::co_spawn(
             rt.io,

@@ -48,6 +48,7 @@ net::awaitable<void> job_runner::work(bool until_empty) {
   auto ex = co_await net::this_coro::executor;
   wakeup_ = std::make_shared<net::steady_timer>(ex);
   auto logger = log::get("queue");
+  last_progress_ = std::chrono::steady_clock::now();
   while (!stopping_) {
     const auto seen = waker_ ? waker_->generation() : 0;
     std::vector<storage::claimed_job> jobs;
@@ -64,14 +65,22 @@ net::awaitable<void> job_runner::work(bool until_empty) {
       net::co_spawn(ex, run_one(std::move(job)), net::detached);
     }
     if (until_empty && jobs.empty() && running_ == 0) {
-      // Nothing claimable and nothing running: done once nothing is due. Jobs waiting for a
-      // later run_at (backoff, Retry-After) stay queued for the next run.
+      // Nothing claimable and nothing running. Done once nothing waits at all; jobs waiting for
+      // a retry (backoff, Retry-After) or behind a crashed worker's lease are waited for, up to
+      // drain_patience without progress, then left queued for the next run.
       try {
-        if ((co_await queue_.stats()).due == 0) break;
+        const auto stats = co_await queue_.stats();
+        if (stats.waiting == 0) break;
+        if (std::chrono::steady_clock::now() - last_progress_ > settings_.drain_patience) {
+          logger->warn("drain: {} job(s) still waiting; leaving them for the next run",
+                       stats.waiting);
+          break;
+        }
       } catch (const std::exception& e) {
         logger->warn("queue stats failed (retrying): {}", e.what());
       }
     }
+    if (!jobs.empty()) last_progress_ = std::chrono::steady_clock::now();
     if (!jobs.empty() && running_ < settings_.workers) continue;  // maybe more are due
     // Sleep until a job finishes, a notification arrives, or the idle timeout passes.
     if (waker_ && running_ < settings_.workers) {

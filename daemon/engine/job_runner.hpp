@@ -28,6 +28,8 @@ struct job_runner_settings {
   std::chrono::milliseconds lease{60'000};
   std::chrono::milliseconds idle_wait{1'000};  // longest sleep without a notification
   std::string worker_id;                       // host:pid by default
+  // drain(): how long to wait for retrying jobs without any progress before giving up.
+  std::chrono::milliseconds drain_patience{120'000};
 };
 
 struct job_runner_counters {
@@ -69,6 +71,7 @@ class job_runner {
   job_runner_counters counters_;
   int running_ = 0;
   bool stopping_ = false;
+  std::chrono::steady_clock::time_point last_progress_{};
   std::shared_ptr<boost::asio::steady_timer> wakeup_;
 };
 

@@ -1,0 +1,206 @@
+// End to end, Notion -> GitHub: the real ngsync binary against the real sandbox process and the
+// private Postgres. Each case checks the outcome on both sides (issues in the GitHub emulator,
+// write-back properties on the Notion pages) and, where it matters, the number of API calls.
+#include <doctest/doctest.h>
+
+#include "tests/daemon/support/sandbox_env.hpp"
+
+using namespace ngsync::test;
+namespace json = boost::json;
+
+namespace {
+
+const std::string login_page = "a1000000-0000-4000-8000-000000000001";  // Ready, bug, Ada
+const std::string backlog_page = "a1000000-0000-4000-8000-000000000002";
+const std::string runbook_page = "a1000000-0000-4000-8000-000000000003";  // Ready, 2 tags
+
+std::vector<std::string> names(const json::value& list, const char* key) {
+  std::vector<std::string> out;
+  for (const auto& x : list.as_array()) out.emplace_back(x.at(key).as_string().c_str());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Issues whose body carries this page's marker.
+int issues_with_marker(const sandbox_env& env, const std::string& page_id) {
+  int n = 0;
+  for (const auto& [number, issue] : env.issues()) {
+    const auto* body = issue.if_contains("body");
+    if (body && body->is_string() &&
+        std::string(body->as_string().c_str()).find("Notion-Page-ID: " + page_id) !=
+            std::string::npos) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+std::int64_t issue_number_of(const sandbox_env& env, const std::string& page_id) {
+  auto v = env.property(page_id, "GitHub Issue Number");
+  REQUIRE_MESSAGE(v.is_number(), "page has no issue number");
+  return v.to_number<std::int64_t>();
+}
+
+void sync_once_ok(const sandbox_env& env) {
+  auto r = env.run_ngsync("sync-once");
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+}
+
+}  // namespace
+
+TEST_CASE("a Ready page gets its issue, and the page gets number, URL, Success and a time") {
+  sandbox_env env;
+  sync_once_ok(env);
+  auto issues = env.issues();
+  REQUIRE(issues.size() == 3);  // the pre-existing issue and the two Ready pages
+  const auto n = issue_number_of(env, login_page);
+  const auto& issue = issues.at(n);
+  CHECK(issue.at("title").as_string() == "Fix login redirect");
+  CHECK(names(issue.at("labels"), "name") == std::vector<std::string>{"bug"});
+  CHECK(names(issue.at("assignees"), "login") == std::vector<std::string>{"ada-l"});
+  const std::string body = issue.at("body").as_string().c_str();
+  CHECK(body.find("The login page loops.") != std::string::npos);
+  CHECK(body.find("<!-- Notion-Page-ID: " + login_page + " -->") != std::string::npos);
+  CHECK(body.find("notion.so") != std::string::npos);  // the visible link to the page
+  CHECK(env.property(login_page, "GitHub Issue URL").as_string() ==
+        issue.at("html_url").as_string());
+  CHECK(env.property(login_page, "GitHub Sync Status") == json::value("Success"));
+  CHECK(env.property(login_page, "Last GitHub Sync At").is_object());
+  // An unmapped person is skipped, not an error: the runbook issue has only Grace.
+  const auto& runbook = issues.at(issue_number_of(env, runbook_page));
+  CHECK(names(runbook.at("assignees"), "login") == std::vector<std::string>{"grace-h"});
+  CHECK(names(runbook.at("labels"), "name") == std::vector<std::string>{"docs", "feature"});
+  // Backlog stays off GitHub.
+  CHECK(env.property(backlog_page, "GitHub Issue Number").is_null());
+  CHECK(issues_with_marker(env, backlog_page) == 0);
+}
+
+TEST_CASE("ten sync-once runs create nothing new; the write-back causes no GitHub call") {
+  sandbox_env env;
+  sync_once_ok(env);
+  const auto github_writes = env.writes("github");
+  const auto notion_writes = env.writes("notion");
+  CHECK(github_writes == 2);  // exactly one create per page
+  CHECK(notion_writes == 2);  // exactly one write-back per page
+  for (int i = 0; i < 10; ++i) sync_once_ok(env);
+  CHECK(env.issues().size() == 3);
+  CHECK(env.writes("github") == github_writes);
+  CHECK(env.writes("notion") == notion_writes);
+  CHECK(env.call_counts("github").count("GET /repos/{o}/{r}/issues/{n}") == 0);
+}
+
+TEST_CASE("edits propagate; a person's text survives; Complete, reopen and Won't do") {
+  sandbox_env env;
+  sync_once_ok(env);
+  const auto n = issue_number_of(env, login_page);
+
+  // A person adds text to the issue body outside ngsync's section.
+  auto body = std::string(env.issues().at(n).at("body").as_string().c_str());
+  env.act(
+      "github", "edit_issue",
+      {{"repo", "acme/roadmap"}, {"number", n}, {"body", "Triage note by a human.\n\n" + body}});
+
+  env.act("notion", "edit_page",
+          {{"page_id", login_page},
+           {"properties",
+            {{"Name", "Fix the login redirect loop"}, {"Tags", json::array{"bug", "docs"}}}}});
+  env.act("notion", "set_content", {{"page_id", login_page}, {"markdown", "New steps.\n"}});
+  sync_once_ok(env);
+  auto issue = env.issues().at(n);
+  CHECK(issue.at("title").as_string() == "Fix the login redirect loop");
+  CHECK(names(issue.at("labels"), "name") == std::vector<std::string>{"bug", "docs"});
+  body = issue.at("body").as_string().c_str();
+  CHECK(body.find("Triage note by a human.") == 0);
+  CHECK(body.find("New steps.") != std::string::npos);
+  CHECK(body.find("The login page loops.") == std::string::npos);
+
+  env.act("notion", "edit_page",
+          {{"page_id", login_page}, {"properties", {{"Status", "Complete"}}}});
+  sync_once_ok(env);
+  issue = env.issues().at(n);
+  CHECK(issue.at("state").as_string() == "closed");
+  CHECK(issue.at("state_reason").as_string() == "completed");
+
+  env.act("notion", "edit_page",
+          {{"page_id", login_page}, {"properties", {{"Status", "In Progress"}}}});
+  sync_once_ok(env);
+  CHECK(env.issues().at(n).at("state").as_string() == "open");
+
+  env.act("notion", "edit_page",
+          {{"page_id", login_page}, {"properties", {{"Status", "Won't do"}}}});
+  sync_once_ok(env);
+  issue = env.issues().at(n);
+  CHECK(issue.at("state").as_string() == "closed");
+  CHECK(issue.at("state_reason").as_string() == "not_planned");
+
+  CHECK(issues_with_marker(env, login_page) == 1);
+}
+
+TEST_CASE("two edits within one minute are both seen") {
+  sandbox_env env;
+  sync_once_ok(env);
+  const auto n = issue_number_of(env, login_page);
+  env.act("notion", "edit_page",
+          {{"page_id", login_page}, {"properties", {{"Name", "First edit"}}}});
+  sync_once_ok(env);
+  CHECK(env.issues().at(n).at("title").as_string() == "First edit");
+  // Same minute: Notion's last_edited_time does not move, the content does.
+  env.act("notion", "edit_page",
+          {{"page_id", login_page}, {"properties", {{"Name", "Second edit"}}}});
+  sync_once_ok(env);
+  CHECK(env.issues().at(n).at("title").as_string() == "Second edit");
+}
+
+TEST_CASE("a crash between GitHub's create and the database commit still gives one issue") {
+  sandbox_env env;
+  auto crashed = env.run_ngsync("sync-once", "NGSYNC_CRASH_POINT=after_issue_create");
+  CHECK(crashed.exit_code == 137);
+  const auto created_before_restart = env.issues().size() - 1;
+  CHECK(created_before_restart >= 1);  // GitHub has the issue, the link table does not
+  sync_once_ok(env);
+  CHECK(issues_with_marker(env, login_page) == 1);
+  CHECK(issues_with_marker(env, runbook_page) == 1);
+  CHECK(env.issues().size() == 3);
+  CHECK(env.property(login_page, "GitHub Sync Status") == json::value("Success"));
+  CHECK(env.property(runbook_page, "GitHub Sync Status") == json::value("Success"));
+}
+
+TEST_CASE("a permanent GitHub error lands on the page without a retry storm") {
+  sandbox_env env;
+  env.act("github", "set_issues_enabled", {{"repo", "acme/roadmap"}, {"enabled", false}});
+  auto r = env.run_ngsync("sync-once");
+  CHECK(r.exit_code == 4);  // pages in error
+  CHECK(env.property(login_page, "GitHub Sync Status") == json::value("Error"));
+  const auto error = std::string(env.property(login_page, "GitHub Sync Error").as_string().c_str());
+  CHECK(error.find("410") != std::string::npos);
+  // One attempt per page: permanent errors are not retried.
+  CHECK(env.call_counts("github").at("POST /repos/{o}/{r}/issues") == 2);
+  auto status = env.run_ngsync("status");
+  CHECK(status.output.find("pages in error: 2") != std::string::npos);
+}
+
+TEST_CASE("transient 5xx and 429 answers are retried and the sync succeeds") {
+  sandbox_env env;
+  env.control_post(
+      "/control/faults",
+      json::object{
+          {"rules",
+           json::array{json::object{{"api", "github"}, {"error_rate", 0.5}, {"error_status", 502}},
+                       json::object{{"api", "notion"}, {"burst_429", 3}, {"retry_after_s", 1}}}}});
+  sync_once_ok(env);
+  CHECK(issues_with_marker(env, login_page) == 1);
+  CHECK(issues_with_marker(env, runbook_page) == 1);
+  CHECK(env.property(login_page, "GitHub Sync Status") == json::value("Success"));
+  auto violations = env.control_get("/control/violations");
+  CHECK(violations.at("violations").as_array().empty());
+}
+
+TEST_CASE("initial sync of 500 pages over several query pages") {
+  sandbox_env env({.scenario_file = "five_hundred.json", .body = false});
+  sync_once_ok(env);
+  CHECK(env.issues().size() == 500);
+  CHECK(env.call_counts("notion").at("POST /v1/data_sources/{id}/query") >= 5);
+  CHECK(env.call_counts("github").at("POST /repos/{o}/{r}/issues") == 500);
+  sync_once_ok(env);
+  CHECK(env.call_counts("github").at("POST /repos/{o}/{r}/issues") == 500);
+}
