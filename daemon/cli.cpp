@@ -118,7 +118,27 @@ int run_cli(int argc, char** argv) {
     return unavailable("reconcile", "reconciliation arrives with the two-way sync");
   }
   if (setup->parsed()) {
-    return unavailable("setup-notion", "schema setup arrives with the operations work");
+    // Only the Notion token is needed: other secrets may be unset (a placeholder stands in
+    // for them while loading), the Notion one must be there.
+    const auto path = config::default_config_path(g.config_path);
+    auto lenient = [](const std::string& name) -> std::optional<std::string> {
+      auto v = config::process_environment(name);
+      return v ? v : std::optional<std::string>("unset-not-needed-by-setup-notion");
+    };
+    auto result = config::load_config_file(path, lenient, config::secrets_needed::all);
+    if (!result.value) {
+      for (const auto& e : result.errors) std::cerr << e.to_string() << "\n";
+      setup_logging(g, nullptr);
+      return exit_bad_config;
+    }
+    if (!config::process_environment(result.value->notion.token_env)) {
+      std::cerr << path << ": notion.token_env: environment variable "
+                << result.value->notion.token_env << " is not set\n";
+      return exit_bad_config;
+    }
+    log::register_secret(result.value->notion.token.reveal());
+    if (!setup_logging(g, &*result.value)) return exit_bad_config;
+    return command_setup_notion(*result.value, setup_apply);
   }
 
   const bool db_only = migrate->parsed() || status->parsed() || retry->parsed();

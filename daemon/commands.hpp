@@ -15,5 +15,7 @@ int command_retry_dead(const config::config& c, std::optional<long long> id,
 int command_run(const config::config& c);
 int command_sync_once(const config::config& c);
 int command_plan(const config::config& c);
+// Checks the Notion schema of every mapping; `apply` adds missing write-back properties.
+int command_setup_notion(const config::config& c, bool apply);
 
 }  // namespace ngsync::daemon

@@ -10,8 +10,11 @@ packages=(
   libssl-dev openssl libcli11-dev prometheus-cpp-dev libsystemd-dev
   libhowardhinnant-date-dev
   postgresql-15 postgresql-client-15
-  curl ca-certificates python3 procps iproute2 util-linux
+  curl ca-certificates python3 procps iproute2 util-linux time
 )
+# Test-only tools: systemd-analyze (checks deploy/systemd) and promtool (lints /metrics; Debian
+# ships it in `prometheus`, which also enables a Prometheus server). NGSYNC_DEPS=runtime skips them.
+if [[ ${NGSYNC_DEPS:-all} != runtime ]]; then packages+=(systemd prometheus); fi
 
 missing=()
 for p in "${packages[@]}"; do

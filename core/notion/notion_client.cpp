@@ -151,4 +151,15 @@ net::awaitable<json::value> notion_client::get_data_source(std::string data_sour
   co_return co_await call_json(std::move(req), "retrieve data source");
 }
 
+net::awaitable<json::value> notion_client::update_data_source(std::string data_source_id,
+                                                              json::object properties) {
+  ratelimit::api_request req;
+  req.method = http::verb::patch;
+  req.idempotent = true;  // the same schema sent twice gives the same schema
+  req.path = "/v1/data_sources/" + path_id(data_source_id);
+  req.body = json::serialize(json::object{{"properties", std::move(properties)}});
+  std::string operation = "update data source";  // named: no temporaries inside co_await (g++ 12)
+  co_return co_await call_json(std::move(req), std::move(operation));
+}
+
 }  // namespace ngsync::notion

@@ -49,6 +49,11 @@ class notion_client {
   boost::asio::awaitable<boost::json::value> update_page_properties(std::string page_id,
                                                                     boost::json::object properties);
   boost::asio::awaitable<boost::json::value> get_data_source(std::string data_source_id);
+  // PATCH /v1/data_sources/{id} {"properties": ...}: adds, changes or (with null) removes
+  // properties. A select's option list is REPLACED by the one sent: send the union to keep
+  // existing options. Returns the updated data source.
+  boost::asio::awaitable<boost::json::value> update_data_source(std::string data_source_id,
+                                                                boost::json::object properties);
 
  private:
   boost::asio::awaitable<boost::json::value> call_json(ratelimit::api_request req,

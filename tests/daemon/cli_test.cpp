@@ -61,7 +61,7 @@ TEST_CASE("--help and version succeed; no subcommand is a usage error") {
 }
 
 TEST_CASE("unavailable subcommands say so and exit non-zero") {
-  for (const char* sub : {"reconcile", "setup-notion"}) {
+  for (const char* sub : {"reconcile"}) {
     CAPTURE(sub);
     auto r = run_command(ngsync_binary() + " " + sub);
     CHECK(r.exit_code == 3);

@@ -18,6 +18,7 @@
 #include "tests/sandbox/src/notion/notion_markdown.hpp"
 #include "tests/sandbox/src/notion/notion_model.hpp"
 #include "tests/sandbox/src/notion/notion_query.hpp"
+#include "tests/sandbox/src/notion/notion_schema_patch.hpp"
 
 namespace ngsync::sandbox {
 
@@ -119,6 +120,8 @@ class notion_emulator final : public emulator {
                                const std::string& id);
   api_response query_data_source(const api_request& req, const request_context& ctx,
                                  const std::string& id, const boost::urls::params_view& params);
+  api_response patch_data_source(const api_request& req, const request_context& ctx,
+                                 const std::string& id);
   api_response get_page(const api_request& req, const request_context& ctx, const std::string& id,
                         const boost::urls::params_view& params);
   api_response patch_page(const api_request& req, const request_context& ctx,
@@ -457,6 +460,44 @@ api_response notion_emulator::get_data_source(const api_request& req, const requ
                                ". Make sure the relevant pages and databases are "
                                "shared with your integration."});
   return json_response(req, http::status::ok, render_data_source(it->second, ctx), ctx);
+}
+
+// Schema changes: options dropped from a select vanish from the pages that used them, which is
+// why a client must send the union of old and new options.
+api_response notion_emulator::patch_data_source(const api_request& req, const request_context& ctx,
+                                                const std::string& id) {
+  auto it = data_sources_.find(id);
+  if (it == data_sources_.end())
+    return error_response(req, ctx,
+                          {http::status::not_found, "object_not_found",
+                           "Could not find database with ID: " + id +
+                               ". Make sure the relevant pages and databases are "
+                               "shared with your integration."});
+  boost::system::error_code ec;
+  auto v = json::parse(req.body(), ec);
+  if (ec || !v.is_object())
+    return error_response(req, ctx,
+                          {http::status::bad_request, "invalid_json", "Error parsing JSON body."});
+  const auto& body = v.as_object();
+  auto& ds = it->second;
+  schema_patch_result changes;
+  if (auto* props = body.if_contains("properties")) {
+    if (!props->is_object())
+      throw validation_error(
+          "body failed validation: body.properties should be an object, instead was `" +
+          json::serialize(*props) + "`.");
+    changes = apply_schema_patch(ds.properties, props->as_object(), ids_);
+  }
+  if (auto* title = body.if_contains("title"); title && title->is_array())
+    ds.name = plain_text(*title);
+  for (auto& [pid, p] : pages_) {
+    if (p.data_source_id != ds.id) continue;
+    for (const auto& gone : changes.removed_property_ids) p.values.erase(gone);
+    for (const auto& retyped : changes.retyped_property_ids) p.values.erase(retyped);
+    drop_removed_options(ds.properties, p.values);
+  }
+  ds.last_edited_time = now();
+  return json_response(req, http::status::ok, render_data_source(ds, ctx), ctx);
 }
 
 std::set<std::string> filter_properties_of(const boost::urls::params_view& params) {
@@ -847,6 +888,9 @@ net::awaitable<api_response> notion_emulator::handle(api_request req) {
       if (kind == "data_sources" && n == 3 && m == http::verb::get)
         co_return get_data_source(req, ctx,
                                   normalize_id(seg[2]).empty() ? seg[2] : normalize_id(seg[2]));
+      if (kind == "data_sources" && n == 3 && m == http::verb::patch)
+        co_return patch_data_source(req, ctx,
+                                    normalize_id(seg[2]).empty() ? seg[2] : normalize_id(seg[2]));
       if (kind == "data_sources" && n == 4 && seg[3] == "query" && m == http::verb::post)
         co_return query_data_source(
             req, ctx, normalize_id(seg[2]).empty() ? seg[2] : normalize_id(seg[2]), params);
