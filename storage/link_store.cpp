@@ -151,4 +151,42 @@ void link_store::mark_error(pqxx::transaction_base& t, const std::string& page_i
       page_id, text, sync_run_id);
 }
 
+void link_store::merge_provenance(pqxx::transaction_base& t, const std::string& page_id,
+                                  const boost::json::object& written_to_github,
+                                  const boost::json::object& written_to_notion) {
+  t.exec_params(
+      "UPDATE page_links SET written_to_github = written_to_github || $2::jsonb,"
+      " written_to_notion = written_to_notion || $3::jsonb, updated_at = now()"
+      " WHERE notion_page_id = $1",
+      page_id, boost::json::serialize(written_to_github),
+      boost::json::serialize(written_to_notion));
+}
+
+void link_store::append_conflict(pqxx::transaction_base& t, const std::string& page_id,
+                                 const boost::json::object& entry, int keep) {
+  t.exec_params(
+      "UPDATE page_links SET conflict_log = (SELECT coalesce(jsonb_agg(e ORDER BY n), '[]'::jsonb)"
+      " FROM (SELECT e, n FROM jsonb_array_elements(conflict_log || jsonb_build_array($2::jsonb))"
+      " WITH ORDINALITY AS x(e, n) ORDER BY n DESC LIMIT $3) kept), updated_at = now()"
+      " WHERE notion_page_id = $1",
+      page_id, boost::json::serialize(entry), keep);
+}
+
+void link_store::invalidate_hash(pqxx::transaction_base& t, const std::string& page_id) {
+  t.exec_params(
+      "UPDATE page_links SET synced_fields_hash = NULL, updated_at = now()"
+      " WHERE notion_page_id = $1",
+      page_id);
+}
+
+std::vector<page_link> link_store::list_by_repo(pqxx::transaction_base& t,
+                                                const std::string& repo) {
+  std::vector<page_link> out;
+  auto rows = t.exec_params(
+      select_columns + " WHERE github_repo = $1 AND issue_number IS NOT NULL ORDER BY issue_number",
+      lower(repo));
+  for (const auto& row : rows) out.push_back(from_row(row));
+  return out;
+}
+
 }  // namespace ngsync::storage

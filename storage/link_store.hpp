@@ -3,6 +3,7 @@
 // the creation intent that makes issue creation happen once, and per-field provenance.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
@@ -62,6 +63,21 @@ class link_store {
                            const sync_outcome& outcome);
   static void mark_error(pqxx::transaction_base& t, const std::string& page_id,
                          const std::string& error, const std::string& sync_run_id);
+
+  // --- Two-way sync (GitHub -> Notion) and reconciliation ---
+  // Merges key by key into the provenance objects (what a GitHub event mirrored into Notion, and
+  // the GitHub values that the Notion -> GitHub direction must then treat as already written).
+  static void merge_provenance(pqxx::transaction_base& t, const std::string& page_id,
+                               const boost::json::object& written_to_github,
+                               const boost::json::object& written_to_notion);
+  // Appends one decision to conflict_log, keeping the newest `keep` entries.
+  static void append_conflict(pqxx::transaction_base& t, const std::string& page_id,
+                              const boost::json::object& entry, int keep = 50);
+  // Forgets the synced hash, so the next sync of the page compares every field with GitHub
+  // (used to restore Notion-owned fields someone changed on GitHub, and for drift).
+  static void invalidate_hash(pqxx::transaction_base& t, const std::string& page_id);
+  // Every link that has an issue in `repo` (lower case).
+  static std::vector<page_link> list_by_repo(pqxx::transaction_base& t, const std::string& repo);
 };
 
 }  // namespace ngsync::storage

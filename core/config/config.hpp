@@ -58,6 +58,9 @@ struct github_settings {
   int content_creation_per_minute = 80;
   int content_creation_per_hour = 500;
   millis mutation_spacing{1000};
+  // The login GitHub shows as `sender` for the daemon's own writes (echo suppression). Empty:
+  // learned at start-up from GET /user (token) or set to "<slug>[bot]" for an App.
+  std::string own_login;
 };
 
 struct http_settings {
@@ -134,6 +137,7 @@ struct mapping {
 
 struct sync_settings {
   millis poll_interval{30'000};
+  millis reconcile_interval{0};  // periodic reconciliation; 0 = off (`ngsync reconcile` only)
   millis watermark_overlap{120'000};
   std::vector<mapping> mappings;
 };

@@ -271,7 +271,8 @@ void read_github(reader& r, const YAML::Node& n, github_settings& out) {
   if (!r.section(
           n, p,
           {"base_url", "api_version", "token_env", "app", "rate_limit",
-           "content_creation_per_minute", "content_creation_per_hour", "mutation_spacing"})) {
+           "content_creation_per_minute", "content_creation_per_hour", "mutation_spacing",
+           "own_login"})) {
     return;
   }
   r.str(n, p, "base_url", out.base_url);
@@ -314,6 +315,7 @@ void read_github(reader& r, const YAML::Node& n, github_settings& out) {
   r.integer(n, p, "content_creation_per_minute", out.content_creation_per_minute, 1, 1000);
   r.integer(n, p, "content_creation_per_hour", out.content_creation_per_hour, 1, 100000);
   r.duration(n, p, "mutation_spacing", out.mutation_spacing);
+  r.str(n, p, "own_login", out.own_login);
 }
 
 void read_http(reader& r, const YAML::Node& n, http_settings& out) {
@@ -514,8 +516,10 @@ void read_sync(reader& r, const YAML::Node& n, sync_settings& out) {
     r.error(n, p, "required section is missing");
     return;
   }
-  if (!r.section(n, p, {"poll_interval", "watermark_overlap", "mappings"})) return;
+  if (!r.section(n, p, {"poll_interval", "watermark_overlap", "mappings", "reconcile_interval"}))
+    return;
   r.duration(n, p, "poll_interval", out.poll_interval);
+  r.duration(n, p, "reconcile_interval", out.reconcile_interval);
   r.duration(n, p, "watermark_overlap", out.watermark_overlap);
   if (out.poll_interval < std::chrono::seconds(1)) {
     r.error(n["poll_interval"], p + ".poll_interval", "must be at least 1s");

@@ -27,8 +27,10 @@ desired_state page_state(const page_status& st) {
 
 // The Notion status that stands for a GitHub state: the first close status with the same reason
 // (else any close status), or the first create status for a reopened issue.
-std::optional<std::string> status_for(desired_state s, const mapping_rules& rules) {
+std::optional<std::string> status_for(desired_state s, const mapping_rules& rules,
+                                      const mirror_options& options) {
   if (is_open(s)) {
+    if (options.reopen_status) return options.reopen_status;
     if (rules.create_statuses.empty()) return std::nullopt;
     return rules.create_statuses.front();
   }
@@ -45,7 +47,7 @@ std::optional<std::string> status_for(desired_state s, const mapping_rules& rule
 
 notion_mirror_plan plan_github_event(const github::github_issue& issue, const link_state& link,
                                      const notion::notion_page& page, const mapping_rules& rules,
-                                     bool sender_is_daemon) {
+                                     bool sender_is_daemon, const mirror_options& options) {
   notion_mirror_plan plan;
   if (sender_is_daemon) {
     plan.notes.push_back("event caused by the daemon itself");
@@ -72,7 +74,16 @@ notion_mirror_plan plan_github_event(const github::github_issue& issue, const li
   } else if (rules.ownership.status == field_owner::newer_wins && lw && notion != lw->state &&
              notion_newer) {
     plan.notes.push_back("Notion status changed later than GitHub; Notion wins");
-  } else if (auto name = status_for(gh, rules)) {
+    plan.conflicts.push_back(
+        {"status", "notion", "newer_wins", st.name, std::string(to_string(gh))});
+  } else if (auto name = status_for(gh, rules, options)) {
+    if (lw && notion != lw->state) {
+      // Both changed, GitHub's change is the newer one (or GitHub owns the status).
+      plan.conflicts.push_back(
+          {"status", "github",
+           rules.ownership.status == field_owner::github ? "github_owns" : "newer_wins", st.name,
+           std::string(to_string(gh))});
+    }
     plan.set_status = *name;
     plan.new_last_written_state = gh;
   } else {
@@ -88,6 +99,12 @@ notion_mirror_plan plan_github_event(const github::github_issue& issue, const li
     const bool notion_changed = lw && notion_title != lw->title;
     const bool take =
         rules.ownership.title == field_owner::github || !notion_changed || !notion_newer;
+    if (github_changed && notion_changed && issue.title != notion_title) {
+      plan.conflicts.push_back(
+          {"title", take ? "github" : "notion",
+           rules.ownership.title == field_owner::github ? "github_owns" : "newer_wins",
+           notion_title, issue.title});
+    }
     if (github_changed && issue.title != notion_title && !issue.title.empty() && take) {
       plan.set_title = issue.title;
       plan.new_last_written_title = issue.title;

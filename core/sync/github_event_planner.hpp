@@ -13,10 +13,27 @@
 
 namespace ngsync::sync {
 
+// Both sides changed one field since the last sync; the rule picked a winner. Logged, and kept on
+// the link (page_links.conflict_log) for the operator.
+struct field_conflict {
+  std::string field;   // status | title
+  std::string winner;  // notion | github
+  std::string rule;    // newer_wins | notion_owns | github_owns
+  std::string notion_value;
+  std::string github_value;
+};
+
+// Mirror settings that are not part of the Notion -> GitHub rules.
+struct mirror_options {
+  // Notion status set when GitHub reopens an issue; unset: the first create status.
+  std::optional<std::string> reopen_status;
+};
+
 struct notion_mirror_plan {
   std::optional<std::string> set_status;  // status name for rules.status_property
   std::optional<std::string> set_title;   // only when rules give GitHub (or newer) the title
   std::vector<std::string> notes;         // why nothing was done, for logs and `ngsync plan`
+  std::vector<field_conflict> conflicts;
   // After applying, store these on the link as the last values seen from GitHub, so the next
   // Notion -> GitHub plan does not push them back (echo suppression the other way).
   std::optional<desired_state> new_last_written_state;
@@ -28,6 +45,6 @@ struct notion_mirror_plan {
 // `sender_is_daemon`: the event's sender is the daemon's own App bot or token user.
 notion_mirror_plan plan_github_event(const github::github_issue& issue, const link_state& link,
                                      const notion::notion_page& page, const mapping_rules& rules,
-                                     bool sender_is_daemon);
+                                     bool sender_is_daemon, const mirror_options& options = {});
 
 }  // namespace ngsync::sync
