@@ -30,7 +30,13 @@ case $cmd in
   start)
     if [[ ! -f $dir/data/PG_VERSION ]]; then
       mkdir -p "$dir/data" "$dir/sock"
-      [[ $(id -u) -eq 0 ]] && chown -R postgres:postgres "$dir"
+      if [[ $(id -u) -eq 0 ]]; then
+        chown -R postgres:postgres "$dir"
+        runuser -u postgres -- test -x "$dir" || {
+          echo "pg-private: the postgres user cannot reach $dir (a parent directory is private); use a directory under /tmp" >&2
+          exit 1
+        }
+      fi
       chmod 700 "$dir/data"
       as_owner "$pgbin/initdb" -D "$dir/data" -U ngsync --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
       free_port >"$dir/port"

@@ -312,8 +312,8 @@ void read_github(reader& r, const YAML::Node& n, github_settings& out) {
     r.secret_from_env(n, p, "token_env", out.token_env, out.token, r.api_secrets());
   }
   read_rate_limit(r, r.child(n, "rate_limit", p, false), p + ".rate_limit", out.limits);
-  r.integer(n, p, "content_creation_per_minute", out.content_creation_per_minute, 1, 1000);
-  r.integer(n, p, "content_creation_per_hour", out.content_creation_per_hour, 1, 100000);
+  r.integer(n, p, "content_creation_per_minute", out.content_creation_per_minute, 1, 10000000);
+  r.integer(n, p, "content_creation_per_hour", out.content_creation_per_hour, 1, 10000000);
   r.duration(n, p, "mutation_spacing", out.mutation_spacing);
   r.str(n, p, "own_login", out.own_login);
 }
