@@ -82,6 +82,9 @@ int run_cli(int argc, char** argv) {
   auto* status = app.add_subcommand("status", "show the queue, dead jobs, pages in error, polls");
   bool status_json = false;
   status->add_flag("--json", status_json, "machine-readable output");
+  bool show_notion_verification = false;
+  status->add_flag("--show-notion-verification", show_notion_verification,
+                   "print the Notion webhook verification token stored by the daemon");
   auto* retry = app.add_subcommand("retry-dead", "put dead jobs back in the queue");
   std::optional<long long> retry_id;
   std::string retry_kind;
@@ -110,13 +113,10 @@ int run_cli(int argc, char** argv) {
   }
 
   // Subcommands whose machinery is not in this build say so and fail: never a silent success.
-  auto unavailable = [](const char* name, const char* why) {
+  [[maybe_unused]] auto unavailable = [](const char* name, const char* why) {
     std::cerr << "ngsync: '" << name << "' is not available yet in this build: " << why << "\n";
     return exit_unavailable;
   };
-  if (reconcile->parsed()) {
-    return unavailable("reconcile", "reconciliation arrives with the two-way sync");
-  }
   if (setup->parsed()) {
     // Only the Notion token is needed: other secrets may be unset (a placeholder stands in
     // for them while loading), the Notion one must be there.
@@ -153,7 +153,10 @@ int run_cli(int argc, char** argv) {
   try {
     if (check->parsed()) return command_check_config(*cfg);
     if (migrate->parsed()) return command_migrate(*cfg);
+    if (status->parsed() && show_notion_verification)
+      return command_show_notion_verification(*cfg);
     if (status->parsed()) return command_status(*cfg, status_json);
+    if (reconcile->parsed()) return command_reconcile(*cfg, reconcile_dry);
     if (retry->parsed()) return command_retry_dead(*cfg, retry_id, retry_kind, retry_all);
     if (run->parsed()) return command_run(*cfg);
     if (once->parsed()) return command_sync_once(*cfg);

@@ -15,6 +15,10 @@ int command_retry_dead(const config::config& c, std::optional<long long> id,
 int command_run(const config::config& c);
 int command_sync_once(const config::config& c);
 int command_plan(const config::config& c);
+// Two-way sync (issue 7): one reconciliation pass; prints what it found and did.
+int command_reconcile(const config::config& c, bool dry_run);
+// Prints the stored Notion webhook verification token (never logged), exit 1 when none.
+int command_show_notion_verification(const config::config& c);
 // Checks the Notion schema of every mapping; `apply` adds missing write-back properties.
 int command_setup_notion(const config::config& c, bool apply);
 

@@ -10,5 +10,8 @@ namespace ngsync::engine {
 int run_daemon(const config::config& c);
 int run_sync_once(const config::config& c);
 int run_plan(const config::config& c);
+// `ngsync reconcile [--dry-run]` (two-way sync, issue 7): one full reconciliation pass; prints
+// the report. Enqueued jobs run in the daemon (or the next sync-once).
+int run_reconcile(const config::config& c, bool dry_run);
 
 }  // namespace ngsync::engine

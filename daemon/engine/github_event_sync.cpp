@@ -1,0 +1,286 @@
+#include "daemon/engine/github_event_sync.hpp"
+
+#include <cctype>
+
+#include <boost/json.hpp>
+
+#include "core/api/api_failure.hpp"
+#include "core/github/github_client.hpp"
+#include "core/log/logging.hpp"
+#include "core/notion/notion_client.hpp"
+#include "core/sync/github_event_planner.hpp"
+#include "core/sync/issue_body.hpp"
+#include "core/time/iso8601.hpp"
+#include "daemon/engine/sync_job.hpp"
+#include "storage/link_store.hpp"
+
+namespace ngsync::engine {
+namespace net = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+std::string compact(std::string_view id) {
+  std::string out;
+  for (char c : id) {
+    if (c != '-') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+std::string text_of(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
+}
+
+std::vector<std::string> names_of(const json::object& o, const char* key) {
+  std::vector<std::string> out;
+  if (const auto* a = o.if_contains(key); a && a->is_array()) {
+    for (const auto& x : a->as_array()) {
+      if (x.is_string()) out.emplace_back(x.as_string().c_str());
+    }
+  }
+  return out;
+}
+
+// The provenance the Notion -> GitHub executor stored (page_links.written_to_github), read as
+// the planner's record of what the daemon last wrote to GitHub.
+std::optional<sync::last_written_values> last_written_of(const json::object& o) {
+  if (!o.contains("title")) return std::nullopt;
+  sync::last_written_values w;
+  w.title = text_of(o, "title");
+  w.body_revision = text_of(o, "body_revision");
+  w.labels = names_of(o, "labels");
+  w.assignees = names_of(o, "assignees");
+  const auto st = text_of(o, "state");
+  w.state = st == sync::to_string(sync::desired_state::closed_completed)
+                ? sync::desired_state::closed_completed
+            : st == sync::to_string(sync::desired_state::closed_not_planned)
+                ? sync::desired_state::closed_not_planned
+                : sync::desired_state::open;
+  w.written_at = text_of(o, "written_at");
+  return w;
+}
+
+const mapping_binding* mapping_for(const std::map<std::string, mapping_binding>& mappings,
+                                   const std::string& data_source_id) {
+  for (const auto& [name, b] : mappings) {
+    for (const auto& ds : b.data_source_ids) {
+      if (compact(ds) == compact(data_source_id)) return &b;
+    }
+  }
+  return nullptr;
+}
+
+json::object property_patch(const notion::notion_page& page, const std::string& property,
+                            const std::string& value, bool is_title) {
+  if (is_title) {
+    return {{property, json::object{{"title", json::array{json::object{
+                                                  {"type", "text"},
+                                                  {"text", json::object{{"content", value}}}}}}}}};
+  }
+  const auto* p = page.find(property);
+  const std::string type = p && p->type_name == "select" ? "select" : "status";
+  return {{property, json::object{{type, json::object{{"name", value}}}}}};
+}
+
+// Notion-owned fields that GitHub no longer shows as the daemon wrote them.
+std::vector<std::string> drifted_notion_fields(const github::github_issue& issue,
+                                               const sync::last_written_values& lw,
+                                               const sync::mapping_rules& rules) {
+  std::vector<std::string> out;
+  const auto& own = rules.ownership;
+  if (own.title == sync::field_owner::notion && issue.title != lw.title) out.push_back("title");
+  if (rules.labels_property && own.labels == sync::field_owner::notion &&
+      !sync::same_name_set(issue.labels, lw.labels))
+    out.push_back("labels");
+  if (rules.assignees_property && own.assignees == sync::field_owner::notion &&
+      !sync::same_name_set(issue.assignees, lw.assignees))
+    out.push_back("assignees");
+  if (rules.sync_body && own.body == sync::field_owner::notion) {
+    const auto rev = sync::parse_markers(issue.body).revision;
+    if (!rev || *rev != lw.body_revision) out.push_back("body");
+  }
+  return out;
+}
+
+}  // namespace
+
+github_event_syncer::github_event_syncer(storage::database& db, storage::job_queue& queue,
+                                         ratelimit::api_caller& notion,
+                                         ratelimit::api_caller& github,
+                                         const std::map<std::string, mapping_binding>& mappings,
+                                         const config::config& c)
+    : db_(db),
+      queue_(queue),
+      notion_caller_(notion),
+      github_caller_(github),
+      mappings_(mappings),
+      c_(c) {}
+
+net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
+  auto logger = log::get("twoway");
+  ++counters_.events;
+  const auto* o = job.payload.if_object();
+  if (!o) api::throw_malformed("ngsync", "github event", "payload is not an object");
+  const auto repo = text_of(*o, "repo");
+  const auto page_id = text_of(*o, "page_id");
+  const auto action = text_of(*o, "action");
+  const auto* n = o->if_contains("number");
+  if (repo.empty() || !n || !n->is_int64()) {
+    api::throw_malformed("ngsync", "github event", "payload without repo or number");
+  }
+  const auto number = n->as_int64();
+  const auto run = job.sync_run_id.value_or("gh-" + std::to_string(job.id));
+
+  auto read_link = [repo, number](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    return storage::link_store::find_by_issue(t, repo, static_cast<int>(number));
+  };
+  auto link = co_await db_.run(std::move(read_link));
+  if (!link) {
+    logger->info("issue={}#{} run={} is no longer linked to a page; nothing to mirror", repo,
+                 number, run);
+    co_return;
+  }
+  const auto* binding = mapping_for(mappings_, link->data_source_id);
+  if (!binding) {
+    api::throw_malformed("ngsync", "github event",
+                         "no mapping covers data source " + link->data_source_id);
+  }
+  const auto& rules = binding->rules;
+  sync::mirror_options options;
+  for (const auto& m : c_.sync.mappings) {
+    if (m.name == binding->name && !m.reopen_status.empty())
+      options.reopen_status = m.reopen_status;
+  }
+
+  github::github_client github_api(github_caller_, run);
+  notion::notion_client notion_api(notion_caller_, run);
+  github::github_issue issue;
+  unsigned gone_status = 0;
+  try {
+    issue = co_await github_api.get_issue(repo, number);
+  } catch (const api::api_exception& e) {
+    gone_status = e.failure().status;
+    if (gone_status != 404 && gone_status != 410) throw;
+  }
+  if (gone_status != 0) {
+    const auto pid = link->notion_page_id;
+    const auto message = "issue " + repo + "#" + std::to_string(number) +
+                         (gone_status == 410 ? " was deleted on GitHub" : " is gone from GitHub");
+    auto save_error = [pid, message, run](pqxx::connection& c) {
+      pqxx::work t(c);
+      storage::link_store::mark_error(t, pid, message, run);
+      t.commit();
+    };
+    co_await db_.run(std::move(save_error));
+    logger->warn("page={} run={} {}", pid, run, message);
+    co_return;
+  }
+  auto raw = co_await notion_api.get_page(link->notion_page_id);
+  auto parsed = notion::parse_page(raw);
+  if (!parsed) api::throw_malformed("notion", "read page", parsed.error().message);
+  const auto page = std::move(*parsed);
+
+  sync::link_state state;
+  state.repo = repo;
+  state.issue_number = number;
+  state.issue_url = link->issue_html_url.value_or("");
+  state.synced_hash = link->synced_fields_hash.value_or("");
+  state.last_written = last_written_of(link->written_to_github);
+
+  auto plan = sync::plan_github_event(issue, state, page, rules, false, options);
+  const auto now = iso8601::format(std::chrono::system_clock::now());
+  for (const auto& note : plan.notes) {
+    logger->debug("page={} run={} issue={}#{} action={}: {}", page.id, run, repo, number, action,
+                  note);
+  }
+
+  json::object to_github;  // GitHub's values the Notion side now reflects
+  json::object to_notion;  // what was written to Notion, with when and why
+  if (!plan.empty()) {
+    json::object props;
+    if (plan.set_status && rules.status_property) {
+      for (auto& [k, v] : property_patch(page, *rules.status_property, *plan.set_status, false))
+        props[k] = v;
+      to_notion["status"] =
+          json::object{{"value", *plan.set_status}, {"at", now}, {"from", "github:" + action}};
+    }
+    if (plan.set_title) {
+      for (auto& [k, v] : property_patch(page, rules.title_property, *plan.set_title, true))
+        props[k] = v;
+      to_notion["title"] =
+          json::object{{"value", *plan.set_title}, {"at", now}, {"from", "github:" + action}};
+    }
+    co_await notion_api.update_page_properties(page.id, std::move(props));
+    ++counters_.notion_updates;
+    logger->info("page={} run={} mirrored issue={}#{} action={} into Notion: status={} title={}",
+                 page.id, run, repo, number, action, plan.set_status.value_or("-"),
+                 plan.set_title ? "set" : "-");
+  }
+  if (plan.new_last_written_state) {
+    to_github["state"] = sync::to_string(*plan.new_last_written_state);
+  }
+  if (plan.new_last_written_title) to_github["title"] = *plan.new_last_written_title;
+
+  // Notion-owned fields GitHub changed: the executor restores them (the hash is forgotten so it
+  // compares every field with the issue). A Notion win in a status conflict goes the same way.
+  std::vector<std::string> drift;
+  if (state.last_written) drift = drifted_notion_fields(issue, *state.last_written, rules);
+  if (plan.new_last_written_title) {
+    std::erase(drift, std::string("title"));
+  }
+  bool notion_won = false;
+  json::array conflicts;
+  for (const auto& cf : plan.conflicts) {
+    if (cf.winner == "notion") notion_won = true;
+    conflicts.push_back(json::object{{"at", now},
+                                     {"field", cf.field},
+                                     {"winner", cf.winner},
+                                     {"rule", cf.rule},
+                                     {"notion", cf.notion_value},
+                                     {"github", cf.github_value},
+                                     {"issue", repo + "#" + std::to_string(number)}});
+    ++counters_.conflicts;
+    logger->warn(
+        "page={} run={} conflict on {}: Notion has '{}', GitHub has '{}'; {} wins (rule {})",
+        page.id, run, cf.field, cf.notion_value, cf.github_value, cf.winner, cf.rule);
+  }
+  for (const auto& field : drift) {
+    logger->info("page={} run={} issue={}#{}: {} changed on GitHub but Notion owns it; restoring",
+                 page.id, run, repo, number, field);
+  }
+  const bool restore = !drift.empty() || notion_won;
+  if (plan.empty() && !restore) ++counters_.unchanged;
+  if (restore) ++counters_.restores;
+
+  std::optional<storage::job_spec> restore_job;
+  if (restore && !page.in_trash) {
+    sync_page_hint hint;
+    hint.page_id = page.id;
+    hint.data_source_id = link->data_source_id;
+    hint.mapping = binding->name;
+    hint.source = "github_event";
+    restore_job = to_job_spec(hint, c_.queue.max_attempts);
+  }
+  if (to_github.empty() && to_notion.empty() && conflicts.empty() && !restore_job) co_return;
+  const auto pid = link->notion_page_id;
+  auto queue = &queue_;
+  auto save = [pid, to_github, to_notion, conflicts, restore_job, queue](pqxx::connection& c) {
+    pqxx::work t(c);
+    if (!to_github.empty() || !to_notion.empty())
+      storage::link_store::merge_provenance(t, pid, to_github, to_notion);
+    for (const auto& entry : conflicts) {
+      storage::link_store::append_conflict(t, pid, entry.as_object());
+    }
+    if (restore_job) {
+      storage::link_store::invalidate_hash(t, pid);
+      queue->enqueue(t, *restore_job);
+    }
+    t.commit();
+  };
+  co_await db_.run(std::move(save));
+}
+
+}  // namespace ngsync::engine

@@ -1,0 +1,340 @@
+#include "daemon/engine/reconciler.hpp"
+
+#include <set>
+
+#include <fmt/format.h>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/api/api_failure.hpp"
+#include "core/github/github_client.hpp"
+#include "core/log/logging.hpp"
+#include "core/notion/notion_client.hpp"
+#include "core/sync/issue_body.hpp"
+#include "core/sync/synced_fields.hpp"
+#include "daemon/engine/sync_job.hpp"
+#include "storage/link_store.hpp"
+
+namespace ngsync::engine {
+namespace net = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+const mapping_binding* mapping_for(const std::map<std::string, mapping_binding>& mappings,
+                                   const std::string& data_source_id) {
+  const auto want = sync::compact_page_id(data_source_id);
+  for (const auto& [name, b] : mappings) {
+    for (const auto& ds : b.data_source_ids) {
+      if (sync::compact_page_id(ds) == want) return &b;
+    }
+  }
+  return nullptr;
+}
+
+std::string state_text(const github::github_issue& i) {
+  if (i.state == github::issue_state::open) return sync::to_string(sync::desired_state::open);
+  return i.state_reason == "not_planned" ? sync::to_string(sync::desired_state::closed_not_planned)
+                                         : sync::to_string(sync::desired_state::closed_completed);
+}
+
+bool is_open_text(const std::string& s) {
+  return s == sync::to_string(sync::desired_state::open);
+}
+
+// What GitHub shows differs from what the daemon last wrote there.
+bool drifted(const github::github_issue& issue, const storage::page_link& link) {
+  const auto& w = link.written_to_github;
+  if (!w.contains("title")) return false;  // no record yet: the next sync compares everything
+  auto text = [&](const char* k) {
+    const auto* v = w.if_contains(k);
+    return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
+  };
+  if (issue.title != text("title")) return true;
+  if (is_open_text(state_text(issue)) != is_open_text(text("state"))) return true;
+  const auto rev = sync::parse_markers(issue.body).revision;
+  const auto want_rev = text("body_revision");
+  return !want_rev.empty() && rev.value_or("") != want_rev;
+}
+
+int api_status(const api::api_exception& e) {
+  return static_cast<int>(e.failure().status);
+}
+
+}  // namespace
+
+std::string reconcile_report::summary() const {
+  return fmt::format(
+      "repositories={} marked_issues={} in_order={} adopted={} issues_gone={} pages_gone={} "
+      "drift={}",
+      repositories, marked_issues, in_order, adopted, issues_gone, pages_gone, drift);
+}
+
+net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_queue& queue,
+                                           ratelimit::api_caller& notion,
+                                           ratelimit::api_caller& github,
+                                           const std::map<std::string, mapping_binding>& mappings,
+                                           const config::config& c, reconcile_options options) {
+  auto logger = log::get("reconcile");
+  reconcile_report report;
+  const bool dry = options.dry_run;
+  const std::string verb = dry ? "would " : "";
+  github::github_client github_api(github, "reconcile");
+  notion::notion_client notion_api(notion, "reconcile");
+  const int max_attempts = c.queue.max_attempts;
+
+  // The repositories to look at: fixed ones, plus those of existing links (per-page repos).
+  std::set<std::string> repos;
+  for (const auto& [name, b] : mappings) {
+    if (b.rules.fixed_repository) repos.insert(*b.rules.fixed_repository);
+  }
+  auto read_repos = [](pqxx::connection& conn) {
+    pqxx::read_transaction t(conn);
+    std::vector<std::string> out;
+    for (const auto& row : t.exec("SELECT DISTINCT github_repo FROM page_links"
+                                  " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL")) {
+      out.push_back(row[0].as<std::string>());
+    }
+    return out;
+  };
+  auto linked_repos = co_await db.run(std::move(read_repos));
+  for (auto& r : linked_repos) repos.insert(r);
+
+  for (const auto& repo : repos) {
+    ++report.repositories;
+    std::vector<github::github_issue> marked;
+    std::function<bool(const github::github_issue&)> collect =
+        [&marked](const github::github_issue& issue) {
+          if (sync::parse_markers(issue.body).page_id) marked.push_back(issue);
+          return true;
+        };
+    auto since = options.since;
+    auto repo_copy = repo;
+    co_await github_api.list_issues_since(std::move(repo_copy), std::move(since),
+                                          std::move(collect));
+    report.marked_issues += static_cast<int>(marked.size());
+    auto read_links = [repo](pqxx::connection& conn) {
+      pqxx::read_transaction t(conn);
+      return storage::link_store::list_by_repo(t, repo);
+    };
+    auto links = co_await db.run(std::move(read_links));
+    std::map<std::int64_t, const storage::page_link*> by_number;
+    for (const auto& l : links) by_number[*l.issue_number] = &l;
+    std::set<std::int64_t> seen;
+
+    for (const auto& issue : marked) {
+      seen.insert(issue.number);
+      const auto ref = repo + "#" + std::to_string(issue.number);
+      auto it = by_number.find(issue.number);
+      if (it == by_number.end()) {
+        // Marker but no link: adopt the issue for the page it names.
+        const auto marker_page = *sync::parse_markers(issue.body).page_id;
+        json::value raw;
+        try {
+          raw = co_await notion_api.get_page(marker_page);
+        } catch (const api::api_exception& e) {
+          if (api_status(e) != 404) throw;
+          report.findings.push_back(ref + ": names page " + marker_page +
+                                    " which does not exist; left alone");
+          continue;
+        }
+        auto page = notion::parse_page(raw);
+        if (!page) continue;
+        const auto* b = mapping_for(mappings, page->parent_data_source_id);
+        if (!b) {
+          report.findings.push_back(ref + ": page " + page->id + " is outside every mapping");
+          continue;
+        }
+        ++report.adopted;
+        report.findings.push_back(ref + ": marker for page " + page->id + " but no link; " + verb +
+                                  "adopt it and sync the page");
+        if (dry) continue;
+        storage::page_link link;
+        link.notion_page_id = page->id;
+        link.data_source_id = page->parent_data_source_id;
+        link.github_repo = repo;
+        link.issue_number = static_cast<int>(issue.number);
+        link.issue_node_id = issue.node_id;
+        link.issue_html_url = issue.html_url;
+        link.kind = issue.is_pull_request ? "draft_pr" : "issue";
+        sync_page_hint hint;
+        hint.page_id = page->id;
+        hint.data_source_id = page->parent_data_source_id;
+        hint.mapping = b->name;
+        hint.source = "reconcile";
+        auto spec = to_job_spec(hint, max_attempts);
+        auto adopt = [link, spec, &queue](pqxx::connection& conn) {
+          pqxx::work t(conn);
+          auto existing = storage::link_store::get(t, link.notion_page_id, true);
+          if (existing && existing->issue_number) {
+            // The page is linked to another issue already: keep that link, just sync.
+            queue.enqueue(t, spec);
+            t.commit();
+            return;
+          }
+          if (existing) {
+            storage::link_store::record_created(t, link.notion_page_id, *link.issue_number,
+                                                link.issue_node_id.value_or(""),
+                                                link.issue_html_url.value_or(""), link.kind);
+          } else {
+            storage::link_store::upsert(t, link);
+          }
+          queue.enqueue(t, spec);
+          t.commit();
+        };
+        co_await db.run(std::move(adopt));
+        logger->info("adopted issue={} for page={}", ref, page->id);
+        continue;
+      }
+      const auto& link = *it->second;
+      if (drifted(issue, link)) {
+        ++report.drift;
+        report.findings.push_back(ref + ": differs from what the daemon last wrote; " + verb +
+                                  "sync page " + link.notion_page_id);
+        if (dry) continue;
+        const auto* b = mapping_for(mappings, link.data_source_id);
+        if (!b) continue;
+        sync_page_hint hint;
+        hint.page_id = link.notion_page_id;
+        hint.data_source_id = link.data_source_id;
+        hint.mapping = b->name;
+        hint.source = "reconcile";
+        auto spec = to_job_spec(hint, max_attempts);
+        const auto pid = link.notion_page_id;
+        auto enqueue = [pid, spec, &queue](pqxx::connection& conn) {
+          pqxx::work t(conn);
+          storage::link_store::invalidate_hash(t, pid);
+          queue.enqueue(t, spec);
+          t.commit();
+        };
+        co_await db.run(std::move(enqueue));
+        continue;
+      }
+      ++report.in_order;
+    }
+
+    // Links the marker pass did not see (only on a full pass: a window misses old issues).
+    const bool full = options.since < "2000";
+    for (const auto& link : links) {
+      if (!full || seen.count(*link.issue_number)) continue;
+      const auto ref = repo + "#" + std::to_string(*link.issue_number);
+      std::string problem;
+      try {
+        auto issue = co_await github_api.get_issue(repo, *link.issue_number);
+        problem = "carries no marker for page " + link.notion_page_id;
+      } catch (const api::api_exception& e) {
+        if (api_status(e) != 404 && api_status(e) != 410) throw;
+        problem = api_status(e) == 410 ? "was deleted" : "is gone";
+      }
+      const bool gone = problem != "carries no marker for page " + link.notion_page_id;
+      if (gone) {
+        ++report.issues_gone;
+        report.findings.push_back(ref + " " + problem + "; " + verb + "mark the link of page " +
+                                  link.notion_page_id + " in error");
+        if (dry) continue;
+        const auto pid = link.notion_page_id;
+        const auto message = "issue " + ref + " " + problem + " on GitHub";
+        auto mark = [pid, message](pqxx::connection& conn) {
+          pqxx::work t(conn);
+          storage::link_store::mark_error(t, pid, message, "reconcile");
+          t.commit();
+        };
+        co_await db.run(std::move(mark));
+      } else {
+        ++report.drift;
+        report.findings.push_back(ref + " " + problem + "; " + verb + "sync the page");
+        if (dry) continue;
+        const auto* b = mapping_for(mappings, link.data_source_id);
+        if (!b) continue;
+        sync_page_hint hint;
+        hint.page_id = link.notion_page_id;
+        hint.data_source_id = link.data_source_id;
+        hint.mapping = b->name;
+        hint.source = "reconcile";
+        auto spec = to_job_spec(hint, max_attempts);
+        const auto pid = link.notion_page_id;
+        auto enqueue = [pid, spec, &queue](pqxx::connection& conn) {
+          pqxx::work t(conn);
+          storage::link_store::invalidate_hash(t, pid);
+          queue.enqueue(t, spec);
+          t.commit();
+        };
+        co_await db.run(std::move(enqueue));
+      }
+    }
+
+    // Pages gone or trashed (full pass only: one Notion read per link).
+    for (const auto& link : links) {
+      if (!full) break;
+      const auto ref = repo + "#" + std::to_string(*link.issue_number);
+      bool trashed = false, missing = false;
+      try {
+        auto raw = co_await notion_api.get_page(link.notion_page_id);
+        auto page = notion::parse_page(raw);
+        trashed = page && page->in_trash;
+      } catch (const api::api_exception& e) {
+        if (api_status(e) != 404) throw;
+        missing = true;
+      }
+      if (!trashed && !missing) continue;
+      ++report.pages_gone;
+      const auto* b = mapping_for(mappings, link.data_source_id);
+      const bool close = b && b->rules.close_on_trash && trashed;
+      report.findings.push_back("page " + link.notion_page_id + " of " + ref + " is " +
+                                (missing ? "gone" : "in the trash") + "; " + verb +
+                                (close ? "sync it (closes the issue)" : "mark the link in error"));
+      if (dry) continue;
+      if (close && link.sync_status != "in_sync") {
+        sync_page_hint hint;
+        hint.page_id = link.notion_page_id;
+        hint.data_source_id = link.data_source_id;
+        hint.mapping = b->name;
+        hint.source = "reconcile";
+        auto spec = to_job_spec(hint, max_attempts);
+        auto enqueue = [spec, &queue](pqxx::connection& conn) {
+          pqxx::work t(conn);
+          queue.enqueue(t, spec);
+          t.commit();
+        };
+        co_await db.run(std::move(enqueue));
+      } else if (!close) {
+        const auto pid = link.notion_page_id;
+        const std::string message =
+            missing ? "the Notion page no longer exists" : "the Notion page is in the trash";
+        auto mark = [pid, message](pqxx::connection& conn) {
+          pqxx::work t(conn);
+          storage::link_store::mark_error(t, pid, message, "reconcile");
+          t.commit();
+        };
+        co_await db.run(std::move(mark));
+      }
+    }
+  }
+  logger->info("reconcile{} done: {}", dry ? " (dry run)" : "", report.summary());
+  co_return report;
+}
+
+net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_queue& queue,
+                                            ratelimit::api_caller& notion,
+                                            ratelimit::api_caller& github,
+                                            const std::map<std::string, mapping_binding>& mappings,
+                                            const config::config& c, const bool* stopping) {
+  auto logger = log::get("reconcile");
+  net::steady_timer timer(co_await net::this_coro::executor);
+  while (!*stopping) {
+    timer.expires_after(c.sync.reconcile_interval);
+    boost::system::error_code ec;
+    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+    if (*stopping) break;
+    try {
+      reconcile_options o;
+      co_await reconcile(db, queue, notion, github, mappings, c, o);
+    } catch (const std::exception& e) {
+      logger->warn("reconcile failed: {}", log::redact(e.what()));
+    }
+  }
+}
+
+}  // namespace ngsync::engine

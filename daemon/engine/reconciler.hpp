@@ -1,0 +1,52 @@
+#pragma once
+// Reconciliation, the safety net of sync-model.md §1: compares each mapped repository's issues
+// that carry the page marker with the link table and with Notion, and repairs what hints missed:
+//   marker but no link        -> adopt (link row + a sync of the page, which backfills Notion)
+//   link, issue gone (404/410) -> the link is marked in error
+//   link, page gone or trashed -> a sync of the page (it closes the issue per close_on_trash),
+//                                 or the link in error when the page no longer exists at all
+//   link, fields drifted       -> a sync of the page with its hash forgotten
+// A dry run reads the same things and changes nothing.
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/config/config.hpp"
+#include "core/ratelimit/api_caller.hpp"
+#include "daemon/engine/mapping_binding.hpp"
+#include "storage/database.hpp"
+#include "storage/job_queue.hpp"
+
+namespace ngsync::engine {
+
+struct reconcile_report {
+  int repositories = 0;
+  int marked_issues = 0;  // issues carrying a page marker
+  int in_order = 0;       // linked and matching
+  int adopted = 0;
+  int issues_gone = 0;
+  int pages_gone = 0;
+  int drift = 0;
+  std::vector<std::string> findings;  // one line per finding, what was (or would be) done
+
+  std::string summary() const;
+};
+
+struct reconcile_options {
+  bool dry_run = false;
+  std::string since = "1970-01-01T00:00:00Z";  // a full pass; the periodic job passes a window
+};
+
+boost::asio::awaitable<reconcile_report> reconcile(
+    storage::database& db, storage::job_queue& queue, ratelimit::api_caller& notion,
+    ratelimit::api_caller& github, const std::map<std::string, mapping_binding>& mappings,
+    const config::config& c, reconcile_options options);
+
+// Runs reconcile() every c.sync.reconcile_interval until *stopping.
+boost::asio::awaitable<void> run_periodic_reconcile(
+    storage::database& db, storage::job_queue& queue, ratelimit::api_caller& notion,
+    ratelimit::api_caller& github, const std::map<std::string, mapping_binding>& mappings,
+    const config::config& c, const bool* stopping);
+
+}  // namespace ngsync::engine
