@@ -56,6 +56,8 @@ p = sys.argv[1]
 s = open(p).read()
 s = s.replace("server:\n", "server:\n  github_webhook_secret_env: GITHUB_WEBHOOK_SECRET\n  notion_webhooks: true\n", 1)
 s = s.replace("      status:\n", "      status:\n        reopen_to: In Progress\n", 1)
+# The sandbox has no GET /user: name the token user, as an App deployment would name its bot.
+s = s.replace("  token_env: GITHUB_TOKEN\n", "  token_env: GITHUB_TOKEN\n  own_login: ngsync-bot\n", 1)
 open(p, "w").write(s)
 PY
 export NGSYNC_CONFIG=$work/ngsync.yaml NOTION_TOKEN=secret_quickstart_notion_token
@@ -87,7 +89,15 @@ done
 [[ -n $pair ]] || die "the first sync created no issue"
 read -r number page <<<"$pair"
 say "issue #$number <-> page $page"
-sleep 3  # let the first sync settle
+sleep 1
+calls() { curl -fsS "$control/control/calls" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["calls"]))'; }
+settle() {  # waits until the call count stops moving for 3 s; prints it
+  local last=-1 cur
+  for _ in $(seq 1 30); do cur=$(calls); [[ $cur == "$last" ]] && { echo "$cur"; return 0; }; last=$cur; sleep 3; done
+  return 1
+}
+
+settle >/dev/null || die "the first sync never settled"
 
 issue_state() { state | python3 -c "
 import json, sys
@@ -127,13 +137,6 @@ print(f"bench-webhook: Notion webhook -> GitHub written: n={len(v)} p50={pct(50)
       f"p95={pct(95)} ms max={v[-1]} ms (includes the sandbox's 100 ms webhook batching)")
 if pct(95) > 2000: sys.exit("bench-webhook: FAILED: p95 over 2 s")
 PY
-
-calls() { curl -fsS "$control/control/calls" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["calls"]))'; }
-settle() {  # waits until the call count stops moving for 3 s; prints it
-  local last=-1 cur
-  for _ in $(seq 1 30); do cur=$(calls); [[ $cur == "$last" ]] && { echo "$cur"; return 0; }; last=$cur; sleep 3; done
-  return 1
-}
 
 # ---- GitHub -> Notion: close and reopen by a person; then silence ----
 sleep 1
