@@ -112,11 +112,6 @@ int run_cli(int argc, char** argv) {
     return exit_ok;
   }
 
-  // Subcommands whose machinery is not in this build say so and fail: never a silent success.
-  [[maybe_unused]] auto unavailable = [](const char* name, const char* why) {
-    std::cerr << "ngsync: '" << name << "' is not available yet in this build: " << why << "\n";
-    return exit_unavailable;
-  };
   if (setup->parsed()) {
     // Only the Notion token is needed: other secrets may be unset (a placeholder stands in
     // for them while loading), the Notion one must be there.
@@ -153,8 +148,7 @@ int run_cli(int argc, char** argv) {
   try {
     if (check->parsed()) return command_check_config(*cfg);
     if (migrate->parsed()) return command_migrate(*cfg);
-    if (status->parsed() && show_notion_verification)
-      return command_show_notion_verification(*cfg);
+    if (status->parsed() && show_notion_verification) return command_show_notion_verification(*cfg);
     if (status->parsed()) return command_status(*cfg, status_json);
     if (reconcile->parsed()) return command_reconcile(*cfg, reconcile_dry);
     if (retry->parsed()) return command_retry_dead(*cfg, retry_id, retry_kind, retry_all);

@@ -8,7 +8,6 @@ enum exit_code : int {
   exit_ok = 0,
   exit_failure = 1,        // a runtime failure (database unreachable, migration refused, ...)
   exit_bad_config = 2,     // invalid configuration or command-line usage
-  exit_unavailable = 3,    // the subcommand exists but its machinery is not in this build
   exit_pages_in_error = 4  // sync-once finished, and some pages ended in error
 };
 
