@@ -1,6 +1,6 @@
 #include "storage/migrator.hpp"
 
-#include <openssl/evp.h>
+#include "core/sync/synced_fields.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -95,19 +95,6 @@ class migration_lock {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0xf];
-  }
-  return out;
-}
-
 migration make_migration(const std::string& file_name, std::string sql) {
   std::string name = file_name;
   if (name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0)
@@ -120,7 +107,7 @@ migration make_migration(const std::string& file_name, std::string sql) {
   migration m;
   m.version = std::stoi(name.substr(0, digits));
   m.name = name;
-  m.checksum = sha256_hex(sql);
+  m.checksum = sync::sha256_hex(sql);
   m.sql = std::move(sql);
   return m;
 }

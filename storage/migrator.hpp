@@ -51,7 +51,4 @@ std::vector<migration> pending_migrations(
 bool schema_is_current(pqxx::connection_base& c,
                        const std::vector<migration>& migrations = embedded_migrations());
 
-// Lower-case hex SHA-256.
-std::string sha256_hex(std::string_view text);
-
 }  // namespace ngsync::storage

@@ -1,5 +1,7 @@
 #include "core/config/values.hpp"
 
+#include "core/sync/repo_name.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <regex>
@@ -68,17 +70,11 @@ std::optional<std::uint64_t> parse_byte_size(std::string_view text) {
 }
 
 std::optional<std::string> normalize_repository(std::string_view text) {
-  // GitHub owners: alphanumerics and single inner hyphens, up to 39 characters.
-  // Repository names: alphanumerics, '-', '_', '.', up to 100 characters, never "." or "..".
-  static const std::regex re(
-      R"(([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})/([A-Za-z0-9._-]{1,100}))");
-  std::string s(trim(text));
-  std::smatch m;
-  if (!std::regex_match(s, m, re)) return std::nullopt;
-  if (m[2] == "." || m[2] == "..") return std::nullopt;
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
+  // One rule for repository names everywhere: the sync's own parser (it also accepts a pasted
+  // https://github.com/org/repo URL).
+  auto parsed = sync::parse_repo_name(text);
+  if (!parsed) return std::nullopt;
+  return parsed->full();
 }
 
 std::optional<std::string> normalize_notion_id(std::string_view text) {
