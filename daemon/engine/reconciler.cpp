@@ -286,7 +286,7 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
                                 (missing ? "gone" : "in the trash") + "; " + verb +
                                 (close ? "sync it (closes the issue)" : "mark the link in error"));
       if (dry) continue;
-      if (close && link.sync_status != "in_sync") {
+      if (close) {  // a hint: the planner closes the issue, or finds it closed already
         sync_page_hint hint;
         hint.page_id = link.notion_page_id;
         hint.data_source_id = link.data_source_id;

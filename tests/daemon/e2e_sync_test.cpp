@@ -204,3 +204,18 @@ TEST_CASE("initial sync of 500 pages over several query pages") {
   sync_once_ok(env);
   CHECK(env.call_counts("github").at("POST /repos/{o}/{r}/issues") == 500);
 }
+
+TEST_CASE("a trashed page closes its issue once reconcile or a webhook hints it") {
+  // Notion's query leaves trashed pages out, so polling alone never sees the trash; the
+  // reconcile pass (and the page.deleted webhook) is what hints the page.
+  sandbox_env env;
+  sync_once_ok(env);
+  const auto m = issue_number_of(env, runbook_page);
+  env.act("notion", "trash_page", {{"page_id", runbook_page}});
+  auto reconcile = env.run_ngsync("reconcile");
+  CHECK_MESSAGE(reconcile.exit_code == 0, reconcile.output);
+  sync_once_ok(env);
+  auto issue = env.issues().at(m);
+  CHECK(issue.at("state").as_string() == "closed");
+  CHECK(issue.at("state_reason").as_string() == "not_planned");
+}
