@@ -18,6 +18,11 @@ bool is_connection_loss(const std::exception& e) {
   return false;
 }
 
+bool is_transaction_rollback(const std::exception& e) {
+  // libpqxx 6 maps 40001/40P01 to transaction_rollback subclasses (not sql_error).
+  return dynamic_cast<const pqxx::transaction_rollback*>(&e) != nullptr;
+}
+
 database::database(database_settings settings)
     : settings_(std::move(settings)), pool_(std::max<std::size_t>(1, settings_.threads)) {}
 

@@ -49,6 +49,10 @@ enum class retry_policy { idempotent, once };
 // broken_connection, SQLSTATE class 08 and the shutdown codes 57P01..57P03.
 bool is_connection_loss(const std::exception& e);
 
+// True for SQLSTATE 40001 (serialization_failure) and 40P01 (deadlock_detected): the server
+// rolled the transaction back, so running the same work again is safe.
+bool is_transaction_rollback(const std::exception& e);
+
 // Registers `sql` under `name` on `c` (a no-op when already registered; pqxx prepares it on
 // the server on first use and again after a reconnect). Call before exec_prepared.
 inline void prepare(pqxx::connection_base& c, const std::string& name, const std::string& sql) {
@@ -150,6 +154,12 @@ class database {
         drop_connection_of_this_thread();
         throw;
       } catch (const std::exception& e) {
+        // A deadlock or serialization failure rolled the transaction back: idempotent work
+        // simply runs again (the connection itself is fine).
+        if (is_transaction_rollback(e) && policy == retry_policy::idempotent) {
+          if (!state.wait_before_retry(e)) throw;
+          continue;
+        }
         if (!is_connection_loss(e)) throw;
         drop_connection_of_this_thread();
         if (started && policy == retry_policy::once) throw;

@@ -334,6 +334,9 @@ std::vector<claimed_job> job_queue::claim_on(pqxx::connection& c, const std::str
       // Another claimer took a job of the same page at the same moment; the next snapshot
       // sees its running job and skips that page.
       if (attempt >= 5) throw;
+    } catch (const pqxx::deadlock_detected&) {
+      // Two claimers waited on each other's page-index entries; Postgres rolled one back.
+      if (attempt >= 5) throw;
     }
   }
 }
