@@ -70,6 +70,23 @@ TEST_CASE("GitHub App: tokens are minted, refreshed when they expire mid-run, an
   // Issues created by the App belong to its bot.
   CHECK(env.issues().at(n).at("user").at("login").as_string() == "ngsync-test[bot]");
 
+  // The probes answer on the port the daemon logged (the config asks for an ephemeral one).
+  {
+    const auto text = read_file(log);
+    const auto at = text.find("listening on http://127.0.0.1:");
+    REQUIRE(at != std::string::npos);
+    const auto port = std::stoi(text.substr(at + 30));
+    const auto base = "http://127.0.0.1:" + std::to_string(port);
+    auto healthz = run_command("curl -s -w ' %{http_code}' " + base + "/healthz");
+    CHECK(healthz.output.find("\"ok\"") != std::string::npos);
+    CHECK(healthz.output.find(" 200") != std::string::npos);
+    auto readyz = run_command("curl -s -w ' %{http_code}' " + base + "/readyz");
+    CHECK(readyz.output.find("\"ready\"") != std::string::npos);
+    CHECK(readyz.output.find(" 200") != std::string::npos);
+    auto missing = run_command("curl -s -o /dev/null -w '%{http_code}' " + base + "/nope");
+    CHECK(missing.output == "404");
+  }
+
   // Outlive the first token, then edit: the daemon must refresh and keep syncing.
   std::this_thread::sleep_for(std::chrono::seconds(5));
   env.act("notion", "edit_page",
