@@ -268,11 +268,10 @@ void read_github(reader& r, const YAML::Node& n, github_settings& out) {
     r.error(n, p, "required section is missing");
     return;
   }
-  if (!r.section(
-          n, p,
-          {"base_url", "api_version", "token_env", "app", "rate_limit",
-           "content_creation_per_minute", "content_creation_per_hour", "mutation_spacing",
-           "own_login"})) {
+  if (!r.section(n, p,
+                 {"base_url", "api_version", "token_env", "app", "rate_limit",
+                  "content_creation_per_minute", "content_creation_per_hour", "mutation_spacing",
+                  "own_login"})) {
     return;
   }
   r.str(n, p, "base_url", out.base_url);

@@ -89,7 +89,8 @@ TEST_CASE("issues events: which actions matter, who sent them, malformed bodies"
   CHECK_FALSE(is_own_sender("ngsync-bot", ""));  // unknown identity suppresses nothing
   CHECK_FALSE(parse_github_issue_event("not json").has_value());
   CHECK_FALSE(parse_github_issue_event("[]").has_value());
-  CHECK_FALSE(parse_github_issue_event(R"({"action":"closed","repository":{"full_name":"a/b"}})").has_value());
+  CHECK_FALSE(parse_github_issue_event(R"({"action":"closed","repository":{"full_name":"a/b"}})")
+                  .has_value());
   auto e = parse_github_issue_event(
       R"({"action":"closed","repository":{"full_name":"Acme/Roadmap"},
           "issue":{"number":7,"pull_request":{}},"sender":{"login":"ada-l"}})");

@@ -2,17 +2,17 @@
 // An end-to-end test bed: the real ngsync-sandbox process loaded with a scenario, a scratch
 // database on the test Postgres, and a config file pointing the real ngsync binary at both.
 // Tests drive `ngsync` through run_ngsync() and read both sides through the control API.
+#include <signal.h>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <signal.h>
 #include <sstream>
 #include <string>
 #include <thread>
 
-#include <boost/json.hpp>
 #include <doctest/doctest.h>
+#include <boost/json.hpp>
 
 #include "tests/daemon/support/process.hpp"
 #include "tests/storage/scratch_database.hpp"
@@ -89,7 +89,8 @@ class sandbox_env {
   // The environment every ngsync invocation gets: fake tokens and the scratch database.
   std::string env_prefix() const {
     return "NOTION_TOKEN=secret_sandbox_notion_token GITHUB_TOKEN=ghp_sandboxtokenforngsync0001 "
-           "DATABASE_URL=" + shell_quote(db_.url()) + " ";
+           "DATABASE_URL=" +
+           shell_quote(db_.url()) + " ";
   }
 
   process_result run_ngsync(const std::string& args, const std::string& extra_env = "") const {
@@ -112,7 +113,8 @@ class sandbox_env {
   }
   // Acts as a person through the control API.
   json::value act(const std::string& api, const std::string& action, json::object args) const {
-    return control_post("/control/act", json::object{{"api", api}, {"action", action}, {"args", args}});
+    return control_post("/control/act",
+                        json::object{{"api", api}, {"action", action}, {"args", args}});
   }
 
   // GitHub issues of a repository by number, from the sandbox's state.
@@ -174,11 +176,14 @@ class sandbox_env {
   const std::string& github_url() const { return github_url_; }
 
   void write_config(const std::string& github_auth = "  token_env: GITHUB_TOKEN\n") const {
-    std::ofstream(config_path()) << "notion:\n  base_url: " << notion_url_
-        << "\n  token_env: NOTION_TOKEN\n  rate_limit: {requests_per_second: 200, burst: 50, max_concurrent: 8}\n"
-        << "github:\n  base_url: " << github_url_ << "\n" << github_auth
-        << "  rate_limit: {requests_per_second: 200, burst: 50, max_concurrent: 8}\n"
-        << "  mutation_spacing: 1ms\n  content_creation_per_minute: 1000\n  content_creation_per_hour: 100000\n"
+    std::ofstream(config_path())
+        << "notion:\n  base_url: " << notion_url_
+        << "\n  token_env: NOTION_TOKEN\n  rate_limit: {requests_per_second: 200, burst: 50, "
+           "max_concurrent: 8}\n"
+        << "github:\n  base_url: " << github_url_ << "\n"
+        << github_auth << "  rate_limit: {requests_per_second: 200, burst: 50, max_concurrent: 8}\n"
+        << "  mutation_spacing: 1ms\n  content_creation_per_minute: 1000\n  "
+           "content_creation_per_hour: 100000\n"
         << "http:\n  ca_file: " << ca_file_ << "\n  request_timeout: 5s\n"
         << "database:\n  url_env: DATABASE_URL\n"
         << "queue:\n  backoff_base: 100ms\n  backoff_max: 1s\n  lease: 10s\n"
