@@ -1,5 +1,10 @@
 #include "core/log/logging.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <regex>
 #include <vector>
@@ -66,7 +71,7 @@ void append_json_string(std::string& out, std::string_view s) {
 // Writes each record to stderr after redaction, as text or one JSON object per line.
 class redacting_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
-  explicit redacting_stderr_sink(line_format f) : format_(f) {
+  explicit redacting_stderr_sink(line_format f) : format_(f), journal_(stderr_is_journal()) {
     text_formatter_ = std::make_unique<spdlog::pattern_formatter>(
         "%Y-%m-%dT%H:%M:%S.%eZ %l [%n] %v", spdlog::pattern_time_type::utc);
   }
@@ -74,12 +79,14 @@ class redacting_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     std::string text = redact(std::string_view(msg.payload.data(), msg.payload.size()));
-    std::string line;
+    // Under systemd, "<N>" at the start of a line is the record's syslog priority; journald
+    // strips it and files the line under that priority (so `journalctl -p warning` works).
+    std::string line = journal_ ? fmt::format("<{}>", syslog_priority(msg.level)) : std::string();
     if (format_ == line_format::json) {
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch())
                     .count() %
                 1000;
-      line = R"({"ts":")";
+      line += R"({"ts":")";
       line += fmt::format(
           "{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
           spdlog::details::os::gmtime(std::chrono::system_clock::to_time_t(msg.time)), ms);
@@ -96,7 +103,7 @@ class redacting_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> 
       copy.payload = spdlog::string_view_t(text.data(), text.size());
       spdlog::memory_buf_t buf;
       text_formatter_->format(copy, buf);
-      line.assign(buf.data(), buf.size());
+      line.append(buf.data(), buf.size());
     }
     std::fwrite(line.data(), 1, line.size(), stderr);
   }
@@ -104,6 +111,7 @@ class redacting_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> 
 
  private:
   line_format format_;
+  bool journal_;
   std::unique_ptr<spdlog::formatter> text_formatter_;
 };
 
@@ -113,6 +121,34 @@ spdlog::level::level_enum level_for(const settings& s, const std::string& name) 
 }
 
 }  // namespace
+
+int syslog_priority(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::critical:
+      return 2;
+    case spdlog::level::err:
+      return 3;
+    case spdlog::level::warn:
+      return 4;
+    case spdlog::level::info:
+      return 6;
+    default:
+      return 7;  // debug, trace
+  }
+}
+
+bool stderr_is_journal() {
+  // systemd sets JOURNAL_STREAM to "<device>:<inode>" of the stream it connected; a process whose
+  // stderr was redirected elsewhere (a pipe, a file) inherits the variable but not the stream.
+  const char* value = std::getenv("JOURNAL_STREAM");
+  if (!value) return false;
+  unsigned long long dev = 0, ino = 0;
+  if (std::sscanf(value, "%llu:%llu", &dev, &ino) != 2) return false;
+  struct stat st {};
+  if (::fstat(STDERR_FILENO, &st) != 0) return false;
+  return static_cast<unsigned long long>(st.st_dev) == dev &&
+         static_cast<unsigned long long>(st.st_ino) == ino;
+}
 
 void configure(const settings& s) {
   auto& st = state();

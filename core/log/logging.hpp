@@ -34,6 +34,13 @@ void register_secret(std::string_view secret);
 // Exposed so error messages stored in the database go through the same rule.
 std::string redact(std::string_view text);
 
+// The syslog priority journald files a record of this level under (err -> 3, info -> 6, ...).
+int syslog_priority(spdlog::level::level_enum level);
+
+// True when stderr is the journal stream systemd connected (JOURNAL_STREAM names its device and
+// inode). Then every line starts with "<priority>"; `configure` decides it once per call.
+bool stderr_is_journal();
+
 // Parses "trace|debug|info|warn|error|critical|off"; returns false on anything else.
 bool parse_level(std::string_view name, spdlog::level::level_enum& out);
 
