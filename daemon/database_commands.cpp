@@ -58,9 +58,16 @@ int command_status(const config::config& c, bool json) {
     long long id;
     std::string kind, error;
   };
+  // The rate-limit state per API as the audit log saw it in the last hour: the newest limit
+  // headers GitHub or Notion sent, and how many answers were throttles.
+  struct limit_state {
+    std::string api, headers, last_call;
+    long long calls = 0, throttled = 0;
+  };
   std::vector<page_error> errors;
   std::vector<poll_state> polls;
   std::vector<dead_job> dead;
+  std::vector<limit_state> limits;
   db.run_sync([&](pqxx::connection& conn) {
     pqxx::read_transaction t(conn);
     for (const auto& row :
@@ -78,6 +85,17 @@ int command_status(const config::config& c, bool json) {
          t.exec("SELECT id, kind, coalesce(last_error,'') FROM jobs WHERE state = 'dead' "
                 "ORDER BY id DESC LIMIT 50")) {
       dead.push_back({row[0].as<long long>(), row[1].c_str(), row[2].c_str()});
+    }
+    for (const auto& row : t.exec(
+             "SELECT a.api, count(*), count(*) FILTER (WHERE a.status = 429 OR (a.status = 403 "
+             "AND (a.rate_limit ? 'retry-after' OR a.rate_limit->>'x-ratelimit-remaining' = "
+             "'0'))), "
+             "max(a.at)::text, coalesce((SELECT b.rate_limit::text FROM api_audit b WHERE "
+             "b.api = a.api AND b.rate_limit <> '{}'::jsonb AND b.at > now() - interval '1 hour' "
+             "ORDER BY b.id DESC LIMIT 1), '{}') FROM api_audit a "
+             "WHERE a.at > now() - interval '1 hour' GROUP BY a.api ORDER BY a.api")) {
+      limits.push_back({row[0].c_str(), row[4].c_str(), row[3].c_str(), row[1].as<long long>(),
+                        row[2].as<long long>()});
     }
   });
 
@@ -109,6 +127,15 @@ int command_status(const config::config& c, bool json) {
     out["pages_in_error"] = std::move(e);
     out["polls"] = std::move(p);
     out["dead_jobs"] = std::move(d);
+    boost::json::array rl;
+    for (const auto& x : limits) {
+      rl.push_back({{"api", x.api},
+                    {"calls_last_hour", x.calls},
+                    {"throttled_last_hour", x.throttled},
+                    {"last_call", x.last_call},
+                    {"last_limit_headers", boost::json::parse(x.headers)}});
+    }
+    out["rate_limits"] = std::move(rl);
     std::cout << log::redact(boost::json::serialize(out)) << "\n";
     return exit_ok;
   }
@@ -133,6 +160,12 @@ int command_status(const config::config& c, bool json) {
   for (const auto& x : polls) {
     std::cout << fmt::format("  {} watermark={} last_success={}{}\n", x.source, x.watermark,
                              x.last_success, x.last_error.empty() ? "" : " error=" + x.last_error);
+  }
+  std::cout << "rate limits (last hour):\n";
+  if (limits.empty()) std::cout << "  no API calls\n";
+  for (const auto& x : limits) {
+    std::cout << fmt::format("  {:<7} calls={} throttled={} last_call={} last_headers={}\n", x.api,
+                             x.calls, x.throttled, x.last_call, x.headers);
   }
   return exit_ok;
 }

@@ -1,6 +1,7 @@
 #include "daemon/engine/api_stack.hpp"
 
 #include "core/log/logging.hpp"
+#include "daemon/engine/daemon_metrics.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -41,8 +42,10 @@ api_stack::api_stack(net::any_io_executor executor, const config::config& c,
   const std::string notion_auth = "Bearer " + c.notion.token.reveal();
   notion_caller_->set_authorization_provider(
       [notion_auth](bool) -> net::awaitable<std::string> { co_return notion_auth; });
-  notion_caller_->set_observer(
-      [&audit](const ratelimit::attempt_record& a) { audit.record(a, a.response_excerpt); });
+  notion_caller_->set_observer([&audit](const ratelimit::attempt_record& a) {
+    audit.record(a, a.response_excerpt);
+    metrics().api_attempt(a);
+  });
 
   ratelimit::api_caller_config gc;
   gc.name = "github";
@@ -74,8 +77,10 @@ api_stack::api_stack(net::any_io_executor executor, const config::config& c,
     github_caller_->set_authorization_provider(
         [github_auth](bool) -> net::awaitable<std::string> { co_return github_auth; });
   }
-  github_caller_->set_observer(
-      [&audit](const ratelimit::attempt_record& a) { audit.record(a, a.response_excerpt); });
+  github_caller_->set_observer([&audit](const ratelimit::attempt_record& a) {
+    audit.record(a, a.response_excerpt);
+    metrics().api_attempt(a);
+  });
 
   notion_ = std::make_unique<notion::notion_client>(*notion_caller_);
   github_ = std::make_unique<github::github_client>(*github_caller_);

@@ -21,6 +21,7 @@
 #include "daemon/cli.hpp"
 #include "daemon/engine/api_stack.hpp"
 #include "daemon/engine/audit_recorder.hpp"
+#include "daemon/engine/daemon_metrics.hpp"
 #include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/job_runner.hpp"
 #include "daemon/engine/page_sync.hpp"
@@ -202,14 +203,26 @@ void run_to_completion(runtime& rt, F f) {
   if (failure) std::rethrow_exception(failure);
 }
 
-std::int64_t pages_in_error(storage::database& db) {
-  return db.run_sync([](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
-    return t.exec1("SELECT count(*) FROM ops_pages_in_error")[0].as<std::int64_t>();
-  });
+std::int64_t count_pages_in_error(pqxx::connection& c) {
+  pqxx::read_transaction t(c);
+  return t.exec1("SELECT count(*) FROM ops_pages_in_error")[0].as<std::int64_t>();
 }
 
-std::string render_metrics(runtime& rt, job_runner& runner, const storage::queue_stats& q) {
+std::int64_t pages_in_error(storage::database& db) {
+  return db.run_sync([](pqxx::connection& c) { return count_pages_in_error(c); });
+}
+
+// What a scrape reads besides the runtime: the queue and error counts (one query each) and the
+// webhook receivers' counters (absent when the endpoint is not configured).
+struct scrape_inputs {
+  storage::queue_stats queue;
+  std::optional<std::int64_t> pages_in_error;  // unset when Postgres did not answer
+  const webhooks::github_webhook_counters* github_hooks = nullptr;
+  const webhooks::notion_webhook_counters* notion_hooks = nullptr;
+};
+
+std::string render_metrics(runtime& rt, job_runner& runner, const scrape_inputs& in) {
+  const auto& q = in.queue;
   std::string out;
   auto line = [&out](const std::string& name, const std::string& type, const std::string& help,
                      const std::vector<std::pair<std::string, double>>& samples) {
@@ -245,14 +258,48 @@ std::string render_metrics(runtime& rt, job_runner& runner, const storage::queue
        {{"", double(s.pages_written_back)}});
   line("ngsync_page_errors_total", "counter", "Pages that ended a sync in error.",
        {{"", double(s.pages_in_error)}});
-  std::vector<std::pair<std::string, double>> pauses, paused, retries;
+  if (in.pages_in_error) {
+    line("ngsync_pages_in_error", "gauge", "Linked pages whose last sync ended in error.",
+         {{"", double(*in.pages_in_error)}});
+  }
+  std::vector<std::pair<std::string, double>> hooks;
+  if (const auto* g = in.github_hooks) {
+    for (const auto& [result, n] : {std::pair{"refused", g->refused},
+                                    {"duplicate", g->duplicates},
+                                    {"own_echo", g->own},
+                                    {"ignored", g->ignored},
+                                    {"enqueued", g->enqueued}}) {
+      hooks.push_back({fmt::format("source=\"github\",result=\"{}\"", result), double(n)});
+    }
+  }
+  if (const auto* n = in.notion_hooks) {
+    for (const auto& [result, v] : {std::pair{"verification", n->verifications},
+                                    {"refused", n->refused},
+                                    {"duplicate", n->duplicates},
+                                    {"own_echo", n->own},
+                                    {"ignored", n->ignored},
+                                    {"enqueued", n->enqueued}}) {
+      hooks.push_back({fmt::format("source=\"notion\",result=\"{}\"", result), double(v)});
+    }
+  }
+  if (!hooks.empty()) {
+    line("ngsync_webhooks_total", "counter", "Webhook deliveries received, by source and result.",
+         hooks);
+  }
+  std::vector<std::pair<std::string, double>> pauses, paused, retries, tokens, throttled;
   for (auto* caller : {&rt.apis.notion_caller(), &rt.apis.github_caller()}) {
     auto cc = caller->counters();
     const auto label = "api=\"" + caller->config().name + "\"";
     pauses.push_back({label, double(cc.budget.pauses)});
     paused.push_back({label, cc.budget.paused_seconds});
     retries.push_back({label, double(cc.retries)});
+    tokens.push_back({label, cc.budget.tokens_available});
+    throttled.push_back({label, double(cc.throttled_responses)});
   }
+  line("ngsync_rate_limit_tokens", "gauge",
+       "Request tokens available now in the API's bucket (negative: reserved ahead).", tokens);
+  line("ngsync_rate_limit_throttled_responses_total", "counter",
+       "Answers that were a rate limit (429, or 403 with a limit signal).", throttled);
   line("ngsync_rate_limit_pauses_total", "counter",
        "API-wide pauses after a 429 or secondary limit.", pauses);
   line("ngsync_rate_limit_paused_seconds_total", "counter", "Seconds covered by those pauses.",
@@ -268,6 +315,7 @@ std::string render_metrics(runtime& rt, job_runner& runner, const storage::queue
   }
   line("ngsync_seconds_since_last_poll", "gauge",
        "Seconds since the last successful poll per data source (-1: none yet).", since_poll);
+  out += metrics().render();
   return out;
 }
 
@@ -408,21 +456,27 @@ int run_daemon(const config::config& c) {
                                 ? json::object{{"status", "ready"}}
                                 : json::object{{"status", "not_ready"}, {"reason", reason}}));
       });
-  routes.add(http::bhttp::verb::get, "/metrics",
-             [&](http::server_request req) -> net::awaitable<http::server_response> {
-               storage::queue_stats q;
-               try {
-                 q = co_await rt.queue.stats();
-               } catch (const std::exception&) {
-               }
-               co_return http::make_response(req, http::bhttp::status::ok,
-                                             render_metrics(rt, runner, q),
-                                             "text/plain; version=0.0.4");
-             });
-
   // Two-way sync (issue 7): webhook routes, only when configured.
   std::optional<webhooks::github_webhook_receiver> github_hooks;
   std::optional<webhooks::notion_webhook_receiver> notion_hooks;
+  routes.add(http::bhttp::verb::get, "/metrics",
+             [&](http::server_request req) -> net::awaitable<http::server_response> {
+               scrape_inputs in;
+               try {
+                 in.queue = co_await rt.queue.stats();
+                 auto count_errors = [](pqxx::connection& conn) {
+                   return count_pages_in_error(conn);
+                 };
+                 in.pages_in_error = co_await rt.db.run(std::move(count_errors));
+               } catch (const std::exception&) {
+                 // Postgres is down: the scrape still answers with what this process knows.
+               }
+               if (github_hooks) in.github_hooks = &github_hooks->counters();
+               if (notion_hooks) in.notion_hooks = &notion_hooks->counters();
+               auto text = render_metrics(rt, runner, in);
+               co_return http::make_response(req, http::bhttp::status::ok, std::move(text),
+                                             "text/plain; version=0.0.4");
+             });
   if (!c.server.github_webhook_secret.empty()) {
     github_hooks.emplace(rt.db, rt.queue,
                          webhooks::github_webhook_settings{c.server.github_webhook_secret.reveal(),

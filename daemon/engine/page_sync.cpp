@@ -10,6 +10,7 @@
 #include "core/sync/planner.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
+#include "daemon/engine/daemon_metrics.hpp"
 #include "storage/link_store.hpp"
 
 namespace ngsync::engine {
@@ -387,6 +388,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
       co_await db_.run(std::move(save_synced));
     }
     ++counters_.pages_synced;
+    if (ctx.hint.seen_at) metrics().page_synced(*ctx.hint.seen_at);
     co_return;
   }
   fail_permanent("sync page", "the plan did not settle after three rounds");

@@ -11,6 +11,7 @@
 #include "core/sync/planner.hpp"
 #include "core/sync/sync_run_id.hpp"
 #include "core/time/iso8601.hpp"
+#include "daemon/engine/daemon_metrics.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/cursor_store.hpp"
 #include "storage/sql_time.hpp"
@@ -181,6 +182,7 @@ net::awaitable<poll_result> poller::poll_once() {
       std::chrono::steady_clock::now() - started);
   last_success_ = std::chrono::steady_clock::now();
   last_result_ = result;
+  metrics().poll_finished(ds, result.duration, result.pages_seen);
   logger->log(result.jobs_enqueued ? spdlog::level::info : spdlog::level::debug,
               "data_source={} mapping={} pages={} enqueued={} skipped={} queries={} ms={}", ds,
               mapping_.name, result.pages_seen, result.jobs_enqueued, result.pages_skipped,
@@ -203,6 +205,7 @@ net::awaitable<void> poller::run() {
       co_await poll_once();
     } catch (const std::exception& e) {
       ++failures_;
+      metrics().poll_failed(data_source_id_);
       error = log::redact(e.what());
       logger->warn("data_source={} poll failed: {}", data_source_id_, error);
     }

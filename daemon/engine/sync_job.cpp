@@ -13,6 +13,9 @@ storage::job_spec to_job_spec(const sync_page_hint& hint, int max_attempts) {
                        {"mapping", hint.mapping},
                        {"source", hint.source}};
   if (hint.page) payload["page"] = *hint.page;
+  const auto seen = hint.seen_at.value_or(std::chrono::system_clock::now());
+  payload["seen_at_ms"] =
+      std::chrono::duration_cast<std::chrono::milliseconds>(seen.time_since_epoch()).count();
   spec.payload = std::move(payload);
   spec.unique_key = "page:" + hint.page_id;
   spec.page_key = hint.page_id;
@@ -36,6 +39,9 @@ sync_page_hint hint_from_payload(const json::value& payload) {
   h.mapping = text("mapping");
   if (auto* s = o->if_contains("source"); s && s->is_string()) h.source = s->as_string().c_str();
   if (auto* p = o->if_contains("page"); p && p->is_object()) h.page = *p;
+  if (auto* t = o->if_contains("seen_at_ms"); t && t->is_int64()) {
+    h.seen_at = std::chrono::system_clock::time_point(std::chrono::milliseconds(t->as_int64()));
+  }
   return h;
 }
 

@@ -2,6 +2,7 @@
 // The job kinds of the queue and their payloads. Every trigger (a poll result, a webhook, a
 // reconcile pass) is only a hint that a page may need work: a `sync_page` job. Hints for the
 // same page merge while waiting (unique key) and never run at once (page key).
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,9 @@ struct sync_page_hint {
   std::optional<boost::json::value> page;
   std::string sync_run_id;
   std::string source = "poll";  // poll | webhook | reconcile | manual
+  // When the change was first seen (the hint's creation); the sync-latency metric starts here.
+  // Unset in a new hint: to_job_spec stamps the current time.
+  std::optional<std::chrono::system_clock::time_point> seen_at;
 };
 
 storage::job_spec to_job_spec(const sync_page_hint& hint, int max_attempts);

@@ -177,6 +177,16 @@ TEST_CASE("a permanent GitHub error lands on the page without a retry storm") {
   CHECK(env.call_counts("github").at("POST /repos/{o}/{r}/issues") == 2);
   auto status = env.run_ngsync("status");
   CHECK(status.output.find("pages in error: 2") != std::string::npos);
+  // The rate-limit state from the audit log: GitHub was called (two refused creates and reads).
+  CHECK_MESSAGE(status.output.find("rate limits (last hour):") != std::string::npos, status.output);
+  CHECK_MESSAGE(status.output.find("  github  calls=") != std::string::npos, status.output);
+  auto status_json = env.run_ngsync("status --json");
+  auto parsed = json::parse(status_json.output);
+  const auto& limits = parsed.at("rate_limits").as_array();
+  REQUIRE(limits.size() == 2);
+  CHECK(limits[0].at("api") == "github");
+  CHECK(limits[0].at("calls_last_hour").as_int64() >= 2);
+  CHECK(limits[0].at("last_limit_headers").is_object());
 }
 
 TEST_CASE("transient 5xx and 429 answers are retried and the sync succeeds") {

@@ -123,10 +123,18 @@ TEST_CASE(
   sandbox_run sb(small_scenario);
   scratch_database db;
   const auto config = write_config(sb);
+  {  // GitHub webhooks on, so their counters are exported too
+    auto text = read_file(config);
+    const std::string listen = "  listen: 127.0.0.1:0\n";
+    text.replace(text.find(listen), listen.size(),
+                 listen + "  github_webhook_secret_env: T_HOOK_SECRET\n");
+    std::ofstream(config) << text;
+  }
   notify_socket notify(sb.dir() / "notify.sock");
   child_process daemon({ngsync_binary(), "--config", config.string(), "run"},
                        {{"T_NOTION_TOKEN", notion_token},
                         {"T_GITHUB_TOKEN", github_token},
+                        {"T_HOOK_SECRET", "metrics-test-hook-secret"},
                         {"T_DATABASE_URL", db.url()},
                         {"NOTIFY_SOCKET", (sb.dir() / "notify.sock").string()},
                         {"WATCHDOG_USEC", "30000000"}},
@@ -146,6 +154,12 @@ TEST_CASE(
     CHECK(t.exec1("SELECT count(*) FROM schema_migrations")[0].as<long>() > 0);
   }
   CHECK(notify.wait_for("WATCHDOG=1", std::chrono::seconds(5)));
+  // One unsigned delivery: refused (401) and counted as such.
+  auto unsigned_hook = run_command(
+      "curl -s -o /dev/null -w '%{http_code}' -X POST -H "
+      "'X-GitHub-Event: issues' -d '{}' " +
+      base + "/webhooks/github");
+  CHECK(unsigned_hook.output == "401");
   CHECK(notify.index_of("READY=1") < notify.messages().size());
 
   // Let the first poll and its jobs run, so the counters are not all zero.
@@ -155,15 +169,34 @@ TEST_CASE(
     auto r = run_command("curl -fsS " + base + "/metrics");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     metrics = r.output;
-    if (metrics.find("ngsync_issues_total{action=\"created\"} 2") != std::string::npos) break;
+    if (metrics.find("ngsync_issues_total{action=\"created\"} 2") != std::string::npos &&
+        metrics.find("ngsync_sync_latency_seconds_count 2") != std::string::npos) {
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   CHECK_MESSAGE(metrics.find("ngsync_issues_total{action=\"created\"} 2") != std::string::npos,
                 metrics);
-  for (const char* name : {"ngsync_jobs_total", "ngsync_queue_jobs",
-                           "ngsync_seconds_since_last_poll", "ngsync_rate_limit_pauses_total"}) {
+  for (const char* name :
+       {"ngsync_jobs_total", "ngsync_queue_jobs", "ngsync_seconds_since_last_poll",
+        "ngsync_rate_limit_pauses_total", "ngsync_rate_limit_tokens", "ngsync_api_requests_total",
+        "ngsync_api_request_duration_seconds", "ngsync_sync_latency_seconds",
+        "ngsync_poll_duration_seconds", "ngsync_poll_pages", "ngsync_pages_in_error",
+        "ngsync_webhooks_total"}) {
     CHECK_MESSAGE(metrics.find(std::string("# TYPE ") + name) != std::string::npos, name);
   }
+  // The values follow what happened: two issues created (201 writes to GitHub), two pages synced
+  // with a latency recorded, one refused webhook, no page in error.
+  const auto value_of = [&metrics](const std::string& series) {
+    const auto at = metrics.find("\n" + series + " ");
+    return at == std::string::npos ? -1.0 : std::stod(metrics.substr(at + series.size() + 2));
+  };
+  CHECK_MESSAGE(value_of("ngsync_api_requests_total{api=\"github\",method_class=\"write\","
+                         "status=\"201\"}") == 2.0,
+                metrics);
+  CHECK(value_of("ngsync_sync_latency_seconds_count") >= 2.0);
+  CHECK(value_of("ngsync_webhooks_total{source=\"github\",result=\"refused\"}") == 1.0);
+  CHECK(value_of("ngsync_pages_in_error") == 0.0);
   if (have_tool("promtool")) {
     const auto file = sb.dir() / "metrics.txt";
     std::ofstream(file) << metrics;

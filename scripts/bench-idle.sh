@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Idle cost of the daemon on a large workspace: a 10,000-page data source that is already in
+# step (no page meant for GitHub), `ngsync run` polling every second.
+#   scripts/bench-idle.sh [pages]        (default 10000; builds the release preset)
+# Prints the Notion calls one empty poll costs (after the first full read), and the daemon's
+# idle RSS. Nothing here is asserted: it is a measurement, reported by scripts/bench-report.sh.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+pages=${1:-10000}
+preset=${NGSYNC_BENCH_PRESET:-release}
+cd "$root"
+bash scripts/install-deps.sh >/dev/null
+cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" --target ngsync ngsync-sandbox >/dev/null
+bin=$root/build/$preset
+work=$(mktemp -d /tmp/ngsync-bench-idle.XXXXXX)
+chmod 755 "$work"
+pgdir=$work/pg
+cleanup() {
+  [[ -n ${daemon_pid:-} ]] && kill "$daemon_pid" 2>/dev/null || true
+  [[ -n ${sb_pid:-} ]] && kill "$sb_pid" 2>/dev/null || true
+  bash scripts/pg-private.sh destroy "$pgdir" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Pages edited 10 s apart over the last day (a busy team edits far less often), all in Backlog.
+python3 - "$pages" >"$work/scenario.json" <<'PY'
+import json, sys
+from datetime import datetime, timedelta, timezone
+pages = int(sys.argv[1])
+start = (datetime.now(timezone.utc) - timedelta(seconds=10 * pages + 600)).strftime("%Y-%m-%dT%H:%M:%SZ")
+ds = "4f93db51-4e1d-4015-b07f-876e34c3b0b1"
+print(json.dumps({
+  "seed": 1,
+  "notion": {
+    "tokens": ["secret_bench_notion"], "bot": {"id": "40673a87-d8ed-41e0-aa55-7f0e8ace24cd", "name": "ngsync"},
+    "users": [{"id": "2200a911-6a96-44bb-bd38-6bfb1e01b9f6", "name": "Ada", "email": "ada@example.com"}],
+    "databases": [{"id": "c37a2c66-e3aa-4a0d-a447-73de3b80c253", "title": "Idle", "data_sources": [{
+      "id": ds, "name": "Idle", "properties": {
+        "Name": "title",
+        "Status": {"type": "status", "options": ["Backlog", "Ready for Dev", "Complete"]}}}]}],
+    "generate_pages": [{"data_source_id": ds, "count": pages, "title_prefix": "Idea",
+                        "start_time": start, "step_ms": 10000,
+                        "properties": {"Status": "Backlog"}}]},
+  "github": {
+    "users": [{"login": "ngsync-bot", "id": 900}],
+    "tokens": [{"token": "ghp_benchtokenforngsync00000001", "login": "ngsync-bot"}],
+    "repos": [{"full_name": "acme/idle", "id": 9001}]}}))
+PY
+"$bin/ngsync-sandbox" --scenario "$work/scenario.json" --ready-file "$work/ready.json" --tls-dir "$work/tls" >"$work/sandbox.log" 2>&1 &
+sb_pid=$!
+for _ in $(seq 300); do [[ -f $work/ready.json ]] && break; sleep 0.1; done
+url() { python3 -c "import json;print(json.load(open('$work/ready.json'))['$1']['url'])"; }
+notion=$(url notion) github=$(url github) control=$(url control)
+export NOTION_TOKEN=secret_bench_notion GITHUB_TOKEN=ghp_benchtokenforngsync00000001
+DATABASE_URL=$(bash scripts/pg-private.sh start "$pgdir")
+export DATABASE_URL
+cat >"$work/ngsync.yaml" <<YAML
+notion: {base_url: $notion, token_env: NOTION_TOKEN, rate_limit: {requests_per_second: 1000, burst: 50, max_concurrent: 8}}
+github: {base_url: $github, token_env: GITHUB_TOKEN}
+http: {ca_file: $work/tls/ca.pem}
+database: {url_env: DATABASE_URL, pool_size: 2}
+server: {listen: 127.0.0.1:0}
+logging: {level: warn}
+sync:
+  poll_interval: 1s
+  mappings:
+    - name: idle
+      notion: {data_source_id: 4f93db51-4e1d-4015-b07f-876e34c3b0b1}
+      github: {repository: acme/idle}
+YAML
+notion_queries() { curl -s "$control/control/calls" | python3 -c "
+import json,sys
+c=json.load(sys.stdin)['counts'].get('notion',{})
+print(sum(v for k,v in c.items() if 'query' in k))"; }
+"$bin/ngsync" --config "$work/ngsync.yaml" run 2>"$work/ngsync.log" &
+daemon_pid=$!
+# The first poll reads every page (pages/100 queries); wait until polls settle.
+prev=-1
+for _ in $(seq 120); do
+  sleep 2
+  now=$(notion_queries)
+  [[ $now -gt 0 && $((now - prev)) -le 3 ]] && break
+  prev=$now
+done
+first=$(notion_queries)
+sleep 10.5
+after=$(notion_queries)
+polls=10
+rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$daemon_pid/status")
+hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status")
+python3 - "$pages" "$first" "$after" "$polls" "$rss_kb" "$hwm_kb" <<'PY'
+import sys
+pages, first, after, polls, rss, hwm = map(int, sys.argv[1:])
+print(f"first full poll of {pages} pages: {first} Notion queries (100 pages per query)")
+print(f"empty poll cost:           {(after - first) / polls:.2f} Notion calls per poll ({after - first} in ~{polls} polls)")
+print(f"idle RSS:                  {rss / 1024:.1f} MiB (high-water mark {hwm / 1024:.1f} MiB)")
+PY
