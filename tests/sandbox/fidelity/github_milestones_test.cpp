@@ -11,7 +11,8 @@ TEST_CASE("github: milestones are listed, created once per title, and set on iss
   github_harness gh;
   json::object scenario = basic_scenario();
   scenario["repos"].at(0).as_object()["milestones"] = json::parse(
-      R"([{"number": 1, "title": "v1"}, {"number": 2, "title": "old", "state": "closed"}])");
+      R"([{"number": 1, "title": "v1", "due_on": "2026-12-01T08:00:00Z"},
+          {"number": 2, "title": "old", "state": "closed"}])");
   gh.emu->load(scenario);
   const std::string tok = "tok-octo";
   const auto& milestone_schema = openapi_document::github().component("nullable-milestone");
@@ -20,6 +21,7 @@ TEST_CASE("github: milestones are listed, created once per title, and set on iss
   REQUIRE(open.result_int() == 200);
   REQUIRE(body_of(open).as_array().size() == 1);
   CHECK(body_of(open).at(0).at("title") == "v1");
+  CHECK(body_of(open).at(0).at("due_on") == "2026-12-01T08:00:00Z");
   CHECK(openapi_document::github().check(body_of(open).at(0), milestone_schema).empty());
   auto all = gh.request(http::verb::get, "/repos/octo/tracker/milestones?state=all", tok);
   CHECK(body_of(all).as_array().size() == 2);

@@ -246,10 +246,13 @@ void github_emulator::load(const json::value& scenario) {
       if (const json::value* ms = o.if_contains("milestones"); ms && ms->is_array())
         for (const auto& me : ms->as_array()) {
           const json::object& mo = as_object(me, "repos[].milestones[]");
-          repo.milestones.push_back(
-              gh_milestone{next_id(), static_cast<int>(get_int(mo, "number", "milestones[]")),
-                           get_string(mo, "title", "milestones[]"),
-                           get_string(mo, "state", "milestones[]", std::string("open"))});
+          gh_milestone m{next_id(), static_cast<int>(get_int(mo, "number", "milestones[]")),
+                         get_string(mo, "title", "milestones[]"),
+                         get_string(mo, "state", "milestones[]", std::string("open"))};
+          if (mo.contains("description"))
+            m.description = get_string(mo, "description", "milestones[]");
+          if (mo.contains("due_on")) m.due_on = get_string(mo, "due_on", "milestones[]");
+          repo.milestones.push_back(std::move(m));
         }
       if (const json::value* is = o.if_contains("issues"); is && is->is_array())
         for (const auto& ie : is->as_array()) {
