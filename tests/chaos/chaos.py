@@ -513,7 +513,11 @@ logging:
     def reconcile(self):
         r = subprocess.run([self.ngsync, "--config", self.config_path, "reconcile"], env=self.env(),
                            capture_output=True, text=True, timeout=300)
-        line = next((l for l in r.stdout.splitlines() if l.startswith("reconcile")), r.stdout.strip()[:300])
+        line = next((l for l in r.stdout.splitlines() if l.startswith("reconcile")), "")
+        if r.returncode != 0:
+            line = (line + " " + " | ".join(r.stderr.strip().splitlines()[-3:]))[:600]
+        with open(os.path.join(self.work, "reconcile.log"), "a") as f:
+            f.write(f"===== rc={r.returncode}\n{r.stdout}\n{r.stderr}\n")
         return r.returncode, line, r.stdout
 
     def settle(self):
