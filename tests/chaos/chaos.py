@@ -290,6 +290,15 @@ logging:
             self.daemon_proc.send_signal(signal.SIGKILL)
             self.daemon_proc.wait()
 
+    def stop_daemon(self):
+        if self.daemon_proc and self.daemon_proc.poll() is None:
+            self.daemon_proc.send_signal(signal.SIGTERM)
+            try:
+                self.daemon_proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.daemon_proc.kill()
+                self.daemon_proc.wait()
+
     def ensure_daemon(self):
         """Restarts a daemon that exited on its own (counted: it should not happen)."""
         if self.daemon_proc.poll() is not None:
@@ -546,7 +555,11 @@ logging:
                     self.figures["settle_s"] = round(time.monotonic() - (deadline - self.form["settle_s"]), 1)
                     self.log_event(f"settled (queue empty, no writes for {quiet:.0f}s)")
                     return True
+                # Alone: a second process on the same tokens would double the request rate
+                # (the budget is per process) and a one-shot command does not wait out a 429.
+                self.stop_daemon()
                 rc, line, out = self.reconcile()
+                self.start_daemon()
                 passes += 1
                 self.reconcile_reports.append(line)
                 self.log_event(f"ngsync reconcile #{passes}: rc={rc} {line}")
@@ -631,10 +644,15 @@ logging:
         # The queue: nothing waiting or running; dead jobs each with their last error.
         states = dict((s, int(c)) for s, c in self.psql("SELECT state, count(*) FROM jobs GROUP BY state"))
         f["jobs"] = states
+        # The daemon keeps polling while we look, so a job may have just been enqueued; stuck is
+        # a running job whose lease expired, or a waiting one overdue by more than 30 s.
         stuck = self.psql("SELECT id, kind, state, attempts, coalesce(last_error,'') FROM jobs "
-                          "WHERE state IN ('available','retryable','running') ORDER BY id")
+                          "WHERE (state = 'running' AND locked_until < now()) OR "
+                          "(state IN ('available','retryable') AND run_at < now() - interval '30 seconds') "
+                          "ORDER BY id")
+        f["jobs_stuck"] = len(stuck)
         if stuck:
-            failures.append(f"{len(stuck)} jobs still waiting or running: {stuck[:10]}")
+            failures.append(f"{len(stuck)} jobs stuck (expired lease or overdue): {stuck[:10]}")
         dead = self.psql("SELECT id, kind, attempts, coalesce(payload->>'page_id',''), coalesce(last_error,'') "
                          "FROM jobs WHERE state = 'dead' ORDER BY id")
         f["jobs_dead"] = len(dead)
@@ -691,7 +709,7 @@ logging:
         print(f"===== chaos report (seed {self.seed}, --{self.args.form}) =====")
         order = ["pages", "pages_trashed", "pages_with_issue", "issues", "issues_marked", "duplicate_issues",
                  "pages_agreeing", "pages_disagreeing", "pages_missing_issue", "pages_not_success",
-                 "jobs", "jobs_dead", "links", "rate_limit_violations", "rate_limit_in_flight", "kills", "unexpected_exits",
+                 "jobs", "jobs_stuck", "jobs_dead", "links", "rate_limit_violations", "rate_limit_in_flight", "kills", "unexpected_exits",
                  "pg_outages", "pg_outage_s", "fault_windows", "notion_edits", "github_edits", "edit_errors",
                  "settle_s", "api_calls"]
         for k in order + sorted(k for k in self.figures if k not in order):
