@@ -692,12 +692,14 @@ logging:
         limits = {}
         for c in calls:
             if c["outcome"] == "fault:rate_limit" or c["status"] in (429, 403):
-                limits.setdefault(c["api"], []).append(ms(c["at"]))
+                endpoint = c["method"] + " " + c["target"].split("?")[0]
+                limits.setdefault(c["api"], []).append((ms(c["at"]), endpoint))
         in_flight, late = [], []
         for x in violations:
             at = ms(x["at"])
-            # Strictly before: the violating request's own refusal is logged at (or after) its arrival.
-            before = [t for t in limits.get(x["api"], []) if t < at]
+            # Refusals up to the violation's arrival, except the violating request's own one.
+            before = [t for t, e in limits.get(x["api"], [])
+                      if t < at or (t == at and e != x["endpoint"])]
             if before and at - max(before) <= IN_FLIGHT_MS:
                 in_flight.append(x)
             else:
