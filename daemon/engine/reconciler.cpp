@@ -1,6 +1,9 @@
 #include "daemon/engine/reconciler.hpp"
 
+#include <cctype>
 #include <set>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <boost/asio/redirect_error.hpp>
@@ -15,6 +18,7 @@
 #include "core/sync/issue_body.hpp"
 #include "core/sync/synced_fields.hpp"
 #include "daemon/engine/sync_job.hpp"
+#include "daemon/webhooks/github_webhook.hpp"
 #include "storage/link_store.hpp"
 
 namespace ngsync::engine {
@@ -52,8 +56,33 @@ bool drifted(const github::github_issue& issue, const storage::page_link& link) 
     const auto* v = w.if_contains(k);
     return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
   };
+  // Name sets compared case-insensitively, as GitHub compares label names and logins.
+  auto names = [](const auto& list) {
+    std::set<std::string> out;
+    for (const auto& n : list) {
+      std::string lower;
+      for (char c : std::string_view(n)) lower.push_back(static_cast<char>(std::tolower(c)));
+      out.insert(lower);
+    }
+    return out;
+  };
+  auto written_names = [&](const char* k) {
+    std::vector<std::string> out;
+    if (const auto* v = w.if_contains(k); v && v->is_array()) {
+      for (const auto& x : v->as_array()) {
+        if (x.is_string()) out.emplace_back(x.as_string().c_str());
+      }
+    }
+    return out;
+  };
   if (issue.title != text("title")) return true;
   if (is_open_text(state_text(issue)) != is_open_text(text("state"))) return true;
+  // Labels and assignees too: a person's edit whose webhook was lost (daemon down) is otherwise
+  // never noticed, and Notion's values are never restored.
+  if (w.contains("labels") && names(issue.labels) != names(written_names("labels"))) return true;
+  if (w.contains("assignees") && names(issue.assignees) != names(written_names("assignees"))) {
+    return true;
+  }
   const auto rev = sync::parse_markers(issue.body).revision;
   const auto want_rev = text("body_revision");
   return !want_rev.empty() && rev.value_or("") != want_rev;
@@ -192,20 +221,22 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
       if (drifted(issue, link)) {
         ++report.drift;
         report.findings.push_back(ref + ": differs from what the daemon last wrote; " + verb +
-                                  "sync page " + link.notion_page_id);
+                                  "handle it as a GitHub change to page " + link.notion_page_id);
         if (dry) continue;
-        const auto* b = mapping_for(mappings, link.data_source_id);
-        if (!b) continue;
-        sync_page_hint hint;
-        hint.page_id = link.notion_page_id;
-        hint.data_source_id = link.data_source_id;
-        hint.mapping = b->name;
-        hint.source = "reconcile";
-        auto spec = to_job_spec(hint, max_attempts);
-        const auto pid = link.notion_page_id;
-        auto enqueue = [pid, spec, &queue](pqxx::connection& conn) {
+        // The same job a webhook for this issue makes (a missed webhook is exactly what drift
+        // means): it mirrors what GitHub owns (a close or reopen, under newer-wins) into Notion
+        // and hands Notion-owned fields to a sync_page job that restores them. A bare sync_page
+        // job would never mirror the status: from Notion's side nothing changed.
+        storage::job_spec spec;
+        spec.kind = webhooks::github_issue_event_kind;
+        spec.payload = json::object{
+            {"repo", repo},          {"number", issue.number}, {"page_id", link.notion_page_id},
+            {"action", "reconcile"}, {"delivery", ""},         {"sender", ""}};
+        spec.unique_key = "github-issue:" + repo + "#" + std::to_string(issue.number);
+        spec.page_key = link.notion_page_id;
+        spec.max_attempts = max_attempts;
+        auto enqueue = [spec, &queue](pqxx::connection& conn) {
           pqxx::work t(conn);
-          storage::link_store::invalidate_hash(t, pid);
           queue.enqueue(t, spec);
           t.commit();
         };

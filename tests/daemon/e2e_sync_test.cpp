@@ -229,3 +229,37 @@ TEST_CASE("a trashed page closes its issue once reconcile or a webhook hints it"
   CHECK(issue.at("state").as_string() == "closed");
   CHECK(issue.at("state_reason").as_string() == "not_planned");
 }
+
+TEST_CASE("reconcile catches GitHub changes whose webhook was lost: close, labels, assignees") {
+  // Found by the chaos harness: a person's GitHub edit while the daemon is down (its webhook
+  // lost) must still reach the page. Reconcile used to ignore label and assignee drift and to
+  // answer a state drift with a plain sync_page job, which never mirrors GitHub's status into
+  // Notion (nothing changed on Notion's side), so the page and its issue disagreed for good.
+  sandbox_env env;
+  sync_once_ok(env);
+  const auto n = issue_number_of(env, login_page);
+  const auto m = issue_number_of(env, runbook_page);
+  // No webhook is configured: these are exactly the edits a down daemon never hears about.
+  env.act("github", "close_issue",
+          {{"repo", "acme/roadmap"}, {"number", n}, {"reason", "not_planned"}, {"as", "ada-l"}});
+  env.act("github", "edit_issue",
+          {{"repo", "acme/roadmap"},
+           {"number", m},
+           {"labels", json::array{"bug"}},
+           {"assignees", json::array{}},
+           {"as", "ada-l"}});
+  auto reconcile = env.run_ngsync("reconcile");
+  REQUIRE_MESSAGE(reconcile.exit_code == 0, reconcile.output);
+  CHECK_MESSAGE(reconcile.output.find("drift=2") != std::string::npos, reconcile.output);
+  sync_once_ok(env);
+
+  CHECK(env.property(login_page, "Status").as_string() == "Won't do");  // GitHub's close mirrored
+  CHECK(env.issues().at(n).at("state").as_string() == "closed");
+  auto runbook = env.issues().at(m);  // Notion owns labels and assignees: restored
+  CHECK(names(runbook.at("labels"), "name") == std::vector<std::string>{"docs", "feature"});
+  CHECK(names(runbook.at("assignees"), "login") == std::vector<std::string>{"grace-h"});
+
+  // Nothing left to do: a second pass finds everything in order.
+  auto again = env.run_ngsync("reconcile");
+  CHECK_MESSAGE(again.output.find("drift=0") != std::string::npos, again.output);
+}

@@ -146,16 +146,18 @@ nh::handler sandbox_host::api_handler(const std::string& api) {
   return [this, api](nh::server_request req) -> net::awaitable<nh::server_response> {
     auto* emu = find(api);
     const auto decision = faults_.decide(api, req);
-    if (decision.latency.count() > 0) {
-      net::steady_timer t(executor_, decision.latency);
-      co_await t.async_wait(net::use_awaitable);
-    }
     const std::string_view target = req.target();
     const std::string endpoint = std::string(http::to_string(req.method())) + " " +
                                  std::string(target.substr(0, target.find('?')));
+    // Judged on arrival, before the injected latency: a request that arrived before the 429 was
+    // answered (and was then held back by a slow-response rule) did not ignore it.
     if (auto it = injected_retry_until_.find(api);
         it != injected_retry_until_.end() && clock_.now() < it->second) {
       record_violation(api, endpoint, "request before an injected Retry-After elapsed");
+    }
+    if (decision.latency.count() > 0) {
+      net::steady_timer t(executor_, decision.latency);
+      co_await t.async_wait(net::use_awaitable);
     }
     using kind = fault_decision::kind;
     switch (decision.what) {
