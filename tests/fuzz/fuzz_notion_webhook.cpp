@@ -33,9 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)webhooks::is_page_event(e);
   (void)webhooks::authored_only_by(e, "fuzz-bot-id");
   if (!e.authors.empty()) {
-    fuzz::require(webhooks::authored_only_by(e, e.authors.front().id) ||
-                      e.authors.size() > 1 || e.authors.front().type != "bot" ||
-                      e.authors.front().id.empty(),
+    fuzz::require(webhooks::authored_only_by(e, e.authors.front().id) || e.authors.size() > 1 ||
+                      e.authors.front().type != "bot" || e.authors.front().id.empty(),
                   "a single bot author is recognised");
   }
   return 0;
