@@ -20,6 +20,8 @@ NOTION_TOKEN = b"secret_fuzz-verification-token"
 
 
 def write(target, name, data):
+    if target == "fuzz_http_response":
+        data = b"\x00" + (data if isinstance(data, bytes) else data.encode())  # flags: GET
     d = out / target
     d.mkdir(parents=True, exist_ok=True)
     (d / name).write_bytes(data if isinstance(data, bytes) else data.encode())
@@ -75,7 +77,7 @@ for name, body in bodies.items():
     fields = f"\x20{page_id}\x10https://www.notion.so/p\x08rev-1\x01# Title\n\nText\n```\nx\n```\x40"
     write("fuzz_issue_body", name, (fields + body).encode() + b"\x00\x10")
 
-# HTTP answers: API bodies with the status lines and headers the API layer reacts to.
+# HTTP answers (after one flags byte, see the target): API bodies with the status lines and headers the API layer reacts to.
 json_type = "Content-Type: application/json"
 for p in notion_jsons:
     write("fuzz_http_response", "notion." + p.stem, http_answer(200, "OK", p.read_bytes(), [json_type]))

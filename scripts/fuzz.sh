@@ -47,12 +47,15 @@ for t in "${targets[@]}"; do
   [[ -n ${dict[$t]:-} ]] || { echo "fuzz.sh: unknown target $t (known: ${all[*]})" >&2; exit 2; }
   corpus=$build/corpus/$t artifacts=$build/artifacts/$t
   mkdir -p "$corpus" "$artifacts" "$build/seeds/$t"
+  # Inputs that once found a bug (tests/fuzz/regressions/<target>/) are replayed first.
+  regressions=""
+  if [[ -d tests/fuzz/regressions/$t ]]; then regressions=tests/fuzz/regressions/$t; fi
   echo "fuzz.sh: $t for ${seconds}s"
   log=$build/logs/$t.log
   mkdir -p "$build/logs"
   if "$build/tests/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -max_len=65536 -dict="tests/fuzz/dicts/${dict[$t]}.dict" -artifact_prefix="$artifacts/" \
-      -print_final_stats=1 "$corpus" "$build/seeds/$t" >"$log" 2>&1; then
+      -print_final_stats=1 "$corpus" "$build/seeds/$t" $regressions >"$log" 2>&1; then
     grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$log" | tr '\n' ' ' | sed 's/^/  /'
     echo "corpus=$(ls "$corpus" | wc -l)"
   else
