@@ -14,7 +14,8 @@ packages=(
 )
 # Test-only tools: systemd-analyze (checks deploy/systemd) and promtool (lints /metrics; Debian
 # ships it in `prometheus`, which also enables a Prometheus server). NGSYNC_DEPS=runtime skips them.
-if [[ ${NGSYNC_DEPS:-all} != runtime ]]; then packages+=(systemd prometheus); fi
+# clang + its runtime libraries build the libFuzzer targets (scripts/fuzz.sh).
+if [[ ${NGSYNC_DEPS:-all} != runtime ]]; then packages+=(systemd prometheus clang libclang-rt-14-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do

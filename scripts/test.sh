@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Runs every ngsync test on a fresh Debian 12 machine: installs the packages, starts a private
-# Postgres, builds, runs the whole suite through CTest, then stops Postgres.
-#   scripts/test.sh [ctest args...]     e.g. scripts/test.sh -R storage
-# NGSYNC_PRESET picks the CMake preset (default: debug; asan-ubsan for sanitizers).
+# Postgres, then runs the stages below and prints how long each took (docs/testing.md):
+#   debug   build (preset debug) and the whole CTest suite
+#   asan    build with ASan + UBSan (preset asan-ubsan) and the whole CTest suite again
+#   tsan    build with TSan (preset tsan); the queue, rate-limiter and HTTP tests under it
+#   fuzz    every libFuzzer target for a short fixed time (scripts/fuzz.sh --short)
+#   scripts/test.sh [--fast] [ctest args...]     e.g. scripts/test.sh --fast -R storage
+# --fast runs the debug stage only. CTest args apply to the debug and asan stages.
+# NGSYNC_PRESET picks the first stage's CMake preset (default: debug).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 preset=${NGSYNC_PRESET:-debug}
+fast=0
+if [[ ${1:-} == --fast ]]; then fast=1; shift; fi
+jobs=${NGSYNC_JOBS:-$(nproc)}
 
 bash scripts/install-deps.sh
 
@@ -16,11 +24,48 @@ trap cleanup EXIT
 NGSYNC_TEST_DATABASE_URL=$(bash scripts/pg-private.sh start "$NGSYNC_TEST_PG_DIR")
 export NGSYNC_TEST_DATABASE_URL
 echo "test.sh: private Postgres at $NGSYNC_TEST_DATABASE_URL"
+export NGSYNC_SOURCE_DIR=$root
 
-start=$(date +%s)
+timings=()
+stage_start=0
+begin() { stage_start=$(date +%s); echo "test.sh: == stage $1 =="; }
+finish() { timings+=("$1 $(( $(date +%s) - stage_start ))s"); echo "test.sh: stage $1 took $(( $(date +%s) - stage_start ))s"; }
+summary() { echo "test.sh: stage times: ${timings[*]:-none}"; }
+
+begin "$preset"
 cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset"
-echo "test.sh: build took $(( $(date +%s) - start ))s"
+cmake --build --preset "$preset" -j"$jobs"
+NGSYNC_BUILD_DIR=$root/build/$preset ctest --preset "$preset" --output-on-failure "$@"
+finish "$preset"
+if ((fast)); then summary; exit 0; fi
 
-export NGSYNC_SOURCE_DIR=$root NGSYNC_BUILD_DIR=$root/build/$preset
-ctest --preset "$preset" --output-on-failure "$@"
+# Any sanitizer report fails the run. Suppressions cover third-party false positives only.
+sanitizer_env=(
+  "ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
+  "LSAN_OPTIONS=suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0"
+  "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"
+  "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/sanitizers/tsan.supp"
+)
+
+begin asan-ubsan
+cmake --preset asan-ubsan >/dev/null
+cmake --build --preset asan-ubsan -j"$jobs"
+env "${sanitizer_env[@]}" NGSYNC_BUILD_DIR="$root/build/asan-ubsan" \
+  ctest --preset asan-ubsan --output-on-failure --timeout 1800 "$@"
+finish asan-ubsan
+
+begin tsan
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j"$jobs" --target ngsync_core_tests ngsync_storage_tests
+tsan_bin=$root/build/tsan/tests
+env "${sanitizer_env[@]}" NGSYNC_BUILD_DIR="$root/build/tsan" \
+  "$tsan_bin/ngsync_core_tests" -sf='*http_*_test.cpp,*ratelimit_*_test.cpp'
+env "${sanitizer_env[@]}" NGSYNC_BUILD_DIR="$root/build/tsan" \
+  "$tsan_bin/ngsync_storage_tests" -sf='*queue*_test.cpp'
+finish tsan
+
+begin fuzz
+NGSYNC_JOBS=$jobs bash scripts/fuzz.sh --short
+finish fuzz
+
+summary

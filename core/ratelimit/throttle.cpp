@@ -38,6 +38,8 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, sy
   const std::string text(value);
   const char* end = ::strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (!end || *end != '\0') return std::nullopt;
+  // A year system_clock cannot hold would overflow in from_time_t (found by fuzzing).
+  if (tm.tm_year < 70 || tm.tm_year > 9999 - 1900) return std::nullopt;
   const std::time_t when = ::timegm(&tm);
   const auto delta = std::chrono::system_clock::from_time_t(when) - now;
   return std::max(std::chrono::seconds(0), std::chrono::ceil<std::chrono::seconds>(delta));
