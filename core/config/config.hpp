@@ -133,6 +133,15 @@ struct mapping {
 
   // Notion user id or email -> GitHub login.
   std::map<std::string, std::string> users;
+
+  // Who decides each field in the two-way sync: notion | github | newer_wins (sync-model §4).
+  struct field_owners {
+    std::string title = "notion";
+    std::string body = "notion";
+    std::string labels = "notion";
+    std::string assignees = "notion";
+    std::string status = "newer_wins";
+  } ownership;
 };
 
 struct sync_settings {

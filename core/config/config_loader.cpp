@@ -407,7 +407,8 @@ void read_queue(reader& r, const YAML::Node& n, queue_settings& out) {
 }
 
 void read_mapping(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
-  if (!r.section(n, p, {"name", "notion", "github", "properties", "status", "users"})) return;
+  if (!r.section(n, p, {"name", "notion", "github", "properties", "status", "users", "ownership"}))
+    return;
   r.str(n, p, "name", m.name, true);
 
   auto notion = r.child(n, "notion", p, true);
@@ -507,6 +508,22 @@ void read_mapping(reader& r, const YAML::Node& n, const std::string& p, mapping&
   }
 
   r.string_map(n, p, "users", m.users);
+
+  auto own = r.child(n, "ownership", p, false);
+  if (own.IsDefined() &&
+      r.section(own, p + ".ownership", {"title", "body", "labels", "assignees", "status"})) {
+    const std::string op = p + ".ownership";
+    auto& o = m.ownership;
+    for (auto [key, target] :
+         {std::pair{"title", &o.title}, std::pair{"body", &o.body}, std::pair{"labels", &o.labels},
+          std::pair{"assignees", &o.assignees}, std::pair{"status", &o.status}}) {
+      r.str(own, op, key, *target);
+      if (*target != "notion" && *target != "github" && *target != "newer_wins") {
+        r.error(own[key], op + "." + key,
+                fmt::format("must be notion, github or newer_wins, not '{}'", *target));
+      }
+    }
+  }
 }
 
 void read_sync(reader& r, const YAML::Node& n, sync_settings& out) {

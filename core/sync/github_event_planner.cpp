@@ -2,6 +2,7 @@
 
 #include "core/sync/issue_title.hpp"
 #include "core/sync/planner.hpp"
+#include "core/sync/synced_fields.hpp"
 
 namespace ngsync::sync {
 namespace {
@@ -41,6 +42,73 @@ std::optional<std::string> status_for(desired_state s, const mapping_rules& rule
   }
   if (!rules.close_statuses.empty()) return rules.close_statuses.front().status;
   return std::nullopt;
+}
+
+const char* rule_name(field_owner o) {
+  switch (o) {
+    case field_owner::notion:
+      return "notion_owns";
+    case field_owner::github:
+      return "github_owns";
+    case field_owner::newer_wins:
+      return "newer_wins";
+  }
+  return "newer_wins";
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : ",") + x;
+  return out;
+}
+
+// The GitHub logins of a page's people, through the mapping's users map (id first, then e-mail).
+std::vector<std::string> logins_of(const notion::property_value* people,
+                                   const mapping_rules& rules) {
+  std::vector<std::string> out;
+  if (!people) return out;
+  for (const auto& u : people->people) {
+    auto it = rules.user_map.find(u.id);
+    if (it == rules.user_map.end() && !u.email.empty()) it = rules.user_map.find(u.email);
+    if (it != rules.user_map.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
+// The Notion user id for a GitHub login: the reverse of the users map. A key that is an e-mail
+// resolves only through a person already on the page (the page object carries their e-mail).
+std::optional<std::string> notion_user_for(const std::string& login,
+                                           const notion::property_value* people,
+                                           const mapping_rules& rules) {
+  for (const auto& [key, mapped] : rules.user_map) {
+    if (mapped != login) continue;
+    if (key.find('@') == std::string::npos) return key;
+    if (!people) continue;
+    for (const auto& u : people->people) {
+      if (u.email == key) return u.id;
+    }
+  }
+  return std::nullopt;
+}
+
+// One list field (labels or assignees, as GitHub names) under its owner rule. Returns whether
+// GitHub's value is taken; records a conflict when both sides changed since the last sync.
+bool take_github_list(const char* field, field_owner owner, const std::vector<std::string>& github,
+                      const std::vector<std::string>& notion,
+                      const std::vector<std::string>* last_written, bool notion_newer,
+                      notion_mirror_plan& plan) {
+  if (same_name_set(github, notion)) return false;
+  const bool github_changed = !last_written || !same_name_set(github, *last_written);
+  if (!github_changed) return false;
+  const bool notion_changed = last_written && !same_name_set(notion, *last_written);
+  // Notion owns it: the executor restores Notion's value; only the decision is recorded.
+  const bool take = owner == field_owner::github ||
+                    (owner == field_owner::newer_wins && (!notion_changed || !notion_newer));
+  if (notion_changed) {
+    plan.conflicts.push_back(
+        {field, take ? "github" : "notion", rule_name(owner), joined(notion), joined(github)});
+  }
+  return take;
 }
 
 }  // namespace
@@ -108,6 +176,41 @@ notion_mirror_plan plan_github_event(const github::github_issue& issue, const li
     if (github_changed && issue.title != notion_title && !issue.title.empty() && take) {
       plan.set_title = issue.title;
       plan.new_last_written_title = issue.title;
+    }
+  } else if (lw && issue.title != lw->title) {
+    // Notion owns the title: the executor restores it. When Notion changed it too, the decision
+    // is still a conflict worth recording on the link.
+    const auto* t = page.find(rules.title_property);
+    const auto notion_title = t ? issue_title_from(t->text) : std::string();
+    if (notion_title != lw->title && notion_title != issue.title) {
+      plan.conflicts.push_back({"title", "notion", "notion_owns", notion_title, issue.title});
+    }
+  }
+
+  // Labels and assignees, only when the rules do not give them to Notion.
+  if (rules.labels_property) {
+    const auto* p = page.find(*rules.labels_property);
+    const auto notion_labels = p ? p->names : std::vector<std::string>{};
+    if (take_github_list("labels", rules.ownership.labels, issue.labels, notion_labels,
+                         lw ? &lw->labels : nullptr, notion_newer, plan)) {
+      plan.set_labels = issue.labels;
+      plan.new_last_written_labels = issue.labels;
+    }
+  }
+  if (rules.assignees_property) {
+    const auto* p = page.find(*rules.assignees_property);
+    if (take_github_list("assignees", rules.ownership.assignees, issue.assignees,
+                         logins_of(p, rules), lw ? &lw->assignees : nullptr, notion_newer, plan)) {
+      std::vector<std::string> ids;
+      for (const auto& login : issue.assignees) {
+        if (auto id = notion_user_for(login, p, rules)) {
+          ids.push_back(*id);
+        } else {
+          plan.unmapped_logins.push_back(login);
+        }
+      }
+      plan.set_assignees = std::move(ids);
+      plan.new_last_written_assignees = issue.assignees;
     }
   }
   return plan;

@@ -32,14 +32,20 @@ struct mirror_options {
 struct notion_mirror_plan {
   std::optional<std::string> set_status;  // status name for rules.status_property
   std::optional<std::string> set_title;   // only when rules give GitHub (or newer) the title
-  std::vector<std::string> notes;         // why nothing was done, for logs and `ngsync plan`
+  // Only when the rules give GitHub (or the newer side) that field:
+  std::optional<std::vector<std::string>> set_labels;     // multi_select option names
+  std::optional<std::vector<std::string>> set_assignees;  // Notion user ids (people property)
+  std::vector<std::string> unmapped_logins;  // GitHub assignees with no Notion user: skipped
+  std::vector<std::string> notes;            // why nothing was done, for logs and `ngsync plan`
   std::vector<field_conflict> conflicts;
   // After applying, store these on the link as the last values seen from GitHub, so the next
   // Notion -> GitHub plan does not push them back (echo suppression the other way).
   std::optional<desired_state> new_last_written_state;
   std::optional<std::string> new_last_written_title;
+  std::optional<std::vector<std::string>> new_last_written_labels;
+  std::optional<std::vector<std::string>> new_last_written_assignees;  // GitHub logins
 
-  bool empty() const { return !set_status && !set_title; }
+  bool empty() const { return !set_status && !set_title && !set_labels && !set_assignees; }
 };
 
 // `sender_is_daemon`: the event's sender is the daemon's own App bot or token user.

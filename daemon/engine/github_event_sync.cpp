@@ -10,6 +10,7 @@
 #include "core/notion/notion_client.hpp"
 #include "core/sync/github_event_planner.hpp"
 #include "core/sync/issue_body.hpp"
+#include "core/sync/issue_location.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/link_store.hpp"
@@ -123,14 +124,14 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
   ++counters_.events;
   const auto* o = job.payload.if_object();
   if (!o) api::throw_malformed("ngsync", "github event", "payload is not an object");
-  const auto repo = text_of(*o, "repo");
+  auto repo = text_of(*o, "repo");
   const auto page_id = text_of(*o, "page_id");
   const auto action = text_of(*o, "action");
   const auto* n = o->if_contains("number");
   if (repo.empty() || !n || !n->is_int64()) {
     api::throw_malformed("ngsync", "github event", "payload without repo or number");
   }
-  const auto number = n->as_int64();
+  auto number = n->as_int64();
   const auto run = job.sync_run_id.value_or("gh-" + std::to_string(job.id));
 
   auto read_link = [repo, number](pqxx::connection& c) {
@@ -163,12 +164,18 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
     issue = co_await github_api.get_issue(repo, number);
   } catch (const api::api_exception& e) {
     gone_status = e.failure().status;
-    if (gone_status != 404 && gone_status != 410) throw;
+    const bool moved =
+        gone_status == 301 || gone_status == 302 || gone_status == 307 || gone_status == 308;
+    if (gone_status != 404 && gone_status != 410 && !moved) throw;
   }
   if (gone_status != 0) {
     const auto pid = link->notion_page_id;
     const auto message = "issue " + repo + "#" + std::to_string(number) +
-                         (gone_status == 410 ? " was deleted on GitHub" : " is gone from GitHub");
+                         (gone_status == 410   ? " was deleted on GitHub"
+                          : gone_status == 404 ? " is gone from GitHub"
+                                               : " was moved or transferred on GitHub (HTTP " +
+                                                     std::to_string(gone_status) +
+                                                     ") and the redirect could not be followed");
     auto save_error = [pid, message, run](pqxx::connection& c) {
       pqxx::work t(c);
       storage::link_store::mark_error(t, pid, message, run);
@@ -177,6 +184,25 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
     co_await db_.run(std::move(save_error));
     logger->warn("page={} run={} {}", pid, run, message);
     co_return;
+  }
+  if (auto moved = sync::moved_location(issue.html_url, repo, number)) {
+    // Transferred: GitHub answered 301 and the client followed it. The link moves with the issue
+    // so every later call addresses it where it lives now.
+    auto moved_link = *link;
+    moved_link.github_repo = moved->repo;
+    moved_link.issue_number = static_cast<int>(moved->number);
+    moved_link.issue_html_url = issue.html_url;
+    auto save_move = [moved_link](pqxx::connection& c) {
+      pqxx::work t(c);
+      storage::link_store::upsert(t, moved_link);
+      t.commit();
+    };
+    co_await db_.run(std::move(save_move));
+    logger->info("page={} run={} issue {}#{} was transferred to {}#{}; link updated",
+                 link->notion_page_id, run, repo, number, moved->repo, moved->number);
+    repo = moved->repo;
+    number = moved->number;
+    link = moved_link;
   }
   auto raw = co_await notion_api.get_page(link->notion_page_id);
   auto parsed = notion::parse_page(raw);
@@ -213,16 +239,48 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
       to_notion["title"] =
           json::object{{"value", *plan.set_title}, {"at", now}, {"from", "github:" + action}};
     }
+    if (plan.set_labels && rules.labels_property) {
+      json::array options;
+      for (const auto& name : *plan.set_labels) options.push_back(json::object{{"name", name}});
+      props[*rules.labels_property] = json::object{{"multi_select", options}};
+      to_notion["labels"] = json::object{
+          {"value", json::value_from(*plan.set_labels)}, {"at", now}, {"from", "github:" + action}};
+    }
+    if (plan.set_assignees && rules.assignees_property) {
+      json::array people;
+      for (const auto& id : *plan.set_assignees) {
+        people.push_back(json::object{{"object", "user"}, {"id", id}});
+      }
+      props[*rules.assignees_property] = json::object{{"people", people}};
+      to_notion["assignees"] = json::object{{"value", json::value_from(*plan.set_assignees)},
+                                            {"at", now},
+                                            {"from", "github:" + action}};
+    }
+    for (const auto& login : plan.unmapped_logins) {
+      logger->warn(
+          "page={} run={} issue={}#{}: GitHub assignee '{}' has no Notion user in the mapping's "
+          "users map; skipped",
+          page.id, run, repo, number, login);
+    }
     co_await notion_api.update_page_properties(page.id, std::move(props));
     ++counters_.notion_updates;
-    logger->info("page={} run={} mirrored issue={}#{} action={} into Notion: status={} title={}",
-                 page.id, run, repo, number, action, plan.set_status.value_or("-"),
-                 plan.set_title ? "set" : "-");
+    logger->info(
+        "page={} run={} mirrored issue={}#{} action={} into Notion: status={} title={} labels={} "
+        "assignees={}",
+        page.id, run, repo, number, action, plan.set_status.value_or("-"),
+        plan.set_title ? "set" : "-", plan.set_labels ? "set" : "-",
+        plan.set_assignees ? "set" : "-");
   }
   if (plan.new_last_written_state) {
     to_github["state"] = sync::to_string(*plan.new_last_written_state);
   }
   if (plan.new_last_written_title) to_github["title"] = *plan.new_last_written_title;
+  if (plan.new_last_written_labels) {
+    to_github["labels"] = json::value_from(*plan.new_last_written_labels);
+  }
+  if (plan.new_last_written_assignees) {
+    to_github["assignees"] = json::value_from(*plan.new_last_written_assignees);
+  }
 
   // Notion-owned fields GitHub changed: the executor restores them (the hash is forgotten so it
   // compares every field with the issue). A Notion win in a status conflict goes the same way.
@@ -267,10 +325,15 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
   if (to_github.empty() && to_notion.empty() && conflicts.empty() && !restore_job) co_return;
   const auto pid = link->notion_page_id;
   auto queue = &queue_;
-  auto save = [pid, to_github, to_notion, conflicts, restore_job, queue](pqxx::connection& c) {
+  // The page changed under the Notion -> GitHub hash: forget it, so the next change of the page
+  // (say, back to the status it had before) is compared with the issue, not with a stale hash.
+  const bool notion_written = !plan.empty();
+  auto save = [pid, to_github, to_notion, conflicts, restore_job, queue,
+               notion_written](pqxx::connection& c) {
     pqxx::work t(c);
     if (!to_github.empty() || !to_notion.empty())
       storage::link_store::merge_provenance(t, pid, to_github, to_notion);
+    if (notion_written) storage::link_store::invalidate_hash(t, pid);
     for (const auto& entry : conflicts) {
       storage::link_store::append_conflict(t, pid, entry.as_object());
     }

@@ -6,6 +6,13 @@ std::optional<std::string> optional_name(const std::string& s) {
   if (s.empty()) return std::nullopt;
   return s;
 }
+
+// The loader accepts only these three names.
+sync::field_owner owner_of(const std::string& s) {
+  if (s == "github") return sync::field_owner::github;
+  if (s == "newer_wins") return sync::field_owner::newer_wins;
+  return sync::field_owner::notion;
+}
 }  // namespace
 
 sync::mapping_rules rules_from_config(const config::mapping& m) {
@@ -27,6 +34,11 @@ sync::mapping_rules rules_from_config(const config::mapping& m) {
   r.close_on_trash = m.close_on_trash;
   r.sync_body = m.sync_body;
   r.user_map = m.users;
+  r.ownership.title = owner_of(m.ownership.title);
+  r.ownership.body = owner_of(m.ownership.body);
+  r.ownership.labels = owner_of(m.ownership.labels);
+  r.ownership.assignees = owner_of(m.ownership.assignees);
+  r.ownership.status = owner_of(m.ownership.status);
   r.write_back.issue_number = optional_name(m.issue_number_property);
   r.write_back.issue_url = optional_name(m.issue_url_property);
   r.write_back.sync_status = optional_name(m.sync_status_property);

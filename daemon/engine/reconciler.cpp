@@ -16,6 +16,7 @@
 #include "core/log/logging.hpp"
 #include "core/notion/notion_client.hpp"
 #include "core/sync/issue_body.hpp"
+#include "core/sync/issue_location.hpp"
 #include "core/sync/synced_fields.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
@@ -96,9 +97,10 @@ int api_status(const api::api_exception& e) {
 
 std::string reconcile_report::summary() const {
   return fmt::format(
-      "repositories={} marked_issues={} in_order={} adopted={} issues_gone={} pages_gone={} "
+      "repositories={} marked_issues={} in_order={} adopted={} issues_gone={} transferred={} "
+      "pages_gone={} "
       "drift={}",
-      repositories, marked_issues, in_order, adopted, issues_gone, pages_gone, drift);
+      repositories, marked_issues, in_order, adopted, issues_gone, transferred, pages_gone, drift);
 }
 
 net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_queue& queue,
@@ -252,12 +254,39 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
       if (!full || seen.count(*link.issue_number)) continue;
       const auto ref = repo + "#" + std::to_string(*link.issue_number);
       std::string problem;
+      std::optional<sync::issue_location> moved;
+      std::string moved_url;
       try {
         auto issue = co_await github_api.get_issue(repo, *link.issue_number);
         problem = "carries no marker for page " + link.notion_page_id;
+        moved = sync::moved_location(issue.html_url, repo, *link.issue_number);
+        moved_url = issue.html_url;
       } catch (const api::api_exception& e) {
-        if (api_status(e) != 404 && api_status(e) != 410) throw;
-        problem = api_status(e) == 410 ? "was deleted" : "is gone";
+        const auto status = api_status(e);
+        const bool redirect = status == 301 || status == 302 || status == 307 || status == 308;
+        if (status != 404 && status != 410 && !redirect) throw;
+        problem = status == 410 ? "was deleted"
+                  : redirect    ? "was moved or transferred and the redirect could not be followed"
+                                : "is gone";
+      }
+      if (moved) {
+        // Transferred (the 301 was followed): the link moves with the issue.
+        ++report.transferred;
+        report.findings.push_back(ref + " was transferred to " + moved->repo + "#" +
+                                  std::to_string(moved->number) + "; " + verb +
+                                  "move the link of page " + link.notion_page_id);
+        if (dry) continue;
+        auto moved_link = link;
+        moved_link.github_repo = moved->repo;
+        moved_link.issue_number = static_cast<int>(moved->number);
+        moved_link.issue_html_url = moved_url;
+        auto save_move = [moved_link](pqxx::connection& conn) {
+          pqxx::work t(conn);
+          storage::link_store::upsert(t, moved_link);
+          t.commit();
+        };
+        co_await db.run(std::move(save_move));
+        continue;
       }
       const bool gone = problem != "carries no marker for page " + link.notion_page_id;
       if (gone) {

@@ -3,6 +3,7 @@
 // that carry the page marker with the link table and with Notion, and repairs what hints missed:
 //   marker but no link        -> adopt (link row + a sync of the page, which backfills Notion)
 //   link, issue gone (404/410) -> the link is marked in error
+//   link, issue transferred    -> the 301 is followed and the link moves to the new place
 //   link, page gone or trashed -> a sync of the page (it closes the issue per close_on_trash),
 //                                 or the link in error when the page no longer exists at all
 //   link, fields drifted       -> a sync of the page with its hash forgotten
@@ -26,6 +27,7 @@ struct reconcile_report {
   int in_order = 0;       // linked and matching
   int adopted = 0;
   int issues_gone = 0;
+  int transferred = 0;  // the issue answered from another repository/number: link moved
   int pages_gone = 0;
   int drift = 0;
   std::vector<std::string> findings;  // one line per finding, what was (or would be) done

@@ -103,6 +103,21 @@ TEST_CASE("a minimal file gets the documented defaults") {
   CHECK(c.sync.mappings[0].repository == "acme/roadmap");
   CHECK(c.sync.mappings[0].data_source_id == "1c2b3a4d-5e6f-47a8-b9c0-d1e2f3a4b5c6");
   CHECK(c.sync.mappings[0].create_statuses == std::vector<std::string>{"Ready for Dev"});
+  CHECK(c.sync.mappings[0].ownership.title == "notion");
+  CHECK(c.sync.mappings[0].ownership.labels == "notion");
+  CHECK(c.sync.mappings[0].ownership.status == "newer_wins");
+}
+
+TEST_CASE("per-field ownership is read from the mapping") {
+  auto r = load(std::string(minimal) +
+                "      ownership: {title: github, labels: newer_wins, status: notion}\n");
+  REQUIRE(r.errors.empty());
+  const auto& o = r.value->sync.mappings[0].ownership;
+  CHECK(o.title == "github");
+  CHECK(o.labels == "newer_wins");
+  CHECK(o.status == "notion");
+  CHECK(o.body == "notion");  // unset keys keep their defaults
+  CHECK(o.assignees == "notion");
 }
 
 TEST_CASE("invalid files name the key and line of each problem") {
@@ -170,6 +185,10 @@ TEST_CASE("invalid files name the key and line of each problem") {
       {"bad kind",
        replace(m, "repository: Acme/Roadmap", "repository: Acme/Roadmap\n        kind: epic"),
        "sync.mappings[0].github.kind", 15, "issue or draft_pr"},
+      {"bad field owner", m + "      ownership:\n        labels: whoever\n",
+       "sync.mappings[0].ownership.labels", 16, "notion, github or newer_wins"},
+      {"unknown owned field", m + "      ownership:\n        milestone: github\n",
+       "sync.mappings[0].ownership.milestone", 16, "unknown key"},
       {"not YAML", "notion: [unclosed\n", "", 2, "not valid YAML"},
   };
   CHECK(cases.size() >= 20);

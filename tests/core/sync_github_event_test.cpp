@@ -131,3 +131,102 @@ TEST_CASE("title mirrored only when GitHub owns it") {
   CHECK(plan.set_title == std::string("Renamed on GitHub"));
   CHECK_FALSE(plan.set_status);
 }
+
+namespace {
+
+// A page with a Tags multi_select and an Assignees people property (Ada is on it).
+notion::notion_page page_with_lists(std::vector<std::string> tags) {
+  auto p = page_with("In progress");
+  notion::property_value t;
+  t.type = notion::property_type::multi_select;
+  t.names = std::move(tags);
+  p.properties["Tags"] = t;
+  notion::property_value a;
+  a.type = notion::property_type::people;
+  a.people = {{"u-ada", "Ada", "ada@example.com"}};
+  p.properties["Assignees"] = a;
+  return p;
+}
+
+mapping_rules rules_with_lists(field_owner labels, field_owner assignees) {
+  auto r = rules_for_test();
+  r.labels_property = "Tags";
+  r.assignees_property = "Assignees";
+  r.user_map = {{"ada@example.com", "ada-l"}, {"u-grace", "grace-h"}};
+  r.ownership.labels = labels;
+  r.ownership.assignees = assignees;
+  return r;
+}
+
+link_state linked_with_lists() {
+  auto l = linked(desired_state::open);
+  l.last_written->labels = {"bug"};
+  l.last_written->assignees = {"ada-l"};
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("labels and assignees mirrored into Notion when GitHub owns them") {
+  const auto rules = rules_with_lists(field_owner::github, field_owner::github);
+  auto issue = issue_in(github::issue_state::open);
+  issue.labels = {"bug", "docs"};
+  issue.assignees = {"ada-l", "grace-h", "linus-t"};  // linus-t has no Notion user
+  const auto plan =
+      plan_github_event(issue, linked_with_lists(), page_with_lists({"bug"}), rules, false);
+  REQUIRE(plan.set_labels);
+  CHECK(*plan.set_labels == std::vector<std::string>{"bug", "docs"});
+  REQUIRE(plan.set_assignees);
+  // Ada through her e-mail (she is on the page), Grace through her id; Linus skipped.
+  CHECK(*plan.set_assignees == std::vector<std::string>{"u-ada", "u-grace"});
+  CHECK(plan.unmapped_logins == std::vector<std::string>{"linus-t"});
+  CHECK(plan.new_last_written_assignees == issue.assignees);
+  CHECK(plan.conflicts.empty());
+}
+
+TEST_CASE("labels owned by Notion are not mirrored; both changed records a Notion win") {
+  const auto rules = rules_with_lists(field_owner::notion, field_owner::notion);
+  auto issue = issue_in(github::issue_state::open);
+  issue.labels = {"docs"};
+  issue.assignees = {"ada-l"};
+  auto plan = plan_github_event(issue, linked_with_lists(), page_with_lists({"bug"}), rules, false);
+  CHECK_FALSE(plan.set_labels);
+  CHECK_FALSE(plan.set_assignees);
+  CHECK(plan.conflicts.empty());  // only GitHub changed: the executor restores Notion's value
+  plan = plan_github_event(issue, linked_with_lists(), page_with_lists({"feature"}), rules, false);
+  CHECK_FALSE(plan.set_labels);
+  REQUIRE(plan.conflicts.size() == 1);
+  CHECK(plan.conflicts[0].field == "labels");
+  CHECK(plan.conflicts[0].winner == "notion");
+  CHECK(plan.conflicts[0].rule == "notion_owns");
+}
+
+TEST_CASE("labels newer wins: the later side is kept") {
+  const auto rules = rules_with_lists(field_owner::newer_wins, field_owner::notion);
+  auto issue = issue_in(github::issue_state::open, {}, "2026-11-25T11:00:00Z");
+  issue.labels = {"docs"};
+  issue.assignees = {"ada-l"};
+  auto older_page = page_with_lists({"feature"});  // edited 10:00, GitHub 11:00
+  auto plan = plan_github_event(issue, linked_with_lists(), older_page, rules, false);
+  REQUIRE(plan.set_labels);
+  CHECK(plan.conflicts.at(0).winner == "github");
+  auto newer_page = older_page;
+  newer_page.last_edited_time = "2026-11-25T12:00:00.000Z";
+  plan = plan_github_event(issue, linked_with_lists(), newer_page, rules, false);
+  CHECK_FALSE(plan.set_labels);
+  CHECK(plan.conflicts.at(0).winner == "notion");
+}
+
+TEST_CASE("title owned by Notion, changed on both sides: Notion wins and it is recorded") {
+  auto issue = issue_in(github::issue_state::open);
+  issue.title = "GitHub's title";
+  auto page = page_with("In progress");
+  page.properties["Name"].text = "Notion's title";
+  const auto plan =
+      plan_github_event(issue, linked(desired_state::open), page, rules_for_test(), false);
+  CHECK_FALSE(plan.set_title);
+  REQUIRE(plan.conflicts.size() == 1);
+  CHECK(plan.conflicts[0].field == "title");
+  CHECK(plan.conflicts[0].winner == "notion");
+  CHECK(plan.conflicts[0].rule == "notion_owns");
+}

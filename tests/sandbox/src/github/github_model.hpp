@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ngsync::sandbox::github {
@@ -72,6 +73,9 @@ struct gh_issue {
   std::optional<time_point> closed_at;
   std::optional<std::string> closed_by;
   bool deleted = false;
+  // Transferred to another repository (`transfer_issue`): {repository id, number}. The old place
+  // then answers with a redirect, as GitHub does.
+  std::optional<std::pair<std::int64_t, int>> transferred_to;
   std::optional<gh_pull_details> pull;  // set for pull requests
   std::int64_t pull_id = 0;
   std::vector<gh_index_version> index_versions;

@@ -138,6 +138,19 @@ api_response github_emulator::repo_route(api_call& call) {
   if (it == repo.issues.end())
     return github_error(http::status::not_found, "Not Found", docs_issues);
   gh_issue& issue = it->second;
+  if (issue.transferred_to) {
+    // A transferred issue answers its old address with a redirect to its new one.
+    std::string location = api_base_ + "/repositories/" +
+                           std::to_string(issue.transferred_to->first) + "/issues/" +
+                           std::to_string(issue.transferred_to->second);
+    for (std::size_t i = 2; i < rest.size(); ++i) location += "/" + rest[i];
+    const bool get = m == "GET" || m == "HEAD";
+    api_response res =
+        json_response(get ? http::status::moved_permanently : http::status::temporary_redirect,
+                      json::object{{"message", "Moved Permanently"}, {"url", location}});
+    res.set(http::field::location, location);
+    return res;
+  }
   if (issue.deleted) return github_error(http::status::gone, "This issue was deleted", docs_issues);
   if (rest.size() == 2) {
     if (m == "GET") return get_issue_route(call, issue);

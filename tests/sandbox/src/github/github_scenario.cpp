@@ -406,6 +406,19 @@ json::value github_emulator::act(const std::string& action, const json::object& 
     ++issue.comments;
     issue.updated_at = t;
     return render_comment(*repo, comment, ctx);
+  } else if (action == "transfer_issue") {
+    // Moves the issue to `new_repo` under that repository's next number; the old number then
+    // redirects (301 for GET, 307 otherwise) and drops out of lists and search.
+    gh_repo* target = find_repo(get_string(args, "new_repo", action));
+    if (!target || target == repo) bad("transfer_issue: unknown or same new_repo");
+    gh_issue moved = issue;
+    moved.number = target->next_number++;
+    moved.updated_at = now();
+    issue.transferred_to = std::make_pair(target->id, moved.number);
+    issue.deleted = true;
+    const int number = moved.number;
+    target->issues[number] = std::move(moved);
+    return render_issue(*target, target->issues[number], ctx);
   } else if (action == "delete_issue") {
     issue.deleted = true;
     if (!issue.pull) deliver_issue_event(*repo, issue, "deleted", actor, {});
