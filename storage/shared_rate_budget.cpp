@@ -61,28 +61,35 @@ steady_time shared_rate_budget::reserve(steady_time now, double tokens) {
       // The bucket lives in the row: refill by the database clock's elapsed time (capped at
       // burst), then take the whole batch, possibly into debt. The debt tells when the batch
       // is paid for; the row lock orders concurrent replicas.
-      prepare(
-          c, "budget_lease",
-          "INSERT INTO rate_budget (api, tokens, updated_at) "
-          "VALUES ($1, $3::float8 - $4::float8, now()) "
-          "ON CONFLICT (api) DO UPDATE SET tokens = LEAST($3::float8, rate_budget.tokens + "
-          "$2::float8 * GREATEST(0, EXTRACT(EPOCH FROM now() - rate_budget.updated_at))::float8)"
-          " - $4::float8, "
-          "updated_at = now() RETURNING tokens");
+      // clock_timestamp(), not now(): it is read after the row lock is taken, so the refill
+      // and the ready instant follow the order in which replicas got the row.
+      prepare(c, "budget_lease",
+              "INSERT INTO rate_budget (api, tokens, updated_at) "
+              "VALUES ($1, $3::float8 - $4::float8, clock_timestamp()) "
+              "ON CONFLICT (api) DO UPDATE SET tokens = LEAST($3::float8, rate_budget.tokens + "
+              "$2::float8 * GREATEST(0, EXTRACT(EPOCH FROM clock_timestamp() - "
+              "rate_budget.updated_at))::float8) - $4::float8, updated_at = clock_timestamp() "
+              "RETURNING tokens, EXTRACT(EPOCH FROM updated_at)::float8");
       pqxx::work t(c);
       auto r = t.exec_prepared1("budget_lease", settings_.api, settings_.rate_per_second,
                                 settings_.burst, take);
       t.commit();
       ++counters_.leases;
       const double left = r[0].as<double>();
-      // The debt is counted from the database's now(), which lies within the round trip: count
-      // it from the round trip's end so a batch is never early.
-      const steady_time ready = now + (steady_clock::now() - sent) +
-                                seconds_of(std::max(0.0, -left) / settings_.rate_per_second);
+      // The batch is paid for when the debt is: an absolute instant on the database clock
+      // (the system clock, NTP-synchronised across hosts), the same schedule for every replica
+      // whatever its round-trip time. A paid-for batch may lie in the past; api_budget sends
+      // it at once (never before now).
+      const double ready_epoch =
+          r[1].as<double>() + std::max(0.0, -left) / settings_.rate_per_second;
+      const double from_now = ready_epoch - std::chrono::duration<double>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count();
+      const steady_time ready = now + (steady_clock::now() - sent) + seconds_of(from_now);
       stock_ = take - tokens;
-      ready_at_ = ready;
+      ready_at_ = std::max(now, ready);
       stock_expires_ = ready + seconds_of(take / settings_.rate_per_second);
-      return ready;
+      return std::max(now, ready);
     } catch (const pqxx::failure& e) {
       drop_connection(e);
     }
