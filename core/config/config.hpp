@@ -148,6 +148,10 @@ struct sync_settings {
   millis poll_interval{30'000};
   millis reconcile_interval{0};  // periodic reconciliation; 0 = off (`ngsync reconcile` only)
   millis watermark_overlap{120'000};
+  // Several replicas on one database: the poll/reconcile leader lease, renewed every third of it.
+  millis leader_lease{15'000};
+  // Request budgets shared by all replicas through Postgres (table rate_budget).
+  bool shared_rate_budget = true;
   std::vector<mapping> mappings;
 };
 

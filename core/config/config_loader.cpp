@@ -532,11 +532,17 @@ void read_sync(reader& r, const YAML::Node& n, sync_settings& out) {
     r.error(n, p, "required section is missing");
     return;
   }
-  if (!r.section(n, p, {"poll_interval", "watermark_overlap", "mappings", "reconcile_interval"}))
+  if (!r.section(n, p, {"poll_interval", "watermark_overlap", "mappings", "reconcile_interval",
+                         "leader_lease", "shared_rate_budget"}))
     return;
   r.duration(n, p, "poll_interval", out.poll_interval);
   r.duration(n, p, "reconcile_interval", out.reconcile_interval);
   r.duration(n, p, "watermark_overlap", out.watermark_overlap);
+  r.duration(n, p, "leader_lease", out.leader_lease);
+  r.boolean(n, p, "shared_rate_budget", out.shared_rate_budget);
+  if (out.leader_lease < std::chrono::seconds(1)) {
+    r.error(n["leader_lease"], p + ".leader_lease", "must be at least 1s");
+  }
   if (out.poll_interval < std::chrono::seconds(1)) {
     r.error(n["poll_interval"], p + ".poll_interval", "must be at least 1s");
   }

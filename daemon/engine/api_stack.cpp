@@ -1,5 +1,10 @@
 #include "daemon/engine/api_stack.hpp"
 
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "core/log/logging.hpp"
 #include "daemon/engine/daemon_metrics.hpp"
 
@@ -15,7 +20,51 @@ ratelimit::budget_config budget_of(const config::rate_limit& limits) {
   return b;
 }
 
+std::unique_ptr<ratelimit::request_budget> tokens_of(const config::config& c,
+                                                     const ratelimit::budget_config& b,
+                                                     const char* api,
+                                                     storage::shared_rate_budget** shared) {
+  if (!c.sync.shared_rate_budget) return nullptr;  // the caller builds a local bucket
+  storage::shared_budget_settings s;
+  s.database_url = c.database.url.reveal();
+  s.api = api;
+  s.rate_per_second = b.rate_per_second;
+  s.burst = b.burst;
+  auto budget = std::make_unique<storage::shared_rate_budget>(s, ratelimit::steady_clock::now());
+  *shared = budget.get();
+  return budget;
+}
+
+// One exchange of pauses between a caller's budget and its shared row.
+void exchange_pause(ratelimit::api_caller& caller, storage::shared_rate_budget& shared) {
+  auto& budget = caller.budget();
+  std::optional<ratelimit::system_time> local;
+  if (auto until = budget.paused_until()) local = budget.clock().to_system(*until);
+  if (auto theirs = shared.share_pause(local)) {
+    if (!local || *theirs > *local + std::chrono::milliseconds(50)) {
+      log::get("ratelimit")->info("api={} paused by another replica for {} ms",
+                                  caller.config().name,
+                                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      *theirs - std::chrono::system_clock::now())
+                                      .count());
+      budget.pause_until(budget.clock().to_steady(*theirs));
+    }
+  }
+}
+
 }  // namespace
+
+net::awaitable<void> api_stack::share_pauses(const bool* stopping) {
+  if (!notion_shared_ || !github_shared_) co_return;
+  net::steady_timer timer(co_await net::this_coro::executor);
+  while (!*stopping) {
+    exchange_pause(*notion_caller_, *notion_shared_);
+    exchange_pause(*github_caller_, *github_shared_);
+    timer.expires_after(std::chrono::seconds(1));
+    boost::system::error_code ec;
+    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+}
 
 api_stack::api_stack(net::any_io_executor executor, const config::config& c,
                      audit_recorder& audit) {
@@ -38,7 +87,10 @@ api_stack::api_stack(net::any_io_executor executor, const config::config& c,
   nc.default_headers.set("User-Agent", hc.user_agent);
   nc.budget = budget_of(c.notion.limits);
   nc.max_concurrent = static_cast<std::size_t>(c.notion.limits.max_concurrent);
-  notion_caller_ = std::make_unique<ratelimit::api_caller>(*http_, nc);
+  auto notion_tokens = tokens_of(c, nc.budget, "notion", &notion_shared_);
+  notion_caller_ =
+      std::make_unique<ratelimit::api_caller>(*http_, nc, ratelimit::time_source{},
+                                              std::move(notion_tokens));
   const std::string notion_auth = "Bearer " + c.notion.token.reveal();
   notion_caller_->set_authorization_provider(
       [notion_auth](bool) -> net::awaitable<std::string> { co_return notion_auth; });
@@ -61,7 +113,10 @@ api_stack::api_stack(net::any_io_executor executor, const config::config& c,
                                {std::chrono::seconds(3600), c.github.content_creation_per_hour}};
   gc.budget.pace_from_headers = true;
   gc.max_concurrent = static_cast<std::size_t>(c.github.limits.max_concurrent);
-  github_caller_ = std::make_unique<ratelimit::api_caller>(*http_, gc);
+  auto github_tokens = tokens_of(c, gc.budget, "github", &github_shared_);
+  github_caller_ =
+      std::make_unique<ratelimit::api_caller>(*http_, gc, ratelimit::time_source{},
+                                              std::move(github_tokens));
   if (c.github.app) {
     app_auth_ = std::make_unique<github::app_authenticator>(
         *http_, gc.base_url, c.github.api_version, c.github.app->client_id,

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include "core/config/config.hpp"
 #include "core/github/app_auth.hpp"
@@ -14,6 +15,7 @@
 #include "core/notion/notion_client.hpp"
 #include "core/ratelimit/api_caller.hpp"
 #include "daemon/engine/audit_recorder.hpp"
+#include "storage/shared_rate_budget.hpp"
 
 namespace ngsync::engine {
 
@@ -28,6 +30,12 @@ class api_stack {
   github::github_client& github() { return *github_; }
   github::app_authenticator* app_auth() { return app_auth_.get(); }
 
+  // Replicas (sync.shared_rate_budget): every second, publishes this process's 429/secondary-
+  // limit pauses to Postgres and applies the ones other replicas saw. Returns at once when the
+  // budgets are local.
+  boost::asio::awaitable<void> share_pauses(const bool* stopping);
+  bool shares_budget() const { return notion_shared_ != nullptr; }
+
  private:
   std::unique_ptr<http::client> http_;
   std::unique_ptr<ratelimit::api_caller> notion_caller_;
@@ -35,6 +43,8 @@ class api_stack {
   std::unique_ptr<github::app_authenticator> app_auth_;
   std::unique_ptr<notion::notion_client> notion_;
   std::unique_ptr<github::github_client> github_;
+  storage::shared_rate_budget* notion_shared_ = nullptr;  // owned by the callers' budgets
+  storage::shared_rate_budget* github_shared_ = nullptr;
 };
 
 }  // namespace ngsync::engine

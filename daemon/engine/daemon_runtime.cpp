@@ -24,6 +24,7 @@
 #include "daemon/engine/daemon_metrics.hpp"
 #include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/job_runner.hpp"
+#include "daemon/engine/leadership.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
 #include "daemon/engine/reconciler.hpp"
@@ -203,6 +204,11 @@ void run_to_completion(runtime& rt, F f) {
   if (failure) std::rethrow_exception(failure);
 }
 
+std::string poll_lease_name(const std::string& data_source_id) {
+  return "poll:" + data_source_id;
+}
+constexpr const char* reconcile_lease_name = "reconcile";
+
 std::int64_t count_pages_in_error(pqxx::connection& c) {
   pqxx::read_transaction t(c);
   return t.exec1("SELECT count(*) FROM ops_pages_in_error")[0].as<std::int64_t>();
@@ -219,6 +225,7 @@ struct scrape_inputs {
   std::optional<std::int64_t> pages_in_error;  // unset when Postgres did not answer
   const webhooks::github_webhook_counters* github_hooks = nullptr;
   const webhooks::notion_webhook_counters* notion_hooks = nullptr;
+  const leadership* leaders = nullptr;  // absent in one-shot modes
 };
 
 std::string render_metrics(runtime& rt, job_runner& runner, const scrape_inputs& in) {
@@ -315,6 +322,16 @@ std::string render_metrics(runtime& rt, job_runner& runner, const scrape_inputs&
   }
   line("ngsync_seconds_since_last_poll", "gauge",
        "Seconds since the last successful poll per data source (-1: none yet).", since_poll);
+  if (const auto* leaders = in.leaders) {
+    std::vector<std::pair<std::string, double>> leading;
+    for (const auto& p : rt.pollers) {
+      leading.push_back({"data_source=\"" + p->data_source_id() + "\"",
+                         leaders->leads(poll_lease_name(p->data_source_id())) ? 1.0 : 0.0});
+    }
+    line("ngsync_leader", "gauge",
+         "1 while this replica holds the data source's poll lease (replicas on one database).",
+         leading);
+  }
   out += metrics().render();
   return out;
 }
@@ -416,6 +433,11 @@ int run_daemon(const config::config& c) {
     co_await rt.syncer.report_failure(std::move(job), std::move(error), true);
   });
 
+  // Replicas on one database: only the lease holder polls a data source or reconciles.
+  leadership leaders(rt.db, leadership::make_holder_id(), c.sync.leader_lease);
+  logger->info("replica holder={} leader_lease={}ms shared_rate_budget={}", leaders.holder(),
+               c.sync.leader_lease.count(), rt.apis.shares_budget());
+
   auto started = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_tick = started;
   http::router routes;
@@ -444,6 +466,7 @@ int run_daemon(const config::config& c) {
         const auto now = std::chrono::steady_clock::now();
         for (const auto& p : rt.pollers) {
           if (!reason.empty()) break;
+          if (!leaders.leads(poll_lease_name(p->data_source_id()))) continue;  // another polls
           const auto allowance = p->settings().interval * 3 + std::chrono::seconds(30);
           const auto since = p->last_success() ? now - *p->last_success() : now - started;
           if (since > allowance)
@@ -473,6 +496,7 @@ int run_daemon(const config::config& c) {
                }
                if (github_hooks) in.github_hooks = &github_hooks->counters();
                if (notion_hooks) in.notion_hooks = &notion_hooks->counters();
+               in.leaders = &leaders;
                auto text = render_metrics(rt, runner, in);
                co_return http::make_response(req, http::bhttp::status::ok, std::move(text),
                                              "text/plain; version=0.0.4");
@@ -510,6 +534,7 @@ int run_daemon(const config::config& c) {
         logger->info("signal {}: stopping (polls end, running jobs finish, then exit)", sig);
         sd_notify(0, "STOPPING=1");
         for (auto& p : rt.pollers) p->stop();
+        leaders.stop();
         runner.stop();
         net::co_spawn(rt.io, server.stop(), net::detached);
         signals.async_wait(on_signal);
@@ -529,12 +554,23 @@ int run_daemon(const config::config& c) {
         logger->info("listening on http://{}:{} (/healthz /readyz /metrics)", so.address,
                      server.port());
         sd_notify(0, "READY=1");
+        for (auto& p : rt.pollers) {
+          const auto name = poll_lease_name(p->data_source_id());
+          leaders.contend(name);
+          p->set_gate(leaders.gate(name));
+        }
+        if (c.sync.reconcile_interval.count() > 0) leaders.contend(reconcile_lease_name);
+        // The first round before the pollers start, so the leader polls at once.
+        co_await leaders.renew_once();
+        net::co_spawn(rt.io, leaders.run(), net::detached);
+        net::co_spawn(rt.io, rt.apis.share_pauses(&stopping), net::detached);
         for (auto& p : rt.pollers) net::co_spawn(rt.io, p->run(), net::detached);
         net::co_spawn(rt.io, rt.audit.run_flusher(std::chrono::milliseconds(500)), net::detached);
         if (c.sync.reconcile_interval.count() > 0) {
           net::co_spawn(rt.io,
                         run_periodic_reconcile(rt.db, rt.queue, rt.apis.notion_caller(),
-                                               rt.apis.github_caller(), rt.mappings, c, &stopping),
+                                               rt.apis.github_caller(), rt.mappings, c, &stopping,
+                                               leaders.gate(reconcile_lease_name)),
                         net::detached);
         }
         // The event-loop heartbeat: /healthz and the systemd watchdog both read it.

@@ -201,8 +201,9 @@ net::awaitable<void> poller::run() {
   auto logger = log::get("poll");
   while (!stopping_) {
     std::string error;
+    const bool leads = !gate_ || gate_();
     try {
-      co_await poll_once();
+      if (leads) co_await poll_once();
     } catch (const std::exception& e) {
       ++failures_;
       metrics().poll_failed(data_source_id_);

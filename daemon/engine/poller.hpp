@@ -5,6 +5,7 @@
 // that enqueues the last batch. A poll that finds nothing costs one Notion call.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -43,6 +44,9 @@ class poller {
   boost::asio::awaitable<void> run();
   // Ends run() after the poll in progress, without waiting for the next interval.
   void stop();
+  // Replicas: run() polls only while `may_poll` says this process holds the data source's
+  // leader lease; the other ticks pass without a call.
+  void set_gate(std::function<bool()> may_poll) { gate_ = std::move(may_poll); }
 
   const std::string& data_source_id() const { return data_source_id_; }
   const poller_settings& settings() const { return settings_; }
@@ -65,6 +69,7 @@ class poller {
   std::uint64_t failures_ = 0;
   bool stopping_ = false;
   std::shared_ptr<boost::asio::steady_timer> timer_;
+  std::function<bool()> gate_;
 };
 
 }  // namespace ngsync::engine

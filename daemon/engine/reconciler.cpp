@@ -380,7 +380,8 @@ net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_
                                             ratelimit::api_caller& notion,
                                             ratelimit::api_caller& github,
                                             const std::map<std::string, mapping_binding>& mappings,
-                                            const config::config& c, const bool* stopping) {
+                                            const config::config& c, const bool* stopping,
+                                            std::function<bool()> may_run) {
   auto logger = log::get("reconcile");
   net::steady_timer timer(co_await net::this_coro::executor);
   while (!*stopping) {
@@ -388,6 +389,8 @@ net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_
     boost::system::error_code ec;
     co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
     if (*stopping) break;
+    // Replicas: only the holder of the reconcile lease runs the periodic pass.
+    if (may_run && !may_run()) continue;
     try {
       reconcile_options o;
       co_await reconcile(db, queue, notion, github, mappings, c, o);

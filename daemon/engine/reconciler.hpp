@@ -8,6 +8,7 @@
 //                                 or the link in error when the page no longer exists at all
 //   link, fields drifted       -> a sync of the page with its hash forgotten
 // A dry run reads the same things and changes nothing.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,10 +46,11 @@ boost::asio::awaitable<reconcile_report> reconcile(
     ratelimit::api_caller& github, const std::map<std::string, mapping_binding>& mappings,
     const config::config& c, reconcile_options options);
 
-// Runs reconcile() every c.sync.reconcile_interval until *stopping.
+// Runs reconcile() every c.sync.reconcile_interval until *stopping, skipping the passes when
+// `may_run` (set when several replicas share the database) says another replica leads.
 boost::asio::awaitable<void> run_periodic_reconcile(
     storage::database& db, storage::job_queue& queue, ratelimit::api_caller& notion,
     ratelimit::api_caller& github, const std::map<std::string, mapping_binding>& mappings,
-    const config::config& c, const bool* stopping);
+    const config::config& c, const bool* stopping, std::function<bool()> may_run = {});
 
 }  // namespace ngsync::engine
