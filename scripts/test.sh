@@ -50,8 +50,11 @@ sanitizer_env=(
 begin asan-ubsan
 cmake --preset asan-ubsan >/dev/null
 cmake --build --preset asan-ubsan -j"$jobs"
+# The doctest binaries (unit, storage, end to end against the sandbox) under the sanitizers. The
+# quickstart and chaos scripts drive the same binaries as the debug stage already did; under ASan
+# their timing assumptions (settle windows) would test the sanitizer's speed, not ngsync.
 env "${sanitizer_env[@]}" NGSYNC_BUILD_DIR="$root/build/asan-ubsan" \
-  ctest --preset asan-ubsan --output-on-failure --timeout 1800 "$@"
+  ctest --preset asan-ubsan --output-on-failure --timeout 1800 -E '^(quickstart|chaos_short)$' "$@"
 finish asan-ubsan
 
 begin tsan
