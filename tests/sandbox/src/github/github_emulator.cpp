@@ -129,6 +129,9 @@ api_response github_emulator::answer(api_request& req) {
     return secondary_refusal(call, 60);
   }
 
+  // GraphQL keeps its own points budget (github_graphql.cpp).
+  if (call.segments.size() == 1 && call.segments[0] == "graphql") return graphql_route(call);
+
   const bool search = !call.segments.empty() && call.segments[0] == "search";
   const std::string resource = search ? "search" : "core";
   const int budget = scaled(search ? limits_.search_per_minute : limits_.primary_per_hour);

@@ -11,6 +11,7 @@
 #include "tests/sandbox/src/emulator.hpp"
 #include "tests/sandbox/src/github/github_limits.hpp"
 #include "tests/sandbox/src/github/github_model.hpp"
+#include "tests/sandbox/src/github/github_projects.hpp"
 #include "tests/sandbox/src/github/github_render.hpp"
 
 namespace ngsync::sandbox::github {
@@ -61,6 +62,7 @@ struct emulator_limits {
   int content_per_minute = 80;
   int content_per_hour = 500;
   int concurrent = 100;
+  int graphql_points_per_hour = 5000;
 };
 
 class github_emulator final : public emulator {
@@ -102,6 +104,17 @@ class github_emulator final : public emulator {
   api_response access_token_route(api_call& call, std::int64_t installation_id);
   api_response repo_installation_route(api_call& call);
   api_response rate_limit_route(api_call& call);
+  api_response list_milestones_route(api_call& call);
+  api_response create_milestone_route(api_call& call);
+
+  // github_graphql.cpp: POST /graphql over the projects model.
+  api_response graphql_route(api_call& call);
+  friend class graphql_run;
+  // github_project_actions.cpp: scenario projects, person actions on projects, their state.
+  void load_projects(const json::value& list);
+  json::value project_act(const std::string& action, const json::object& args);
+  json::array projects_state() const;
+  gh_issue* issue_by_node_id(const std::string& id, gh_repo** repo = nullptr);
   bool is_content_creation(const api_call& call) const;
 
   // github_issue_changes.cpp: changes shared by the API and by people, and their webhooks.
@@ -137,6 +150,7 @@ class github_emulator final : public emulator {
   std::map<std::string, gh_issued_token> issued_tokens_;
   std::vector<gh_repo> repos_;
   std::vector<gh_hook> hooks_;
+  std::vector<gh_project> projects_;
   std::chrono::seconds search_lag_{0};
   std::chrono::seconds token_lifetime_{3600};
   emulator_limits limits_;

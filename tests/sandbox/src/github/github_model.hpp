@@ -32,6 +32,10 @@ struct gh_milestone {
   int number = 0;
   std::string title;
   std::string state = "open";
+  std::optional<std::string> description;
+  std::optional<std::string> due_on;     // ISO 8601
+  std::optional<time_point> created_at;  // the repository's creation when unset
+  std::optional<time_point> closed_at;
 };
 
 // What search sees of an issue at one moment: the index lags behind the issue.

@@ -218,15 +218,16 @@ json::value render_milestone(const gh_repo& repo, std::optional<int> number,
   o["node_id"] = node_id("MI", found->id);
   o["number"] = found->number;
   o["title"] = found->title;
-  o["description"] = nullptr;
+  o["description"] = found->description ? json::value(*found->description) : json::value(nullptr);
   o["creator"] = render_user(ctx.user(repo.owner), ctx);
   o["open_issues"] = open;
   o["closed_issues"] = closed;
   o["state"] = found->state;
-  o["created_at"] = iso8601(repo.created_at);
-  o["updated_at"] = iso8601(repo.created_at);
-  o["due_on"] = nullptr;
-  o["closed_at"] = nullptr;
+  o["created_at"] = iso8601(found->created_at.value_or(repo.created_at));
+  o["updated_at"] = iso8601(found->closed_at.value_or(found->created_at.value_or(repo.created_at)));
+  o["due_on"] = found->due_on ? json::value(*found->due_on) : json::value(nullptr);
+  o["closed_at"] =
+      found->closed_at ? json::value(iso8601(*found->closed_at)) : json::value(nullptr);
   return o;
 }
 

@@ -7,6 +7,7 @@
 #include "tests/sandbox/src/github/github_crypto.hpp"
 #include "tests/sandbox/src/github/github_emulator_impl.hpp"
 #include "tests/sandbox/src/github/github_responses.hpp"
+#include "tests/sandbox/src/github/github_route_helpers.hpp"
 #include "tests/sandbox/src/github/github_search.hpp"
 
 namespace ngsync::sandbox::github {
@@ -32,24 +33,6 @@ bool is_number(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-int int_param(const api_call& call, const std::string& key, int fallback, int lo, int hi) {
-  const std::string v = call.param(key);
-  if (!is_number(v)) return fallback;
-  return std::clamp(static_cast<int>(std::min<long long>(std::stoll(v), hi)), lo, hi);
-}
-
-// Parses a JSON object body; nullopt (with `error` set) when GitHub would answer 400.
-std::optional<json::object> json_body(const api_call& call, api_response& error) {
-  if (call.req->body().empty()) return json::object();
-  boost::system::error_code ec;
-  json::value v = json::parse(call.req->body(), ec);
-  if (ec || !v.is_object()) {
-    error = github_error(http::status::bad_request, "Problems parsing JSON", docs_rest);
-    return std::nullopt;
-  }
-  return std::move(v.as_object());
-}
-
 std::optional<std::vector<std::string>> string_list(const json::value* v,
                                                     const char* key = "name") {
   if (!v || !v->is_array()) return std::nullopt;
@@ -69,6 +52,26 @@ api_response invalid_field(const std::string& field, const std::string& value,
       http::status::unprocessable_entity,
       "Invalid request.\n\nFor 'properties/" + field + "', \"" + value + "\" is not a valid value.",
       docs);
+}
+
+}  // namespace
+
+int int_param(const api_call& call, const std::string& key, int fallback, int lo, int hi) {
+  const std::string v = call.param(key);
+  if (!is_number(v)) return fallback;
+  return std::clamp(static_cast<int>(std::min<long long>(std::stoll(v), hi)), lo, hi);
+}
+
+// Parses a JSON object body; nullopt (with `error` set) when GitHub would answer 400.
+std::optional<json::object> json_body(const api_call& call, api_response& error) {
+  if (call.req->body().empty()) return json::object();
+  boost::system::error_code ec;
+  json::value v = json::parse(call.req->body(), ec);
+  if (ec || !v.is_object()) {
+    error = github_error(http::status::bad_request, "Problems parsing JSON", docs_rest);
+    return std::nullopt;
+  }
+  return std::move(v.as_object());
 }
 
 // RFC 5988 links to the other pages of a list, keeping the request's query parameters.
@@ -92,8 +95,6 @@ void set_link_header(api_response& res, const api_call& call, const std::string&
   if (!header.empty()) res.set(http::field::link, header);
 }
 
-}  // namespace
-
 api_response github_emulator::repo_route(api_call& call) {
   gh_repo& repo = *call.repo;
   const auto& rest = call.rest;
@@ -103,6 +104,10 @@ api_response github_emulator::repo_route(api_call& call) {
   if (rest.size() == 1 && rest[0] == "installation" && m == "GET")
     return repo_installation_route(call);
   if (rest.size() == 1 && rest[0] == "labels" && m == "POST") return create_label_route(call);
+  if (rest.size() == 1 && rest[0] == "milestones") {
+    if (m == "GET") return list_milestones_route(call);
+    if (m == "POST") return create_milestone_route(call);
+  }
   if (!rest.empty() && rest[0] == "pulls") {
     if (rest.size() == 1 && m == "POST") return create_pull_route(call);
     if (rest.size() == 2 && is_number(rest[1])) {
@@ -630,7 +635,8 @@ api_response github_emulator::rate_limit_route(api_call& call) {
   json::object o;
   o["resources"] = json::object{
       {"core", core},
-      {"search", doc("search", scaled(limits_.search_per_minute), std::chrono::minutes(1))}};
+      {"search", doc("search", scaled(limits_.search_per_minute), std::chrono::minutes(1))},
+      {"graphql", doc("graphql", scaled(limits_.graphql_points_per_hour), std::chrono::hours(1))}};
   if (!call.ctx.omits_singular_assignee()) o["rate"] = core;
   return json_response(http::status::ok, o);
 }

@@ -142,11 +142,12 @@ void github_emulator::load(const json::value& scenario) {
   next_id_ = 1000001;
   call_counts_.clear();
   deliveries_.clear();
+  projects_.clear();
   if (scenario.is_null()) return;
   const json::object& s = as_object(scenario, "github");
   check_keys(s,
              {"web_base", "api_base", "users", "tokens", "app", "installations", "repos", "hooks",
-              "search_lag_seconds", "token_lifetime_seconds", "limits"},
+              "search_lag_seconds", "token_lifetime_seconds", "limits", "projects"},
              "github");
   web_base_ = get_string(s, "web_base", "github", web_base_);
   while (!web_base_.empty() && web_base_.back() == '/') web_base_.pop_back();
@@ -161,13 +162,15 @@ void github_emulator::load(const json::value& scenario) {
     const json::object& o = as_object(*l, "github.limits");
     check_keys(o,
                {"primary_per_hour", "search_per_minute", "content_per_minute", "content_per_hour",
-                "concurrent"},
+                "concurrent", "graphql_points_per_hour"},
                "github.limits");
     limits_.primary_per_hour = static_cast<int>(get_int(o, "primary_per_hour", "limits", 5000));
     limits_.search_per_minute = static_cast<int>(get_int(o, "search_per_minute", "limits", 30));
     limits_.content_per_minute = static_cast<int>(get_int(o, "content_per_minute", "limits", 80));
     limits_.content_per_hour = static_cast<int>(get_int(o, "content_per_hour", "limits", 500));
     limits_.concurrent = static_cast<int>(get_int(o, "concurrent", "limits", 100));
+    limits_.graphql_points_per_hour =
+        static_cast<int>(get_int(o, "graphql_points_per_hour", "limits", 5000));
   }
   if (const json::value* v = s.if_contains("users"); v && v->is_array())
     for (const auto& e : v->as_array()) {
@@ -243,10 +246,13 @@ void github_emulator::load(const json::value& scenario) {
       if (const json::value* ms = o.if_contains("milestones"); ms && ms->is_array())
         for (const auto& me : ms->as_array()) {
           const json::object& mo = as_object(me, "repos[].milestones[]");
-          repo.milestones.push_back(
-              gh_milestone{next_id(), static_cast<int>(get_int(mo, "number", "milestones[]")),
-                           get_string(mo, "title", "milestones[]"),
-                           get_string(mo, "state", "milestones[]", std::string("open"))});
+          gh_milestone m{next_id(), static_cast<int>(get_int(mo, "number", "milestones[]")),
+                         get_string(mo, "title", "milestones[]"),
+                         get_string(mo, "state", "milestones[]", std::string("open"))};
+          if (mo.contains("description"))
+            m.description = get_string(mo, "description", "milestones[]");
+          if (mo.contains("due_on")) m.due_on = get_string(mo, "due_on", "milestones[]");
+          repo.milestones.push_back(std::move(m));
         }
       if (const json::value* is = o.if_contains("issues"); is && is->is_array())
         for (const auto& ie : is->as_array()) {
@@ -309,6 +315,7 @@ void github_emulator::load(const json::value& scenario) {
         hook.installation_id = get_int(o, "installation_id", "hooks[]");
       hooks_.push_back(hook);
     }
+  if (const json::value* v = s.if_contains("projects")) load_projects(*v);
 }
 
 json::value github_emulator::act(const std::string& action, const json::object& args) {
@@ -329,6 +336,9 @@ json::value github_emulator::act(const std::string& action, const json::object& 
     if (!token.empty() && changed == 0) bad("set_token_expiry: unknown token");
     return json::object{{"tokens", changed}};
   }
+  if (action == "rename_project_option" || action == "delete_project_option" ||
+      action == "add_project_option")
+    return project_act(action, args);
   const std::string repo_name = get_string(args, "repo", action);
   gh_repo* repo = find_repo(repo_name);
   if (!repo) bad(action + ": unknown repository " + repo_name);
@@ -442,7 +452,8 @@ json::value github_emulator::state() const {
   return json::object{{"repos", std::move(repos)},
                       {"installation_tokens", std::move(tokens)},
                       {"webhook_deliveries", std::move(deliveries)},
-                      {"search_lag_seconds", search_lag_.count()}};
+                      {"search_lag_seconds", search_lag_.count()},
+                      {"projects", projects_state()}};
 }
 
 json::value github_emulator::call_counts() const {

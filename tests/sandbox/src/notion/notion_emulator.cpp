@@ -795,8 +795,30 @@ api_response notion_emulator::get_comments(const api_request& req, const request
     throw validation_error(
         "query failed validation: query.block_id should be defined, instead was `undefined`.");
   auto& p = page_or_throw(block_id, true);
+  // Pages of comments: the cursor is the id of the next comment, as Notion's cursors are ids.
+  std::size_t page_size = 100, start = 0;
+  for (const auto& q : params) {
+    if (q.key == "page_size") {
+      const auto n = std::strtol(std::string(q.value).c_str(), nullptr, 10);
+      if (n < 1 || n > 100)
+        throw validation_error(
+            "query failed validation: query.page_size should be ≤ `100`, instead was `" +
+            std::string(q.value) + "`.");
+      page_size = static_cast<std::size_t>(n);
+    }
+    if (q.key == "start_cursor") {
+      const auto cursor = normalize_id(std::string(q.value));
+      auto pos = std::find_if(p.comments.begin(), p.comments.end(),
+                              [&](const notion_comment& c) { return c.id == cursor; });
+      if (pos == p.comments.end())
+        throw validation_error("The start_cursor provided is invalid: " + std::string(q.value));
+      start = static_cast<std::size_t>(pos - p.comments.begin());
+    }
+  }
+  const auto end = std::min(p.comments.size(), start + page_size);
   json::array results;
-  for (const auto& c : p.comments)
+  for (auto i = start; i < end; ++i) {
+    const auto& c = p.comments[i];
     results.push_back(json::object{{"object", "comment"},
                                    {"id", c.id},
                                    {"parent", json::object{{"type", "page_id"}, {"page_id", p.id}}},
@@ -805,11 +827,14 @@ api_response notion_emulator::get_comments(const api_request& req, const request
                                    {"last_edited_time", format_time(floor_minute(c.created_time))},
                                    {"created_by", user_ref(c.author_id)},
                                    {"rich_text", json::array{rich_text_item(c.text)}}});
+  }
+  const bool has_more = end < p.comments.size();
   return json_response(req, http::status::ok,
                        json::object{{"object", "list"},
                                     {"results", std::move(results)},
-                                    {"next_cursor", nullptr},
-                                    {"has_more", false},
+                                    {"next_cursor", has_more ? json::value(p.comments[end].id)
+                                                             : json::value(nullptr)},
+                                    {"has_more", has_more},
                                     {"type", "comment"},
                                     {"comment", json::object{}}},
                        ctx);
@@ -1207,7 +1232,10 @@ json::value notion_emulator::act(const std::string& action, const json::object& 
     touch(p, by);
     queue_event({"page.content_updated", p.id, by, "person", {}});
   } else if (action == "add_comment") {
+    // A person's comment starts its own discussion; the answer names the new comment.
     p.comments.push_back({ids_.uuid(), ids_.uuid(), by, str_or(args, "text"), now()});
+    const auto& c = p.comments.back();
+    return json::object{{"id", c.id}, {"discussion_id", c.discussion_id}, {"page_id", p.id}};
   } else {
     throw std::invalid_argument("unknown notion action: " + action);
   }
