@@ -45,7 +45,11 @@ json::value property_json(const notion::property_value& p) {
 
 bool is_not_found(const api::api_exception& e) {
   const auto& f = e.failure();
-  return f.kind == api::failure_kind::permanent && (f.code == "NOT_FOUND" || f.status == 404);
+  // Unknown node ids answer NOT_FOUND; an option or iteration id that changed answers a value
+  // error ("... Id does not belong to the field"): both mean the cached board is stale.
+  return f.kind == api::failure_kind::permanent &&
+         (f.code == "NOT_FOUND" || f.status == 404 ||
+          f.message.find("does not belong to the field") != std::string::npos);
 }
 
 std::string board_key(const config::project_settings& s) {

@@ -99,7 +99,7 @@ page_syncer::page_syncer(storage::database& db, ratelimit::api_caller& notion,
 
 net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
                                                       sync::mapping_rules rules, std::string error,
-                                                      std::string run) {
+                                                      std::string run, bool show_on_page) {
   ++counters_.pages_in_error;
   log::get("sync")->warn("page={} run={} error: {}", page.id, run, error);
   const auto page_id = page.id;
@@ -109,6 +109,7 @@ net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
     t.commit();
   };
   co_await db_.run(std::move(save_error));
+  if (!show_on_page) co_return;
   // Writing the same error again would only bump last_edited_time (and start another sync).
   const auto& wb = rules.write_back;
   const std::string shown(sync::cut_to_code_points(error, 1900));
@@ -269,7 +270,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         auto rules_copy = rules;
         auto shown_error = *extras_error;
         co_await report_extras_error(std::move(page_copy), std::move(rules_copy),
-                                     std::move(shown_error), run);
+                                     std::move(shown_error), run, true);
         co_return;
       }
       if (ctx.link && (ctx.link->sync_status == "in_sync" ||
@@ -292,6 +293,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
     bool replan = false;
     std::optional<std::string> error_message;
     bool extras_ran = false;
+    bool extras_error_shown = false;  // written to the page with the plan's write-back
     std::optional<std::string> extras_error;
     for (const auto& action : plan.actions) {
       logger->debug("page={} run={} action: {}", page_id, run, sync::describe(action));
@@ -421,9 +423,16 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
                                                  std::move(target), run);
           }
         }
-        if (extras_error) continue;
-        auto props =
-            sync::notion_write_back_properties(*wb, rules.write_back, created_number, created_url);
+        // An extras error replaces Success; the number and URL are still written back.
+        auto shown = *wb;
+        if (extras_error) {
+          if (shown.status) shown.status = sync::sync_status_value::error;
+          if (shown.error_text) shown.error_text = *extras_error;
+          shown.last_sync_at.reset();
+          extras_error_shown = true;
+        }
+        auto props = sync::notion_write_back_properties(shown, rules.write_back, created_number,
+                                                        created_url);
         if (!props.empty()) {
           auto updated = co_await notion_api.update_page_properties(page_id, std::move(props));
           ++counters_.pages_written_back;
@@ -496,7 +505,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
       auto rules_copy = rules;
       auto shown_error = *extras_error;
       co_await report_extras_error(std::move(page_copy), std::move(rules_copy),
-                                   std::move(shown_error), run);
+                                   std::move(shown_error), run, !extras_error_shown);
       co_return;
     }
     ++counters_.pages_synced;

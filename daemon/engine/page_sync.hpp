@@ -57,7 +57,7 @@ class page_syncer {
   // on the link.
   boost::asio::awaitable<void> report_extras_error(notion::notion_page page,
                                                    sync::mapping_rules rules, std::string error,
-                                                   std::string run);
+                                                   std::string run, bool show_on_page);
 
   storage::database& db_;
   ratelimit::api_caller& notion_caller_;
