@@ -100,6 +100,15 @@ struct queue_settings {
 
 enum class issue_kind { issue, draft_pr };
 
+// A GitHub Project (v2) the mapping's issues are put on (`sync.mappings[].project`).
+struct project_settings {
+  std::string owner;           // organization or user login
+  bool owner_is_user = false;  // owner_type: organization (default) | user
+  int number = 0;
+  std::map<std::string, std::string> fields;  // Notion property -> project field name
+  bool remove_when_closed = false;            // closing the issue removes its item
+};
+
 struct mapping {
   std::string name;
   // One of the two: a database (resolved to its data sources at start-up) or a data source.
@@ -142,6 +151,11 @@ struct mapping {
     std::string assignees = "notion";
     std::string status = "newer_wins";
   } ownership;
+  std::optional<project_settings> project;
+  std::string milestone_property;  // select or date -> milestone title; empty = not synced
+  bool create_missing_milestones = false;
+  bool mirror_comments = false;          // Notion page comments -> issue comments, one-way
+  bool status_snapshot_comment = false;  // one issue comment with the synced fields' JSON
 };
 
 struct sync_settings {

@@ -406,8 +406,47 @@ void read_queue(reader& r, const YAML::Node& n, queue_settings& out) {
   r.duration(n, p, "keep_audit", out.keep_audit);
 }
 
+// Project board, milestone and comment options of one mapping (issue #8).
+void read_project_extras(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
+  auto proj = r.child(n, "project", p, false);
+  if (proj.IsDefined() &&
+      r.section(proj, p + ".project",
+                {"owner", "owner_type", "number", "fields", "remove_when_closed"})) {
+    const std::string pp = p + ".project";
+    project_settings s;
+    r.str(proj, pp, "owner", s.owner, true);
+    std::string type = "organization";
+    r.str(proj, pp, "owner_type", type);
+    if (type == "user") {
+      s.owner_is_user = true;
+    } else if (type != "organization") {
+      r.error(proj["owner_type"], pp + ".owner_type",
+              fmt::format("must be organization or user, not '{}'", type));
+    }
+    if (!proj["number"].IsDefined()) r.error(proj, pp + ".number", "required key is missing");
+    r.integer(proj, pp, "number", s.number, 1, 1'000'000'000);
+    r.string_map(proj, pp, "fields", s.fields);
+    for (const auto& [prop, field] : s.fields) {
+      if (field.empty()) r.error(proj["fields"][prop], pp + ".fields." + prop, "must name a field");
+    }
+    r.boolean(proj, pp, "remove_when_closed", s.remove_when_closed);
+    m.project = std::move(s);
+  }
+  r.str(n, p, "milestone_property", m.milestone_property);
+  r.boolean(n, p, "create_missing_milestones", m.create_missing_milestones);
+  if (m.create_missing_milestones && m.milestone_property.empty()) {
+    r.error(n["create_missing_milestones"], p + ".create_missing_milestones",
+            "needs milestone_property");
+  }
+  r.boolean(n, p, "mirror_comments", m.mirror_comments);
+  r.boolean(n, p, "status_snapshot_comment", m.status_snapshot_comment);
+}
+
 void read_mapping(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
-  if (!r.section(n, p, {"name", "notion", "github", "properties", "status", "users", "ownership"}))
+  if (!r.section(n, p,
+                 {"name", "notion", "github", "properties", "status", "users", "ownership",
+                  "project", "milestone_property", "create_missing_milestones", "mirror_comments",
+                  "status_snapshot_comment"}))
     return;
   r.str(n, p, "name", m.name, true);
 
@@ -524,6 +563,8 @@ void read_mapping(reader& r, const YAML::Node& n, const std::string& p, mapping&
       }
     }
   }
+
+  read_project_extras(r, n, p, m);
 }
 
 void read_sync(reader& r, const YAML::Node& n, sync_settings& out) {

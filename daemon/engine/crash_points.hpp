@@ -10,6 +10,9 @@ namespace ngsync::engine {
 // Between GitHub's 201 for a new issue and the commit of its number to the link table.
 inline constexpr std::string_view crash_after_issue_create = "after_issue_create";
 
+// Between GitHub's 201 for a mirrored Notion comment and recording it as mirrored.
+inline constexpr std::string_view crash_after_comment_mirror = "after_comment_mirror";
+
 void crash_point(std::string_view name);
 
 }  // namespace ngsync::engine

@@ -114,6 +114,7 @@ struct runtime {
       b.rules = rules_from_config(m);
       b.database_id = m.database_id;
       b.draft_pr_base = m.draft_pr_base;
+      b.settings = m;
       if (!m.database_id.empty()) {
         const auto database_id = m.database_id;
         auto read_sources = [this, database_id]() {

@@ -15,6 +15,7 @@ struct mapping_binding {
   std::vector<std::string> data_source_ids;  // filled at start-up
   std::string database_id;                   // as configured (may be empty)
   std::string draft_pr_base;
+  config::mapping settings;  // as configured: project board, milestone and comment options
 };
 
 // The planner's view of one configured mapping.

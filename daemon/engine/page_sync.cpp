@@ -8,6 +8,7 @@
 #include "core/sync/issue_body.hpp"
 #include "core/sync/link_state.hpp"
 #include "core/sync/planner.hpp"
+#include "core/sync/utf8_text.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
 #include "daemon/engine/daemon_metrics.hpp"
@@ -91,7 +92,48 @@ std::string new_attempt_id() {
 page_syncer::page_syncer(storage::database& db, ratelimit::api_caller& notion,
                          ratelimit::api_caller& github,
                          const std::map<std::string, mapping_binding>& mappings)
-    : db_(db), notion_caller_(notion), github_caller_(github), mappings_(mappings) {}
+    : db_(db),
+      notion_caller_(notion),
+      github_caller_(github),
+      mappings_(mappings),
+      extras_(db, notion, github) {}
+
+net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
+                                                      sync::mapping_rules rules, std::string error,
+                                                      std::string run, bool show_on_page) {
+  ++counters_.pages_in_error;
+  log::get("sync")->warn("page={} run={} error: {}", page.id, run, error);
+  const auto page_id = page.id;
+  auto save_error = [page_id, error, run](pqxx::connection& c) {
+    pqxx::work t(c);
+    storage::link_store::mark_error(t, page_id, error, run);
+    t.commit();
+  };
+  co_await db_.run(std::move(save_error));
+  if (!show_on_page) co_return;
+  // Writing the same error again would only bump last_edited_time (and start another sync).
+  const auto& wb = rules.write_back;
+  const std::string shown(sync::cut_to_code_points(error, 1900));
+  sync::write_back_action a;
+  bool stale = false;
+  if (wb.sync_status) {
+    if (const auto* p = page.find(*wb.sync_status)) {
+      a.status = sync::sync_status_value::error;
+      stale = stale || p->text != sync::to_string(sync::sync_status_value::error);
+    }
+  }
+  if (wb.sync_error) {
+    if (const auto* p = page.find(*wb.sync_error)) {
+      a.error_text = shown;
+      stale = stale || p->text != shown;
+    }
+  }
+  if (!stale || page.in_trash) co_return;
+  auto props = sync::notion_write_back_properties(a, wb);
+  if (props.empty()) co_return;
+  notion::notion_client notion_api(notion_caller_, run);
+  co_await notion_api.update_page_properties(page_id, std::move(props));
+}
 
 net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint, std::string run) {
   notion::notion_client notion_api(notion_caller_, run);
@@ -183,6 +225,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
   }
 
   std::optional<std::int64_t> created_number;
+  std::string created_repo;
   std::optional<std::string> created_url;
   std::optional<std::string> notion_edited_after;  // last_edited_time after our write-back
   // A plan may ask to learn something first (fetch the issue, look for the marker): plan again
@@ -193,9 +236,46 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         sync::plan_page(ctx.page, ctx.content, ctx.state, issue, rules, iso8601::format(now));
     const auto run = plan.sync_run_id;
     for (const auto& w : plan.warnings) logger->warn("page={} run={} {}", page_id, run, w);
+    // The issue the extras follow: the one just created or the linked one.
+    const bool extras_wanted = issue_extras_syncer::wanted(ctx.mapping->settings);
+    auto linked = [&]() -> std::optional<linked_issue> {
+      if (!extras_wanted) return std::nullopt;
+      linked_issue li;
+      if (created_number) {
+        li.repo = created_repo;
+        li.number = *created_number;
+      } else if (ctx.state && ctx.state->issue_number && !ctx.state->create_intent) {
+        li.repo = ctx.state->repo;
+        li.number = *ctx.state->issue_number;
+      }
+      if (li.repo.empty() || li.number == 0) return std::nullopt;
+      if (plan.desired) {
+        li.closed = plan.desired->state != sync::desired_state::open;
+      } else if (ctx.state && ctx.state->last_written) {
+        li.closed = ctx.state->last_written->state != sync::desired_state::open;
+      }
+      return li;
+    };
     if (plan.empty()) {
       ++counters_.unchanged;
-      if (ctx.link && ctx.link->sync_status == "in_sync") {
+      std::optional<std::string> extras_error;
+      if (auto li = linked()) {
+        auto settings = ctx.mapping->settings;
+        auto page_copy = ctx.page;
+        auto target = *li;
+        extras_error = co_await extras_.sync(std::move(settings), std::move(page_copy),
+                                             std::move(target), run);
+      }
+      if (extras_error) {
+        auto page_copy = ctx.page;
+        auto rules_copy = rules;
+        auto shown_error = *extras_error;
+        co_await report_extras_error(std::move(page_copy), std::move(rules_copy),
+                                     std::move(shown_error), run, true);
+        co_return;
+      }
+      if (ctx.link && (ctx.link->sync_status == "in_sync" ||
+                       (extras_wanted && ctx.link->sync_status == "error"))) {
         // Verified unchanged after the edit's minute: lets the poller settle this page.
         storage::sync_outcome o;
         o.notion_last_edited = iso8601::parse(ctx.page.last_edited_time);
@@ -213,6 +293,9 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
     }
     bool replan = false;
     std::optional<std::string> error_message;
+    bool extras_ran = false;
+    bool extras_error_shown = false;  // written to the page with the plan's write-back
+    std::optional<std::string> extras_error;
     for (const auto& action : plan.actions) {
       logger->debug("page={} run={} action: {}", page_id, run, sync::describe(action));
       if (const auto* find = std::get_if<sync::find_issue_by_marker_action>(&action)) {
@@ -253,6 +336,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
           ctx.state->synced_hash.clear();  // compare everything with the adopted issue
           issue = found;
           created_number = found->number;
+          created_repo = find->repo;
           created_url = found->html_url;
         } else {
           // Not found: the earlier POST never landed. Forget the intent and plan a fresh create.
@@ -298,6 +382,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         };
         co_await db_.run(std::move(save_created));
         created_number = made.number;
+        created_repo = repo;
         created_url = made.html_url;
         logger->info("page={} run={} created {} {}#{}", page_id, run, kind, repo, made.number);
         if (create->close_after_create) {
@@ -328,8 +413,27 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         continue;
       }
       if (const auto* wb = std::get_if<sync::write_back_action>(&action)) {
-        auto props =
-            sync::notion_write_back_properties(*wb, rules.write_back, created_number, created_url);
+        // The issue's extras go first: an error there replaces the Success write-back.
+        if (!extras_ran) {
+          if (auto li = linked()) {
+            extras_ran = true;
+            auto settings = ctx.mapping->settings;
+            auto page_copy = ctx.page;
+            auto target = *li;
+            extras_error = co_await extras_.sync(std::move(settings), std::move(page_copy),
+                                                 std::move(target), run);
+          }
+        }
+        // An extras error replaces Success; the number and URL are still written back.
+        auto shown = *wb;
+        if (extras_error) {
+          if (shown.status) shown.status = sync::sync_status_value::error;
+          if (shown.error_text) shown.error_text = *extras_error;
+          shown.last_sync_at.reset();
+          extras_error_shown = true;
+        }
+        auto props = sync::notion_write_back_properties(shown, rules.write_back, created_number,
+                                                        created_url);
         if (!props.empty()) {
           auto updated = co_await notion_api.update_page_properties(page_id, std::move(props));
           ++counters_.pages_written_back;
@@ -347,6 +451,16 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
       }
     }
     if (replan) continue;
+    if (!error_message && !extras_ran) {
+      if (auto li = linked()) {
+        extras_ran = true;
+        auto settings = ctx.mapping->settings;
+        auto page_copy = ctx.page;
+        auto target = *li;
+        extras_error = co_await extras_.sync(std::move(settings), std::move(page_copy),
+                                             std::move(target), run);
+      }
+    }
 
     if (error_message) {
       ++counters_.pages_in_error;
@@ -386,6 +500,14 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         t.commit();
       };
       co_await db_.run(std::move(save_synced));
+    }
+    if (extras_error) {
+      auto page_copy = ctx.page;
+      auto rules_copy = rules;
+      auto shown_error = *extras_error;
+      co_await report_extras_error(std::move(page_copy), std::move(rules_copy),
+                                   std::move(shown_error), run, !extras_error_shown);
+      co_return;
     }
     ++counters_.pages_synced;
     if (ctx.hint.seen_at) metrics().page_synced(*ctx.hint.seen_at);

@@ -12,6 +12,7 @@
 #include "core/github/github_client.hpp"
 #include "core/notion/notion_client.hpp"
 #include "core/sync/sync_action.hpp"
+#include "daemon/engine/issue_extras_sync.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/database.hpp"
@@ -46,16 +47,24 @@ class page_syncer {
                                               bool dead);
 
   const page_sync_counters& counters() const { return counters_; }
+  // Project board, milestone and comment work that follows a linked issue (issue #8).
+  issue_extras_syncer& extras() { return extras_; }
 
  private:
   struct page_context;
   boost::asio::awaitable<page_context> load(sync_page_hint hint, std::string run);
+  // Shows an error from the issue's extras on the page (only when it shows something else) and
+  // on the link.
+  boost::asio::awaitable<void> report_extras_error(notion::notion_page page,
+                                                   sync::mapping_rules rules, std::string error,
+                                                   std::string run, bool show_on_page);
 
   storage::database& db_;
   ratelimit::api_caller& notion_caller_;
   ratelimit::api_caller& github_caller_;
   const std::map<std::string, mapping_binding>& mappings_;
   page_sync_counters counters_;
+  issue_extras_syncer extras_;
 };
 
 }  // namespace ngsync::engine
