@@ -2,6 +2,7 @@
 # Runs every benchmark on this machine and writes the Markdown report docs/benchmarks.md (or the
 # file given), with each figure beside its target and the physical limit it is measured against.
 #   scripts/bench-report.sh [output.md]
+# NGSYNC_BENCH_PRESET=debug measures the debug build instead of release (quicker to get, slower).
 # Takes about 10-15 minutes after the release build. Benchmarks share the machine with the
 # sandbox and Postgres they drive, so run it on an otherwise idle machine.
 set -euo pipefail
@@ -9,10 +10,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/docs/benchmarks.md}
 cd "$root"
 bash scripts/install-deps.sh >/dev/null
-cmake --preset release >/dev/null
-cmake --build --preset release --target ngsync ngsync-sandbox >/dev/null
+preset=${NGSYNC_BENCH_PRESET:-release}
+export NGSYNC_BENCH_PRESET=$preset
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" --target ngsync ngsync-sandbox >/dev/null
 # One release build serves every benchmark.
-export NGSYNC_BENCH_BUILD_DIR=$root/build/release
+export NGSYNC_BENCH_BUILD_DIR=$root/build/$preset
 logs=$(mktemp -d /tmp/ngsync-bench-report.XXXXXX)
 trap 'rm -rf "$logs"' EXIT
 
@@ -23,12 +26,13 @@ run() {  # $1 = name, rest = command; keeps the output for the report, shows it 
 run queue bash scripts/bench-queue.sh 100000
 run sync bash scripts/bench-sync.sh 2000
 run idle bash scripts/bench-idle.sh 10000
-run webhook bash scripts/bench-webhook.sh "$root/build/release" 20
+run webhook bash scripts/bench-webhook.sh "$root/build/$preset" 20
 run http bash scripts/bench-http.sh
 
-python3 - "$logs" "$out" "$(nproc)" "$(git rev-parse --short HEAD)" <<'PY'
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+python3 - "$logs" "$out" "$(nproc)" "$(git rev-parse --short HEAD)" "$preset" "$load" <<'PY'
 import re, sys, datetime, pathlib
-logs, out, cores, commit = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+logs, out, cores, commit, preset, load = pathlib.Path(sys.argv[1]), *sys.argv[2:]
 text = {p.stem: p.read_text() for p in logs.glob("*.txt")}
 def find(name, pattern, group=1, default="n/a"):
     m = re.search(pattern, text.get(name, ""))
@@ -57,7 +61,8 @@ rows = [
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 lines = [
   "# Benchmarks", "",
-  f"Latest run: {now}, commit `{commit}`, release build, {cores} cores. Reproduce with",
+  f"Latest run: {now}, commit `{commit}`, {preset} build, {cores} cores, load average at the end",
+  f"{load}. Reproduce with",
   "`scripts/bench-report.sh` (it rewrites this file). Each benchmark drives the real binaries",
   "against the sandbox and a private Postgres on the same machine, so the figures include their",
   "cost too. The APIs' own budgets are the physical limits: Notion about 3 requests/s per",
