@@ -12,14 +12,6 @@ namespace json = boost::json;
 namespace {
 const std::string api = "github";
 
-// Repository names go into paths: only validated `owner/name` values may.
-std::string repo_path(const std::string& repo) {
-  auto norm = config::normalize_repository(repo);
-  if (!norm)
-    api::throw_malformed(api, "build request", "not a repository name: " + repo.substr(0, 100));
-  return "/repos/" + *norm;
-}
-
 json::value parse_object(const std::string& body, const std::string& operation) {
   json::error_code ec;
   auto v = json::parse(body, ec);
@@ -57,6 +49,14 @@ json::array strings(const std::vector<std::string>& v) {
   return a;
 }
 }  // namespace
+
+// Repository names go into paths: only validated `owner/name` values may.
+std::string repo_path(const std::string& repo) {
+  auto norm = config::normalize_repository(repo);
+  if (!norm)
+    api::throw_malformed(api, "build request", "not a repository name: " + repo.substr(0, 100));
+  return "/repos/" + *norm;
+}
 
 json::object issue_update::to_json() const {
   json::object o;

@@ -16,6 +16,10 @@
 
 namespace ngsync::github {
 
+// "/repos/{owner}/{name}" for a validated repository name; a name that is not one throws a
+// permanent (malformed) API failure, so nothing unchecked reaches a request path.
+std::string repo_path(const std::string& repo);
+
 struct new_issue {
   std::string title;
   std::string body;

@@ -14,14 +14,6 @@ namespace json = boost::json;
 namespace {
 const std::string api = "github";
 
-std::optional<std::int64_t> header_int(const http::response& r, std::string_view name) {
-  const auto v = r.header(name);
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
-  return n;
-}
-
 std::string text_of(const json::object& o, const char* key) {
   auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
@@ -112,8 +104,8 @@ net::awaitable<json::object> graphql_client::run(std::string document, json::obj
       budget_.observe(remaining->as_int64(), *reset_at,
                       cost && cost->is_int64() ? cost->as_int64() : 0);
     }
-  } else if (auto rem = header_int(*result.response, "x-ratelimit-remaining"),
-             reset = header_int(*result.response, "x-ratelimit-reset");
+  } else if (auto rem = result.response->header_int("x-ratelimit-remaining"),
+             reset = result.response->header_int("x-ratelimit-reset");
              rem && reset &&
              result.response->header("x-ratelimit-resource") == std::string_view("graphql")) {
     reset_at = system_time(std::chrono::seconds(*reset));

@@ -15,12 +15,6 @@ namespace json = boost::json;
 namespace {
 const std::string api = "github";
 
-std::string repo_path(const std::string& repo) {
-  auto norm = config::normalize_repository(repo);
-  if (!norm) api::throw_malformed(api, "build request", "not a repository name");
-  return "/repos/" + *norm;
-}
-
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;

@@ -1,5 +1,7 @@
 #include "core/http/client.hpp"
 
+#include <charconv>
+
 #include <algorithm>
 #include <deque>
 #include <variant>
@@ -47,6 +49,14 @@ bool is_idempotent_verb(verb v) noexcept {
 std::string response::header(std::string_view name) const {
   auto it = headers.find(beast::string_view(name.data(), name.size()));
   return it == headers.end() ? std::string() : std::string(it->value());
+}
+
+std::optional<std::int64_t> response::header_int(std::string_view name) const {
+  const auto v = header(name);
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
+  return n;
 }
 
 // One keep-alive connection: either TLS over TCP or plain TCP, plus its read buffer (which may

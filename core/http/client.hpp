@@ -54,6 +54,8 @@ struct response {
 
   // The header value, or "" when absent.
   std::string header(std::string_view name) const;
+  // The header as a whole decimal integer; nullopt when absent or not one.
+  std::optional<std::int64_t> header_int(std::string_view name) const;
 };
 
 using result = boost::system::result<response>;

@@ -16,14 +16,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::optional<std::int64_t> header_int(const http::response& r, std::string_view name) {
-  const auto v = r.header(name);
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
-  return n;
-}
-
 bool is_mutating(http::verb v) {
   return v == http::verb::post || v == http::verb::patch || v == http::verb::put ||
          v == http::verb::delete_;
@@ -60,8 +52,8 @@ caller_counters api_caller::counters() {
 }
 
 void api_caller::observe_headers(const http::response& resp) {
-  const auto remaining = header_int(resp, "x-ratelimit-remaining");
-  const auto reset = header_int(resp, "x-ratelimit-reset");
+  const auto remaining = resp.header_int("x-ratelimit-remaining");
+  const auto reset = resp.header_int("x-ratelimit-reset");
   if (remaining && reset) budget_.observe_rate_headers(*remaining, *reset);
 }
 

@@ -230,9 +230,9 @@ TEST_CASE("mutating requests keep their spacing through the async limiter") {
   auto seen = server.requests();
   REQUIRE(seen.size() == 6);
   seen.erase(seen.begin());
-  // Spacing is enforced when requests leave the client; at the server transit jitter of a few
-  // milliseconds blurs single gaps, not the total.
-  for (std::size_t i = 1; i < seen.size(); ++i) CHECK(seen[i].at - seen[i - 1].at >= 30ms);
+  // Spacing is enforced when requests leave the client; at the server, transit and scheduling
+  // jitter (tens of milliseconds on a loaded 2-core machine) blurs single gaps, not the total.
+  for (std::size_t i = 1; i < seen.size(); ++i) CHECK(seen[i].at - seen[i - 1].at >= 20ms);
   CHECK(seen.back().at - seen.front().at >= 190ms);
 }
 
