@@ -202,6 +202,13 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         o.synced_fields_hash = ctx.link->synced_fields_hash.value_or("");
         o.sync_run_id = run;
         o.synced_at = now;
+        if (!plan.synced_hash.empty() && plan.desired) {
+          // Compared with the issue and found in agreement (e.g. a GitHub close mirrored into
+          // the page): that is the state to compare the next edit with, not the older hash.
+          o.synced_fields_hash = plan.synced_hash;
+          o.written_to_github =
+              written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
+        }
         auto touch_synced = [page_id, o](pqxx::connection& c) {
           pqxx::work t(c);
           storage::link_store::mark_in_sync(t, page_id, o);
