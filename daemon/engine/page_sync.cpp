@@ -187,7 +187,9 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
   std::optional<std::string> notion_edited_after;  // last_edited_time after our write-back
   // A plan may ask to learn something first (fetch the issue, look for the marker): plan again
   // with the answer. Three rounds always suffice; more means a bug, not a slow page.
-  for (int round = 0; round < 3; ++round) {
+  // A page trashed between its read and its write-back costs two more (read again, fetch).
+  bool trash_replanned = false;
+  for (int round = 0; round < (trash_replanned ? 5 : 3); ++round) {
     const auto now = std::chrono::system_clock::now();
     auto plan =
         sync::plan_page(ctx.page, ctx.content, ctx.state, issue, rules, iso8601::format(now));
@@ -338,7 +340,29 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         auto props =
             sync::notion_write_back_properties(*wb, rules.write_back, created_number, created_url);
         if (!props.empty()) {
-          auto updated = co_await notion_api.update_page_properties(page_id, std::move(props));
+          json::value updated;
+          std::optional<api::api_failure> archived;
+          try {
+            auto answer = co_await notion_api.update_page_properties(page_id, std::move(props));
+            updated = std::move(answer);
+          } catch (const api::api_exception& e) {
+            if (!api::is_archived_page_edit(e.failure()) || trash_replanned) throw;
+            archived = e.failure();
+          }
+          if (archived) {
+            // Trashed since it was read: read the page (and the link, which a create in this
+            // plan changed) again and plan once more, which closes the issue per close_on_trash.
+            logger->info("page={} run={} trashed during the sync; planning again", page_id, run);
+            trash_replanned = true;
+            auto fresh_hint = ctx.hint;
+            fresh_hint.page.reset();
+            auto fresh = co_await load(std::move(fresh_hint), run_tag);
+            ctx = std::move(fresh);
+            if (!ctx.page.in_trash) throw api::api_exception(*archived);
+            issue.reset();
+            replan = true;
+            break;
+          }
           ++counters_.pages_written_back;
           if (const auto* o = updated.if_object()) {
             if (auto* le = o->if_contains("last_edited_time"); le && le->is_string()) {
