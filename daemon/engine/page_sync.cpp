@@ -82,6 +82,20 @@ std::string new_attempt_id() {
   return fmt::format("{:016x}{:016x}", rng(), rng());
 }
 
+// True when the GitHub event mirror wrote a field into the page at or after `last_edited`
+// (compared to the minute: Notion rounds last_edited_time down to it).
+bool mirrored_since(const storage::page_link& link, const std::string& last_edited) {
+  const auto edited = last_edited.substr(0, 16);
+  for (const auto& [field, entry] : link.written_to_notion) {
+    const auto* o = entry.if_object();
+    const auto* at = o ? o->if_contains("at") : nullptr;
+    if (at && at->is_string() && std::string_view(at->as_string()).substr(0, 16) >= edited) {
+      return true;
+    }
+  }
+  return false;
+}
+
 [[noreturn]] void fail_permanent(const std::string& operation, const std::string& why) {
   api::throw_malformed("ngsync", operation, why);
 }
@@ -112,6 +126,21 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   if (!parsed) api::throw_malformed("notion", "read page", parsed.error().message);
   ctx.page = std::move(*parsed);
 
+  const auto id = ctx.page.id;
+  auto read_link = [id](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    return storage::link_store::get(t, id);
+  };
+  ctx.link = co_await db_.run(std::move(read_link));
+  if (hint.page && ctx.link && mirrored_since(*ctx.link, ctx.page.last_edited_time)) {
+    // The poll's snapshot may predate a GitHub change mirrored into the page; planning from it
+    // would push the old value back (the provenance already records GitHub's). Read it again.
+    auto fresh = co_await notion_api.get_page(hint.page_id);
+    auto reparsed = notion::parse_page(fresh);
+    if (!reparsed) api::throw_malformed("notion", "read page", reparsed.error().message);
+    ctx.page = std::move(*reparsed);
+  }
+
   // People past 25 entries are cut from the page object: read them from the property endpoint.
   if (rules.assignees_property) {
     auto it = ctx.page.properties.find(*rules.assignees_property);
@@ -139,12 +168,6 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
     }
   }
 
-  const auto id = ctx.page.id;
-  auto read_link = [id](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
-    return storage::link_store::get(t, id);
-  };
-  ctx.link = co_await db_.run(std::move(read_link));
   if (ctx.link) ctx.state = to_state(*ctx.link);
   if (rules.sync_body && !ctx.page.in_trash &&
       (ctx.state ||
