@@ -1,5 +1,7 @@
 #include "core/api/api_failure.hpp"
 
+#include <cctype>
+
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
@@ -91,6 +93,13 @@ void throw_malformed(const std::string& api, const std::string& operation, const
 void ensure_ok(const std::string& api, const std::string& operation,
                const ratelimit::api_result& result) {
   if (!result.ok()) throw api_exception(classify(api, operation, result));
+}
+
+bool is_archived_page_edit(const api_failure& f) {
+  if (f.api != "notion" || f.status != 400 || f.code != "validation_error") return false;
+  std::string lower = f.message;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("archived") != std::string::npos;
 }
 
 }  // namespace ngsync::api

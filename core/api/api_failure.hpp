@@ -46,6 +46,11 @@ api_failure classify(const std::string& api, const std::string& operation,
 [[noreturn]] void throw_malformed(const std::string& api, const std::string& operation,
                                   const std::string& why);
 
+// Notion's answer to a write on a page that is in the trash (400 validation_error "Can't edit
+// block that is archived"): the page was trashed after it was read, so the sync plans again from
+// a fresh read instead of failing for good.
+bool is_archived_page_edit(const api_failure& f);
+
 // Throws api_exception for anything but a 2xx answer.
 void ensure_ok(const std::string& api, const std::string& operation,
                const ratelimit::api_result& result);

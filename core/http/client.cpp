@@ -298,6 +298,17 @@ net::awaitable<result> client::send_once(const parsed_url& url, const request& r
   for (int attempt = 0;; ++attempt) {
     auto leased = co_await acquire(url, deadline);
     if (!leased) co_return leased.error();
+    if (req.gate) {
+      if (const auto until = req.gate()) {
+        // Nothing was written: the connection stays good for others while this one waits.
+        release(std::move(leased->conn), true);
+        if (*until >= deadline) co_return make_error_code(errc::held_back);
+        net::steady_timer hold(executor_, *until);
+        co_await hold.async_wait(net::as_tuple(net::use_awaitable));
+        --attempt;  // not a stale-connection retry
+        continue;
+      }
+    }
     auto conn = std::move(leased->conn);
     auto out = co_await exchange(*conn, url, req, deadline);
     if (!out.ec) {

@@ -7,6 +7,7 @@
 // executor (the daemon's io_context). Nothing is locked; calling from another thread is a bug.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -36,12 +37,19 @@ using header_fields = boost::beast::http::fields;
 // are not (a caller may declare a PATCH idempotent when it sets absolute values).
 bool is_idempotent_verb(verb v) noexcept;
 
+// Asked once a connection is ready, right before the request is written (a new TLS handshake
+// may have taken long). nullopt: write now. A time: the caller's API was paused meanwhile (another
+// request saw a 429), so the connection goes back to the pool and the request waits until then
+// and asks again; a time at or past the request's deadline drops it unsent (errc::held_back).
+using write_gate = std::function<std::optional<std::chrono::steady_clock::time_point>()>;
+
 struct request {
   verb method = verb::get;
   std::string url;  // absolute http:// or https:// URL
   header_fields headers;
   std::string body;
   std::optional<bool> idempotent;  // unset = decided by the verb
+  write_gate gate;                 // optional
 
   bool is_idempotent() const { return idempotent.value_or(is_idempotent_verb(method)); }
 };

@@ -21,6 +21,8 @@ class client_category_impl final : public boost::system::error_category {
         return "proxy refused CONNECT";
       case errc::stale_connection:
         return "reused connection closed by server";
+      case errc::held_back:
+        return "held back unsent by the caller's rate limiter";
     }
     return "unknown http client error";
   }

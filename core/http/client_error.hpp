@@ -11,6 +11,7 @@ enum class errc {
   too_many_redirects,  // redirect chain longer than the configured bound
   proxy_refused,       // the proxy answered CONNECT with a non-2xx status
   stale_connection,    // a reused keep-alive connection was closed by the server mid-request
+  held_back,           // the request's write gate kept it unsent (nothing reached the server)
 };
 
 const boost::system::error_category& client_category() noexcept;

@@ -57,6 +57,15 @@ void api_caller::observe_headers(const http::response& resp) {
   if (remaining && reset) budget_.observe_rate_headers(*remaining, *reset);
 }
 
+std::optional<std::chrono::steady_clock::time_point> api_caller::pause_hold() const {
+  const auto until = budget_.paused_until();
+  if (!until) return std::nullopt;
+  const auto left = *until - budget_.clock().steady_now();
+  if (left <= steady_clock::duration::zero()) return std::nullopt;
+  if (left > config_.max_pause_wait) return std::chrono::steady_clock::time_point::max();
+  return std::chrono::steady_clock::now() + left;
+}
+
 void api_caller::report(const api_request& req, int attempt, std::chrono::milliseconds latency,
                         const http::result& r) {
   if (!observer_) return;
@@ -117,6 +126,7 @@ net::awaitable<api_result> api_caller::call(api_request req) {
     for (const auto& f : req.headers) hreq.headers.set(f.name_string(), f.value());
     hreq.body = req.body;
     hreq.idempotent = idempotent;
+    hreq.gate = [this] { return pause_hold(); };
     if (auth_) {
       const std::string authorization = co_await auth_(false);
       hreq.headers.set(boost::beast::http::field::authorization, authorization);
@@ -128,8 +138,14 @@ net::awaitable<api_result> api_caller::call(api_request req) {
     const auto latency =
         std::chrono::duration_cast<std::chrono::milliseconds>(clock.steady_now() - started);
     grant.permit.release();
+    if (!r && r.error() == http::errc::held_back) {
+      // Never sent: not an attempt; the job is rescheduled for the pause's end like any throttle.
+      --out.attempts;
+      const auto until = budget_.paused_until().value_or(clock.steady_now());
+      out.paused_until = clock.to_system(until);
+      co_return out;
+    }
     report(req, out.attempts, latency, r);
-
     if (!r) {
       out.error = r.error();
       out.response.reset();

@@ -108,6 +108,9 @@ class api_caller {
 
  private:
   void observe_headers(const http::response& resp);
+  // The client's write gate: a pause that began after this request's reservation (a 429 seen
+  // by another request while this one connected) holds it back; too long a pause drops it.
+  std::optional<std::chrono::steady_clock::time_point> pause_hold() const;
   void report(const api_request& req, int attempt, std::chrono::milliseconds latency,
               const http::result& r);
 

@@ -363,6 +363,20 @@ update_issue_action update_for(const synced_fields& d, const link_state& link,
   return u;
 }
 
+// True when the fields last synced from this page still stand on both sides: the hash of the
+// desired fields equals the stored one and the provenance record agrees with them. A mirror of a
+// GitHub change into Notion (a close, a retitle) records GitHub's value as written without
+// touching the hash; a page then moved back to what it said before hashes as "unchanged" although
+// GitHub now differs, so the record must be checked too.
+bool unchanged_since_sync(const synced_fields& d, const std::string& hash, const link_state& link) {
+  if (hash != link.synced_hash) return false;
+  if (!link.last_written) return true;
+  const auto& lw = *link.last_written;
+  if (d.state != lw.state) return false;
+  if (!d.title.empty() && d.title != lw.title) return false;
+  return same_name_set(d.labels, lw.labels) && same_name_set(d.assignees, lw.assignees);
+}
+
 }  // namespace
 
 page_status classify_status(const notion::notion_page& page, const mapping_rules& rules,
@@ -403,7 +417,7 @@ bool needs_issue(const notion::notion_page& page, std::string_view content_markd
   const auto st = classify_status(page, rules, true);
   if (st.cls == status_class::trashed && !rules.close_on_trash) return false;
   const auto d = desired_fields(page, content_markdown, link, rules, st);
-  return d.errors.empty() && hash_synced_fields(d.fields) != link->synced_hash;
+  return d.errors.empty() && !unchanged_since_sync(d.fields, hash_synced_fields(d.fields), *link);
 }
 
 sync_plan plan_page(const notion::notion_page& page, std::string_view content_markdown,
@@ -457,7 +471,7 @@ sync_plan plan_page(const notion::notion_page& page, std::string_view content_ma
   }
   const auto hash = hash_synced_fields(d.fields);
   const std::string url = issue && !issue->html_url.empty() ? issue->html_url : link->issue_url;
-  if (hash == link->synced_hash) {
+  if (unchanged_since_sync(d.fields, hash, *link)) {
     // Nothing changed on the Notion side since the last applied plan: no GitHub call. The page
     // may still lack the write-back (an earlier run failed after GitHub succeeded).
     add_success_write_back(plan, page, rules, link->issue_number, url, false, false, now);

@@ -83,6 +83,20 @@ std::string new_attempt_id() {
   return fmt::format("{:016x}{:016x}", rng(), rng());
 }
 
+// True when the GitHub event mirror wrote a field into the page at or after `last_edited`
+// (compared to the minute: Notion rounds last_edited_time down to it).
+bool mirrored_since(const storage::page_link& link, const std::string& last_edited) {
+  const auto edited = last_edited.substr(0, 16);
+  for (const auto& [field, entry] : link.written_to_notion) {
+    const auto* o = entry.if_object();
+    const auto* at = o ? o->if_contains("at") : nullptr;
+    if (at && at->is_string() && std::string_view(at->as_string()).substr(0, 16) >= edited) {
+      return true;
+    }
+  }
+  return false;
+}
+
 [[noreturn]] void fail_permanent(const std::string& operation, const std::string& why) {
   api::throw_malformed("ngsync", operation, why);
 }
@@ -154,6 +168,21 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   if (!parsed) api::throw_malformed("notion", "read page", parsed.error().message);
   ctx.page = std::move(*parsed);
 
+  const auto id = ctx.page.id;
+  auto read_link = [id](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    return storage::link_store::get(t, id);
+  };
+  ctx.link = co_await db_.run(std::move(read_link));
+  if (hint.page && ctx.link && mirrored_since(*ctx.link, ctx.page.last_edited_time)) {
+    // The poll's snapshot may predate a GitHub change mirrored into the page; planning from it
+    // would push the old value back (the provenance already records GitHub's). Read it again.
+    auto fresh = co_await notion_api.get_page(hint.page_id);
+    auto reparsed = notion::parse_page(fresh);
+    if (!reparsed) api::throw_malformed("notion", "read page", reparsed.error().message);
+    ctx.page = std::move(*reparsed);
+  }
+
   // People past 25 entries are cut from the page object: read them from the property endpoint.
   if (rules.assignees_property) {
     auto it = ctx.page.properties.find(*rules.assignees_property);
@@ -181,12 +210,6 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
     }
   }
 
-  const auto id = ctx.page.id;
-  auto read_link = [id](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
-    return storage::link_store::get(t, id);
-  };
-  ctx.link = co_await db_.run(std::move(read_link));
   if (ctx.link) ctx.state = to_state(*ctx.link);
   if (rules.sync_body && !ctx.page.in_trash &&
       (ctx.state ||
@@ -230,7 +253,9 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
   std::optional<std::string> notion_edited_after;  // last_edited_time after our write-back
   // A plan may ask to learn something first (fetch the issue, look for the marker): plan again
   // with the answer. Three rounds always suffice; more means a bug, not a slow page.
-  for (int round = 0; round < 3; ++round) {
+  // A page trashed between its read and its write-back costs two more (read again, fetch).
+  bool trash_replanned = false;
+  for (int round = 0; round < (trash_replanned ? 5 : 3); ++round) {
     const auto now = std::chrono::system_clock::now();
     auto plan =
         sync::plan_page(ctx.page, ctx.content, ctx.state, issue, rules, iso8601::format(now));
@@ -282,6 +307,13 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         o.synced_fields_hash = ctx.link->synced_fields_hash.value_or("");
         o.sync_run_id = run;
         o.synced_at = now;
+        if (!plan.synced_hash.empty() && plan.desired) {
+          // Compared with the issue and found in agreement (e.g. a GitHub close mirrored into
+          // the page): that is the state to compare the next edit with, not the older hash.
+          o.synced_fields_hash = plan.synced_hash;
+          o.written_to_github =
+              written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
+        }
         auto touch_synced = [page_id, o](pqxx::connection& c) {
           pqxx::work t(c);
           storage::link_store::mark_in_sync(t, page_id, o);
@@ -435,7 +467,29 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         auto props = sync::notion_write_back_properties(shown, rules.write_back, created_number,
                                                         created_url);
         if (!props.empty()) {
-          auto updated = co_await notion_api.update_page_properties(page_id, std::move(props));
+          json::value updated;
+          std::optional<api::api_failure> archived;
+          try {
+            auto answer = co_await notion_api.update_page_properties(page_id, std::move(props));
+            updated = std::move(answer);
+          } catch (const api::api_exception& e) {
+            if (!api::is_archived_page_edit(e.failure()) || trash_replanned) throw;
+            archived = e.failure();
+          }
+          if (archived) {
+            // Trashed since it was read: read the page (and the link, which a create in this
+            // plan changed) again and plan once more, which closes the issue per close_on_trash.
+            logger->info("page={} run={} trashed during the sync; planning again", page_id, run);
+            trash_replanned = true;
+            auto fresh_hint = ctx.hint;
+            fresh_hint.page.reset();
+            auto fresh = co_await load(std::move(fresh_hint), run_tag);
+            ctx = std::move(fresh);
+            if (!ctx.page.in_trash) throw api::api_exception(*archived);
+            issue.reset();
+            replan = true;
+            break;
+          }
           ++counters_.pages_written_back;
           if (const auto* o = updated.if_object()) {
             if (auto* le = o->if_contains("last_edited_time"); le && le->is_string()) {

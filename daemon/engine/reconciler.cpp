@@ -1,8 +1,11 @@
 #include "daemon/engine/reconciler.hpp"
 
 #include <cctype>
+#include <chrono>
+#include <optional>
 #include <set>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <fmt/format.h>
@@ -27,6 +30,39 @@ namespace net = boost::asio;
 namespace json = boost::json;
 
 namespace {
+
+// A rate-limit pause (or a passing 5xx) is waited out, as the daemon's start-up does: the one-shot
+// `ngsync reconcile` would otherwise exit on the first 429. Permanent failures go to the caller.
+template <class F>
+net::awaitable<typename std::invoke_result_t<F&>::value_type> waiting_out_pauses(F f) {
+  auto logger = log::get("reconcile");
+  net::steady_timer timer(co_await net::this_coro::executor);
+  auto delay = std::chrono::milliseconds(500);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  for (int transient = 0;;) {
+    std::optional<api::api_failure> failure;
+    try {
+      co_return co_await f();
+    } catch (const api::api_exception& e) {
+      const auto kind = e.failure().kind;
+      if (kind == api::failure_kind::permanent || std::chrono::steady_clock::now() > give_up ||
+          (kind == api::failure_kind::transient && ++transient >= 4)) {
+        throw;
+      }
+      failure = e.failure();
+    }
+    auto wait = delay;
+    if (failure->retry_at) {
+      wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+          *failure->retry_at - std::chrono::system_clock::now());
+    } else {
+      delay = std::min(delay * 2, std::chrono::milliseconds(8'000));
+    }
+    logger->info("waiting {} ms before retrying: {}", wait.count(), failure->describe());
+    timer.expires_after(std::max(wait, std::chrono::milliseconds(50)));
+    co_await timer.async_wait(net::use_awaitable);
+  }
+}
 
 const mapping_binding* mapping_for(const std::map<std::string, mapping_binding>& mappings,
                                    const std::string& data_source_id) {
@@ -141,10 +177,12 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
           if (sync::parse_markers(issue.body).page_id) marked.push_back(issue);
           return true;
         };
-    auto since = options.since;
-    auto repo_copy = repo;
-    co_await github_api.list_issues_since(std::move(repo_copy), std::move(since),
-                                          std::move(collect));
+    // A retry lists from the start again, so it starts from an empty list.
+    auto list_marked = [&github_api, &marked, &collect, repo, since = options.since]() {
+      marked.clear();
+      return github_api.list_issues_since(repo, since, collect);
+    };
+    co_await waiting_out_pauses(std::move(list_marked));
     report.marked_issues += static_cast<int>(marked.size());
     auto read_links = [repo](pqxx::connection& conn) {
       pqxx::read_transaction t(conn);
@@ -164,7 +202,11 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
         const auto marker_page = *sync::parse_markers(issue.body).page_id;
         json::value raw;
         try {
-          raw = co_await notion_api.get_page(marker_page);
+          auto read_page = [&notion_api, marker_page]() {
+            return notion_api.get_page(marker_page);
+          };
+          auto got = co_await waiting_out_pauses(std::move(read_page));
+          raw = std::move(got);
         } catch (const api::api_exception& e) {
           if (api_status(e) != 404) throw;
           report.findings.push_back(ref + ": names page " + marker_page +
@@ -257,7 +299,10 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
       std::optional<sync::issue_location> moved;
       std::string moved_url;
       try {
-        auto issue = co_await github_api.get_issue(repo, *link.issue_number);
+        auto read_issue = [&github_api, repo, number = *link.issue_number]() {
+          return github_api.get_issue(repo, number);
+        };
+        auto issue = co_await waiting_out_pauses(std::move(read_issue));
         problem = "carries no marker for page " + link.notion_page_id;
         moved = sync::moved_location(issue.html_url, repo, *link.issue_number);
         moved_url = issue.html_url;
@@ -331,7 +376,10 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
       const auto ref = repo + "#" + std::to_string(*link.issue_number);
       bool trashed = false, missing = false;
       try {
-        auto raw = co_await notion_api.get_page(link.notion_page_id);
+        auto read_page = [&notion_api, id = link.notion_page_id]() {
+          return notion_api.get_page(id);
+        };
+        auto raw = co_await waiting_out_pauses(std::move(read_page));
         auto page = notion::parse_page(raw);
         trashed = page && page->in_trash;
       } catch (const api::api_exception& e) {

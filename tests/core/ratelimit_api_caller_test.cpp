@@ -323,3 +323,47 @@ TEST_CASE("transport errors: idempotent requests retry, the result carries the e
   CHECK(http::is_retryable(r.error));
   CHECK(r.attempts == 3);
 }
+
+TEST_CASE("a pause that begins after the reservation holds the request back before it is written") {
+  // Chaos bug 7: a request passed the limiter, then waited for a connection (a TLS handshake)
+  // while another request's 429 paused the API; it must not go out during that pause. The
+  // authorization provider runs between the reservation and the send, so it stands in for the
+  // other request here.
+  test_https_server server(tls_server());
+  net::io_context ioc;
+  http::client client(ioc.get_executor(), trusting());
+  auto cfg = caller_config(server, rl::api_flavor::notion);
+  cfg.max_pause_wait = 1s;
+  rl::api_caller caller(client, cfg);
+  auto pause_for = 300ms;
+  caller.set_authorization_provider([&](bool) -> net::awaitable<std::string> {
+    caller.budget().pause_until(std::chrono::steady_clock::now() + pause_for);
+    co_return "Bearer t";
+  });
+  int observed = 0;
+  caller.set_observer([&](const rl::attempt_record&) { ++observed; });
+  rl::api_request req;
+  req.path = "/v1/pages/p1";
+
+  SUBCASE("a short pause is waited out and the request goes once, after it") {
+    const auto start = std::chrono::steady_clock::now();
+    auto r = run_coro(ioc, caller.call(req));
+    CHECK(r.ok());
+    CHECK(r.attempts == 1);
+    CHECK(observed == 1);
+    const auto seen = server.requests();
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].at - start >= 290ms);
+  }
+  SUBCASE("a pause longer than the caller waits: nothing sent, no attempt, the pause's end") {
+    pause_for = 10s;
+    auto r = run_coro(ioc, caller.call(req));
+    REQUIRE(r.throttled());
+    CHECK(r.attempts == 0);
+    CHECK_FALSE(r.response);
+    CHECK(observed == 0);
+    CHECK(server.request_count() == 0);
+    const auto wait = *r.paused_until - std::chrono::system_clock::now();
+    CHECK(wait > 9s);
+  }
+}

@@ -685,3 +685,57 @@ TEST_CASE("classify_status reads create, close, active and trash") {
   CHECK(classify_status(page_builder().status("Complete").trashed().build(), rules, true).cls ==
         status_class::trashed);
 }
+
+TEST_CASE("page moved back to active after GitHub's close was mirrored reopens the issue") {
+  // Chaos bug 5: the issue is closed on GitHub; the mirror sets the page to Complete and records
+  // `closed_completed` as written, leaving the hash alone. A person then moves the page back to
+  // its earlier status: the desired fields hash to the stored hash again, yet GitHub is closed.
+  const auto rules = default_rules();
+  auto w = sync_once(page_builder().build(), rules);
+  w.issue.state = github::issue_state::closed;
+  w.issue.state_reason = "completed";
+  w.issue.updated_at = "2026-11-25T10:01:00Z";
+  auto lw = *w.link.last_written;
+  lw.state = desired_state::closed_completed;  // what the mirror records
+  w.link.last_written = lw;
+
+  SUBCASE("the mirrored page itself (Complete) agrees with GitHub: no update") {
+    const auto mirrored = page_builder().status("Complete").written_back().build();
+    const auto plan = replan(mirrored, w, rules);
+    CHECK(actions_of<update_issue_action>(plan).empty());
+    REQUIRE(plan.desired);
+    CHECK(plan.desired->state == desired_state::closed_completed);
+  }
+  SUBCASE("moved back to Ready for Dev: fetched and reopened") {
+    const auto back = page_builder()
+                          .status("Ready for Dev")
+                          .edited("2026-11-25T10:05:00.000Z")
+                          .written_back()
+                          .build();
+    CHECK(needs_issue(back, "Body text", w.link, rules));
+    const auto plan = replan(back, w, rules);
+    const auto& u = only<update_issue_action>(plan);
+    REQUIRE(u.state);
+    CHECK(u.state->state == github::issue_state::open);
+    CHECK_FALSE(u.title);
+    REQUIRE(plan.desired);
+    CHECK(written_values_of(*plan.desired, now).state == desired_state::open);
+  }
+  SUBCASE("a title mirrored from GitHub, then reverted in Notion, is pushed again") {
+    auto lw2 = *w.link.last_written;
+    lw2.state = desired_state::open;
+    lw2.title = "Retitled on GitHub";
+    w.link.last_written = lw2;
+    w.issue.state = github::issue_state::open;
+    w.issue.title = "Retitled on GitHub";
+    const auto reverted = page_builder()
+                              .status("Ready for Dev")
+                              .edited("2026-11-25T10:05:00.000Z")
+                              .written_back()
+                              .build();
+    const auto plan = replan(reverted, w, rules);
+    const auto& u = only<update_issue_action>(plan);
+    REQUIRE(u.title);
+    CHECK(*u.title == "Fix the login page");
+  }
+}
