@@ -60,6 +60,9 @@ caller_counters api_caller::counters() {
 }
 
 void api_caller::observe_headers(const http::response& resp) {
+  // GitHub's GraphQL answers count its points budget (x-ratelimit-resource: graphql), not the
+  // REST requests this budget paces: a few points left must not pause REST for the hour.
+  if (resp.header("x-ratelimit-resource") == std::string_view("graphql")) return;
   const auto remaining = header_int(resp, "x-ratelimit-remaining");
   const auto reset = header_int(resp, "x-ratelimit-reset");
   if (remaining && reset) budget_.observe_rate_headers(*remaining, *reset);
