@@ -581,6 +581,9 @@ queue_stats job_queue::stats_on(pqxx::connection& c) {
                                 "),"
                                 " (extract(epoch from min(run_at) FILTER (WHERE run_at <= " +
                                 ts(1) +
+                                ")) * 1000000)::bigint,"
+                                " (extract(epoch from min(run_at) FILTER (WHERE run_at > " +
+                                ts(1) +
                                 ")) * 1000000)::bigint"
                                 " FROM jobs WHERE state IN " +
                                 waiting,
@@ -589,6 +592,9 @@ queue_stats job_queue::stats_on(pqxx::connection& c) {
   s.due = row[1].as<std::int64_t>();
   if (!row[2].is_null()) {
     s.oldest_due_age = std::chrono::milliseconds((now - row[2].as<std::int64_t>()) / 1000);
+  }
+  if (!row[3].is_null()) {
+    s.next_due_in = std::chrono::milliseconds((row[3].as<std::int64_t>() - now) / 1000);
   }
   return s;
 }

@@ -86,6 +86,7 @@ struct queue_stats {
   std::int64_t waiting = 0;                                 // available + retryable
   std::int64_t due = 0;                                     // waiting with run_at <= now
   std::optional<std::chrono::milliseconds> oldest_due_age;  // now - min(run_at) of due jobs
+  std::optional<std::chrono::milliseconds> next_due_in;     // min(run_at) - now of the others
 };
 
 struct prune_result {

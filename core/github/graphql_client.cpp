@@ -1,8 +1,12 @@
 #include "core/github/graphql_client.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "core/log/logging.hpp"
 #include "core/time/iso8601.hpp"
@@ -27,8 +31,13 @@ void graphql_points_budget::observe(std::int64_t remaining, system_time reset_at
   spent_ += cost;
 }
 
+std::int64_t graphql_points_budget::reserve() const {
+  return limit_ >= 0 ? std::min(reserve_, limit_ / 10) : reserve_;
+}
+
 std::optional<system_time> graphql_points_budget::blocked_until(system_time now) const {
-  if (remaining_ < 0 || remaining_ > reserve_ || now >= reset_at_) return std::nullopt;
+  if (remaining_ < 0 || remaining_ - in_flight_ > reserve() || now >= reset_at_)
+    return std::nullopt;
   return reset_at_;
 }
 
@@ -58,8 +67,42 @@ api::api_failure classify_graphql_errors(const json::array& errors, const std::s
   return f;
 }
 
+net::awaitable<void> graphql_client::probe_budget() {
+  budget_.probe_started();
+  // Ends the probe however this coroutine leaves (an early return, an exception).
+  struct finish {
+    graphql_points_budget& b;
+    ~finish() { b.probe_finished(); }
+  } done{budget_};
+  ratelimit::api_request req;
+  req.path = "/rate_limit";
+  req.sync_run_id = sync_run_id_;
+  auto r = co_await caller_.call(std::move(req));
+  if (!r.ok()) co_return;  // unknown stays unknown: the answers' headers will tell
+  json::error_code ec;
+  auto v = json::parse(r.response->body, ec);
+  const json::object* o = !ec && v.is_object() ? &v.as_object() : nullptr;
+  const auto* res = o ? o->if_contains("resources") : nullptr;
+  const auto* g = res && res->is_object() ? res->as_object().if_contains("graphql") : nullptr;
+  if (!g || !g->is_object()) co_return;
+  const auto& gq = g->as_object();
+  const auto* remaining = gq.if_contains("remaining");
+  const auto* reset = gq.if_contains("reset");
+  const auto* limit = gq.if_contains("limit");
+  if (limit && limit->is_int64()) budget_.observe_limit(limit->as_int64());
+  if (remaining && remaining->is_int64() && reset && reset->is_int64()) {
+    budget_.observe(remaining->as_int64(), system_time(std::chrono::seconds(reset->as_int64())));
+  }
+}
+
 net::awaitable<json::object> graphql_client::run(std::string document, json::object variables,
                                                  std::string operation, bool mutation) {
+  if (budget_.wants_probe()) co_await probe_budget();
+  while (budget_.probing()) {
+    auto ex = co_await net::this_coro::executor;
+    net::steady_timer wait(ex, std::chrono::milliseconds(10));
+    co_await wait.async_wait(net::use_awaitable);
+  }
   const auto now = caller_.budget().clock().system_now();
   if (auto until = budget_.blocked_until(now)) {
     // Spending the last points would earn a RATE_LIMITED answer: wait for the reset instead.
@@ -83,7 +126,16 @@ net::awaitable<json::object> graphql_client::run(std::string document, json::obj
   // A query is safe to replay; a mutation's outcome is unknown after a lost answer.
   req.idempotent = !mutation;
   req.sync_run_id = sync_run_id_;
+  // Counted as spent until the answer reports what is left (also when it never comes).
+  struct in_flight {
+    graphql_points_budget& b;
+    explicit in_flight(graphql_points_budget& budget) : b(budget) { b.request_sent(); }
+    ~in_flight() { b.request_done(); }
+  };
+  std::optional<in_flight> pending;
+  pending.emplace(budget_);
   auto result = co_await caller_.call(std::move(req));
+  pending.reset();
   api::ensure_ok(api, operation, result);
 
   json::error_code ec;
@@ -110,6 +162,10 @@ net::awaitable<json::object> graphql_client::run(std::string document, json::obj
              result.response->header("x-ratelimit-resource") == std::string_view("graphql")) {
     reset_at = system_time(std::chrono::seconds(*reset));
     budget_.observe(*rem, *reset_at, 1);
+  }
+  if (auto limit = header_int(*result.response, "x-ratelimit-limit");
+      limit && result.response->header("x-ratelimit-resource") == std::string_view("graphql")) {
+    budget_.observe_limit(*limit);
   }
 
   if (auto* errs = root.if_contains("errors");

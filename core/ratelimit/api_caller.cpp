@@ -52,6 +52,9 @@ caller_counters api_caller::counters() {
 }
 
 void api_caller::observe_headers(const http::response& resp) {
+  // GitHub's GraphQL answers count its points budget (x-ratelimit-resource: graphql), not the
+  // REST requests this budget paces: a few points left must not pause REST for the hour.
+  if (resp.header("x-ratelimit-resource") == std::string_view("graphql")) return;
   const auto remaining = resp.header_int("x-ratelimit-remaining");
   const auto reset = resp.header_int("x-ratelimit-reset");
   if (remaining && reset) budget_.observe_rate_headers(*remaining, *reset);

@@ -71,6 +71,12 @@ net::awaitable<void> job_runner::work(bool until_empty) {
       try {
         const auto stats = co_await queue_.stats();
         if (stats.waiting == 0) break;
+        // Jobs held past the patience (a rate limit until its reset) cannot be waited for.
+        if (stats.due == 0 && stats.next_due_in && *stats.next_due_in > settings_.drain_patience) {
+          logger->info("drain: {} job(s) not due for {} s; leaving them for the next run",
+                       stats.waiting, stats.next_due_in->count() / 1000);
+          break;
+        }
         if (std::chrono::steady_clock::now() - last_progress_ > settings_.drain_patience) {
           logger->warn("drain: {} job(s) still waiting; leaving them for the next run",
                        stats.waiting);

@@ -71,7 +71,7 @@ struct fixture {
   test_https_server server;
   http::client client;
   rl::api_caller caller;
-  gh::graphql_points_budget budget{100};
+  gh::graphql_points_budget budget{100, false};  // no GET /rate_limit first: see its own test
 };
 
 std::string reset_in(std::chrono::seconds s) {
@@ -195,6 +195,58 @@ TEST_CASE("low GraphQL points hold every request until resetAt") {
   remaining = 5000;
   CHECK(std::holds_alternative<json::object>(f.run("query { c }")));
   CHECK(f.server.request_count() == 2);
+}
+
+TEST_CASE("a fresh budget reads GET /rate_limit first; a small hourly limit keeps a small reserve") {
+  const auto reset_epoch = std::chrono::duration_cast<std::chrono::seconds>(
+                               (std::chrono::system_clock::now() + 3600s).time_since_epoch())
+                               .count();
+  int remaining = 2;  // of 8 an hour: another process spent 6
+  fixture f([&](const seen_request& req) {
+    if (req.target == "/rate_limit") {
+      return json_reply(json::object{
+          {"resources",
+           json::object{{"graphql", json::object{{"limit", 8},
+                                                 {"remaining", remaining},
+                                                 {"reset", reset_epoch},
+                                                 {"resource", "graphql"}}}}}});
+    }
+    --remaining;
+    server_reply r = json_reply(json::object{{"data", json::object{{"a", 1}}}});
+    r.headers.emplace_back("x-ratelimit-remaining", std::to_string(remaining));
+    r.headers.emplace_back("x-ratelimit-reset", std::to_string(reset_epoch));
+    r.headers.emplace_back("x-ratelimit-limit", "8");
+    r.headers.emplace_back("x-ratelimit-resource", "graphql");
+    return r;
+  });
+  f.budget = gh::graphql_points_budget{100, true};
+  // 2 left of 8: the reserve is a tenth of the limit (0), so both points may be spent...
+  CHECK(std::holds_alternative<json::object>(f.run("query { a }")));
+  CHECK(std::holds_alternative<json::object>(f.run("query { a }")));
+  CHECK(f.budget.remaining() == 0);
+  // ...and then nothing is sent until the reset.
+  auto held = f.run("query { a }");
+  REQUIRE(std::holds_alternative<api::api_failure>(held));
+  CHECK(std::get<api::api_failure>(held).kind == api::failure_kind::throttled);
+  auto seen = f.server.requests();
+  REQUIRE(seen.size() == 3);  // the probe once, then two queries
+  CHECK(seen[0].target == "/rate_limit");
+  CHECK(seen[1].target == "/graphql");
+  CHECK(seen[2].target == "/graphql");
+
+  // A process that starts with the budget spent sends no GraphQL request at all.
+  gh::graphql_points_budget fresh{100, true};
+  gh::graphql_client gql(f.caller, fresh);
+  bool throttled = false;
+  try {
+    run_coro(f.ioc, gql.run("query { a }", json::object{}, "test op", false));
+  } catch (const api::api_exception& e) {
+    throttled = e.failure().kind == api::failure_kind::throttled;
+  }
+  CHECK(throttled);
+  seen = f.server.requests();
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[3].target == "/rate_limit");
 }
 
 TEST_CASE("the project board parses fields, options and iterations and builds field inputs") {

@@ -367,3 +367,35 @@ TEST_CASE("a pause that begins after the reservation holds the request back befo
     CHECK(wait > 9s);
   }
 }
+
+TEST_CASE("header pacing ignores GraphQL's points headers; REST's low remaining pauses the API") {
+  // Both answers say 2 left until an hour from now; only the REST one is about this budget.
+  const auto reset = std::chrono::duration_cast<std::chrono::seconds>(
+                         (std::chrono::system_clock::now() + 1h).time_since_epoch())
+                         .count();
+  test_https_server server(tls_server([reset](const seen_request& s) {
+    server_reply r;
+    r.headers = {{"x-ratelimit-remaining", "2"},
+                 {"x-ratelimit-reset", std::to_string(reset)},
+                 {"x-ratelimit-resource", s.target == "/graphql" ? "graphql" : "core"}};
+    return r;
+  }));
+  net::io_context ioc;
+  http::client client(ioc.get_executor(), trusting());
+  auto cfg = caller_config(server, rl::api_flavor::github);
+  cfg.budget.pace_from_headers = true;
+  rl::api_caller caller(client, cfg);
+
+  rl::api_request gql;
+  gql.method = http::verb::post;
+  gql.path = "/graphql";
+  auto r = run_coro(ioc, caller.call(gql));
+  CHECK(r.ok());
+  CHECK_FALSE(caller.budget().paused_until().has_value());
+
+  rl::api_request rest;
+  rest.path = "/repos/o/r/issues/1";
+  r = run_coro(ioc, caller.call(rest));
+  CHECK(r.ok());
+  CHECK(caller.budget().paused_until().has_value());
+}
