@@ -46,7 +46,7 @@ MARKER = re.compile(r"<!-- Notion-Page-ID: ([0-9a-fA-F-]+) -->")
 FORMS = {
     # pages, chaos seconds, kills, outages (count, min s, max s), fault level, reconcile interval
     "short": dict(pages=60, chaos_s=70, kills=3, outages=1, outage_s=(10, 10), faults="light",
-                  settle_s=90, reconcile="15s", edit_gap=(0.3, 0.9)),
+                  settle_s=180, reconcile="15s", edit_gap=(0.3, 0.9)),
     "long": dict(pages=300, chaos_s=600, kills=22, outages=4, outage_s=(10, 30), faults="full",
                  settle_s=300, reconcile="30s", edit_gap=(0.15, 0.6)),
 }
