@@ -242,8 +242,10 @@ TEST_CASE(
   CHECK(res.result() == bhttp::status::ok);
   CHECK(res.body() == "finished");
   CHECK_FALSE(res.keep_alive());  // the server says it is closing
-  CHECK(response_at <= stop_end);
+  // stop() waited for the in-flight handler (400 ms) instead of cutting it off. (Comparing the
+  // client thread's read time with stop's return races with thread scheduling under load.)
   CHECK(stop_end - stop_begin >= 250ms);
+  CHECK(response_at - stop_begin >= 250ms);
   CHECK(s.srv->open_connections() == 0);
 
   char c;
