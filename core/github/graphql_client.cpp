@@ -163,7 +163,7 @@ net::awaitable<json::object> graphql_client::run(std::string document, json::obj
     reset_at = system_time(std::chrono::seconds(*reset));
     budget_.observe(*rem, *reset_at, 1);
   }
-  if (auto limit = header_int(*result.response, "x-ratelimit-limit");
+  if (auto limit = result.response->header_int("x-ratelimit-limit");
       limit && result.response->header("x-ratelimit-resource") == std::string_view("graphql")) {
     budget_.observe_limit(*limit);
   }
