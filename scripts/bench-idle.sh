@@ -35,6 +35,7 @@ print(json.dumps({
   "notion": {
     "tokens": ["secret_bench_notion"], "bot": {"id": "40673a87-d8ed-41e0-aa55-7f0e8ace24cd", "name": "ngsync"},
     "users": [{"id": "2200a911-6a96-44bb-bd38-6bfb1e01b9f6", "name": "Ada", "email": "ada@example.com"}],
+    "rate_limit": {"enabled": False},
     "databases": [{"id": "c37a2c66-e3aa-4a0d-a447-73de3b80c253", "title": "Idle", "data_sources": [{
       "id": ds, "name": "Idle", "properties": {
         "Name": "title",
