@@ -29,6 +29,9 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   for (; it != std::sregex_iterator(); ++it) {
     if (static_cast<std::size_t>(it->position()) != consumed) return std::nullopt;
     consumed += static_cast<std::size_t>(it->length());
+    // Nine digits of days is already 2.7 million years: anything longer is a typo, and stoll
+    // would throw (or the sum overflow) on it (found by fuzzing).
+    if ((*it)[1].length() > 9) return std::nullopt;
     auto n = std::stoll((*it)[1].str());
     const auto unit = (*it)[2].str();
     if (unit == "ms")
@@ -41,6 +44,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
       total += std::chrono::hours(n);
     else
       total += std::chrono::hours(24 * n);
+    if (total > std::chrono::hours(24 * 365 * 1000)) return std::nullopt;
   }
   if (consumed != s.size() || consumed == 0) return std::nullopt;
   return total;

@@ -33,16 +33,22 @@ bool contains_ci(std::string_view hay, std::string_view needle) {
 }  // namespace
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, system_time now) {
-  if (auto n = parse_int(value)) return std::chrono::seconds(std::max<std::int64_t>(*n, 0));
+  // Capped at a day: a longer wait is a broken header, and a huge one would overflow when the
+  // caller adds it to a nanosecond clock.
+  constexpr std::int64_t longest = 24 * 3600;
+  if (auto n = parse_int(value))
+    return std::chrono::seconds(std::clamp<std::int64_t>(*n, 0, longest));
   std::tm tm{};
   const std::string text(value);
   const char* end = ::strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (!end || *end != '\0') return std::nullopt;
-  // A year system_clock cannot hold would overflow in from_time_t (found by fuzzing).
-  if (tm.tm_year < 70 || tm.tm_year > 9999 - 1900) return std::nullopt;
+  // A year system_clock (nanoseconds, up to 2262) cannot hold would overflow in from_time_t
+  // (found by fuzzing, twice: 9999 was still too far).
+  if (tm.tm_year < 70 || tm.tm_year > 2200 - 1900) return std::nullopt;
   const std::time_t when = ::timegm(&tm);
   const auto delta = std::chrono::system_clock::from_time_t(when) - now;
-  return std::max(std::chrono::seconds(0), std::chrono::ceil<std::chrono::seconds>(delta));
+  return std::clamp(std::chrono::ceil<std::chrono::seconds>(delta), std::chrono::seconds(0),
+                    std::chrono::seconds(longest));
 }
 
 std::optional<throttle_signal> detect_throttle(api_flavor flavor, unsigned status,
