@@ -22,6 +22,10 @@ struct page_syncer::page_context {
   sync_page_hint hint;
   const mapping_binding* mapping = nullptr;
   notion::notion_page page;
+  // When `page` was read from Notion: the poll's time for a snapshot carried in the hint, else
+  // the time of the GET. A sync is recorded as verified as of this moment, never later, so an
+  // edit made after the read, in the same Notion minute, still gets the poller's second look.
+  std::chrono::system_clock::time_point read_at;
   std::optional<storage::page_link> link;
   std::optional<sync::link_state> state;
   std::string content;
@@ -159,8 +163,10 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   const auto& rules = m->second.rules;
 
   json::value raw;
+  ctx.read_at = std::chrono::system_clock::now();
   if (hint.page) {
     raw = *hint.page;
+    if (hint.seen_at) ctx.read_at = std::min(ctx.read_at, *hint.seen_at);
   } else {
     raw = co_await notion_api.get_page(hint.page_id);
   }
@@ -177,6 +183,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   if (hint.page && ctx.link && mirrored_since(*ctx.link, ctx.page.last_edited_time)) {
     // The poll's snapshot may predate a GitHub change mirrored into the page; planning from it
     // would push the old value back (the provenance already records GitHub's). Read it again.
+    ctx.read_at = std::chrono::system_clock::now();
     auto fresh = co_await notion_api.get_page(hint.page_id);
     auto reparsed = notion::parse_page(fresh);
     if (!reparsed) api::throw_malformed("notion", "read page", reparsed.error().message);
@@ -306,7 +313,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         o.notion_last_edited = iso8601::parse(ctx.page.last_edited_time);
         o.synced_fields_hash = ctx.link->synced_fields_hash.value_or("");
         o.sync_run_id = run;
-        o.synced_at = now;
+        o.synced_at = std::min(now, ctx.read_at);
         if (!plan.synced_hash.empty() && plan.desired) {
           // Compared with the issue and found in agreement (e.g. a GitHub close mirrored into
           // the page): that is the state to compare the next edit with, not the older hash.
@@ -543,7 +550,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
       o.synced_fields_hash =
           plan.synced_hash.empty() ? ctx.link->synced_fields_hash.value_or("") : plan.synced_hash;
       o.sync_run_id = run;
-      o.synced_at = now;
+      o.synced_at = std::min(now, ctx.read_at);
       if (plan.desired) {
         o.written_to_github =
             written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
