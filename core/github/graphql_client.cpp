@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log/logging.hpp"
+#include "core/ratelimit/throttle.hpp"
 #include "core/time/iso8601.hpp"
 
 namespace ngsync::github {
@@ -160,8 +161,8 @@ net::awaitable<json::object> graphql_client::run(std::string document, json::obj
              reset = result.response->header_int("x-ratelimit-reset");
              rem && reset &&
              result.response->header("x-ratelimit-resource") == std::string_view("graphql")) {
-    reset_at = system_time(std::chrono::seconds(*reset));
-    budget_.observe(*rem, *reset_at, 1);
+    reset_at = ratelimit::epoch_seconds_time(*reset);
+    if (reset_at) budget_.observe(*rem, *reset_at, 1);
   }
   if (auto limit = result.response->header_int("x-ratelimit-limit");
       limit && result.response->header("x-ratelimit-resource") == std::string_view("graphql")) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/ratelimit/throttle.hpp"
+
 namespace ngsync::ratelimit {
 
 using namespace std::chrono_literals;
@@ -84,8 +86,9 @@ std::optional<steady_time> api_budget::paused_until() const {
 
 void api_budget::observe_rate_headers(std::int64_t remaining, std::int64_t reset_epoch_seconds) {
   if (!config_.pace_from_headers) return;
-  const system_time reset_sys{std::chrono::seconds(reset_epoch_seconds)};
-  const steady_time reset = clock_.to_steady(reset_sys);
+  const auto reset_sys = epoch_seconds_time(reset_epoch_seconds);
+  if (!reset_sys) return;  // a reset no clock can hold is a broken header: keep the pacing as is
+  const steady_time reset = clock_.to_steady(*reset_sys);
   const steady_time now = clock_.steady_now();
   if (reset <= now || remaining >= config_.low_remaining) {
     pace_interval_ = steady_clock::duration::zero();

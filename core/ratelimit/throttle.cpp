@@ -32,6 +32,12 @@ bool contains_ci(std::string_view hay, std::string_view needle) {
 
 }  // namespace
 
+std::optional<system_time> epoch_seconds_time(std::int64_t epoch_seconds) {
+  constexpr std::int64_t year_2200 = 7258118400;  // 2200-01-01T00:00:00Z
+  if (epoch_seconds < 0 || epoch_seconds > year_2200) return std::nullopt;
+  return system_time(std::chrono::seconds(epoch_seconds));
+}
+
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, system_time now) {
   // Capped at a day: a longer wait is a broken header, and a huge one would overflow when the
   // caller adds it to a nanosecond clock.
@@ -81,11 +87,13 @@ std::optional<throttle_signal> detect_throttle(api_flavor flavor, unsigned statu
       return throttle_signal{*wait, trigger + " retry-after"};
   }
   if (exhausted) {
-    if (auto reset = parse_int(header(headers, "x-ratelimit-reset"))) {
-      const auto at = system_time(std::chrono::seconds(*reset));
-      // One second more: GitHub's reset is the second the window rolls over.
-      const auto wait = std::chrono::ceil<std::chrono::seconds>(at - now) + std::chrono::seconds(1);
-      return throttle_signal{std::max(wait, std::chrono::seconds(1)), trigger + " ratelimit-reset"};
+    const auto reset = parse_int(header(headers, "x-ratelimit-reset"));
+    if (const auto at = reset ? epoch_seconds_time(*reset) : std::nullopt) {
+      // One second more: GitHub's reset is the second the window rolls over. Capped at a day,
+      // like Retry-After: a reset further away is a broken header, not a reason to stop longer.
+      const auto wait = std::chrono::ceil<std::chrono::seconds>(*at - now) + std::chrono::seconds(1);
+      return throttle_signal{std::clamp(wait, std::chrono::seconds(1), std::chrono::seconds(24 * 3600)),
+                             trigger + " ratelimit-reset"};
     }
   }
   return throttle_signal{fallback, trigger + " default"};

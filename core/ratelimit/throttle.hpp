@@ -2,6 +2,7 @@
 // Recognising "slow down" answers of each API and how long to stop for: GitHub's 429 and
 // secondary-limit 403, primary exhaustion (remaining 0), Notion's 429 and 529.
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ struct throttle_signal {
   std::chrono::seconds wait{0};
   std::string reason;  // "retry-after", "ratelimit-reset", "default" + what triggered it
 };
+
+// x-ratelimit-reset (UTC epoch seconds) as a time point; nullopt outside 1970..2200, where a
+// nanosecond system_clock would overflow (a fuzzed reset of 34200000000 did).
+std::optional<system_time> epoch_seconds_time(std::int64_t epoch_seconds);
 
 // Retry-After as delta-seconds or an HTTP date (IMF-fixdate); nullopt when unparsable.
 // A date in the past gives 0.

@@ -16,7 +16,13 @@ std::optional<sys_time> parse(std::string_view text) {
     std::istringstream in(s);
     date::sys_time<std::chrono::microseconds> tp;
     in >> date::parse(fmt, tp);
-    if (!in.fail()) return std::chrono::time_point_cast<sys_time::duration>(tp);
+    if (in.fail()) continue;
+    // system_clock counts nanoseconds: it spans 1677..2262. A year outside would overflow the
+    // cast below; an API answer saying 9999 is malformed, not a reason for undefined behaviour.
+    using namespace std::chrono;
+    constexpr auto span = duration_cast<microseconds>(sys_time::duration::max()) - hours(24);
+    if (tp.time_since_epoch() > span || tp.time_since_epoch() < -span) return std::nullopt;
+    return time_point_cast<sys_time::duration>(tp);
   }
   return std::nullopt;
 }
