@@ -58,8 +58,10 @@ steady_time api_budget::reserve(request_traits traits) {
   if (traits.mutating && config_.mutation_spacing > 0ms) {
     if (last_mutation_) at = std::max(at, *last_mutation_ + config_.mutation_spacing);
   }
-  if (traits.creates_content && !config_.content_windows.empty()) {
+  if (traits.creates_content && !config_.content_windows.empty())
     at = earliest_content_slot(at);
+  if (writes_ && (traits.mutating || traits.creates_content)) at = writes_->claim(at, traits);
+  if (traits.creates_content && !config_.content_windows.empty()) {
     content_times_.push_back(at);
     std::size_t keep = 0;
     for (const auto& w : config_.content_windows)

@@ -13,6 +13,7 @@
 
 #include "core/ratelimit/clock.hpp"
 #include "core/ratelimit/token_bucket.hpp"
+#include "core/ratelimit/write_schedule.hpp"
 
 namespace ngsync::ratelimit {
 
@@ -63,6 +64,9 @@ class api_budget {
   // Takes everything one request needs and returns when it may be sent (never before now).
   steady_time reserve(request_traits traits);
 
+  // Mutations and content creation are also claimed from `schedule` (restarts and replicas).
+  void share_writes(std::unique_ptr<write_schedule> schedule) { writes_ = std::move(schedule); }
+
   // Pauses the whole API until `until` (a later pause extends, an earlier one is ignored).
   void pause_until(steady_time until);
   // The end of the current pause, if one is in force.
@@ -81,6 +85,7 @@ class api_budget {
   budget_config config_;
   time_source clock_;
   std::unique_ptr<request_budget> tokens_;
+  std::unique_ptr<write_schedule> writes_;
   std::optional<steady_time> last_mutation_;
   std::deque<steady_time> content_times_;  // non-decreasing
   steady_time paused_until_{};

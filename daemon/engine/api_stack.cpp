@@ -54,12 +54,17 @@ void exchange_pause(ratelimit::api_caller& caller, storage::shared_rate_budget& 
 
 }  // namespace
 
+void api_stack::exchange_pauses_now() {
+  if (!notion_shared_ || !github_shared_) return;
+  exchange_pause(*notion_caller_, *notion_shared_);
+  exchange_pause(*github_caller_, *github_shared_);
+}
+
 net::awaitable<void> api_stack::share_pauses(const bool* stopping) {
   if (!notion_shared_ || !github_shared_) co_return;
   net::steady_timer timer(co_await net::this_coro::executor);
   while (!*stopping) {
-    exchange_pause(*notion_caller_, *notion_shared_);
-    exchange_pause(*github_caller_, *github_shared_);
+    exchange_pauses_now();
     timer.expires_after(std::chrono::seconds(1));
     boost::system::error_code ec;
     co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
@@ -117,6 +122,16 @@ api_stack::api_stack(net::any_io_executor executor, const config::config& c,
   github_caller_ =
       std::make_unique<ratelimit::api_caller>(*http_, gc, ratelimit::time_source{},
                                               std::move(github_tokens));
+  if (c.sync.shared_rate_budget) {
+    // The content-creation windows and mutation spacing too: a restart or another replica
+    // must not start from an empty record.
+    storage::shared_write_settings w;
+    w.database_url = c.database.url.reveal();
+    w.api = "github";
+    w.mutation_spacing = gc.budget.mutation_spacing;
+    w.content_windows = gc.budget.content_windows;
+    github_caller_->budget().share_writes(std::make_unique<storage::shared_write_schedule>(w));
+  }
   if (c.github.app) {
     app_auth_ = std::make_unique<github::app_authenticator>(
         *http_, gc.base_url, c.github.api_version, c.github.app->client_id,

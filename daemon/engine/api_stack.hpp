@@ -16,6 +16,7 @@
 #include "core/ratelimit/api_caller.hpp"
 #include "daemon/engine/audit_recorder.hpp"
 #include "storage/shared_rate_budget.hpp"
+#include "storage/shared_write_schedule.hpp"
 
 namespace ngsync::engine {
 
@@ -34,6 +35,9 @@ class api_stack {
   // limit pauses to Postgres and applies the ones other replicas saw. Returns at once when the
   // budgets are local.
   boost::asio::awaitable<void> share_pauses(const bool* stopping);
+  // One exchange now: a process (re)started inside a pause another process was given learns of
+  // it before its first request.
+  void exchange_pauses_now();
   bool shares_budget() const { return notion_shared_ != nullptr; }
 
  private:

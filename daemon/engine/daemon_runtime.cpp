@@ -546,6 +546,7 @@ int run_daemon(const config::config& c) {
   net::co_spawn(
       rt.io,
       [&]() -> net::awaitable<void> {
+        rt.apis.exchange_pauses_now();
         co_await rt.resolve_mappings();
         if (github_hooks || notion_hooks) {
           rt.me = co_await webhooks::learn_own_identity(c, rt.apis.notion_caller(),

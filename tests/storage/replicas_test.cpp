@@ -10,6 +10,7 @@
 
 #include "storage/leader_lease.hpp"
 #include "storage/shared_rate_budget.hpp"
+#include "storage/shared_write_schedule.hpp"
 #include "tests/storage/scratch_database.hpp"
 
 using namespace ngsync::storage;
@@ -205,4 +206,85 @@ TEST_CASE("shared budget: an unreachable database falls back to a local share of
   CHECK(fourth > t0 + 90ms);
   CHECK(fourth < t0 + 110ms);
   CHECK(budget.counters().failures == 1);  // then no retry until retry_after_failure
+}
+
+namespace {
+
+shared_write_settings write_settings(const std::string& url) {
+  shared_write_settings w;
+  w.database_url = url;
+  w.api = "github";
+  w.mutation_spacing = 200ms;
+  w.content_windows = {{std::chrono::seconds(2), 3}};  // GitHub's 80/min, scaled down
+  return w;
+}
+
+// Seconds after `t0` that a claim granted.
+double after(std::chrono::steady_clock::time_point t0, std::chrono::steady_clock::time_point at) {
+  return std::chrono::duration<double>(at - t0).count();
+}
+
+}  // namespace
+
+TEST_CASE("shared writes: replicas and a restarted process share the content windows") {
+  scratch_database sdb;
+  sdb.migrate();
+  const ngsync::ratelimit::request_traits create{true, true};
+  std::vector<double> granted;
+  const auto t0 = std::chrono::steady_clock::now();
+  {
+    // Two replicas alternate: the window holds 3 creations across both, not 3 each.
+    shared_write_schedule a(write_settings(sdb.url()));
+    shared_write_schedule b(write_settings(sdb.url()));
+    for (int i = 0; i < 4; ++i)
+      granted.push_back(after(t0, (i % 2 ? b : a).claim(std::chrono::steady_clock::now(), create)));
+  }
+  // A process starting afresh (a restart after SIGKILL) sees the same record.
+  shared_write_schedule restarted(write_settings(sdb.url()));
+  granted.push_back(after(t0, restarted.claim(std::chrono::steady_clock::now(), create)));
+  REQUIRE(granted.size() == 5);
+  // Mutation spacing, 200 ms apart, for the first three (replicas agree to within half a
+  // round trip: the 10 ms allowance; without the shared record they would be 0 s apart).
+  CHECK(granted[1] - granted[0] >= 0.19);
+  CHECK(granted[2] - granted[1] >= 0.19);
+  CHECK(granted[2] < 1.5);
+  // The fourth waits until the first has left the 2 s window, and so on.
+  CHECK(granted[3] - granted[0] >= 1.99);
+  CHECK(granted[4] - granted[1] >= 1.99);
+  // Every claim is recorded.
+  auto c = sdb.connect();
+  pqxx::work t(*c);
+  CHECK(t.exec1("SELECT count(*) FROM rate_claims WHERE api = 'github'")[0].as<int>() == 5);
+}
+
+TEST_CASE("shared writes: mutations that create nothing are only spaced; the local rule stands") {
+  scratch_database sdb;
+  sdb.migrate();
+  shared_write_schedule a(write_settings(sdb.url()));
+  shared_write_schedule b(write_settings(sdb.url()));
+  const ngsync::ratelimit::request_traits edit{true, false};
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto first = a.claim(t0, edit);
+  const auto second = b.claim(t0, edit);
+  CHECK(after(first, second) >= 0.19);
+  // A later local instant wins over the shared record.
+  const auto late = t0 + 5s;
+  const auto granted_late = a.claim(late, edit);
+  CHECK(granted_late >= late);
+  CHECK(granted_late < late + 100ms);  // late by at most the round trip
+  // Reads claim nothing and cost no round trip.
+  CHECK(b.claim(t0, {false, false}) == t0);
+  auto c = sdb.connect();
+  pqxx::work t(*c);
+  CHECK(t.exec1("SELECT count(*) FROM rate_claims")[0].as<int>() == 0);
+}
+
+TEST_CASE("shared writes: an unreachable database leaves the process's own rules in force") {
+  auto w = write_settings("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1");
+  shared_write_schedule s(w);
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK(s.claim(t0, {true, true}) == t0);
+  CHECK(s.failures() == 1);
+  CHECK(s.claim(t0, {true, true}) == t0);
+  CHECK(s.failures() == 1);  // no second attempt until retry_after_failure
 }
