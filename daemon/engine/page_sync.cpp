@@ -105,6 +105,35 @@ bool mirrored_since(const storage::page_link& link, const std::string& last_edit
   api::throw_malformed("ngsync", operation, why);
 }
 
+// True when the page already shows everything `shown` would write. Writing it again would only
+// bump last_edited_time, and the next poll would sync the page again: with an extras error
+// (an unknown project option) that replaces the planned Success, a write every poll for good.
+bool page_already_shows(const notion::notion_page& page, const sync::write_back_properties& wb,
+                        const sync::write_back_action& shown) {
+  if (shown.use_created_issue || shown.last_sync_at) return false;
+  auto prop = [&](const std::optional<std::string>& name) -> const notion::property_value* {
+    return name ? page.find(*name) : nullptr;
+  };
+  if (shown.issue_number) {
+    const auto* p = prop(wb.issue_number);
+    if (!p || !p->number || *p->number != static_cast<double>(*shown.issue_number)) return false;
+  }
+  if (shown.issue_url) {
+    const auto* p = prop(wb.issue_url);
+    if (!p || p->text != *shown.issue_url) return false;
+  }
+  if (shown.status) {
+    const auto* p = prop(wb.sync_status);
+    if (!p || p->text != sync::to_string(*shown.status)) return false;
+  }
+  if (shown.error_text) {
+    const auto* p = prop(wb.sync_error);
+    if (!p || (shown.error_text->empty() ? !p->is_empty : p->text != *shown.error_text))
+      return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 page_syncer::page_syncer(storage::database& db, ratelimit::api_caller& notion,
@@ -465,14 +494,18 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         }
         // An extras error replaces Success; the number and URL are still written back.
         auto shown = *wb;
+        bool shown_already = false;
         if (extras_error) {
           if (shown.status) shown.status = sync::sync_status_value::error;
-          if (shown.error_text) shown.error_text = *extras_error;
+          if (shown.error_text)
+            shown.error_text = std::string(sync::cut_to_code_points(*extras_error, 1900));
           shown.last_sync_at.reset();
           extras_error_shown = true;
+          shown_already = page_already_shows(ctx.page, rules.write_back, shown);
         }
-        auto props = sync::notion_write_back_properties(shown, rules.write_back, created_number,
-                                                        created_url);
+        auto props = shown_already ? json::object()
+                                   : sync::notion_write_back_properties(
+                                         shown, rules.write_back, created_number, created_url);
         if (!props.empty()) {
           json::value updated;
           std::optional<api::api_failure> archived;
