@@ -117,25 +117,58 @@ wait_for() {  # command expected timeout_s
   return 1
 }
 
-# ---- Notion webhook -> GitHub latency ----
-latencies=()
-for i in $(seq 1 "$iterations"); do
-  for pair in "Complete closed" "In Progress open"; do
-    status=${pair% *} want=${pair##* }
-    t0=$(now_ms)
-    act "{\"api\":\"notion\",\"action\":\"edit_page\",\"args\":{\"page_id\":\"$page\",\"properties\":{\"Status\":\"$status\"}}}"
-    wait_for issue_state "$want" 10 || die "Notion '$status' did not reach GitHub within 10 s"
-    latencies+=($(( $(now_ms) - t0 )))
-  done
-done
-printf '%s\n' "${latencies[@]}" | sort -n >"$work/latencies.txt"
-python3 - "$work/latencies.txt" <<'PY'
-import sys
-v = [int(x) for x in open(sys.argv[1])]
-def pct(p): return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
-print(f"bench-webhook: Notion webhook -> GitHub written: n={len(v)} p50={pct(50)} ms "
-      f"p95={pct(95)} ms max={v[-1]} ms (includes the sandbox's 100 ms webhook batching)")
-if pct(95) > 2000: sys.exit("bench-webhook: FAILED: p95 over 2 s")
+# ---- Notion webhook -> both sides written ----
+# A person moves the page; the time until the GitHub issue has the new state AND the daemon's
+# write-back PATCH of that page has reached Notion. Edits are 1.5 s apart: GitHub asks for at
+# least 1 s between mutations, so back-to-back edits would measure that spacing, not ngsync.
+python3 - "$control" "$page" "$number" "$iterations" <<'PY'
+import json, sys, time, urllib.request
+control, page, number, iterations = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+page_key = page.replace("-", "")
+def get(path):
+    with urllib.request.urlopen(control + path, timeout=5) as r:
+        return json.load(r)
+def post(path, body):
+    req = urllib.request.Request(control + path, data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"}, method="POST")
+    urllib.request.urlopen(req, timeout=5).read()
+def issue_state():
+    s = get("/control/state")
+    repo = next(r for r in s["emulators"]["github"]["repos"] if r["full_name"] == "acme/roadmap")
+    return next(i["state"] for i in repo["issues"] if i["number"] == number)
+def page_writes():
+    return sum(1 for c in get("/control/calls")["calls"]
+               if c["api"] == "notion" and c["method"] == "PATCH"
+               and page_key in c["target"].replace("-", "") and c["status"] == 200)
+github_ms, both_ms = [], []
+for i in range(iterations):
+    for status, want in (("Complete", "closed"), ("In Progress", "open")):
+        writes_before = page_writes()
+        t0 = time.monotonic()
+        post("/control/act", {"api": "notion", "action": "edit_page",
+                              "args": {"page_id": page, "properties": {"Status": status}}})
+        t_github = None
+        while True:
+            now = time.monotonic()
+            if now - t0 > 10:
+                sys.exit(f"bench-webhook: FAILED: Notion '{status}' not on both sides within 10 s")
+            if t_github is None and issue_state() == want:
+                t_github = now
+            if t_github is not None and page_writes() > writes_before:
+                both_ms.append((now - t0) * 1000)
+                github_ms.append((t_github - t0) * 1000)
+                break
+            time.sleep(0.005)
+        time.sleep(1.5)
+def pct(v, p):
+    v = sorted(v)
+    return round(v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))])
+print(f"bench-webhook: Notion webhook -> GitHub written: n={len(github_ms)} "
+      f"p50={pct(github_ms, 50)} ms p95={pct(github_ms, 95)} ms max={pct(github_ms, 100)} ms")
+print(f"bench-webhook: Notion webhook -> both sides written: n={len(both_ms)} "
+      f"p50={pct(both_ms, 50)} ms p95={pct(both_ms, 95)} ms max={pct(both_ms, 100)} ms "
+      f"(includes the sandbox's 100 ms webhook batching)")
+if pct(both_ms, 95) > 2000: sys.exit("bench-webhook: FAILED: p95 over 2 s")
 PY
 
 # ---- GitHub -> Notion: close and reopen by a person; then silence ----

@@ -30,6 +30,16 @@ database::~database() {
   pool_.join();
 }
 
+std::unique_ptr<pqxx::connection> database::open(const std::string& url,
+                                                 std::chrono::milliseconds statement_timeout,
+                                                 const std::string& application_name) {
+  database_settings s;
+  s.url = url;
+  s.statement_timeout = statement_timeout;
+  s.application_name = application_name;
+  return open(s);
+}
+
 std::unique_ptr<pqxx::connection> database::open(const database_settings& s) {
   auto c = std::make_unique<pqxx::connection>(s.url);
   pqxx::nontransaction setup(*c, "session setup");

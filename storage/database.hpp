@@ -139,6 +139,11 @@ class database {
   // Opens a connection with the session settings every ngsync connection has (UTC, the
   // statement timeout). Used by the pool, the LISTEN connection and tests.
   static std::unique_ptr<pqxx::connection> open(const database_settings& s);
+  // The same for a side connection of its own (the shared rate budget, the write schedule):
+  // `application_name` names it in pg_stat_activity.
+  static std::unique_ptr<pqxx::connection> open(const std::string& url,
+                                                std::chrono::milliseconds statement_timeout,
+                                                const std::string& application_name);
 
  private:
   template <class R, class F>

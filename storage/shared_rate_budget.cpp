@@ -29,13 +29,8 @@ shared_rate_budget::shared_rate_budget(shared_budget_settings settings, steady_t
 shared_rate_budget::~shared_rate_budget() = default;
 
 pqxx::connection& shared_rate_budget::connection() {
-  if (!conn_) {
-    database_settings s;
-    s.url = settings_.database_url;
-    s.statement_timeout = settings_.statement_timeout;
-    s.application_name = "ngsync-budget";
-    conn_ = database::open(s);
-  }
+  if (!conn_)
+    conn_ = database::open(settings_.database_url, settings_.statement_timeout, "ngsync-budget");
   return *conn_;
 }
 

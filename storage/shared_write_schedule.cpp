@@ -31,13 +31,8 @@ steady_time shared_write_schedule::claim(steady_time earliest,
   const steady_time asked = steady_clock::now();
   if (asked < db_retry_at_) return earliest;
   try {
-    if (!conn_) {
-      database_settings s;
-      s.url = settings_.database_url;
-      s.statement_timeout = settings_.statement_timeout;
-      s.application_name = "ngsync-writes";
-      conn_ = database::open(s);
-    }
+    if (!conn_)
+      conn_ = database::open(settings_.database_url, settings_.statement_timeout, "ngsync-writes");
     auto& c = *conn_;
     const std::string row = settings_.api + "/writes";
     pqxx::work t(c);
