@@ -51,6 +51,9 @@ struct server::state : std::enable_shared_from_this<server::state> {
     std::function<void()> close;
   };
   std::map<std::uint64_t, connection_entry> connections;
+  // connections.size() for other threads (tests, a scrape from elsewhere): the map itself is
+  // only touched on the server's executor.
+  std::atomic<std::size_t> open_count{0};
   std::uint64_t next_id = 0;
 
   state(net::any_io_executor ex, server_options o, handler hh)
@@ -191,6 +194,7 @@ net::awaitable<void> server::state::run_plain(tcp::socket socket, std::uint64_t 
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream.socket().close(ignored);
   connections.erase(id);
+  open_count = connections.size();
 }
 
 net::awaitable<void> server::state::run_tls(tcp::socket socket, std::uint64_t id) {
@@ -216,6 +220,7 @@ net::awaitable<void> server::state::run_tls(tcp::socket socket, std::uint64_t id
   boost::system::error_code ignored;
   beast::get_lowest_layer(stream).socket().close(ignored);
   connections.erase(id);
+  open_count = connections.size();
 }
 
 net::awaitable<void> server::state::accept_loop() {
@@ -236,6 +241,7 @@ net::awaitable<void> server::state::accept_loop() {
     }
     const auto id = next_id++;
     connections[id] = connection_entry{};
+    open_count = connections.size();
     if (options.tls) {
       net::co_spawn(executor, run_tls(std::move(socket), id), net::detached);
     } else {
@@ -295,7 +301,7 @@ std::uint64_t server::requests_served() const {
   return state_->served;
 }
 std::size_t server::open_connections() const {
-  return state_->connections.size();
+  return state_->open_count;
 }
 
 server_response make_response(const server_request& req, bhttp::status status, std::string body,
