@@ -83,7 +83,7 @@ tsan_bin=$root/build/tsan/tests
 env "${sanitizer_env[@]}" NGSYNC_BUILD_DIR="$root/build/tsan" \
   "$tsan_bin/ngsync_core_tests" -sf='*http_*_test.cpp,*ratelimit_*_test.cpp'
 env "${sanitizer_env[@]}" NGSYNC_BUILD_DIR="$root/build/tsan" \
-  "$tsan_bin/ngsync_storage_tests" -sf='*queue*_test.cpp'
+  "$tsan_bin/ngsync_storage_tests" -sf='*queue*_test.cpp,*replicas_test.cpp'
 finish tsan
 
 summary
