@@ -12,6 +12,6 @@ trap 'bash "$root/scripts/pg-private.sh" destroy "$pgdir" || true' EXIT
 if [[ ! -f $build/build.ninja ]]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
-cmake --build "$build" --target ngsync_queue_bench -j2
+cmake --build "$build" --target ngsync_queue_bench -j2 >/dev/null
 url=$(bash "$root/scripts/pg-private.sh" start "$pgdir")
 NGSYNC_LOG_LEVEL=warn "$build/ngsync_queue_bench" "$url" "${1:-100000}"
