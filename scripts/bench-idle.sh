@@ -90,10 +90,14 @@ after=$(notion_queries)
 polls=10
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$daemon_pid/status")
 hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status")
-python3 - "$pages" "$first" "$after" "$polls" "$rss_kb" "$hwm_kb" <<'PY'
+# Heap and stacks (anonymous) against mapped files (the binary and shared libraries' code).
+anon_kb=$(awk '/RssAnon/ {print $2}' "/proc/$daemon_pid/status")
+file_kb=$(awk '/RssFile/ {print $2}' "/proc/$daemon_pid/status")
+python3 - "$pages" "$first" "$after" "$polls" "$rss_kb" "$hwm_kb" "$anon_kb" "$file_kb" <<'PY'
 import sys
-pages, first, after, polls, rss, hwm = map(int, sys.argv[1:])
+pages, first, after, polls, rss, hwm, anon, mapped = map(int, sys.argv[1:])
 print(f"first full poll of {pages} pages: {first} Notion queries (100 pages per query)")
 print(f"empty poll cost:           {(after - first) / polls:.2f} Notion calls per poll ({after - first} in ~{polls} polls)")
 print(f"idle RSS:                  {rss / 1024:.1f} MiB (high-water mark {hwm / 1024:.1f} MiB)")
+print(f"idle RSS by kind:          {anon / 1024:.1f} MiB heap and stacks, {mapped / 1024:.1f} MiB mapped code and data files")
 PY
