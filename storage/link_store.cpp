@@ -151,6 +151,14 @@ void link_store::mark_error(pqxx::transaction_base& t, const std::string& page_i
       page_id, text, sync_run_id);
 }
 
+void link_store::clear_error(pqxx::transaction_base& t, const std::string& page_id,
+                             const std::string& sync_run_id) {
+  t.exec_params(
+      "UPDATE page_links SET sync_status = 'in_sync', last_error = NULL, last_sync_run_id = $2,"
+      " updated_at = now() WHERE notion_page_id = $1 AND sync_status = 'error'",
+      page_id, sync_run_id);
+}
+
 void link_store::merge_provenance(pqxx::transaction_base& t, const std::string& page_id,
                                   const boost::json::object& written_to_github,
                                   const boost::json::object& written_to_notion) {

@@ -64,6 +64,11 @@ class link_store {
   static void mark_error(pqxx::transaction_base& t, const std::string& page_id,
                          const std::string& error, const std::string& sync_run_id);
 
+  // Back to in_sync without a new sync outcome: the error no longer holds (the hash and the
+  // provenance stay as they are).
+  static void clear_error(pqxx::transaction_base& t, const std::string& page_id,
+                          const std::string& sync_run_id);
+
   // --- Two-way sync (GitHub -> Notion) and reconciliation ---
   // Merges key by key into the provenance objects (what a GitHub event mirrored into Notion, and
   // the GitHub values that the Notion -> GitHub direction must then treat as already written).

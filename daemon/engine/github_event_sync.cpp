@@ -21,6 +21,9 @@ namespace json = boost::json;
 
 namespace {
 
+// How the link's error starts while a trashed page's issue is open on GitHub.
+constexpr std::string_view trashed_page_reopened = "page in the trash, issue open";
+
 std::string compact(std::string_view id) {
   std::string out;
   for (char c : id) {
@@ -208,6 +211,35 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
   auto parsed = notion::parse_page(raw);
   if (!parsed) api::throw_malformed("notion", "read page", parsed.error().message);
   const auto page = std::move(*parsed);
+
+  if (page.in_trash && rules.close_on_trash) {
+    // The trash closed the issue, and now the issue moved on GitHub. Nothing can be written to a
+    // trashed page, and closing the issue again would fight the person who reopened it (status
+    // is theirs when newer). So the reopen stands, and the link says why the two sides differ
+    // until someone restores the page or closes the issue; then the link is in sync again.
+    const bool open = issue.state == github::issue_state::open;
+    const bool shown = link->sync_status == "error" && link->last_error &&
+                       link->last_error->starts_with(trashed_page_reopened);
+    if (open == shown) co_return;
+    const auto pid = link->notion_page_id;
+    const auto message = std::string(trashed_page_reopened) + ": " + repo + "#" +
+                         std::to_string(number) +
+                         " was reopened on GitHub after its page went to the Notion trash; "
+                         "restore the page or close the issue";
+    auto save = [pid, open, message, run](pqxx::connection& c) {
+      pqxx::work t(c);
+      if (open) {
+        storage::link_store::mark_error(t, pid, message, run);
+      } else {
+        storage::link_store::clear_error(t, pid, run);
+      }
+      t.commit();
+    };
+    co_await db_.run(std::move(save));
+    logger->warn("page={} run={} {}", pid, run,
+                 open ? message : "issue closed again; the trashed page and its issue agree");
+    co_return;
+  }
 
   sync::link_state state;
   state.repo = repo;

@@ -209,9 +209,15 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
     return storage::link_store::get(t, id);
   };
   ctx.link = co_await db_.run(std::move(read_link));
-  if (hint.page && ctx.link && mirrored_since(*ctx.link, ctx.page.last_edited_time)) {
-    // The poll's snapshot may predate a GitHub change mirrored into the page; planning from it
-    // would push the old value back (the provenance already records GitHub's). Read it again.
+  // A snapshot older than the page read behind the link's last sync is stale: the queue held
+  // this job while a later one synced the page (say, closed the issue for the trash). Planning
+  // from it would push values that were true before that sync, such as reopening the issue.
+  const bool older_than_last_sync = hint.seen_at && ctx.link && ctx.link->last_synced_at &&
+                                    *hint.seen_at < *ctx.link->last_synced_at;
+  if (hint.page && ctx.link &&
+      (older_than_last_sync || mirrored_since(*ctx.link, ctx.page.last_edited_time))) {
+    // The poll's snapshot may also predate a GitHub change mirrored into the page; planning from
+    // it would push the old value back (the provenance already records GitHub's). Read it again.
     ctx.read_at = std::chrono::system_clock::now();
     auto fresh = co_await notion_api.get_page(hint.page_id);
     auto reparsed = notion::parse_page(fresh);
@@ -335,8 +341,9 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
                                      std::move(shown_error), run, true);
         co_return;
       }
+      // A trashed page's error (its issue reopened on GitHub) is not the extras' to clear.
       if (ctx.link && (ctx.link->sync_status == "in_sync" ||
-                       (extras_wanted && ctx.link->sync_status == "error"))) {
+                       (extras_wanted && ctx.link->sync_status == "error" && !ctx.page.in_trash))) {
         // Verified unchanged after the edit's minute: lets the poller settle this page.
         storage::sync_outcome o;
         o.notion_last_edited = iso8601::parse(ctx.page.last_edited_time);
@@ -476,6 +483,19 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         }
         co_await github_api.update_issue(update->repo, update->number, std::move(u));
         ++counters_.issues_updated;
+        if (plan.desired) {
+          // Record what GitHub now holds before anything else can fail. A replan after the page
+          // was trashed mid-sync, or the retry after a crash, must compare with this write, not
+          // with the one before it: otherwise a reopen made here looks like a person's and stands.
+          auto written = written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
+          auto save_written = [page_id, written](pqxx::connection& c) {
+            pqxx::work t(c);
+            storage::link_store::merge_provenance(t, page_id, written, json::object());
+            storage::link_store::invalidate_hash(t, page_id);
+            t.commit();
+          };
+          co_await db_.run(std::move(save_written));
+        }
         logger->info("page={} run={} updated {}#{}: {}", page_id, run, update->repo, update->number,
                      sync::describe(action));
         continue;

@@ -42,6 +42,8 @@ USERS = [  # Notion person -> GitHub login (None: unmapped, skipped by the daemo
 ]
 IN_FLIGHT_MS = 200  # see classify_violations
 MARKER = re.compile(r"<!-- Notion-Page-ID: ([0-9a-fA-F-]+) -->")
+# How the link's error starts when a person reopened the issue of a trashed page (github_event_sync.cpp).
+TRASHED_REOPENED = "page in the trash, issue open"
 
 FORMS = {
     # pages, chaos seconds, kills, outages (count, min s, max s), fault level, reconcile interval
@@ -597,6 +599,11 @@ logging:
             failures.append(f"issues whose marker names no page: {orphans}")
         mismatches, not_success, missing = [], [], []
         agree = 0
+        # A person may reopen the issue of a trashed page: the reopen stands (status is newer
+        # wins) and the link must say so, since nothing can be written to a trashed page.
+        link_errors = {r[0].replace("-", "").lower(): r[1] for r in self.psql(
+            "SELECT notion_page_id, coalesce(last_error,'') FROM page_links WHERE sync_status = 'error'")}
+        f["trashed_reopened_shown"] = 0
         for p in pages:
             key = p["id"].replace("-", "").lower()
             mine = by_page.get(key, [])
@@ -610,7 +617,10 @@ logging:
             n = issue["number"]
             want_closed = trashed or status in CLOSE
             problems = []
-            if (issue["state"] == "closed") != want_closed:
+            if (trashed and issue["state"] == "open"
+                    and link_errors.get(key, "").startswith(TRASHED_REOPENED)):
+                f["trashed_reopened_shown"] += 1
+            elif (issue["state"] == "closed") != want_closed:
                 problems.append(f"issue {issue['state']} but page {'trashed' if trashed else status}")
             title = " ".join(self.prop(p, "Name").split())[:256]
             if issue["title"] != title and not trashed:

@@ -1,12 +1,17 @@
 // End to end, Notion -> GitHub: the real ngsync binary against the real sandbox process and the
 // private Postgres. Each case checks the outcome on both sides (issues in the GitHub emulator,
 // write-back properties on the Notion pages) and, where it matters, the number of API calls.
+#include <thread>
+
+#include <pqxx/pqxx>
+
 #include <doctest/doctest.h>
 
 #include "tests/daemon/support/sandbox_env.hpp"
 
 using namespace ngsync::test;
 namespace json = boost::json;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -228,6 +233,52 @@ TEST_CASE("a trashed page closes its issue once reconcile or a webhook hints it"
   auto issue = env.issues().at(m);
   CHECK(issue.at("state").as_string() == "closed");
   CHECK(issue.at("state_reason").as_string() == "not_planned");
+}
+
+TEST_CASE("a job still holding a snapshot from before the trash does not reopen the issue") {
+  // Chaos bug 11: while outages backed up the queue, a job carrying a poll snapshot taken before
+  // the page was trashed ran after another job had closed the issue for the trash. Planning from
+  // the old snapshot reopened the issue. A snapshot older than the link's last sync is re-read.
+  sandbox_env env;
+  sync_once_ok(env);
+  const auto m = issue_number_of(env, runbook_page);
+  const auto snapshot = env.page(runbook_page);  // what the backed-up poll job carries
+  const auto seen_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+  std::this_thread::sleep_for(20ms);
+  env.act("notion", "trash_page", {{"page_id", runbook_page}});
+  REQUIRE(env.run_ngsync("reconcile").exit_code == 0);
+  sync_once_ok(env);
+  REQUIRE(env.issues().at(m).at("state").as_string() == "closed");
+  const auto writes_before = env.writes("github");
+
+  {
+    pqxx::connection c(env.database_url());
+    pqxx::work t(c);
+    const auto ds = t.exec_params1("SELECT data_source_id FROM page_links WHERE notion_page_id = $1",
+                                   runbook_page)[0]
+                        .as<std::string>();
+    const json::object payload{{"page_id", runbook_page}, {"data_source_id", ds},
+                               {"mapping", "roadmap"},    {"source", "poll"},
+                               {"page", snapshot},        {"seen_at_ms", seen_ms}};
+    t.exec_params(
+        "INSERT INTO jobs (kind, payload, unique_key, page_key) VALUES ('sync_page', $1::jsonb, "
+        "'page:' || $2, $2)",
+        json::serialize(payload), runbook_page);
+    t.commit();
+  }
+  sync_once_ok(env);
+  {
+    pqxx::connection c(env.database_url());
+    pqxx::read_transaction t(c);
+    CHECK(t.exec1("SELECT count(*) FROM jobs WHERE kind = 'sync_page' AND state <> 'completed'")[0]
+              .as<int>() == 0);
+  }
+  auto issue = env.issues().at(m);
+  CHECK(issue.at("state").as_string() == "closed");
+  CHECK(issue.at("state_reason").as_string() == "not_planned");
+  CHECK(env.writes("github") == writes_before);  // not reopened and closed again: untouched
 }
 
 TEST_CASE("reconcile catches GitHub changes whose webhook was lost: close, labels, assignees") {

@@ -295,6 +295,45 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "two-way: a person reopens the issue of a trashed page: the reopen stands and the link says "
+    "why; closing it again settles the link") {
+  // Chaos bug 10. The trash closed the issue; a person reopened it. Nothing can be written to a
+  // trashed page, and closing the issue again would fight the person, so the link carries it.
+  twoway_bed bed(true);
+  const auto n = bed.wait_for_issue_of(login_page);
+  bed.settle();
+  bed.env->act("notion", "trash_page", {{"page_id", login_page}});
+  REQUIRE_MESSAGE(bed.wait_until([&] { return text(bed.issue(n).at("state")); }, "closed"),
+                  bed.daemon->log());
+  bed.settle();
+  auto link_status = [&] {
+    pqxx::connection c(bed.env->database_url());
+    pqxx::read_transaction t(c);
+    auto r = t.exec_params1(
+        "SELECT sync_status || ' ' || coalesce(last_error, '') FROM page_links "
+        "WHERE notion_page_id = $1",
+        login_page);
+    return std::string(r[0].c_str());
+  };
+  CHECK(link_status() == "in_sync ");
+
+  bed.github_act("reopen_issue", {{"number", n}});
+  const std::string shown =
+      "error page in the trash, issue open: acme/roadmap#" + std::to_string(n) +
+      " was reopened on GitHub after its page went to the Notion trash; restore the page or "
+      "close the issue";
+  CHECK_MESSAGE(bed.wait_until(link_status, shown), link_status() << "\n" << bed.daemon->log());
+  const auto writes = bed.env->writes("github");
+  bed.settle();
+  CHECK(text(bed.issue(n).at("state")) == "open");  // the person's reopen stands
+  CHECK(bed.env->writes("github") == writes);
+  CHECK(bed.count("SELECT count(*) FROM page_links WHERE sync_status = 'error'") == 1);
+
+  bed.github_act("close_issue", {{"number", n}, {"reason", "not_planned"}});
+  CHECK_MESSAGE(bed.wait_until(link_status, "in_sync "), link_status());
+}
+
+TEST_CASE(
     "two-way: both sides changed the status -> newer wins and the decision is on the link; "
     "Notion wins the title; a redelivered webhook does nothing twice") {
   twoway_bed bed(false);  // the test delivers GitHub's webhooks, so it controls their order
