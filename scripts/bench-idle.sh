@@ -93,6 +93,13 @@ hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status")
 # Heap and stacks (anonymous) against mapped files (the binary and shared libraries' code).
 anon_kb=$(awk '/RssAnon/ {print $2}' "/proc/$daemon_pid/status")
 file_kb=$(awk '/RssFile/ {print $2}' "/proc/$daemon_pid/status")
+if [[ -n ${NGSYNC_BENCH_SMAPS:-} ]]; then  # per-mapping RSS, largest first, for digging
+  awk '/^[0-9a-f]+-[0-9a-f]+ / {name=$6} /^Rss:/ {rss[name]+=$2} END {for (n in rss) printf "%8d kB %s\n", rss[n], n}' \
+    "/proc/$daemon_pid/smaps" | sort -rn >"$NGSYNC_BENCH_SMAPS"
+  grep -E '^(Threads|RssAnon|RssFile|RssShmem)' "/proc/$daemon_pid/status" >>"$NGSYNC_BENCH_SMAPS"
+  awk '/^[0-9a-f]+-[0-9a-f]+ / {r=$1; n=$6} /^Rss:/ && n == "" && $2 > 0 {print "anon " r " " $2 " kB"}' \
+    "/proc/$daemon_pid/smaps" >>"$NGSYNC_BENCH_SMAPS"
+fi
 python3 - "$pages" "$first" "$after" "$polls" "$rss_kb" "$hwm_kb" "$anon_kb" "$file_kb" <<'PY'
 import sys
 pages, first, after, polls, rss, hwm, anon, mapped = map(int, sys.argv[1:])

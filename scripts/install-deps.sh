@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpqxx-dev libpq-dev libspdlog-dev libfmt-dev libyaml-cpp-dev doctest-dev
-  libssl-dev openssl libcli11-dev prometheus-cpp-dev libsystemd-dev
+  libssl-dev openssl libcli11-dev prometheus-cpp-dev
   libhowardhinnant-date-dev
   postgresql-15 postgresql-client-15
   curl ca-certificates python3 procps iproute2 util-linux time

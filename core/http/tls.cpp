@@ -15,6 +15,9 @@ ssl::context make_client_tls_context(const tls_settings& settings) {
   ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   ctx.set_verify_mode(ssl::verify_peer);
+  // Pooled keep-alive connections sit idle most of the time: let OpenSSL free their 16 KiB read
+  // and write buffers between requests instead of holding ~34 KiB per connection.
+  SSL_CTX_set_mode(ctx.native_handle(), SSL_MODE_RELEASE_BUFFERS);
   if (settings.use_system_store) ctx.set_default_verify_paths();
   if (!settings.extra_ca_file.empty()) ctx.load_verify_file(settings.extra_ca_file);
   return ctx;

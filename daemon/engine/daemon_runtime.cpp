@@ -4,7 +4,8 @@
 #include <iostream>
 #include <map>
 
-#include <systemd/sd-daemon.h>
+#include <malloc.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -28,6 +29,7 @@
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
 #include "daemon/engine/reconciler.hpp"
+#include "daemon/engine/systemd_notify.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
 #include "daemon/webhooks/notion_webhook.hpp"
 #include "daemon/webhooks/own_identity.hpp"
@@ -523,6 +525,8 @@ int run_daemon(const config::config& c) {
   http::server server(rt.io.get_executor(), so, routes.as_handler());
 
   bool stopping = false;
+  const systemd_notifier systemd;
+  if (!systemd.problem().empty()) logger->error("systemd: {}", systemd.problem());
   net::signal_set signals(rt.io, SIGINT, SIGTERM);
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int sig) {
@@ -533,7 +537,7 @@ int run_daemon(const config::config& c) {
         }
         stopping = true;
         logger->info("signal {}: stopping (polls end, running jobs finish, then exit)", sig);
-        sd_notify(0, "STOPPING=1");
+        systemd.notify("STOPPING=1");
         for (auto& p : rt.pollers) p->stop();
         leaders.stop();
         runner.stop();
@@ -555,7 +559,7 @@ int run_daemon(const config::config& c) {
         server.start();
         logger->info("listening on http://{}:{} (/healthz /readyz /metrics)", so.address,
                      server.port());
-        sd_notify(0, "READY=1");
+        systemd.notify("READY=1");
         for (auto& p : rt.pollers) {
           const auto name = poll_lease_name(p->data_source_id());
           leaders.contend(name);
@@ -582,9 +586,17 @@ int run_daemon(const config::config& c) {
               net::steady_timer t(rt.io);
               std::string last_summary;
               auto last_report = std::chrono::steady_clock::now();
+              auto last_trim = last_report;
               while (!stopping) {
                 last_tick = std::chrono::steady_clock::now();
-                sd_notify(0, "WATCHDOG=1");
+                systemd.notify("WATCHDOG=1");
+                if (last_tick - last_trim > std::chrono::seconds(10)) {
+                  // A first poll of a large data source or a burst of jobs leaves freed heap
+                  // behind; hand those pages back so an idle daemon stays small. On a heap of a
+                  // few MiB this walk takes well under a millisecond.
+                  last_trim = last_tick;
+                  ::malloc_trim(0);
+                }
                 if (last_tick - last_report > std::chrono::seconds(5)) {
                   last_report = last_tick;
                   auto s = rt.summary();
