@@ -238,6 +238,9 @@ TEST_CASE(
   twoway_bed bed(true);
   const auto n = bed.wait_for_issue_of(login_page);
   auto before = bed.settle();
+  // Not under systemd (no NOTIFY_SOCKET): libsystemd stays unloaded (ops_test checks the other way).
+  CHECK(read_file("/proc/" + std::to_string(bed.daemon->pid()) + "/maps").find("libsystemd") ==
+        std::string::npos);
 
   // Closed as not planned on GitHub -> Won't do.
   bed.github_act("close_issue", {{"number", n}, {"reason", "not_planned"}});

@@ -154,6 +154,10 @@ TEST_CASE(
     CHECK(t.exec1("SELECT count(*) FROM schema_migrations")[0].as<long>() > 0);
   }
   CHECK(notify.wait_for("WATCHDOG=1", std::chrono::seconds(5)));
+  // Under systemd (NOTIFY_SOCKET set) libsystemd is loaded for sd_notify; the e2e daemons, run
+  // without it, never map it (checked in e2e_twoway_test).
+  CHECK(read_file("/proc/" + std::to_string(daemon.pid()) + "/maps").find("libsystemd") !=
+        std::string::npos);
   // One unsigned delivery: refused (401) and counted as such.
   auto unsigned_hook = run_command(
       "curl -s -o /dev/null -w '%{http_code}' -X POST -H "
