@@ -17,12 +17,21 @@ steady_clock::duration seconds_of(double s) {
   return std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(s));
 }
 
+// rate/4 clamped to 1..5; at high rates, what the rate earns in `lease_span` (up to the burst,
+// which the bucket allows at once anyway): five tokens earned in microseconds would make every
+// few requests wait for a blocking round trip, and the round trips, not the rate, would bound
+// the request rate.
+double default_batch(const shared_budget_settings& s) {
+  const double classic = std::clamp(std::floor(s.rate_per_second / 4), 1.0, 5.0);
+  const double span = std::chrono::duration<double>(s.lease_span).count();
+  return std::max(classic, std::min(std::floor(s.rate_per_second * span), std::floor(s.burst)));
+}
+
 }  // namespace
 
 shared_rate_budget::shared_rate_budget(shared_budget_settings settings, steady_time now)
     : settings_(std::move(settings)),
-      batch_(settings_.batch > 0 ? settings_.batch
-                                 : std::clamp(std::floor(settings_.rate_per_second / 4), 1.0, 5.0)),
+      batch_(settings_.batch > 0 ? settings_.batch : default_batch(settings_)),
       fallback_(std::max(0.01, settings_.rate_per_second * settings_.fallback_share),
                 std::max(1.0, settings_.burst * settings_.fallback_share), now) {}
 
@@ -65,10 +74,11 @@ steady_time shared_rate_budget::reserve(steady_time now, double tokens) {
               "$2::float8 * GREATEST(0, EXTRACT(EPOCH FROM clock_timestamp() - "
               "rate_budget.updated_at))::float8) - $4::float8, updated_at = clock_timestamp() "
               "RETURNING tokens, EXTRACT(EPOCH FROM updated_at)::float8");
-      pqxx::work t(c);
+      // One statement, its own transaction: no BEGIN and COMMIT round trips while the I/O
+      // thread waits.
+      pqxx::nontransaction t(c);
       auto r = t.exec_prepared1("budget_lease", settings_.api, settings_.rate_per_second,
                                 settings_.burst, take);
-      t.commit();
       ++counters_.leases;
       const double left = r[0].as<double>();
       // The batch is paid for when the debt is: an absolute instant on the database clock
@@ -83,7 +93,13 @@ steady_time shared_rate_budget::reserve(steady_time now, double tokens) {
       const steady_time ready = now + (steady_clock::now() - sent) + seconds_of(from_now);
       stock_ = take - tokens;
       ready_at_ = std::max(now, ready);
-      stock_expires_ = ready + seconds_of(take / settings_.rate_per_second);
+      // Unused tokens are dropped after the time they took to earn, but not sooner than
+      // `min_hold`: at high rates a batch is earned in microseconds and would expire before the
+      // next request, one round trip per request. Holding tokens longer does not widen the
+      // excess over the rate: a replica never holds more than one batch.
+      stock_expires_ =
+          ready + std::max(seconds_of(take / settings_.rate_per_second),
+                           std::chrono::duration_cast<steady_clock::duration>(settings_.min_hold));
       return std::max(now, ready);
     } catch (const pqxx::failure& e) {
       drop_connection(e);
@@ -111,9 +127,8 @@ std::optional<ratelimit::system_time> shared_rate_budget::share_pause(
             "INSERT INTO rate_budget (api, tokens, updated_at) VALUES ($1, $2::float8, now()) "
             "ON CONFLICT (api) DO UPDATE SET tokens = GREATEST(rate_budget.tokens, $2::float8), "
             "updated_at = now() RETURNING tokens, EXTRACT(EPOCH FROM now())::float8");
-    pqxx::work t(c);
+    pqxx::nontransaction t(c);
     auto r = t.exec_prepared1("budget_pause", settings_.api + "/paused_until", local_epoch);
-    t.commit();
     const double until = r[0].as<double>();
     const double db_now = r[1].as<double>();
     if (until <= db_now) return std::nullopt;

@@ -19,9 +19,13 @@ struct shared_budget_settings {
   std::string api;  // the rate_budget row: "notion", "github"
   double rate_per_second = 10;
   double burst = 20;
-  // Tokens leased per round trip; 0 = rate/4 clamped to 1..5. Leased tokens unused after the
-  // time they took to earn are dropped, so a quiet replica cannot hoard a burst.
+  // Tokens leased per round trip; 0 = rate/4 clamped to 1..5, or at high rates what the rate
+  // earns in `lease_span` up to the burst (so round trips do not bound the request rate).
+  // Leased tokens unused after the time they took to earn (at least `min_hold`) are dropped, so
+  // a quiet replica cannot hoard a burst.
   double batch = 0;
+  std::chrono::milliseconds lease_span{20};
+  std::chrono::milliseconds min_hold{50};
   // After a failed round trip, requests use a local bucket at this share of the rate for
   // `retry_after_failure` before the database is tried again (Postgres may be restarting).
   double fallback_share = 1.0 / 3;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "core/log/logging.hpp"
 #include "storage/database.hpp"
 
@@ -35,61 +37,65 @@ steady_time shared_write_schedule::claim(steady_time earliest,
       conn_ = database::open(settings_.database_url, settings_.statement_timeout, "ngsync-writes");
     auto& c = *conn_;
     const std::string row = settings_.api + "/writes";
-    pqxx::work t(c);
-    t.exec_params("INSERT INTO rate_budget (api, tokens) VALUES ($1, 0) ON CONFLICT DO NOTHING",
-                  row);
-    // The row lock orders every replica's claims; the database clock is the common time.
-    auto head = t.exec_params1(
-        "SELECT tokens, EXTRACT(EPOCH FROM clock_timestamp())::float8 FROM rate_budget "
-        "WHERE api = $1 FOR UPDATE",
-        row);
-    const double last_mutation = head[0].as<double>();
-    const double db_now = head[1].as<double>();
-    const steady_time local_now = steady_clock::now();
+    pqxx::nontransaction t(c);
     // Local instants map onto the database clock through `asked` (before the round trip) and
     // back through `local_now` (after it): both err late, so a claim is never granted early.
     // Replicas still see each other's claims to within about half a round trip (milliseconds).
-    double at = db_now + seconds_between(asked, earliest);
-    if (spaced) {
-      at = std::max(at, last_mutation +
-                            std::chrono::duration<double>(settings_.mutation_spacing).count());
-    }
-    if (counts_content) {
-      std::int64_t longest = 0, most = 0;
-      for (const auto& w : settings_.content_windows) {
-        longest = std::max<std::int64_t>(longest, w.length.count());
-        most = std::max<std::int64_t>(most, w.limit);
+    const double ahead = seconds_between(asked, earliest);
+    std::int64_t longest = 0;
+    std::string lengths = "{", limits = "{";
+    for (const auto& w : settings_.content_windows) {
+      longest = std::max<std::int64_t>(longest, w.length.count());
+      if (lengths.size() > 1) {
+        lengths += ',';
+        limits += ',';
       }
-      // The newest `most` claims still inside the longest window, oldest first: the same rule
-      // as api_budget's own record, applied to every replica's claims.
-      auto rows = t.exec_params(
-          "SELECT e FROM (SELECT EXTRACT(EPOCH FROM at)::float8 AS e FROM rate_claims "
-          "WHERE api = $1 AND at > clock_timestamp() - make_interval(secs => $2) "
-          "ORDER BY at DESC LIMIT $3) newest ORDER BY e",
-          settings_.api, static_cast<double>(longest), most);
-      std::vector<double> claims;
-      claims.reserve(rows.size());
-      for (const auto& r : rows) claims.push_back(r[0].as<double>());
-      if (!claims.empty()) at = std::max(at, claims.back());
-      const auto n = static_cast<std::ptrdiff_t>(claims.size());
-      for (const auto& w : settings_.content_windows) {
-        if (w.limit <= 0 || n < w.limit) continue;
-        at = std::max(at, claims[static_cast<std::size_t>(n - w.limit)] +
-                              static_cast<double>(w.length.count()));
-      }
-      t.exec_params("INSERT INTO rate_claims (api, at) VALUES ($1, to_timestamp($2))",
-                    settings_.api, at);
-      t.exec_params(
-          "DELETE FROM rate_claims WHERE api = $1 "
-          "AND at < clock_timestamp() - make_interval(secs => $2)",
-          settings_.api, static_cast<double>(longest + 60));
+      lengths += std::to_string(w.length.count());
+      limits += std::to_string(w.limit);
     }
-    if (spaced) {
-      t.exec_params("UPDATE rate_budget SET tokens = GREATEST(tokens, $2), updated_at = now() "
-                    "WHERE api = $1",
-                    row, at);
-    }
-    t.commit();
+    lengths += '}';
+    limits += '}';
+    const std::string q_row = t.quote(row), q_api = t.quote(settings_.api);
+    const std::string content = counts_content ? "true" : "false";
+    const std::string spacing =
+        spaced ? fmt::format("{}", std::chrono::duration<double>(settings_.mutation_spacing).count())
+               : std::string("NULL");
+    const std::string window = fmt::format("clock_timestamp() - make_interval(secs => {})", longest);
+    // One round trip: two statements in one implicit transaction. The first takes the row lock,
+    // which orders every replica's claims (the database clock is the common time); the second
+    // runs after it, so its snapshot sees every claim committed before ours. It applies the same
+    // rules as api_budget's own record to every replica's claims: after the last mutation by
+    // the spacing; not before the newest claim in the longest window; and for each window of
+    // `limit` claims, not before the limit-th newest (one probe by its number) has left it.
+    // Then it records the claim, sweeps claims older than the longest window and records the
+    // mutation.
+    const std::string sql =
+        "INSERT INTO rate_budget (api, tokens) VALUES (" + q_row +
+        ", 0) ON CONFLICT (api) DO UPDATE SET tokens = rate_budget.tokens;\n"
+        "WITH head AS MATERIALIZED (SELECT tokens AS last_mutation,"
+        "   EXTRACT(EPOCH FROM clock_timestamp())::float8 AS db_now FROM rate_budget"
+        "   WHERE api = " + q_row + "),"
+        " newest AS MATERIALIZED (SELECT c.seq, c.at FROM rate_claims c WHERE " + content +
+        "   AND c.api = " + q_api + " ORDER BY c.seq DESC LIMIT 1),"
+        " bound AS MATERIALIZED (SELECT head.db_now, greatest(head.db_now + " +
+        fmt::format("{}", ahead) + ", head.last_mutation + " + spacing + "::float8,"
+        "   (SELECT EXTRACT(EPOCH FROM n.at)::float8 FROM newest n WHERE n.at > " + window + "),"
+        "   (SELECT max(EXTRACT(EPOCH FROM c.at)::float8 + w.len)"
+        "     FROM unnest('" + lengths + "'::float8[], '" + limits + "'::int[]) AS w(len, lim),"
+        "       newest n, rate_claims c"
+        "     WHERE w.lim > 0 AND c.api = " + q_api + " AND c.seq = n.seq - w.lim + 1"
+        "       AND c.at > " + window + ")) AS at FROM head),"
+        " ins AS (INSERT INTO rate_claims (api, at) SELECT " + q_api +
+        ", to_timestamp(bound.at) FROM bound WHERE " + content + "),"
+        " swept AS (DELETE FROM rate_claims WHERE " + content + " AND api = " + q_api +
+        "   AND at < " + window + " - interval '60 seconds'),"
+        " spaced AS (UPDATE rate_budget SET tokens = GREATEST(tokens, (SELECT at FROM bound)),"
+        "   updated_at = now() WHERE " + (spaced ? "true" : "false") + " AND api = " + q_row + ")"
+        " SELECT db_now, at FROM bound";
+    const auto r = t.exec1(sql);
+    const steady_time local_now = steady_clock::now();
+    const double db_now = r[0].as<double>();
+    const double at = r[1].as<double>();
     const auto wait = std::chrono::duration_cast<steady_clock::duration>(
         std::chrono::duration<double>(at - db_now));
     return std::max(earliest, local_now + wait);

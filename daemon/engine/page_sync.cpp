@@ -205,7 +205,8 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
 
   const auto id = ctx.page.id;
   auto read_link = [id](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
+    // One statement: autocommit saves the BEGIN, SET TRANSACTION and COMMIT round trips.
+    pqxx::nontransaction t(c);
     return storage::link_store::get(t, id);
   };
   ctx.link = co_await db_.run(std::move(read_link));
@@ -358,9 +359,8 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
               written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
         }
         auto touch_synced = [page_id, o](pqxx::connection& c) {
-          pqxx::work t(c);
+          pqxx::nontransaction t(c);  // one statement: autocommit
           storage::link_store::mark_in_sync(t, page_id, o);
-          t.commit();
         };
         co_await db_.run(std::move(touch_synced));
       }
@@ -430,9 +430,8 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         const auto attempt = new_attempt_id();
         const auto repo = create->repo;
         auto save_intent = [page_id, ds, repo, attempt, now](pqxx::connection& c) {
-          pqxx::work t(c);
+          pqxx::nontransaction t(c);  // one statement: autocommit
           storage::link_store::record_create_intent(t, page_id, ds, repo, attempt, now);
-          t.commit();
         };
         co_await db_.run(std::move(save_intent));
         // 2. POST. An unknown outcome (timeout, reset) leaves the intent: the retry adopts.
@@ -450,10 +449,9 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         // 3. Save the number; the write-back to Notion follows.
         const auto kind = create->kind == sync::issue_kind::draft_pr ? "draft_pr" : "issue";
         auto save_created = [page_id, made, kind](pqxx::connection& c) {
-          pqxx::work t(c);
+          pqxx::nontransaction t(c);  // one statement: autocommit
           storage::link_store::record_created(t, page_id, static_cast<int>(made.number),
                                               made.node_id, made.html_url, kind);
-          t.commit();
         };
         co_await db_.run(std::move(save_created));
         created_number = made.number;
@@ -609,9 +607,8 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
             written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
       }
       auto save_synced = [page_id, o](pqxx::connection& c) {
-        pqxx::work t(c);
+        pqxx::nontransaction t(c);  // one statement: autocommit
         storage::link_store::mark_in_sync(t, page_id, o);
-        t.commit();
       };
       co_await db_.run(std::move(save_synced));
     }
