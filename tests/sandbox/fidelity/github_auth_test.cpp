@@ -108,4 +108,22 @@ TEST_CASE("github: installation tokens act as the App's bot and expire") {
   CHECK(f.gh.request(http::verb::get, "/repos/octo/tracker/issues/1", fresh).result_int() == 401);
 }
 
+TEST_CASE("github: GET /user names the token's user; an installation token is refused") {
+  app_fixture f;
+  auto me = f.gh.request(http::verb::get, "/user", "tok-octo");
+  REQUIRE(me.result_int() == 200);
+  CHECK(body_of(me).at("login").as_string() == "octo");
+  CHECK(body_of(me).at("id").to_number<std::int64_t>() == 101);
+  CHECK(body_of(me).at("type").as_string() == "User");
+  CHECK(f.gh.request(http::verb::get, "/user", "not-a-token").result_int() == 401);
+
+  auto minted =
+      f.gh.request(http::verb::post, "/app/installations/77/access_tokens", f.jwt(-60, 540));
+  REQUIRE(minted.result_int() == 201);
+  const std::string token(body_of(minted).at("token").as_string());
+  auto refused = f.gh.request(http::verb::get, "/user", token);
+  CHECK(refused.result_int() == 403);
+  CHECK(body_of(refused).at("message").as_string() == "Resource not accessible by integration");
+}
+
 }  // namespace ngsync::sandbox::fidelity

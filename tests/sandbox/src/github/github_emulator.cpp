@@ -242,6 +242,13 @@ api_response github_emulator::route(api_call& call) {
     return access_token_route(call, std::stoll(seg[2]));
   if (seg.size() == 2 && seg[0] == "search" && seg[1] == "issues" && call.method == "GET")
     return search_issues_route(call);
+  if (seg.size() == 1 && seg[0] == "user" && call.method == "GET") {
+    // The token's own user. An installation token has no user: GitHub refuses it like this.
+    if (call.who.what != caller::kind::user)
+      return github_error(http::status::forbidden, "Resource not accessible by integration",
+                          "https://docs.github.com/rest/users/users#get-the-authenticated-user");
+    return json_response(http::status::ok, render_user(user(call.who.login), call.ctx));
+  }
   if (seg.size() >= 3 && seg[0] == "repos") {
     const std::string full = seg[1] + "/" + seg[2];
     call.rest.assign(seg.begin() + 3, seg.end());
