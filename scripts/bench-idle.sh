@@ -93,6 +93,8 @@ hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status")
 # Heap and stacks (anonymous) against mapped files (the binary and shared libraries' code).
 anon_kb=$(awk '/RssAnon/ {print $2}' "/proc/$daemon_pid/status")
 file_kb=$(awk '/RssFile/ {print $2}' "/proc/$daemon_pid/status")
+# Proportional share: a shared library's pages divided among the processes mapping them.
+pss_kb=$(awk '/^Pss:/ {print $2}' "/proc/$daemon_pid/smaps_rollup")
 if [[ -n ${NGSYNC_BENCH_SMAPS:-} ]]; then  # per-mapping RSS, largest first, for digging
   awk '/^[0-9a-f]+-[0-9a-f]+ / {name=$6} /^Rss:/ {rss[name]+=$2} END {for (n in rss) printf "%8d kB %s\n", rss[n], n}' \
     "/proc/$daemon_pid/smaps" | sort -rn >"$NGSYNC_BENCH_SMAPS"
@@ -100,11 +102,12 @@ if [[ -n ${NGSYNC_BENCH_SMAPS:-} ]]; then  # per-mapping RSS, largest first, for
   awk '/^[0-9a-f]+-[0-9a-f]+ / {r=$1; n=$6} /^Rss:/ && n == "" && $2 > 0 {print "anon " r " " $2 " kB"}' \
     "/proc/$daemon_pid/smaps" >>"$NGSYNC_BENCH_SMAPS"
 fi
-python3 - "$pages" "$first" "$after" "$polls" "$rss_kb" "$hwm_kb" "$anon_kb" "$file_kb" <<'PY'
+python3 - "$pages" "$first" "$after" "$polls" "$rss_kb" "$hwm_kb" "$anon_kb" "$file_kb" "$pss_kb" <<'PY'
 import sys
-pages, first, after, polls, rss, hwm, anon, mapped = map(int, sys.argv[1:])
+pages, first, after, polls, rss, hwm, anon, mapped, pss = map(int, sys.argv[1:])
 print(f"first full poll of {pages} pages: {first} Notion queries (100 pages per query)")
 print(f"empty poll cost:           {(after - first) / polls:.2f} Notion calls per poll ({after - first} in ~{polls} polls)")
 print(f"idle RSS:                  {rss / 1024:.1f} MiB (high-water mark {hwm / 1024:.1f} MiB)")
 print(f"idle RSS by kind:          {anon / 1024:.1f} MiB heap and stacks, {mapped / 1024:.1f} MiB mapped code and data files")
+print(f"idle PSS:                  {pss / 1024:.1f} MiB (shared library pages divided among the processes that map them)")
 PY
