@@ -522,6 +522,36 @@ TEST_CASE(
   CHECK(r.output.find("adopted=0") != std::string::npos);
 }
 
+TEST_CASE("two-way: a transferred issue's webhook moves the link; later work goes to the new place") {
+  twoway_bed bed(true);
+  const auto n = bed.wait_for_issue_of(login_page);
+  bed.settle();
+  auto moved = bed.env->act(
+      "github", "transfer_issue",
+      json::object{
+          {"repo", "acme/roadmap"}, {"number", n}, {"new_repo", "acme/archive"}, {"as", "ada-l"}});
+  const auto m = moved.at("result").at("number").to_number<std::int64_t>();
+  auto link = [&] {
+    pqxx::connection c(bed.env->database_url());
+    pqxx::read_transaction t(c);
+    auto row = t.exec_params1(
+        "SELECT github_repo || '#' || issue_number FROM page_links WHERE notion_page_id = $1",
+        login_page);
+    return std::string(row[0].c_str());
+  };
+  // The `transferred` delivery makes a job; its GET of the old number follows GitHub's redirect.
+  CHECK_MESSAGE(bed.wait_until(link, "acme/archive#" + std::to_string(m)),
+                link() << "\n" << bed.daemon->log());
+  bed.settle();
+  const auto roadmap_issues = bed.env->issues().size();
+  bed.notion_edit(login_page, {{"Status", "Complete"}});
+  CHECK_MESSAGE(
+      bed.wait_until([&] { return text(bed.env->issues("acme/archive").at(m).at("state")); },
+                     "closed"),
+      bed.daemon->log());
+  CHECK(bed.env->issues().size() == roadmap_issues);  // nothing new in the old repository
+}
+
 TEST_CASE("reconcile: a transferred issue's redirect is followed and the link moves with it") {
   sandbox_env_options o;
   o.scenario_file = scenario_with_hooks(0, false);

@@ -418,6 +418,16 @@ json::value github_emulator::act(const std::string& action, const json::object& 
     issue.deleted = true;
     const int number = moved.number;
     target->issues[number] = std::move(moved);
+    // The old repository's hooks hear `transferred`, with where the issue went in `changes`.
+    if (!issue.pull) {
+      const render_context hook_ctx = base_context();
+      deliver_issue_event(
+          *repo, issue, "transferred", actor,
+          json::object{{"changes",
+                        json::object{{"new_issue",
+                                      render_issue(*target, target->issues[number], hook_ctx)},
+                                     {"new_repository", render_repository(*target, hook_ctx)}}}});
+    }
     return render_issue(*target, target->issues[number], ctx);
   } else if (action == "delete_issue") {
     issue.deleted = true;
