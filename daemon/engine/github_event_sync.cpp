@@ -220,24 +220,36 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
     const bool open = issue.state == github::issue_state::open;
     const bool shown = link->sync_status == "error" && link->last_error &&
                        link->last_error->starts_with(trashed_page_reopened);
-    if (open == shown) co_return;
+    // What a person changed on the issue of a trashed page is accepted as it is: recorded as
+    // GitHub's values, so reconcile stops reporting it as drift. Not an open state, though: the
+    // trash's close stays the record, so nothing plans to "restore" the reopen meanwhile.
+    json::object seen{{"title", issue.title},
+                      {"labels", json::value_from(issue.labels)},
+                      {"assignees", json::value_from(issue.assignees)}};
+    if (auto rev = sync::parse_markers(issue.body).revision) seen["body_revision"] = *rev;
+    if (!open) {
+      seen["state"] = sync::to_string(issue.state_reason == "not_planned"
+                                          ? sync::desired_state::closed_not_planned
+                                          : sync::desired_state::closed_completed);
+    }
     const auto pid = link->notion_page_id;
     const auto message = std::string(trashed_page_reopened) + ": " + repo + "#" +
                          std::to_string(number) +
                          " was reopened on GitHub after its page went to the Notion trash; "
                          "restore the page or close the issue";
-    auto save = [pid, open, message, run](pqxx::connection& c) {
+    const bool flip = open != shown;
+    auto save = [pid, open, flip, message, run, seen](pqxx::connection& c) {
       pqxx::work t(c);
-      if (open) {
-        storage::link_store::mark_error(t, pid, message, run);
-      } else {
-        storage::link_store::clear_error(t, pid, run);
-      }
+      storage::link_store::merge_provenance(t, pid, seen, json::object());
+      if (flip && open) storage::link_store::mark_error(t, pid, message, run);
+      if (flip && !open) storage::link_store::clear_error(t, pid, run);
       t.commit();
     };
     co_await db_.run(std::move(save));
-    logger->warn("page={} run={} {}", pid, run,
-                 open ? message : "issue closed again; the trashed page and its issue agree");
+    if (flip) {
+      logger->warn("page={} run={} {}", pid, run,
+                   open ? message : "issue closed again; the trashed page and its issue agree");
+    }
     co_return;
   }
 

@@ -334,6 +334,14 @@ TEST_CASE(
 
   bed.github_act("close_issue", {{"number", n}, {"reason", "not_planned"}});
   CHECK_MESSAGE(bed.wait_until(link_status, "in_sync "), link_status());
+
+  // A person's later edit of the closed issue is accepted as it is: reconcile finds no drift
+  // to chase, then or on any later pass.
+  bed.github_act("edit_issue", {{"number", n}, {"labels", json::array{"docs"}}});
+  bed.settle();
+  auto r = bed.env->run_ngsync("reconcile --dry-run", "GITHUB_WEBHOOK_SECRET=" + hook_secret);
+  CHECK_MESSAGE(r.output.find("drift=0") != std::string::npos, "exit " << r.exit_code << ": " << r.output);
+  CHECK(link_status() == "in_sync ");
 }
 
 TEST_CASE(
