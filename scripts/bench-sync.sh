@@ -100,9 +100,18 @@ export DATABASE_URL
 echo "== limits off: initial sync of $pages pages =="
 scenario 0 "$work/off.json"; start_sandbox "$work/off.json"; config 100000 100000
 "$bin/ngsync" --config "$work/ngsync.yaml" migrate >/dev/null
+if [[ -n ${NGSYNC_BENCH_PERF:-} ]]; then  # a system-wide profile of the initial sync, for digging
+  perf record -a -g -F 499 -o "$NGSYNC_BENCH_PERF" >/dev/null 2>&1 &
+  perf_pid=$!
+  sleep 0.5
+fi
 start=$(date +%s.%N)
 /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$bin/ngsync" --config "$work/ngsync.yaml" sync-once >/dev/null
 end=$(date +%s.%N)
+if [[ -n ${perf_pid:-} ]]; then
+  kill -INT "$perf_pid" && wait "$perf_pid" || true
+  echo "profile: $NGSYNC_BENCH_PERF (perf report -i $NGSYNC_BENCH_PERF --sort comm,dso)"
+fi
 read -r wall user sys rss_kb <"$work/time"
 read -r n g nw gw < <(calls)
 python3 - "$pages" "$wall" "$user" "$sys" "$rss_kb" "$n" "$g" "$nw" "$gw" <<'PY'
