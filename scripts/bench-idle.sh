@@ -84,10 +84,21 @@ for _ in $(seq 120); do
   [[ $now -gt 0 && $((now - prev)) -le 3 ]] && break
   prev=$now
 done
-first=$(notion_queries)
-sleep 10.5
-after=$(notion_queries)
-polls=10
+# Calls per poll: the queries after the first full poll, grouped into polls by the pause
+# between them (polls run every second; one poll's pages follow each other at once).
+first_poll=$(notion_queries)
+last_seq=$(curl -s "$control/control/calls" | python3 -c "
+import json,sys; print(max((c['seq'] for c in json.load(sys.stdin)['calls']), default=0))")
+sleep 20.5
+read -r first after polls < <(curl -s "$control/control/calls" | python3 -c "
+import json, sys
+from datetime import datetime
+seq = int(sys.argv[1])
+at = [datetime.fromisoformat(c['at'].replace('Z', '+00:00')).timestamp()
+      for c in json.load(sys.stdin)['calls']
+      if c['api'] == 'notion' and 'query' in c['target'] and c['seq'] > seq]
+groups = sum(1 for i, t in enumerate(at) if i == 0 or t - at[i - 1] > 0.3)
+print(0, len(at), max(groups, 1))" "$last_seq")
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$daemon_pid/status")
 hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status")
 # Heap and stacks (anonymous) against mapped files (the binary and shared libraries' code).
@@ -102,11 +113,11 @@ if [[ -n ${NGSYNC_BENCH_SMAPS:-} ]]; then  # per-mapping RSS, largest first, for
   awk '/^[0-9a-f]+-[0-9a-f]+ / {r=$1; n=$6} /^Rss:/ && n == "" && $2 > 0 {print "anon " r " " $2 " kB"}' \
     "/proc/$daemon_pid/smaps" >>"$NGSYNC_BENCH_SMAPS"
 fi
-python3 - "$pages" "$first" "$after" "$polls" "$rss_kb" "$hwm_kb" "$anon_kb" "$file_kb" "$pss_kb" <<'PY'
+python3 - "$pages" "$first" "$after" "$polls" "$rss_kb" "$hwm_kb" "$anon_kb" "$file_kb" "$pss_kb" "$first_poll" <<'PY'
 import sys
-pages, first, after, polls, rss, hwm, anon, mapped, pss = map(int, sys.argv[1:])
-print(f"first full poll of {pages} pages: {first} Notion queries (100 pages per query)")
-print(f"empty poll cost:           {(after - first) / polls:.2f} Notion calls per poll ({after - first} in ~{polls} polls)")
+pages, first, after, polls, rss, hwm, anon, mapped, pss, first_poll = map(int, sys.argv[1:])
+print(f"first full poll of {pages} pages: {first_poll} Notion queries (100 pages per query)")
+print(f"empty poll cost:           {(after - first) / polls:.2f} Notion calls per poll ({after - first} in {polls} polls)")
 print(f"idle RSS:                  {rss / 1024:.1f} MiB (high-water mark {hwm / 1024:.1f} MiB)")
 print(f"idle RSS by kind:          {anon / 1024:.1f} MiB heap and stacks, {mapped / 1024:.1f} MiB mapped code and data files")
 print(f"idle PSS:                  {pss / 1024:.1f} MiB (shared library pages divided among the processes that map them)")
