@@ -42,6 +42,10 @@ void api_caller::set_authorization_provider(authorization_provider provider) {
   auth_ = std::move(provider);
 }
 
+void api_caller::set_pause_listener(pause_listener listener) {
+  on_pause_ = std::move(listener);
+}
+
 void api_caller::set_observer(attempt_observer observer) {
   observer_ = std::move(observer);
 }
@@ -173,6 +177,13 @@ net::awaitable<api_result> api_caller::call(api_request req) {
       budget_.pause_until(clock.steady_now() + sig->wait);
       const auto until = budget_.paused_until().value_or(clock.steady_now());
       out.paused_until = clock.to_system(until);
+      if (on_pause_) {
+        try {
+          on_pause_(*out.paused_until);
+        } catch (const std::exception& e) {
+          log->error("msg=\"pause listener threw\" api={} error={}", config_.name, e.what());
+        }
+      }
       log->warn("msg=\"api paused\" api={} status={} reason=\"{}\" pause_s={} path={}",
                 config_.name, status, sig->reason, sig->wait.count(),
                 ngsync::log::redact(req.path));

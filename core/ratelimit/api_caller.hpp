@@ -78,6 +78,9 @@ struct api_result {
 using authorization_provider =
     std::function<boost::asio::awaitable<std::string>(bool force_refresh)>;
 using attempt_observer = std::function<void(const attempt_record&)>;
+// Told the moment a throttle answer pauses the API (before the request's caller hears of it),
+// so the pause can be shared before anything else can happen, a crash included.
+using pause_listener = std::function<void(system_time until)>;
 
 struct caller_counters {
   budget_counters budget;
@@ -95,6 +98,7 @@ class api_caller {
 
   void set_authorization_provider(authorization_provider provider);
   void set_observer(attempt_observer observer);
+  void set_pause_listener(pause_listener listener);
 
   // Never throws for network or HTTP outcomes. Idempotent requests are retried on 5xx and
   // retryable transport errors; a non-idempotent request is sent at most once (plus one resend
@@ -120,6 +124,7 @@ class api_caller {
   api_limiter limiter_;
   authorization_provider auth_;
   attempt_observer observer_;
+  pause_listener on_pause_;
   std::mt19937_64 rng_;
   std::uint64_t throttled_responses_ = 0;
   std::uint64_t retries_ = 0;

@@ -152,6 +152,18 @@ api_stack::api_stack(net::any_io_executor executor, const config::config& c,
     metrics().api_attempt(a);
   });
 
+  // A pause is written to the shared row the moment it begins, not only at the next of the
+  // once-a-second exchanges: a process killed in between would take it to its grave, and its
+  // successor (or another replica) would call before the Retry-After passed.
+  if (notion_shared_ && github_shared_) {
+    notion_caller_->set_pause_listener([this](ratelimit::system_time) {
+      exchange_pause(*notion_caller_, *notion_shared_);
+    });
+    github_caller_->set_pause_listener([this](ratelimit::system_time) {
+      exchange_pause(*github_caller_, *github_shared_);
+    });
+  }
+
   notion_ = std::make_unique<notion::notion_client>(*notion_caller_);
   github_ = std::make_unique<github::github_client>(*github_caller_);
 }

@@ -344,6 +344,33 @@ TEST_CASE(
   CHECK(link_status() == "in_sync ");
 }
 
+TEST_CASE("a GitHub pause is in Postgres the moment it begins: a process killed right after keeps it") {
+  // Chaos --long --seed 7: a process got a secondary-limit 403 (Retry-After 2 s) and was killed
+  // 0.3 s later, before the once-a-second exchange wrote the pause down; its successor called
+  // GitHub within the 2 s. Now the pause is shared before the throttled request returns.
+  twoway_bed bed(true);
+  const auto n = bed.wait_for_issue_of(login_page);
+  bed.settle();
+  bed.env->control_post(
+      "/control/faults",
+      json::object{{"rules", json::array{json::object{
+                                 {"api", "github"}, {"burst_429", 1}, {"retry_after_s", 30}}}}});
+  bed.github_act("close_issue", {{"number", n}, {"reason", "completed"}});  // -> GET issue -> 403
+  bool paused = false;
+  for (int i = 0; i < 400 && !paused; ++i) {
+    paused = bed.daemon->log().find("msg=\"api paused\" api=github") != std::string::npos;
+    if (!paused) std::this_thread::sleep_for(5ms);
+  }
+  REQUIRE_MESSAGE(paused, bed.daemon->log());
+  bed.daemon->signal(SIGKILL);
+  bed.daemon->wait_for_exit(5s);
+  bed.env->control_post("/control/faults", json::object{{"rules", json::array{}}});
+  const auto left = bed.count(
+      "SELECT floor(tokens - extract(epoch FROM now()))::bigint FROM rate_budget "
+      "WHERE api = 'github/paused_until'");
+  CHECK(left >= 20);  // most of the 30 s still ahead, for whoever calls GitHub next
+}
+
 TEST_CASE(
     "two-way: both sides changed the status -> newer wins and the decision is on the link; "
     "Notion wins the title; a redelivered webhook does nothing twice") {
