@@ -305,10 +305,13 @@ std::vector<claimed_job> job_queue::claim_on(pqxx::connection& c, const std::str
   const auto lease_us = std::chrono::duration_cast<std::chrono::microseconds>(lease).count();
   for (int attempt = 0;; ++attempt) {
     try {
-      pqxx::work t(c, "claim");
+      // One statement, so autocommit is as atomic as a transaction and saves the BEGIN and
+      // COMMIT round trips. Should the connection break after it committed, the retry claims
+      // other jobs and these stay leased to us until the lease expires (as after an in-doubt
+      // COMMIT).
+      pqxx::nontransaction t(c, "claim");
       auto rows = t.exec_prepared("jobs_claim", to_epoch_us(settings_.clock()), max_jobs, worker_id,
                                   lease_us);
-      t.commit();
       std::vector<claimed_job> jobs;
       jobs.reserve(rows.size());
       for (const auto& r : rows) {
@@ -396,10 +399,11 @@ std::vector<std::int64_t> job_queue::complete_batch_on(pqxx::connection& c,
   std::vector<std::int64_t> done;
   if (ids.empty()) return done;
   prepare(c, "jobs_complete_batch", complete_batch_sql);
-  pqxx::work t(c, "complete batch");
+  // One statement: autocommit, no BEGIN/COMMIT round trips. A retry after a connection loss
+  // that followed the commit finds the jobs completed already and reports them as not held.
+  pqxx::nontransaction t(c, "complete batch");
   auto rows = t.exec_prepared("jobs_complete_batch", id_array(ids), worker_id,
                               to_epoch_us(settings_.clock()));
-  t.commit();
   done.reserve(rows.size());
   for (const auto& r : rows) done.push_back(r[0].as<std::int64_t>());
   return done;

@@ -49,75 +49,89 @@ page_link from_row(const pqxx::row& r) {
   return l;
 }
 
+// Runs a hot statement as a named prepared statement: parsed and planned once per connection.
+// Registering is a no-op after the first time on a connection; pqxx prepares it on the server
+// on first use (a reconnect opens a fresh connection object, which prepares again).
+template <class... Args>
+pqxx::result exec_named(pqxx::transaction_base& t, const char* name, const std::string& sql,
+                        Args&&... args) {
+  t.conn().prepare(name, sql);
+  return t.exec_prepared(name, std::forward<Args>(args)...);
+}
+
 }  // namespace
 
 std::optional<page_link> link_store::get(pqxx::transaction_base& t, const std::string& page_id,
                                          bool for_update) {
-  auto rows = t.exec_params(
-      select_columns + " WHERE notion_page_id = $1" + (for_update ? " FOR UPDATE" : ""), page_id);
+  static const std::string by_page = select_columns + " WHERE notion_page_id = $1";
+  static const std::string by_page_for_update = by_page + " FOR UPDATE";
+  auto rows = for_update ? exec_named(t, "link_get_for_update", by_page_for_update, page_id)
+                         : exec_named(t, "link_get", by_page, page_id);
   if (rows.empty()) return std::nullopt;
   return from_row(rows[0]);
 }
 
 std::optional<page_link> link_store::find_by_issue(pqxx::transaction_base& t,
                                                    const std::string& repo, int issue_number) {
-  auto rows = t.exec_params(select_columns + " WHERE github_repo = $1 AND issue_number = $2",
-                            lower(repo), issue_number);
+  static const std::string sql = select_columns + " WHERE github_repo = $1 AND issue_number = $2";
+  auto rows = exec_named(t, "link_find_by_issue", sql, lower(repo), issue_number);
   if (rows.empty()) return std::nullopt;
   return from_row(rows[0]);
 }
 
 void link_store::upsert(pqxx::transaction_base& t, const page_link& l) {
-  t.exec_params(
+  static const std::string sql =
       "INSERT INTO page_links (notion_page_id, data_source_id, notion_last_edited,"
       " synced_fields_hash, github_repo, issue_number, issue_node_id, issue_html_url, kind,"
       " sync_status, last_error, last_sync_run_id, last_synced_at, create_attempt_id,"
       " create_intent_at, written_to_github, written_to_notion, conflict_log)"
       " VALUES ($1, $2, " +
-          sql_ts(3) + ", $4, $5, $6, $7, $8, $9, $10, $11, $12, " + sql_ts(13) + ", $14, " +
-          sql_ts(15) +
-          ", $16::jsonb, $17::jsonb, $18::jsonb)"
-          " ON CONFLICT (notion_page_id) DO UPDATE SET data_source_id = EXCLUDED.data_source_id,"
-          " notion_last_edited = EXCLUDED.notion_last_edited,"
-          " synced_fields_hash = EXCLUDED.synced_fields_hash, github_repo = EXCLUDED.github_repo,"
-          " issue_number = EXCLUDED.issue_number, issue_node_id = EXCLUDED.issue_node_id,"
-          " issue_html_url = EXCLUDED.issue_html_url, kind = EXCLUDED.kind,"
-          " sync_status = EXCLUDED.sync_status, last_error = EXCLUDED.last_error,"
-          " last_sync_run_id = EXCLUDED.last_sync_run_id, last_synced_at = EXCLUDED.last_synced_at,"
-          " create_attempt_id = EXCLUDED.create_attempt_id,"
-          " create_intent_at = EXCLUDED.create_intent_at,"
-          " written_to_github = EXCLUDED.written_to_github,"
-          " written_to_notion = EXCLUDED.written_to_notion, conflict_log = EXCLUDED.conflict_log,"
-          " updated_at = now()",
-      l.notion_page_id, l.data_source_id, to_epoch_us(l.notion_last_edited), l.synced_fields_hash,
-      lower(l.github_repo), l.issue_number, l.issue_node_id, l.issue_html_url, l.kind,
-      l.sync_status, l.last_error, l.last_sync_run_id, to_epoch_us(l.last_synced_at),
-      l.create_attempt_id, to_epoch_us(l.create_intent_at),
-      boost::json::serialize(l.written_to_github), boost::json::serialize(l.written_to_notion),
-      boost::json::serialize(l.conflict_log));
+      sql_ts(3) + ", $4, $5, $6, $7, $8, $9, $10, $11, $12, " + sql_ts(13) + ", $14, " +
+      sql_ts(15) +
+      ", $16::jsonb, $17::jsonb, $18::jsonb)"
+      " ON CONFLICT (notion_page_id) DO UPDATE SET data_source_id = EXCLUDED.data_source_id,"
+      " notion_last_edited = EXCLUDED.notion_last_edited,"
+      " synced_fields_hash = EXCLUDED.synced_fields_hash, github_repo = EXCLUDED.github_repo,"
+      " issue_number = EXCLUDED.issue_number, issue_node_id = EXCLUDED.issue_node_id,"
+      " issue_html_url = EXCLUDED.issue_html_url, kind = EXCLUDED.kind,"
+      " sync_status = EXCLUDED.sync_status, last_error = EXCLUDED.last_error,"
+      " last_sync_run_id = EXCLUDED.last_sync_run_id, last_synced_at = EXCLUDED.last_synced_at,"
+      " create_attempt_id = EXCLUDED.create_attempt_id,"
+      " create_intent_at = EXCLUDED.create_intent_at,"
+      " written_to_github = EXCLUDED.written_to_github,"
+      " written_to_notion = EXCLUDED.written_to_notion, conflict_log = EXCLUDED.conflict_log,"
+      " updated_at = now()";
+  exec_named(t, "link_upsert", sql, l.notion_page_id, l.data_source_id,
+             to_epoch_us(l.notion_last_edited), l.synced_fields_hash, lower(l.github_repo),
+             l.issue_number, l.issue_node_id, l.issue_html_url, l.kind, l.sync_status, l.last_error,
+             l.last_sync_run_id, to_epoch_us(l.last_synced_at), l.create_attempt_id,
+             to_epoch_us(l.create_intent_at), boost::json::serialize(l.written_to_github),
+             boost::json::serialize(l.written_to_notion), boost::json::serialize(l.conflict_log));
 }
 
 void link_store::record_create_intent(pqxx::transaction_base& t, const std::string& page_id,
                                       const std::string& data_source_id, const std::string& repo,
                                       const std::string& attempt_id, sys_time at) {
-  t.exec_params(
+  static const std::string sql =
       "INSERT INTO page_links (notion_page_id, data_source_id, github_repo, create_attempt_id,"
       " create_intent_at) VALUES ($1, $2, $3, $4, " +
-          sql_ts(5) +
-          ")"
-          " ON CONFLICT (notion_page_id) DO UPDATE SET data_source_id = EXCLUDED.data_source_id,"
-          " github_repo = EXCLUDED.github_repo, create_attempt_id = EXCLUDED.create_attempt_id,"
-          " create_intent_at = EXCLUDED.create_intent_at, updated_at = now()",
-      page_id, data_source_id, lower(repo), attempt_id, to_epoch_us(at));
+      sql_ts(5) +
+      ")"
+      " ON CONFLICT (notion_page_id) DO UPDATE SET data_source_id = EXCLUDED.data_source_id,"
+      " github_repo = EXCLUDED.github_repo, create_attempt_id = EXCLUDED.create_attempt_id,"
+      " create_intent_at = EXCLUDED.create_intent_at, updated_at = now()";
+  exec_named(t, "link_create_intent", sql, page_id, data_source_id, lower(repo), attempt_id,
+             to_epoch_us(at));
 }
 
 void link_store::record_created(pqxx::transaction_base& t, const std::string& page_id,
                                 int issue_number, const std::string& node_id,
                                 const std::string& html_url, const std::string& kind) {
-  auto r = t.exec_params(
+  static const std::string sql =
       "UPDATE page_links SET issue_number = $2, issue_node_id = $3, issue_html_url = $4,"
-      " kind = $5, updated_at = now() WHERE notion_page_id = $1",
-      page_id, issue_number, node_id, html_url, kind);
+      " kind = $5, updated_at = now() WHERE notion_page_id = $1";
+  auto r =
+      exec_named(t, "link_record_created", sql, page_id, issue_number, node_id, html_url, kind);
   if (r.affected_rows() != 1) {
     throw std::runtime_error("record_created: no link row for page " + page_id);
   }
@@ -125,74 +139,75 @@ void link_store::record_created(pqxx::transaction_base& t, const std::string& pa
 
 void link_store::mark_in_sync(pqxx::transaction_base& t, const std::string& page_id,
                               const sync_outcome& o) {
-  t.exec_params(
+  static const std::string sql =
       "UPDATE page_links SET sync_status = 'in_sync', last_error = NULL,"
       " notion_last_edited = coalesce(" +
-          sql_ts(2) +
-          ", notion_last_edited),"
-          " synced_fields_hash = $3, last_sync_run_id = $4, last_synced_at = " +
-          sql_ts(5) +
-          ","
-          " written_to_github = written_to_github || $6::jsonb,"
-          " written_to_notion = written_to_notion || $7::jsonb, updated_at = now()"
-          " WHERE notion_page_id = $1",
-      page_id, to_epoch_us(o.notion_last_edited), o.synced_fields_hash, o.sync_run_id,
-      to_epoch_us(o.synced_at), boost::json::serialize(o.written_to_github),
-      boost::json::serialize(o.written_to_notion));
+      sql_ts(2) +
+      ", notion_last_edited),"
+      " synced_fields_hash = $3, last_sync_run_id = $4, last_synced_at = " +
+      sql_ts(5) +
+      ","
+      " written_to_github = written_to_github || $6::jsonb,"
+      " written_to_notion = written_to_notion || $7::jsonb, updated_at = now()"
+      " WHERE notion_page_id = $1";
+  exec_named(t, "link_mark_in_sync", sql, page_id, to_epoch_us(o.notion_last_edited),
+             o.synced_fields_hash, o.sync_run_id, to_epoch_us(o.synced_at),
+             boost::json::serialize(o.written_to_github),
+             boost::json::serialize(o.written_to_notion));
 }
 
 void link_store::mark_error(pqxx::transaction_base& t, const std::string& page_id,
                             const std::string& error, const std::string& sync_run_id) {
   std::string text = log::redact(error);
   if (text.size() > 4000) text.resize(4000);
-  t.exec_params(
+  static const std::string sql =
       "UPDATE page_links SET sync_status = 'error', last_error = $2, last_sync_run_id = $3,"
-      " updated_at = now() WHERE notion_page_id = $1",
-      page_id, text, sync_run_id);
+      " updated_at = now() WHERE notion_page_id = $1";
+  exec_named(t, "link_mark_error", sql, page_id, text, sync_run_id);
 }
 
 void link_store::clear_error(pqxx::transaction_base& t, const std::string& page_id,
                              const std::string& sync_run_id) {
-  t.exec_params(
+  static const std::string sql =
       "UPDATE page_links SET sync_status = 'in_sync', last_error = NULL, last_sync_run_id = $2,"
-      " updated_at = now() WHERE notion_page_id = $1 AND sync_status = 'error'",
-      page_id, sync_run_id);
+      " updated_at = now() WHERE notion_page_id = $1 AND sync_status = 'error'";
+  exec_named(t, "link_clear_error", sql, page_id, sync_run_id);
 }
 
 void link_store::merge_provenance(pqxx::transaction_base& t, const std::string& page_id,
                                   const boost::json::object& written_to_github,
                                   const boost::json::object& written_to_notion) {
-  t.exec_params(
+  static const std::string sql =
       "UPDATE page_links SET written_to_github = written_to_github || $2::jsonb,"
       " written_to_notion = written_to_notion || $3::jsonb, updated_at = now()"
-      " WHERE notion_page_id = $1",
-      page_id, boost::json::serialize(written_to_github),
-      boost::json::serialize(written_to_notion));
+      " WHERE notion_page_id = $1";
+  exec_named(t, "link_merge_provenance", sql, page_id, boost::json::serialize(written_to_github),
+             boost::json::serialize(written_to_notion));
 }
 
 void link_store::append_conflict(pqxx::transaction_base& t, const std::string& page_id,
                                  const boost::json::object& entry, int keep) {
-  t.exec_params(
+  static const std::string sql =
       "UPDATE page_links SET conflict_log = (SELECT coalesce(jsonb_agg(e ORDER BY n), '[]'::jsonb)"
       " FROM (SELECT e, n FROM jsonb_array_elements(conflict_log || jsonb_build_array($2::jsonb))"
       " WITH ORDINALITY AS x(e, n) ORDER BY n DESC LIMIT $3) kept), updated_at = now()"
-      " WHERE notion_page_id = $1",
-      page_id, boost::json::serialize(entry), keep);
+      " WHERE notion_page_id = $1";
+  exec_named(t, "link_append_conflict", sql, page_id, boost::json::serialize(entry), keep);
 }
 
 void link_store::invalidate_hash(pqxx::transaction_base& t, const std::string& page_id) {
-  t.exec_params(
+  static const std::string sql =
       "UPDATE page_links SET synced_fields_hash = NULL, updated_at = now()"
-      " WHERE notion_page_id = $1",
-      page_id);
+      " WHERE notion_page_id = $1";
+  exec_named(t, "link_invalidate_hash", sql, page_id);
 }
 
 std::vector<page_link> link_store::list_by_repo(pqxx::transaction_base& t,
                                                 const std::string& repo) {
   std::vector<page_link> out;
-  auto rows = t.exec_params(
-      select_columns + " WHERE github_repo = $1 AND issue_number IS NOT NULL ORDER BY issue_number",
-      lower(repo));
+  static const std::string sql =
+      select_columns + " WHERE github_repo = $1 AND issue_number IS NOT NULL ORDER BY issue_number";
+  auto rows = exec_named(t, "link_list_by_repo", sql, lower(repo));
   for (const auto& row : rows) out.push_back(from_row(row));
   return out;
 }

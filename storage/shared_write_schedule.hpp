@@ -38,6 +38,8 @@ class shared_write_schedule final : public ratelimit::write_schedule {
   std::uint64_t failures() const { return failures_; }
 
  private:
+  static void prepare_statements(pqxx::connection& c);
+
   shared_write_settings settings_;
   std::unique_ptr<pqxx::connection> conn_;
   ratelimit::steady_time db_retry_at_{};
