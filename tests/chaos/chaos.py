@@ -604,6 +604,8 @@ logging:
         link_errors = {r[0].replace("-", "").lower(): r[1] for r in self.psql(
             "SELECT notion_page_id, coalesce(last_error,'') FROM page_links WHERE sync_status = 'error'")}
         f["trashed_reopened_shown"] = 0
+        if link_errors:  # each error link, so a run explains its `links` figure
+            f["link_errors"] = [f"{k[:8]}: {v[:120]}" for k, v in sorted(link_errors.items())[:10]]
         for p in pages:
             key = p["id"].replace("-", "").lower()
             mine = by_page.get(key, [])
