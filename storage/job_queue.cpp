@@ -60,6 +60,9 @@ const std::string enqueue_batch_sql =
     " FROM ins, (SELECT pg_notify('ngsync_jobs', '')) AS n";
 
 // $1 now, $2 batch size, $3 worker, $4 lease (microseconds).
+// Two shapes only steer the plan: OFFSET 0 keeps the running-job probe a one-row lookup per
+// candidate in jobs_one_running_per_page (otherwise it becomes a hashed subplan reading every
+// running entry, stale ones included), and ANY(ARRAY(...)) keeps the update on the primary key.
 // The candidates skip pages that already have a running job; DISTINCT ON keeps one job per
 // page within the batch. The unique index jobs_one_running_per_page settles the remaining
 // race between two claimers picking different jobs of the same page (one gets an error and
@@ -70,7 +73,7 @@ const std::string claim_sql =
     " WHERE c.state IN " +
     waiting + " AND c.run_at <= " + ts(1) +
     "   AND (c.page_key IS NULL OR NOT EXISTS ("
-    "     SELECT 1 FROM jobs r WHERE r.state = 'running' AND r.page_key = c.page_key))"
+    "     SELECT 1 FROM jobs r WHERE r.state = 'running' AND r.page_key = c.page_key OFFSET 0))"
     " ORDER BY c.priority DESC, c.run_at, c.id"
     " LIMIT $2 FOR UPDATE SKIP LOCKED),"
     " chosen AS ("
@@ -80,7 +83,7 @@ const std::string claim_sql =
     "   locked_until = " +
     ts(1) +
     " + $4::bigint * interval '1 microsecond'"
-    " FROM chosen WHERE j.id = chosen.id"
+    " WHERE j.id = ANY(ARRAY(SELECT id FROM chosen))"
     " RETURNING j.id, j.kind, j.payload::text, j.unique_key, j.page_key, j.priority,"
     "   j.attempts, j.max_attempts, j.sync_run_id, " +
     epoch_us_of_locked_until;

@@ -202,6 +202,108 @@ void link_store::invalidate_hash(pqxx::transaction_base& t, const std::string& p
   exec_named(t, "link_invalidate_hash", sql, page_id);
 }
 
+namespace {
+
+// A timestamptz from an epoch-microseconds column of a jsonb_to_recordset row.
+std::string us_to_ts(const std::string& column) {
+  return "(timestamptz 'epoch' + " + column + " * interval '1 microsecond')";
+}
+
+std::string rows_param(const boost::json::array& rows) { return boost::json::serialize(rows); }
+
+}  // namespace
+
+std::vector<std::optional<page_link>> link_store::get_many(
+    pqxx::transaction_base& t, const std::vector<std::string>& page_ids) {
+  static const std::string sql =
+      select_columns + " WHERE notion_page_id IN (SELECT jsonb_array_elements_text($1::jsonb))";
+  boost::json::array ids;
+  for (const auto& id : page_ids) ids.emplace_back(id);
+  auto rows = exec_named(t, "link_get_many", sql, rows_param(ids));
+  std::vector<std::optional<page_link>> out(page_ids.size());
+  for (const auto& row : rows) {
+    auto link = from_row(row);
+    for (std::size_t i = 0; i < page_ids.size(); ++i)
+      if (page_ids[i] == link.notion_page_id) out[i] = link;
+  }
+  return out;
+}
+
+void link_store::record_create_intents(pqxx::transaction_base& t,
+                                       const std::vector<create_intent>& intents) {
+  static const std::string sql =
+      "INSERT INTO page_links (notion_page_id, data_source_id, github_repo, create_attempt_id,"
+      " create_intent_at) SELECT v.page, v.ds, v.repo, v.attempt, " +
+      us_to_ts("v.at_us") +
+      " FROM jsonb_to_recordset($1::jsonb) AS v(page text, ds text, repo text, attempt text,"
+      "   at_us bigint)"
+      " ON CONFLICT (notion_page_id) DO UPDATE SET data_source_id = EXCLUDED.data_source_id,"
+      " github_repo = EXCLUDED.github_repo, create_attempt_id = EXCLUDED.create_attempt_id,"
+      " create_intent_at = EXCLUDED.create_intent_at, updated_at = now()";
+  boost::json::array rows;
+  for (const auto& i : intents)
+    rows.push_back({{"page", i.page_id},
+                    {"ds", i.data_source_id},
+                    {"repo", lower(i.repo)},
+                    {"attempt", i.attempt_id},
+                    {"at_us", to_epoch_us(i.at)}});
+  exec_named(t, "link_create_intents", sql, rows_param(rows));
+}
+
+std::vector<bool> link_store::record_created_many(pqxx::transaction_base& t,
+                                                  const std::vector<created_issue>& created) {
+  static const std::string sql =
+      "UPDATE page_links l SET issue_number = v.number, issue_node_id = v.node_id,"
+      " issue_html_url = v.url, kind = v.kind, updated_at = now()"
+      " FROM jsonb_to_recordset($1::jsonb) AS v(page text, number int, node_id text, url text,"
+      "   kind text)"
+      " WHERE l.notion_page_id = v.page RETURNING l.notion_page_id";
+  boost::json::array rows;
+  for (const auto& c : created)
+    rows.push_back({{"page", c.page_id},
+                    {"number", c.issue_number},
+                    {"node_id", c.node_id},
+                    {"url", c.html_url},
+                    {"kind", c.kind}});
+  auto updated = exec_named(t, "link_record_created_many", sql, rows_param(rows));
+  std::vector<bool> found(created.size(), false);
+  for (const auto& row : updated) {
+    const auto id = row[0].as<std::string>();
+    for (std::size_t i = 0; i < created.size(); ++i)
+      if (created[i].page_id == id) found[i] = true;
+  }
+  return found;
+}
+
+void link_store::mark_in_sync_many(pqxx::transaction_base& t,
+                                   const std::vector<synced_page>& synced) {
+  static const std::string sql =
+      "UPDATE page_links l SET sync_status = 'in_sync', last_error = NULL,"
+      " notion_last_edited = coalesce(" +
+      us_to_ts("v.edited_us") +
+      ", l.notion_last_edited), synced_fields_hash = v.hash, last_sync_run_id = v.run,"
+      " last_synced_at = " +
+      us_to_ts("v.synced_us") +
+      ", written_to_github = l.written_to_github || v.wg,"
+      " written_to_notion = l.written_to_notion || v.wn, updated_at = now()"
+      " FROM jsonb_to_recordset($1::jsonb) AS v(page text, edited_us bigint, hash text, run text,"
+      "   synced_us bigint, wg jsonb, wn jsonb)"
+      " WHERE l.notion_page_id = v.page";
+  boost::json::array rows;
+  for (const auto& s : synced) {
+    const auto& o = s.outcome;
+    boost::json::object row{{"page", s.page_id},
+                            {"hash", o.synced_fields_hash},
+                            {"run", o.sync_run_id},
+                            {"synced_us", to_epoch_us(o.synced_at)},
+                            {"wg", o.written_to_github},
+                            {"wn", o.written_to_notion}};
+    if (o.notion_last_edited) row["edited_us"] = to_epoch_us(*o.notion_last_edited);
+    rows.emplace_back(std::move(row));
+  }
+  exec_named(t, "link_mark_in_sync_many", sql, rows_param(rows));
+}
+
 std::vector<page_link> link_store::list_by_repo(pqxx::transaction_base& t,
                                                 const std::string& repo) {
   std::vector<page_link> out;

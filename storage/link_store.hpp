@@ -43,6 +43,21 @@ struct sync_outcome {
   boost::json::object written_to_notion;
 };
 
+// One row of the batched forms below (group commit: many jobs' writes in one statement).
+struct create_intent {
+  std::string page_id, data_source_id, repo, attempt_id;
+  sys_time at;
+};
+struct created_issue {
+  std::string page_id;
+  int issue_number = 0;
+  std::string node_id, html_url, kind = "issue";
+};
+struct synced_page {
+  std::string page_id;
+  sync_outcome outcome;
+};
+
 class link_store {
  public:
   static std::optional<page_link> get(pqxx::transaction_base& t, const std::string& page_id,
@@ -68,6 +83,19 @@ class link_store {
   // provenance stay as they are).
   static void clear_error(pqxx::transaction_base& t, const std::string& page_id,
                           const std::string& sync_run_id);
+
+  // --- Batched forms: the same writes for many pages in one statement, for group commit. A
+  // batch may not name a page twice (one running job per page guarantees it); on any error
+  // the statement changed nothing and the caller retries the rows one by one.
+  // The links of `page_ids`, in the same order (nullopt: none).
+  static std::vector<std::optional<page_link>> get_many(pqxx::transaction_base& t,
+                                                        const std::vector<std::string>& page_ids);
+  static void record_create_intents(pqxx::transaction_base& t,
+                                    const std::vector<create_intent>& intents);
+  // For each row, whether its link existed (record_created throws instead).
+  static std::vector<bool> record_created_many(pqxx::transaction_base& t,
+                                               const std::vector<created_issue>& rows);
+  static void mark_in_sync_many(pqxx::transaction_base& t, const std::vector<synced_page>& rows);
 
   // --- Two-way sync (GitHub -> Notion) and reconciliation ---
   // Merges key by key into the provenance objects (what a GitHub event mirrored into Notion, and

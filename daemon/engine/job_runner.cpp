@@ -26,54 +26,26 @@ std::string default_worker_id() {
 
 job_runner::job_runner(storage::job_queue& queue, storage::job_waker* waker, job_handler handler,
                        job_runner_settings settings)
-    : queue_(queue), waker_(waker), handler_(std::move(handler)), settings_(std::move(settings)) {
+    : completions_([this](auto& entries) { return flush_completions(entries); }),
+      queue_(queue),
+      waker_(waker),
+      handler_(std::move(handler)),
+      settings_(std::move(settings)) {
   if (settings_.worker_id.empty()) settings_.worker_id = default_worker_id();
 }
 
-struct job_runner::completion_batch {
-  explicit completion_batch(net::any_io_executor ex) : done_signal(std::move(ex)) {
-    done_signal.expires_at(net::steady_timer::time_point::max());  // cancel() signals
-  }
-  std::vector<std::int64_t> ids;
-  std::vector<std::int64_t> completed;  // the ids this worker still held
-  std::exception_ptr error;
-  bool finished = false;
-  net::steady_timer done_signal;
-};
-
 net::awaitable<bool> job_runner::complete(std::int64_t id) {
-  auto ex = co_await net::this_coro::executor;
-  if (!gathering_) gathering_ = std::make_shared<completion_batch>(ex);
-  auto batch = gathering_;
-  batch->ids.push_back(id);
-  if (!flushing_) {
-    flushing_ = true;
-    net::co_spawn(ex, flush_completions(), net::detached);
-  }
-  while (!batch->finished) {
-    boost::system::error_code ec;
-    co_await batch->done_signal.async_wait(net::redirect_error(net::use_awaitable, ec));
-  }
-  if (batch->error) std::rethrow_exception(batch->error);
-  co_return std::find(batch->completed.begin(), batch->completed.end(), id) !=
-      batch->completed.end();
+  co_return co_await completions_.submit(id);
 }
 
-net::awaitable<void> job_runner::flush_completions() {
-  while (gathering_) {
-    auto batch = std::exchange(gathering_, nullptr);
-    try {
-      auto ids = batch->ids;
-      auto worker = settings_.worker_id;
-      auto completed = co_await queue_.complete_batch(std::move(ids), std::move(worker));
-      batch->completed = std::move(completed);
-    } catch (...) {
-      batch->error = std::current_exception();
-    }
-    batch->finished = true;
-    batch->done_signal.cancel();
-  }
-  flushing_ = false;
+net::awaitable<void> job_runner::flush_completions(std::vector<completions::entry>& entries) {
+  std::vector<std::int64_t> ids;
+  for (const auto& e : entries) ids.push_back(e.item);
+  auto worker = settings_.worker_id;
+  auto op = queue_.complete_batch(std::move(ids), std::move(worker));
+  const auto completed = co_await std::move(op);
+  for (auto& e : entries)
+    e.result = std::find(completed.begin(), completed.end(), e.item) != completed.end();
 }
 
 void job_runner::wake() {

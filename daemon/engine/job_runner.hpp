@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "storage/group_commit.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/job_waker.hpp"
 
@@ -65,12 +66,11 @@ class job_runner {
   // arrive while one is being written go together in the next statement (group commit): no
   // wait when the queue is quiet, one round trip for many jobs when it is busy.
   boost::asio::awaitable<bool> complete(std::int64_t id);
-  boost::asio::awaitable<void> flush_completions();
+  using completions = storage::group_commit<std::int64_t, bool>;
+  boost::asio::awaitable<void> flush_completions(std::vector<completions::entry>& entries);
   void wake();
 
-  struct completion_batch;
-  std::shared_ptr<completion_batch> gathering_;
-  bool flushing_ = false;
+  completions completions_;
 
   storage::job_queue& queue_;
   storage::job_waker* waker_;

@@ -143,6 +143,7 @@ page_syncer::page_syncer(storage::database& db, ratelimit::api_caller& notion,
       notion_caller_(notion),
       github_caller_(github),
       mappings_(mappings),
+      links_(db),
       extras_(db, notion, github) {}
 
 net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
@@ -204,12 +205,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   ctx.page = std::move(*parsed);
 
   const auto id = ctx.page.id;
-  auto read_link = [id](pqxx::connection& c) {
-    // One statement: autocommit saves the BEGIN, SET TRANSACTION and COMMIT round trips.
-    pqxx::nontransaction t(c);
-    return storage::link_store::get(t, id);
-  };
-  ctx.link = co_await db_.run(std::move(read_link));
+  ctx.link = co_await links_.get(id);
   // A snapshot older than the page read behind the link's last sync is stale: the queue held
   // this job while a later one synced the page (say, closed the issue for the trash). Planning
   // from it would push values that were true before that sync, such as reopening the issue.
@@ -429,11 +425,8 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         // 1. Record the intent (committed) before GitHub hears of the issue.
         const auto attempt = new_attempt_id();
         const auto repo = create->repo;
-        auto save_intent = [page_id, ds, repo, attempt, now](pqxx::connection& c) {
-          pqxx::nontransaction t(c);  // one statement: autocommit
-          storage::link_store::record_create_intent(t, page_id, ds, repo, attempt, now);
-        };
-        co_await db_.run(std::move(save_intent));
+        const storage::create_intent intent{page_id, ds, repo, attempt, now};
+        co_await links_.record_create_intent(intent);
         // 2. POST. An unknown outcome (timeout, reset) leaves the intent: the retry adopts.
         github::github_issue made;
         if (create->kind == sync::issue_kind::draft_pr) {
@@ -448,12 +441,9 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         crash_point(crash_after_issue_create);
         // 3. Save the number; the write-back to Notion follows.
         const auto kind = create->kind == sync::issue_kind::draft_pr ? "draft_pr" : "issue";
-        auto save_created = [page_id, made, kind](pqxx::connection& c) {
-          pqxx::nontransaction t(c);  // one statement: autocommit
-          storage::link_store::record_created(t, page_id, static_cast<int>(made.number),
-                                              made.node_id, made.html_url, kind);
-        };
-        co_await db_.run(std::move(save_created));
+        const storage::created_issue saved{page_id, static_cast<int>(made.number), made.node_id,
+                                           made.html_url, kind};
+        co_await links_.record_created(saved);
         created_number = made.number;
         created_repo = repo;
         created_url = made.html_url;
@@ -606,11 +596,8 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         o.written_to_github =
             written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
       }
-      auto save_synced = [page_id, o](pqxx::connection& c) {
-        pqxx::nontransaction t(c);  // one statement: autocommit
-        storage::link_store::mark_in_sync(t, page_id, o);
-      };
-      co_await db_.run(std::move(save_synced));
+      const storage::synced_page synced{page_id, o};
+      co_await links_.mark_in_sync(synced);
     }
     if (extras_error) {
       auto page_copy = ctx.page;

@@ -13,6 +13,7 @@
 #include "core/notion/notion_client.hpp"
 #include "core/sync/sync_action.hpp"
 #include "daemon/engine/issue_extras_sync.hpp"
+#include "daemon/engine/link_batches.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/database.hpp"
@@ -63,6 +64,7 @@ class page_syncer {
   ratelimit::api_caller& notion_caller_;
   ratelimit::api_caller& github_caller_;
   const std::map<std::string, mapping_binding>& mappings_;
+  link_batches links_;  // group commit of the link reads and writes (see link_batches.hpp)
   page_sync_counters counters_;
   issue_extras_syncer extras_;
 };

@@ -1,0 +1,122 @@
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "storage/group_commit.hpp"
+
+namespace net = boost::asio;
+using ngsync::storage::group_commit;
+
+namespace {
+
+// A flush that takes a while, as a round trip does, and records each batch it was given.
+struct recorded_flushes {
+  std::vector<std::vector<int>> batches;
+};
+
+}  // namespace
+
+TEST_CASE("group commit: items arriving during a flush go together in the next one") {
+  net::io_context io;
+  recorded_flushes seen;
+  using committer = group_commit<int, int>;
+  committer squares(
+      [&](std::vector<committer::entry>& entries) -> net::awaitable<void> {
+        std::vector<int> items;
+        for (const auto& e : entries) items.push_back(e.item);
+        seen.batches.push_back(items);
+        net::steady_timer round_trip(co_await net::this_coro::executor,
+                                     std::chrono::milliseconds(20));
+        co_await round_trip.async_wait(net::use_awaitable);
+        for (auto& e : entries) {
+          if (e.item == 13) e.error = std::make_exception_ptr(std::runtime_error("unlucky"));
+          e.result = e.item * e.item;
+        }
+      },
+      4);
+  std::vector<int> results(10, -1);
+  std::vector<std::string> errors(10);
+  for (int i = 0; i < 10; ++i) {
+    net::co_spawn(
+        io,
+        [&, i]() -> net::awaitable<void> {
+          const int item = i + 5;  // 5..14; 13 fails
+          try {
+            results[i] = co_await squares.submit(item);
+          } catch (const std::exception& e) {
+            errors[i] = e.what();
+          }
+        },
+        net::detached);
+  }
+  io.run();
+  // The first item goes alone at once; the nine that arrived meanwhile follow in batches of at
+  // most 4, in arrival order.
+  REQUIRE(seen.batches.size() == 4);
+  CHECK(seen.batches[0] == std::vector<int>{5});
+  CHECK(seen.batches[1] == std::vector<int>{6, 7, 8, 9});
+  CHECK(seen.batches[2] == std::vector<int>{10, 11, 12, 13});
+  CHECK(seen.batches[3] == std::vector<int>{14});
+  for (int i = 0; i < 10; ++i) {
+    if (i + 5 == 13) {
+      CHECK(errors[i] == "unlucky");
+      CHECK(results[i] == -1);
+    } else {
+      CHECK(errors[i].empty());
+      CHECK(results[i] == (i + 5) * (i + 5));
+    }
+  }
+}
+
+TEST_CASE("group commit: a flush that throws fails its own batch only") {
+  net::io_context io;
+  using committer = group_commit<int, bool>;
+  int flushes = 0;
+  committer writes([&](std::vector<committer::entry>& entries) -> net::awaitable<void> {
+    ++flushes;
+    co_await net::post(co_await net::this_coro::executor, net::use_awaitable);  // a round trip
+    if (entries.front().item == 1) throw std::runtime_error("connection lost");
+    for (auto& e : entries) e.result = true;
+  });
+  std::vector<std::string> outcome(3);
+  for (int i = 0; i < 3; ++i) {
+    net::co_spawn(
+        io,
+        [&, i]() -> net::awaitable<void> {
+          const int item = i + 1;
+          try {
+            outcome[i] = co_await writes.submit(item) ? "ok" : "false";
+          } catch (const std::exception& e) {
+            outcome[i] = e.what();
+          }
+        },
+        net::detached);
+  }
+  io.run();
+  CHECK(flushes == 2);
+  CHECK(outcome[0] == "connection lost");
+  CHECK(outcome[1] == "ok");
+  CHECK(outcome[2] == "ok");
+  // Quiet again: the next item is flushed alone, at once.
+  bool later = false;
+  net::co_spawn(
+      io,
+      [&]() -> net::awaitable<void> {
+        const int item = 7;
+        later = co_await writes.submit(item);
+      },
+      net::detached);
+  io.restart();
+  io.run();
+  CHECK(later);
+  CHECK(flushes == 3);
+}
