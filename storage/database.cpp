@@ -43,14 +43,10 @@ std::unique_ptr<pqxx::connection> database::open(const std::string& url,
 std::unique_ptr<pqxx::connection> database::open(const database_settings& s) {
   auto c = std::make_unique<pqxx::connection>(s.url);
   pqxx::nontransaction setup(*c, "session setup");
-  // One round trip. Prepared statements keep one generic plan: ngsync's statements are all
-  // shaped so their generic plan is the right one, and Postgres's default would replan the job
-  // claim on every call (its LIMIT $2 makes the generic estimate look dear), which cost more
-  // than running it.
+  // One round trip.
   setup.exec("SET TIME ZONE 'UTC'; SET statement_timeout = " +
              std::to_string(s.statement_timeout.count()) +
-             "; SET application_name = " + setup.quote(s.application_name) +
-             "; SET plan_cache_mode = force_generic_plan");
+             "; SET application_name = " + setup.quote(s.application_name));
   return c;
 }
 

@@ -1,6 +1,11 @@
 #include "daemon/engine/poller.hpp"
 
+#include <exception>
 #include <map>
+#include <memory>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -53,6 +58,47 @@ bool settled(const link_summary& link, storage::sys_time last_edited) {
          link.last_synced_at && *link.last_synced_at >= last_edited + std::chrono::minutes(1);
 }
 
+// A query page on its way: fetched in the background while the page before it is written to
+// the queue. The cursor is known as soon as a page arrives, so a poll costs one Notion round
+// trip per page, not that plus its own database work.
+struct pending_query {
+  explicit pending_query(net::any_io_executor ex) : done(std::move(ex)) {
+    done.expires_at(net::steady_timer::time_point::max());  // cancel() signals
+  }
+  notion::query_page page;
+  std::exception_ptr error;
+  bool finished = false;
+  net::steady_timer done;
+};
+
+std::shared_ptr<pending_query> start_query(net::any_io_executor ex, notion::notion_client& notion,
+                                           std::string ds, std::optional<std::string> since,
+                                           std::optional<std::string> cursor) {
+  auto pending = std::make_shared<pending_query>(ex);
+  net::co_spawn(
+      ex,
+      [&notion, pending, ds, since, cursor]() -> net::awaitable<void> {
+        try {
+          pending->page = co_await notion.query_edited_since(ds, since, cursor);
+        } catch (...) {
+          pending->error = std::current_exception();
+        }
+        pending->finished = true;
+        pending->done.cancel();
+      },
+      net::detached);
+  return pending;
+}
+
+net::awaitable<notion::query_page> arrival(std::shared_ptr<pending_query> pending) {
+  while (!pending->finished) {
+    boost::system::error_code ec;
+    co_await pending->done.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+  if (pending->error) std::rethrow_exception(pending->error);
+  co_return std::move(pending->page);
+}
+
 }  // namespace
 
 poller::poller(storage::database& db, storage::job_queue& queue, notion::notion_client& notion,
@@ -80,11 +126,14 @@ net::awaitable<poll_result> poller::poll_once() {
   std::optional<storage::sys_time> newest;
   std::optional<std::string> next;
   bool more = true;
+  const auto ex = co_await net::this_coro::executor;
+  auto fetching = start_query(ex, notion_, ds, since, next);
   while (more) {
-    auto page = co_await notion_.query_edited_since(ds, since, next);
+    auto page = co_await arrival(fetching);
     ++result.queries;
     more = page.has_more && page.next_cursor;
     next = page.next_cursor;
+    if (more) fetching = start_query(ex, notion_, ds, since, next);
     if (page.hit_result_cap) {
       logger->warn(
           "data_source={} query hit Notion's 10,000-result cap; the next poll continues "
