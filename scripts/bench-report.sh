@@ -46,6 +46,8 @@ rows = [
    "", "LISTEN/NOTIFY round trip"),
   ("End-to-end pages/s, limits off (2,000 pages)", find("sync", r"pages/s end to end:\s+(\d+)"),
    "≥ 1,000 pages/s", "2 API calls per page on loopback"),
+  ("Pages/s while syncing (start-up and first poll excluded)", find("sync", r"syncing [\d.]+ s \((\d+) pages/s\)"),
+   "", "the same run, from the first issue created to the last"),
   ("API calls per changed page", find("sync", r"API calls per page:\s+([\d.]+)"), "≈ 2", "1 GitHub write + 1 Notion write"),
   ("API calls per unchanged page (re-run)", find("sync", r"unchanged re-run:\s+(.*)"), "0 GitHub", "the poll's query only"),
   ("Fraction of the Notion budget used, limits on", find("sync", r"budget = ([\d.]+)"),
@@ -81,7 +83,8 @@ def is_figure(line):
 cpu = find("sync", r"CPU seconds / 1000 pages:\s+([\d.]+)", default="")
 lines += ["", "How to read the end-to-end rate: the daemon, the sandbox and Postgres share the same cores,",
           "so pages/s is the whole loopback system's. The daemon's own cost is the CPU-per-1,000-pages row"
-          + (f": {cpu} s, i.e. about {round(1000 / float(cpu))} pages per CPU-second." if cpu else "."), ""]
+          + (f": {cpu} s, i.e. about {round(1000 / float(cpu))} pages per CPU-second." if cpu else "."),
+          "Where the wall time of the initial sync goes: " + find("sync", r"phases:\s+(.*)", default="n/a") + ".", ""]
 lines += ["What idle RSS is made of: the daemon's own heap and stacks are the smaller part; most is",
           "mapped code, the binary and its shared libraries (OpenSSL's libcrypto alone maps about 4 MiB,",
           "and libpq brings Kerberos, LDAP and GnuTLS). These pages are shared with every other process",

@@ -70,11 +70,11 @@ github:
   token_env: GITHUB_TOKEN
   rate_limit: {requests_per_second: $2, burst: 50, max_concurrent: 16}
   mutation_spacing: 0ms
-  content_creation_per_minute: 1000000
-  content_creation_per_hour: 1000000
+  content_creation_per_minute: 10000000
+  content_creation_per_hour: 10000000
 http: {ca_file: $work/tls/ca.pem}
-database: {url_env: DATABASE_URL, pool_size: 4}
-queue: {workers: 32}
+database: {url_env: DATABASE_URL, pool_size: 8}
+queue: {workers: 64}
 logging: {level: warn}
 sync:
   mappings:
@@ -124,6 +124,17 @@ print(f"writes per changed page:   github {int(gw) / p:.2f}, notion {int(nw) / p
 print(f"peak RSS:                  {int(rss) / 1024:.1f} MiB")
 print(f"CPU seconds / 1000 pages:  {cpu * 1000 / p:.2f}")
 PY
+# Where the wall time went, from the audit log: start-up until the first query, the first
+# poll (20 query pages for 2,000 pages) until the first issue, then the syncing itself.
+psql "$DATABASE_URL" -Atc "SELECT extract(epoch FROM min(at) FILTER (WHERE api = 'notion')),
+    extract(epoch FROM min(at) FILTER (WHERE api = 'github')),
+    extract(epoch FROM max(at) FILTER (WHERE api = 'github')) FROM api_audit" |
+  python3 -c "
+import sys
+first_notion, first_github, last_github = map(float, sys.stdin.read().strip().split('|'))
+start, end, pages = $start, $end, $pages
+sync = last_github - first_github
+print(f'phases:                    start-up {first_notion - start:.2f} s, first poll until the first issue {first_github - first_notion:.2f} s, syncing {sync:.2f} s ({pages / sync:.0f} pages/s), exit {end - last_github:.2f} s')"
 read -r n0 g0 _ _ < <(calls)
 "$bin/ngsync" --config "$work/ngsync.yaml" sync-once >/dev/null
 read -r n1 g1 nw1 gw1 < <(calls)

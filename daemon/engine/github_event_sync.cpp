@@ -21,8 +21,6 @@ namespace json = boost::json;
 
 namespace {
 
-// How the link's error starts while a trashed page's issue is open on GitHub.
-constexpr std::string_view trashed_page_reopened = "page in the trash, issue open";
 
 std::string compact(std::string_view id) {
   std::string out;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -17,6 +18,11 @@
 #include "storage/job_queue.hpp"
 
 namespace ngsync::engine {
+
+// How a link's error starts while its page is in the Notion trash and a person reopened the
+// issue the trash had closed: the two sides differ on purpose (see github_event_sync.cpp), and
+// reconcile does not count that difference as drift.
+inline constexpr std::string_view trashed_page_reopened = "page in the trash, issue open";
 
 struct github_event_counters {
   std::uint64_t events = 0;

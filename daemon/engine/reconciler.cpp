@@ -21,6 +21,7 @@
 #include "core/sync/issue_body.hpp"
 #include "core/sync/issue_location.hpp"
 #include "core/sync/synced_fields.hpp"
+#include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
 #include "storage/link_store.hpp"
@@ -113,7 +114,12 @@ bool drifted(const github::github_issue& issue, const storage::page_link& link) 
     return out;
   };
   if (issue.title != text("title")) return true;
-  if (is_open_text(state_text(issue)) != is_open_text(text("state"))) return true;
+  // An open issue whose page is in the trash is a known difference, shown on the link.
+  const bool reopen_shown = link.sync_status == "error" && link.last_error &&
+                            link.last_error->starts_with(trashed_page_reopened);
+  if (!reopen_shown && is_open_text(state_text(issue)) != is_open_text(text("state"))) {
+    return true;
+  }
   // Labels and assignees too: a person's edit whose webhook was lost (daemon down) is otherwise
   // never noticed, and Notion's values are never restored.
   if (w.contains("labels") && names(issue.labels) != names(written_names("labels"))) return true;
