@@ -66,44 +66,37 @@ void hand_out(std::vector<Entry>& entries, std::vector<Outcome>& outcomes) {
   }
 }
 
+// A group_commit flush that writes its batch with `batched`.
+template <class Entry, class Batched>
+auto flush_with(storage::database& db, Batched batched) {
+  return [pool = &db, batched](std::vector<Entry>& entries) -> net::awaitable<void> {
+    auto op = run_rows(*pool, entries, batched);
+    auto outcomes = co_await std::move(op);
+    hand_out(entries, outcomes);
+  };
+}
+
 }  // namespace
 
 link_batches::link_batches(storage::database& db)
-    : db_(db),
-      reads_([this](auto& entries) -> net::awaitable<void> {
-        auto op = run_rows(db_, entries, [](pqxx::transaction_base& t,
-                                            const std::vector<std::string>& ids) {
-          return storage::link_store::get_many(t, ids);
-        });
-        auto outcomes = co_await std::move(op);
-        hand_out(entries, outcomes);
-      }),
-      intents_([this](auto& entries) -> net::awaitable<void> {
-        auto op = run_rows(db_, entries, [](pqxx::transaction_base& t,
-                                            const std::vector<storage::create_intent>& rows) {
-          storage::link_store::record_create_intents(t, rows);
-          return std::vector<bool>(rows.size(), true);
-        });
-        auto outcomes = co_await std::move(op);
-        hand_out(entries, outcomes);
-      }),
-      created_([this](auto& entries) -> net::awaitable<void> {
-        auto op = run_rows(db_, entries, [](pqxx::transaction_base& t,
-                                            const std::vector<storage::created_issue>& rows) {
-          return storage::link_store::record_created_many(t, rows);
-        });
-        auto outcomes = co_await std::move(op);
-        hand_out(entries, outcomes);
-      }),
-      synced_([this](auto& entries) -> net::awaitable<void> {
-        auto op = run_rows(db_, entries, [](pqxx::transaction_base& t,
-                                            const std::vector<storage::synced_page>& rows) {
-          storage::link_store::mark_in_sync_many(t, rows);
-          return std::vector<bool>(rows.size(), true);
-        });
-        auto outcomes = co_await std::move(op);
-        hand_out(entries, outcomes);
-      }) {}
+    : reads_(flush_with<decltype(reads_)::entry>(
+          db, [](pqxx::transaction_base& t, const std::vector<std::string>& ids) {
+            return storage::link_store::get_many(t, ids);
+          })),
+      intents_(flush_with<decltype(intents_)::entry>(
+          db, [](pqxx::transaction_base& t, const std::vector<storage::create_intent>& rows) {
+            storage::link_store::record_create_intents(t, rows);
+            return std::vector<bool>(rows.size(), true);
+          })),
+      created_(flush_with<decltype(created_)::entry>(
+          db, [](pqxx::transaction_base& t, const std::vector<storage::created_issue>& rows) {
+            return storage::link_store::record_created_many(t, rows);
+          })),
+      synced_(flush_with<decltype(synced_)::entry>(
+          db, [](pqxx::transaction_base& t, const std::vector<storage::synced_page>& rows) {
+            storage::link_store::mark_in_sync_many(t, rows);
+            return std::vector<bool>(rows.size(), true);
+          })) {}
 
 net::awaitable<std::optional<storage::page_link>> link_batches::get(std::string page_id) {
   co_return co_await reads_.submit(page_id);

@@ -26,7 +26,6 @@ class link_batches {
   boost::asio::awaitable<void> mark_in_sync(storage::synced_page synced);
 
  private:
-  storage::database& db_;
   storage::group_commit<std::string, std::optional<storage::page_link>> reads_;
   storage::group_commit<storage::create_intent, bool> intents_;
   storage::group_commit<storage::created_issue, bool> created_;
