@@ -19,12 +19,13 @@ std::optional<std::string> lower(const std::optional<std::string>& s) {
   return lower(*s);
 }
 
-const std::string select_columns =
-    "SELECT notion_page_id, data_source_id, " + sql_us("notion_last_edited") +
+const std::string column_list =
+    "notion_page_id, data_source_id, " + sql_us("notion_last_edited") +
     ", synced_fields_hash, github_repo, issue_number, issue_node_id, issue_html_url, kind,"
     " sync_status, last_error, last_sync_run_id, " +
     sql_us("last_synced_at") + ", create_attempt_id, " + sql_us("create_intent_at") +
-    ", written_to_github::text, written_to_notion::text, conflict_log::text FROM page_links";
+    ", written_to_github::text, written_to_notion::text, conflict_log::text";
+const std::string select_columns = "SELECT " + column_list + " FROM page_links";
 
 page_link from_row(const pqxx::row& r) {
   page_link l;
@@ -211,18 +212,15 @@ std::string us_to_ts(const std::string& column) {
 
 std::string rows_param(const boost::json::array& rows) { return boost::json::serialize(rows); }
 
-// The pages of the rows in $1 as an array, which the planner probes the primary key with. A
-// join on jsonb_to_recordset alone is planned for 100 rows: a hash join over every link.
-const std::string pages_of_rows =
-    "ARRAY(SELECT r->>'page' FROM jsonb_array_elements($1::jsonb) r)";
-
 }  // namespace
+
+// The batched statements run in functions of migration 0008, planned with sequential scans
+// off: a plan made while page_links was nearly empty must not scan it whole once it is large.
 
 std::vector<std::optional<page_link>> link_store::get_many(
     pqxx::transaction_base& t, const std::vector<std::string>& page_ids) {
   static const std::string sql =
-      select_columns +
-      " WHERE notion_page_id = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))";
+      "SELECT " + column_list + " FROM ngsync_links_get_many($1::jsonb)";
   boost::json::array ids;
   for (const auto& id : page_ids) ids.emplace_back(id);
   auto rows = exec_named(t, "link_get_many", sql, rows_param(ids));
@@ -258,13 +256,7 @@ void link_store::record_create_intents(pqxx::transaction_base& t,
 
 std::vector<bool> link_store::record_created_many(pqxx::transaction_base& t,
                                                   const std::vector<created_issue>& created) {
-  static const std::string sql =
-      "UPDATE page_links l SET issue_number = v.number, issue_node_id = v.node_id,"
-      " issue_html_url = v.url, kind = v.kind, updated_at = now()"
-      " FROM jsonb_to_recordset($1::jsonb) AS v(page text, number int, node_id text, url text,"
-      "   kind text)"
-      " WHERE l.notion_page_id = v.page AND l.notion_page_id = ANY(" + pages_of_rows + ")"
-      " RETURNING l.notion_page_id";
+  static const std::string sql = "SELECT * FROM ngsync_links_record_created($1::jsonb)";
   boost::json::array rows;
   for (const auto& c : created)
     rows.push_back({{"page", c.page_id},
@@ -284,18 +276,7 @@ std::vector<bool> link_store::record_created_many(pqxx::transaction_base& t,
 
 void link_store::mark_in_sync_many(pqxx::transaction_base& t,
                                    const std::vector<synced_page>& synced) {
-  static const std::string sql =
-      "UPDATE page_links l SET sync_status = 'in_sync', last_error = NULL,"
-      " notion_last_edited = coalesce(" +
-      us_to_ts("v.edited_us") +
-      ", l.notion_last_edited), synced_fields_hash = v.hash, last_sync_run_id = v.run,"
-      " last_synced_at = " +
-      us_to_ts("v.synced_us") +
-      ", written_to_github = l.written_to_github || v.wg,"
-      " written_to_notion = l.written_to_notion || v.wn, updated_at = now()"
-      " FROM jsonb_to_recordset($1::jsonb) AS v(page text, edited_us bigint, hash text, run text,"
-      "   synced_us bigint, wg jsonb, wn jsonb)"
-      " WHERE l.notion_page_id = v.page AND l.notion_page_id = ANY(" + pages_of_rows + ")";
+  static const std::string sql = "SELECT ngsync_links_mark_in_sync($1::jsonb)";
   boost::json::array rows;
   for (const auto& s : synced) {
     const auto& o = s.outcome;

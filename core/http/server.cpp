@@ -235,6 +235,10 @@ net::awaitable<void> server::state::accept_loop() {
       continue;
     }
     accepted++;
+    // A response leaves in several segments (TLS records, a large body). With Nagle on, the
+    // last one waits for the client's delayed ACK: about 40 ms added to a request.
+    boost::system::error_code nodelay_ignored;
+    socket.set_option(tcp::no_delay(true), nodelay_ignored);
     if (connections.size() >= options.max_connections) {
       reset_socket(socket);
       continue;

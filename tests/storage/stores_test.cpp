@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "storage/audit_log.hpp"
 #include "storage/cursor_store.hpp"
 #include "storage/database.hpp"
@@ -57,6 +60,54 @@ TEST_CASE("link_store: creation intent, created issue, in sync, error") {
   REQUIRE(r.size() == 1);
   CHECK(r[0][1].as<std::string>().find("abcdefghijklmnop") == std::string::npos);
   CHECK(t.exec("SELECT count(*) FROM ops_links_not_synced_since('1 hour')")[0][0].as<int>() == 0);
+}
+
+// A first sync starts with page_links empty and fills it within seconds, before anything
+// analyzes it. The batched statements' plans are made on a connection's first calls, on the
+// empty table; they must still find rows by key once the table is large, not read it whole.
+TEST_CASE("link_store: batched statements probe the key after the table grew from empty") {
+  scratch_database sdb;
+  sdb.migrate();
+  auto c = sdb.connect();
+  const auto t0 = from_epoch_us(to_epoch_us(std::chrono::system_clock::now()));
+  auto batch_of = [&](int first) {
+    std::vector<std::string> ids;
+    std::vector<created_issue> created;
+    std::vector<synced_page> synced;
+    for (int i = first; i < first + 3; ++i) {
+      const auto page = "page-" + std::to_string(i);
+      ids.push_back(page);
+      created.push_back({page, 10000 + i, "I_" + page, "https://github.com/o/r/issues/1", "issue"});
+      sync_outcome o;
+      o.notion_last_edited = t0;
+      o.synced_fields_hash = "h";
+      o.sync_run_id = "run";
+      o.synced_at = t0;
+      synced.push_back({page, o});
+    }
+    pqxx::work t(*c);
+    auto links = link_store::get_many(t, ids);
+    auto found = link_store::record_created_many(t, created);
+    link_store::mark_in_sync_many(t, synced);
+    const auto scans = t.exec1(
+        "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'page_links'")[0];
+    const auto n = scans.is_null() ? 0 : scans.as<long>();
+    const auto linked = std::count_if(links.begin(), links.end(), [](auto& l) { return bool(l); });
+    t.commit();
+    return std::tuple{n, linked, std::count(found.begin(), found.end(), true)};
+  };
+  // Enough calls on the empty table for every statement to settle on its cached plan.
+  for (int round = 0; round < 8; ++round) CHECK(std::get<1>(batch_of(5000 + 3 * round)) == 0);
+  {
+    pqxx::work t(*c);
+    t.exec("INSERT INTO page_links (notion_page_id, data_source_id) "
+           "SELECT 'page-' || g, 'ds-1' FROM generate_series(1, 3000) g");
+    t.commit();
+  }
+  const auto [seq_scans, linked, recorded] = batch_of(100);
+  CHECK(linked == 3);
+  CHECK(recorded == 3);
+  CHECK(seq_scans == 0);
 }
 
 TEST_CASE("cursor_store: the watermark only moves forward") {
