@@ -212,6 +212,18 @@ std::string us_to_ts(const std::string& column) {
 
 std::string rows_param(const boost::json::array& rows) { return boost::json::serialize(rows); }
 
+// One flag per row: whether its page is among the ids the statement returned.
+template <class Row>
+std::vector<bool> pages_found(const pqxx::result& returned, const std::vector<Row>& rows) {
+  std::vector<bool> found(rows.size(), false);
+  for (const auto& r : returned) {
+    const auto id = r[0].as<std::string>();
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (rows[i].page_id == id) found[i] = true;
+  }
+  return found;
+}
+
 }  // namespace
 
 // The batched statements run in functions of migration 0008, planned with sequential scans
@@ -264,19 +276,12 @@ std::vector<bool> link_store::record_created_many(pqxx::transaction_base& t,
                     {"node_id", c.node_id},
                     {"url", c.html_url},
                     {"kind", c.kind}});
-  auto updated = exec_named(t, "link_record_created_many", sql, rows_param(rows));
-  std::vector<bool> found(created.size(), false);
-  for (const auto& row : updated) {
-    const auto id = row[0].as<std::string>();
-    for (std::size_t i = 0; i < created.size(); ++i)
-      if (created[i].page_id == id) found[i] = true;
-  }
-  return found;
+  return pages_found(exec_named(t, "link_record_created_many", sql, rows_param(rows)), created);
 }
 
-void link_store::mark_in_sync_many(pqxx::transaction_base& t,
-                                   const std::vector<synced_page>& synced) {
-  static const std::string sql = "SELECT ngsync_links_mark_in_sync($1::jsonb)";
+std::vector<bool> link_store::mark_in_sync_many(pqxx::transaction_base& t,
+                                                const std::vector<synced_page>& synced) {
+  static const std::string sql = "SELECT * FROM ngsync_links_mark_in_sync($1::jsonb)";
   boost::json::array rows;
   for (const auto& s : synced) {
     const auto& o = s.outcome;
@@ -287,9 +292,15 @@ void link_store::mark_in_sync_many(pqxx::transaction_base& t,
                             {"wg", o.written_to_github},
                             {"wn", o.written_to_notion}};
     if (o.notion_last_edited) row["edited_us"] = to_epoch_us(*o.notion_last_edited);
+    if (const auto& c = s.created) {
+      row["number"] = c->issue_number;
+      row["node_id"] = c->node_id;
+      row["url"] = c->html_url;
+      row["kind"] = c->kind;
+    }
     rows.emplace_back(std::move(row));
   }
-  exec_named(t, "link_mark_in_sync_many", sql, rows_param(rows));
+  return pages_found(exec_named(t, "link_mark_in_sync_many", sql, rows_param(rows)), synced);
 }
 
 std::vector<page_link> link_store::list_by_repo(pqxx::transaction_base& t,

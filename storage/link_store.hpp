@@ -56,6 +56,8 @@ struct created_issue {
 struct synced_page {
   std::string page_id;
   sync_outcome outcome;
+  // Set when this sync created the issue: its number is written with the in-sync state.
+  std::optional<created_issue> created;
 };
 
 class link_store {
@@ -95,7 +97,9 @@ class link_store {
   // For each row, whether its link existed (record_created throws instead).
   static std::vector<bool> record_created_many(pqxx::transaction_base& t,
                                                const std::vector<created_issue>& rows);
-  static void mark_in_sync_many(pqxx::transaction_base& t, const std::vector<synced_page>& rows);
+  // One flag per row: whether the page has a link row (a row without one changes nothing).
+  static std::vector<bool> mark_in_sync_many(pqxx::transaction_base& t,
+                                             const std::vector<synced_page>& rows);
 
   // --- Two-way sync (GitHub -> Notion) and reconciliation ---
   // Merges key by key into the provenance objects (what a GitHub event mirrored into Notion, and

@@ -47,11 +47,12 @@ net::awaitable<void> audit_recorder::flush() {
 }
 
 net::awaitable<void> audit_recorder::run_flusher(std::chrono::milliseconds interval) {
-  net::steady_timer timer(co_await net::this_coro::executor);
+  auto timer = std::make_shared<net::steady_timer>(co_await net::this_coro::executor);
+  timer_ = timer;
   while (!stopping_) {
-    timer.expires_after(interval);
+    timer->expires_after(interval);
     boost::system::error_code ec;
-    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+    co_await timer->async_wait(net::redirect_error(net::use_awaitable, ec));
     co_await flush();
   }
   co_await flush();

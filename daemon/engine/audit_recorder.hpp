@@ -25,7 +25,11 @@ class audit_recorder {
   // Writes what is buffered. The flusher calls it every `interval`; shutdown calls it last.
   boost::asio::awaitable<void> flush();
   boost::asio::awaitable<void> run_flusher(std::chrono::milliseconds interval);
-  void stop() { stopping_ = true; }
+  // Ends the flusher now (its last flush still runs), not at its next tick.
+  void stop() {
+    stopping_ = true;
+    if (timer_) timer_->cancel();
+  }
 
   std::uint64_t rows_written() const { return written_; }
 
@@ -34,6 +38,7 @@ class audit_recorder {
   std::vector<storage::api_call> pending_;
   std::uint64_t written_ = 0;
   bool stopping_ = false;
+  std::shared_ptr<boost::asio::steady_timer> timer_;
 };
 
 }  // namespace ngsync::engine

@@ -356,8 +356,11 @@ int run_sync_once(const config::config& c) {
   });
   run_to_completion(rt, [&]() -> net::awaitable<void> {
     co_await rt.resolve_mappings();
+    // Audit rows are written as the run goes, not all at its end.
+    net::co_spawn(rt.io, rt.audit.run_flusher(std::chrono::milliseconds(500)), net::detached);
     for (auto& p : rt.pollers) co_await p->poll_once();
     co_await runner.drain();
+    rt.audit.stop();
     co_await rt.audit.flush();
   });
   const auto errors = pages_in_error(rt.db);

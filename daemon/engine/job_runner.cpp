@@ -49,6 +49,7 @@ net::awaitable<void> job_runner::flush_completions(std::vector<completions::entr
 }
 
 void job_runner::wake() {
+  ++wakes_;
   if (wakeup_) wakeup_->cancel();
 }
 
@@ -71,6 +72,7 @@ net::awaitable<void> job_runner::work(bool until_empty) {
   last_progress_ = std::chrono::steady_clock::now();
   while (!stopping_) {
     const auto seen = waker_ ? waker_->generation() : 0;
+    const auto woken = wakes_;
     std::vector<storage::claimed_job> jobs;
     const int room = settings_.workers - running_;
     if (room > 0) {
@@ -108,6 +110,7 @@ net::awaitable<void> job_runner::work(bool until_empty) {
     }
     if (!jobs.empty()) last_progress_ = std::chrono::steady_clock::now();
     if (!jobs.empty() && running_ < settings_.workers) continue;  // maybe more are due
+    if (wakes_ != woken && running_ < settings_.workers) continue;  // woken meanwhile
     // Sleep until a job finishes, a notification arrives, or the idle timeout passes.
     if (waker_ && running_ < settings_.workers) {
       co_await waker_->wait(seen,

@@ -68,6 +68,7 @@ class job_runner {
   boost::asio::awaitable<bool> complete(std::int64_t id);
   using completions = storage::group_commit<std::int64_t, bool>;
   boost::asio::awaitable<void> flush_completions(std::vector<completions::entry>& entries);
+  // A job finished or the runner stops: claim again now rather than after the idle wait.
   void wake();
 
   completions completions_;
@@ -79,6 +80,7 @@ class job_runner {
   job_runner_settings settings_;
   job_runner_counters counters_;
   int running_ = 0;
+  std::uint64_t wakes_ = 0;  // a wake while the loop was busy must not be lost
   bool stopping_ = false;
   std::chrono::steady_clock::time_point last_progress_{};
   std::shared_ptr<boost::asio::steady_timer> wakeup_;

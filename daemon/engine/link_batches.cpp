@@ -94,8 +94,7 @@ link_batches::link_batches(storage::database& db)
           })),
       synced_(flush_with<decltype(synced_)::entry>(
           db, [](pqxx::transaction_base& t, const std::vector<storage::synced_page>& rows) {
-            storage::link_store::mark_in_sync_many(t, rows);
-            return std::vector<bool>(rows.size(), true);
+            return storage::link_store::mark_in_sync_many(t, rows);
           })) {}
 
 net::awaitable<std::optional<storage::page_link>> link_batches::get(std::string page_id) {
@@ -113,7 +112,14 @@ net::awaitable<void> link_batches::record_created(storage::created_issue created
 }
 
 net::awaitable<void> link_batches::mark_in_sync(storage::synced_page synced) {
-  co_await synced_.submit(synced);
+  const auto page_id = synced.page_id;
+  const bool created = synced.created.has_value();
+  const bool found = co_await synced_.submit(synced);
+  // Without its row the new issue's number would be lost, and the next sync would create a
+  // second issue. (A plain in-sync mark of a vanished link loses nothing.)
+  if (!found && created)
+    throw std::runtime_error("mark_in_sync: no link row for page " + page_id +
+                             " to record its new issue in");
 }
 
 }  // namespace ngsync::engine

@@ -23,6 +23,7 @@ class link_batches {
   boost::asio::awaitable<void> record_create_intent(storage::create_intent intent);
   // Throws when the page has no link row (its intent is gone).
   boost::asio::awaitable<void> record_created(storage::created_issue created);
+  // Also records the issue when `synced.created` is set; throws when the link row is gone.
   boost::asio::awaitable<void> mark_in_sync(storage::synced_page synced);
 
  private:

@@ -1,5 +1,6 @@
 #include "daemon/engine/page_sync.hpp"
 
+#include <exception>
 #include <random>
 
 #include <fmt/format.h>
@@ -271,6 +272,32 @@ net::awaitable<sync::sync_plan> page_syncer::preview(sync_page_hint hint) {
 }
 
 net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
+  std::optional<storage::created_issue> unrecorded;
+  std::exception_ptr failure;
+  try {
+    co_await sync_rounds(std::move(job), unrecorded);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (unrecorded) {
+    // Stopped between creating the issue and the final write (an error, the page's own error
+    // state): record the number now, so the retry finds the issue on the link instead of
+    // searching GitHub for its marker. A crash here leaves the intent, and that search.
+    const auto created = *unrecorded;
+    try {
+      co_await links_.record_created(created);
+    } catch (const std::exception& e) {
+      log::get("sync")->warn("page={} could not record issue #{} yet ({}); the retry finds it by "
+                             "its marker",
+                             created.page_id, created.issue_number, e.what());
+      if (!failure) throw;
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
+net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
+                                              std::optional<storage::created_issue>& unrecorded) {
   auto logger = log::get("sync");
   const auto run_tag = job.sync_run_id.value_or("");
   notion::notion_client notion_api(notion_caller_, run_tag);
@@ -439,11 +466,17 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         }
         ++counters_.issues_created;
         crash_point(crash_after_issue_create);
-        // 3. Save the number; the write-back to Notion follows.
+        // 3. The number goes to the link with the in-sync state after the write-back to Notion
+        //    (one row rewrite, not two), or at once when the issue's extras read it from there.
+        //    Until then a crash leaves the intent, and the retry adopts the issue by its marker.
         const auto kind = create->kind == sync::issue_kind::draft_pr ? "draft_pr" : "issue";
         const storage::created_issue saved{page_id, static_cast<int>(made.number), made.node_id,
                                            made.html_url, kind};
-        co_await links_.record_created(saved);
+        if (extras_wanted) {
+          co_await links_.record_created(saved);
+        } else {
+          unrecorded = saved;
+        }
         created_number = made.number;
         created_repo = repo;
         created_url = made.html_url;
@@ -529,6 +562,11 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
             // plan changed) again and plan once more, which closes the issue per close_on_trash.
             logger->info("page={} run={} trashed during the sync; planning again", page_id, run);
             trash_replanned = true;
+            if (unrecorded) {  // the link is read again below: it must show the new issue
+              const auto created = *unrecorded;
+              co_await links_.record_created(created);
+              unrecorded.reset();
+            }
             auto fresh_hint = ctx.hint;
             fresh_hint.page.reset();
             auto fresh = co_await load(std::move(fresh_hint), run_tag);
@@ -596,8 +634,9 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
         o.written_to_github =
             written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
       }
-      const storage::synced_page synced{page_id, o};
+      const storage::synced_page synced{page_id, o, unrecorded};
       co_await links_.mark_in_sync(synced);
+      unrecorded.reset();
     }
     if (extras_error) {
       auto page_copy = ctx.page;

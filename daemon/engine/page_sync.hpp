@@ -54,6 +54,11 @@ class page_syncer {
  private:
   struct page_context;
   boost::asio::awaitable<page_context> load(sync_page_hint hint, std::string run);
+  // sync() without its last resort: `unrecorded` holds an issue this sync created whose number
+  // waits to be written with the in-sync state; when the sync stops before that, sync() writes
+  // it on its own.
+  boost::asio::awaitable<void> sync_rounds(storage::claimed_job job,
+                                           std::optional<storage::created_issue>& unrecorded);
   // Shows an error from the issue's extras on the page (only when it shows something else) and
   // on the link.
   boost::asio::awaitable<void> report_extras_error(notion::notion_page page,

@@ -3,6 +3,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <set>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -56,6 +57,14 @@ std::map<std::string, link_summary> links_of(pqxx::transaction_base& t,
 bool settled(const link_summary& link, storage::sys_time last_edited) {
   return link.sync_status == "in_sync" && link.notion_last_edited == last_edited &&
          link.last_synced_at && *link.last_synced_at >= last_edited + std::chrono::minutes(1);
+}
+
+// A page this poll already enqueued, read again because a worker wrote it back meanwhile (the
+// write-back moves it to the end of the last-edited order): the link shows exactly that edit,
+// so there is nothing new to sync. The look owed after the edit's minute (see settled) is left
+// to the next poll, which reads the page again because the watermark is held at its edit.
+bool own_write_back_reread(const link_summary& link, storage::sys_time last_edited) {
+  return link.sync_status == "in_sync" && link.notion_last_edited == last_edited;
 }
 
 // A query page on its way: fetched in the background while the page before it is written to
@@ -124,6 +133,8 @@ net::awaitable<poll_result> poller::poll_once() {
   if (cursor && cursor->watermark) since = iso8601::format(*cursor->watermark);
 
   std::optional<storage::sys_time> newest;
+  std::optional<storage::sys_time> held;  // oldest edit left to the next poll
+  std::set<std::string> enqueued_here;
   std::optional<std::string> next;
   bool more = true;
   const auto ex = co_await net::this_coro::executor;
@@ -166,6 +177,13 @@ net::awaitable<poll_result> poller::poll_once() {
         ++result.pages_skipped;
         continue;
       }
+      if (link != links.end() && edited && enqueued_here.count(p.id) &&
+          own_write_back_reread(link->second, *edited)) {
+        ++result.pages_skipped;
+        ++result.own_write_backs_reread;
+        if (!held || *edited < *held) held = edited;
+        continue;
+      }
       if (link == links.end() && !p.in_trash &&
           sync::classify_status(p, mapping_.rules, false).cls ==
               sync::status_class::before_create) {
@@ -187,14 +205,15 @@ net::awaitable<poll_result> poller::poll_once() {
       }
       hint.sync_run_id = sync::make_sync_run_id(p.id, p.last_edited_time);
       specs.push_back(to_job_spec(hint, settings_.max_attempts));
+      enqueued_here.insert(p.id);
     }
 
     // The last batch and the watermark commit together; earlier batches commit on their own
     // (a crash in between re-polls from the old watermark, and the hints merge).
     std::optional<storage::sys_time> watermark;
     if (!more && newest) {
-      watermark =
-          *newest - std::chrono::duration_cast<std::chrono::microseconds>(settings_.overlap);
+      const auto from = held ? std::min(*newest, *held) : *newest;
+      watermark = from - std::chrono::duration_cast<std::chrono::microseconds>(settings_.overlap);
     }
     const auto pages_in_batch = static_cast<std::int64_t>(page.pages.size());
     auto enqueue_and_advance = [this, specs = std::move(specs), watermark, more, ds,
@@ -233,9 +252,10 @@ net::awaitable<poll_result> poller::poll_once() {
   last_result_ = result;
   metrics().poll_finished(ds, result.duration, result.pages_seen);
   logger->log(result.jobs_enqueued ? spdlog::level::info : spdlog::level::debug,
-              "data_source={} mapping={} pages={} enqueued={} skipped={} queries={} ms={}", ds,
-              mapping_.name, result.pages_seen, result.jobs_enqueued, result.pages_skipped,
-              result.queries, result.duration.count());
+              "data_source={} mapping={} pages={} enqueued={} skipped={} (own write-backs read again={}) "
+              "queries={} ms={}",
+              ds, mapping_.name, result.pages_seen, result.jobs_enqueued, result.pages_skipped,
+              result.own_write_backs_reread, result.queries, result.duration.count());
   co_return result;
 }
 

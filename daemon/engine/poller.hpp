@@ -24,6 +24,9 @@ struct poll_result {
   std::int64_t pages_seen = 0;
   std::int64_t jobs_enqueued = 0;  // new or merged
   std::int64_t pages_skipped = 0;  // already in sync, or not yet meant for GitHub
+  // Pages this poll had already enqueued and read again after our own write-back moved them
+  // to the end of the last-edited order (counted in pages_skipped too).
+  std::int64_t own_write_backs_reread = 0;
   int queries = 0;                 // Notion calls made
   std::chrono::milliseconds duration{0};
 };
