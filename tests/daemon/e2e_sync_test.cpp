@@ -1,12 +1,14 @@
 // End to end, Notion -> GitHub: the real ngsync binary against the real sandbox process and the
 // private Postgres. Each case checks the outcome on both sides (issues in the GitHub emulator,
 // write-back properties on the Notion pages) and, where it matters, the number of API calls.
+#include <regex>
 #include <thread>
 
 #include <pqxx/pqxx>
 
 #include <doctest/doctest.h>
 
+#include "tests/daemon/support/child_process.hpp"
 #include "tests/daemon/support/sandbox_env.hpp"
 
 using namespace ngsync::test;
@@ -194,6 +196,44 @@ TEST_CASE("a permanent GitHub error lands on the page without a retry storm") {
   CHECK(limits[0].at("last_limit_headers").is_object());
 }
 
+TEST_CASE("a write-back refused after the create still records the issue on the link") {
+  // The new issue's number normally reaches the link with the in-sync state, after the
+  // write-back. When the write-back fails, the sync records it on its way out: the retry then
+  // updates that issue without searching GitHub for its marker, and creates nothing.
+  sandbox_env env;
+  env.control_post("/control/faults",
+                   json::object{{"rules", json::array{json::object{{"api", "notion"},
+                                                                   {"method", "PATCH"},
+                                                                   {"path_prefix", "/v1/pages/"},
+                                                                   {"error_rate", 1.0},
+                                                                   {"error_status", 400}}}}});
+  auto first = env.run_ngsync("sync-once");
+  CHECK(first.exit_code != 0);  // both pages end in error
+  CHECK(issues_with_marker(env, login_page) == 1);
+  std::int64_t number = 0;
+  {
+    pqxx::connection c(env.database_url());
+    pqxx::read_transaction t(c);
+    const auto r = t.exec_params(
+        "SELECT issue_number, issue_html_url FROM page_links WHERE notion_page_id = $1",
+        login_page);
+    REQUIRE(r.size() == 1);
+    REQUIRE_FALSE(r[0][0].is_null());
+    number = r[0][0].as<std::int64_t>();
+    CHECK(env.issues().count(number) == 1);
+    CHECK(r[0][1].as<std::string>().find("/issues/" + std::to_string(number)) !=
+          std::string::npos);
+  }
+  env.control_post("/control/faults", json::object{{"rules", json::array{}}});
+  const auto lists_before = env.call_counts("github")["GET /repos/{o}/{r}/issues"];
+  sync_once_ok(env);
+  CHECK(env.call_counts("github")["GET /repos/{o}/{r}/issues"] == lists_before);
+  CHECK(env.call_counts("github").at("POST /repos/{o}/{r}/issues") == 2);
+  CHECK(issues_with_marker(env, login_page) == 1);
+  CHECK(issue_number_of(env, login_page) == number);
+  CHECK(env.property(login_page, "GitHub Sync Status") == json::value("Success"));
+}
+
 TEST_CASE("transient 5xx and 429 answers are retried and the sync succeeds") {
   sandbox_env env;
   env.control_post(
@@ -217,6 +257,46 @@ TEST_CASE("initial sync of 500 pages over several query pages") {
   CHECK(env.call_counts("notion").at("POST /v1/data_sources/{id}/query") >= 5);
   CHECK(env.call_counts("github").at("POST /repos/{o}/{r}/issues") == 500);
   sync_once_ok(env);
+  CHECK(env.call_counts("github").at("POST /repos/{o}/{r}/issues") == 500);
+}
+
+TEST_CASE("ngsync run: a poll that reads its own write-backs again does not enqueue them again") {
+  // In `run`, workers sync the first query pages while the poll still reads the rest. Each
+  // write-back moves its page to the end of the poll's last-edited order, so the same poll
+  // reads it again; the link shows exactly that edit, so it gets no second job.
+  sandbox_env env({.scenario_file = "five_hundred.json", .poll_interval = "1h", .body = false});
+  REQUIRE(env.run_ngsync("migrate").exit_code == 0);
+  // Slow query pages leave the workers time to write back while the poll is under way.
+  env.control_post("/control/faults",
+                   json::object{{"rules", json::array{json::object{
+                                              {"api", "notion"},
+                                              {"method", "POST"},
+                                              {"path_prefix", "/v1/data_sources/"},
+                                              {"latency_ms", 400}}}}});
+  child_process daemon(
+      {ngsync_binary(), "--config", env.config_path().string(), "run"},
+      {{"NOTION_TOKEN", "secret_sandbox_notion_token"},
+       {"GITHUB_TOKEN", "ghp_sandboxtokenforngsync0001"},
+       {"DATABASE_URL", env.database_url()}},
+      (env.dir() / "run.log").string());
+  const std::regex poll_line(
+      R"(pages=(\d+) enqueued=(\d+) skipped=\d+ \(own write-backs read again=(\d+)\))");
+  std::smatch m;
+  std::string log;
+  for (int i = 0; i < 600; ++i) {
+    log = daemon.log();
+    if (std::regex_search(log, m, poll_line)) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE_MESSAGE(!m.empty(), log);
+  const auto seen = std::stoi(m[1]), enqueued = std::stoi(m[2]), reread = std::stoi(m[3]);
+  CHECK(reread > 0);            // the race this case is about did happen
+  CHECK(seen == 500 + reread);  // every page once, and each write-back read again once
+  CHECK(enqueued == 500);       // one job per page, none for the pages read again
+  for (int i = 0; i < 300 && env.issues().size() < 500; ++i) std::this_thread::sleep_for(100ms);
+  daemon.signal(SIGTERM);
+  CHECK(daemon.wait_for_exit(30s) == 0);
+  CHECK(env.issues().size() == 500);
   CHECK(env.call_counts("github").at("POST /repos/{o}/{r}/issues") == 500);
 }
 

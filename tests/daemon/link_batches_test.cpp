@@ -40,24 +40,27 @@ TEST_CASE("link batches: concurrent syncs' link writes are committed together, e
           try {
             const auto before = co_await links.get(page);
             CHECK_FALSE(before);
-            if (i != 5) {  // page 5 never records an intent: its record_created must fail
+            // Pages 5 and 10 never record an intent: recording their issue must fail.
+            if (i != 5 && i != 10) {
               const storage::create_intent intent{page, "ds-1", "Org/Repo", "attempt-" + page, t0};
               co_await links.record_create_intent(intent);
             }
-            // Pages 7 and 8 both claim issue #1007: the unique index lets only one have it.
-            const int number = i == 8 ? 1007 : 1000 + i;
+            // Pages 6 and 8 both claim issue #1006: the unique index lets only one have it.
+            const int number = i == 8 ? 1006 : 1000 + i;
             const storage::created_issue created{page, number, "I_" + page,
                                                  "https://github.com/org/repo/issues/" +
                                                      std::to_string(number),
                                                  "issue"};
-            co_await links.record_created(created);
+            // Odd pages record the issue on its own, even ones with the in-sync state.
+            if (i % 2 == 1) co_await links.record_created(created);
             storage::sync_outcome o;
             o.notion_last_edited = t0;
             o.synced_fields_hash = "hash-" + page;
             o.sync_run_id = "run-1";
             o.synced_at = t0 + 1s;
             o.written_to_github = {{"title", "Title " + page}};
-            const storage::synced_page synced{page, o};
+            storage::synced_page synced{page, o};
+            if (i % 2 == 0) synced.created = created;
             co_await links.mark_in_sync(synced);
             const auto after = co_await links.get(page);
             found_after[i] = after && after->sync_status == "in_sync" &&
@@ -75,6 +78,9 @@ TEST_CASE("link batches: concurrent syncs' link writes are committed together, e
     CAPTURE(i);
     if (i == 5) {
       CHECK(failures[i].find("no link row for page page-5") != std::string::npos);
+    } else if (i == 10) {
+      CHECK(failures[i].find("no link row for page page-10 to record its new issue in") !=
+            std::string::npos);
     } else if (i == 8) {
       CHECK(failures[i].find("page_links_issue") != std::string::npos);  // the unique index
     } else {
@@ -84,9 +90,9 @@ TEST_CASE("link batches: concurrent syncs' link writes are committed together, e
   }
   auto c = sdb.connect();
   pqxx::work t(*c);
-  CHECK(t.exec1("SELECT count(*) FROM page_links")[0].as<int>() == pages - 1);
+  CHECK(t.exec1("SELECT count(*) FROM page_links")[0].as<int>() == pages - 2);
   CHECK(t.exec1("SELECT count(*) FROM page_links WHERE sync_status = 'in_sync'")[0].as<int>() ==
-        pages - 2);
+        pages - 3);
   const auto page8 = t.exec1(
       "SELECT issue_number IS NULL, sync_status FROM page_links WHERE notion_page_id = 'page-8'");
   CHECK(page8[0].as<bool>());
