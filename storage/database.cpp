@@ -1,6 +1,8 @@
 #include "storage/database.hpp"
 
 #include <algorithm>
+#include <latch>
+#include <memory>
 #include <random>
 
 #include "core/log/logging.hpp"
@@ -48,6 +50,22 @@ std::unique_ptr<pqxx::connection> database::open(const database_settings& s) {
              std::to_string(s.statement_timeout.count()) +
              "; SET application_name = " + setup.quote(s.application_name));
   return c;
+}
+
+void database::open_connections_in_background() {
+  // Each task holds its thread until every thread has taken one, so each thread opens its own.
+  const auto threads = std::max<std::size_t>(1, settings_.threads);
+  auto all_started = std::make_shared<std::latch>(static_cast<std::ptrdiff_t>(threads));
+  for (std::size_t i = 0; i < threads; ++i) {
+    net::post(pool_, [this, all_started] {
+      all_started->arrive_and_wait();
+      try {
+        connection_of_this_thread();
+      } catch (const std::exception&) {
+        // Postgres is not there yet: the first work on this thread opens it (and retries).
+      }
+    });
+  }
 }
 
 pqxx::connection& database::connection_of_this_thread() {

@@ -136,6 +136,11 @@ class database {
   const database_settings& settings() const { return settings_; }
   net::thread_pool& pool() { return pool_; }
 
+  // Opens every pool thread's connection now, all at once, without waiting for them: a busy
+  // start (a first poll, a backlog) would otherwise open them one by one on its critical path.
+  // A connection that fails to open is opened on first use, as without this.
+  void open_connections_in_background();
+
   // Opens a connection with the session settings every ngsync connection has (UTC, the
   // statement timeout). Used by the pool, the LISTEN connection and tests.
   static std::unique_ptr<pqxx::connection> open(const database_settings& s);

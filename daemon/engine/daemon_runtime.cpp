@@ -345,6 +345,7 @@ int run_sync_once(const config::config& c) {
   auto logger = log::get("main");
   runtime rt(c, "ngsync-sync-once");
   rt.migrate_if_configured();
+  rt.db.open_connections_in_background();  // while the mappings are resolved
   job_runner runner(rt.queue, nullptr, rt.handler(),
                     {c.queue.workers,
                      c.queue.lease,
@@ -428,6 +429,7 @@ int run_daemon(const config::config& c) {
   auto logger = log::get("main");
   runtime rt(c, "ngsync");
   rt.migrate_if_configured();
+  rt.db.open_connections_in_background();  // while the mappings are resolved
   storage::job_waker waker(database_settings_of(c, "ngsync-listen"));
   job_runner runner(rt.queue, &waker, rt.handler(),
                     {c.queue.workers,

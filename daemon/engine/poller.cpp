@@ -67,45 +67,59 @@ bool own_write_back_reread(const link_summary& link, storage::sys_time last_edit
   return link.sync_status == "in_sync" && link.notion_last_edited == last_edited;
 }
 
-// A query page on its way: fetched in the background while the page before it is written to
-// the queue. The cursor is known as soon as a page arrives, so a poll costs one Notion round
-// trip per page, not that plus its own database work.
-struct pending_query {
-  explicit pending_query(net::any_io_executor ex) : done(std::move(ex)) {
-    done.expires_at(net::steady_timer::time_point::max());  // cancel() signals
+// Work started now and awaited later, so a poll overlaps its steps: the next query page is
+// fetched while the current one is handled (its cursor is known as soon as it arrives), and a
+// batch is written to the queue while the next page is read and planned.
+template <class T>
+class background {
+ public:
+  explicit background(net::any_io_executor ex) : done_(std::move(ex)) {
+    done_.expires_at(net::steady_timer::time_point::max());  // cancel() signals
   }
-  notion::query_page page;
-  std::exception_ptr error;
-  bool finished = false;
-  net::steady_timer done;
+  // Starts `work` (returning net::awaitable<T>) on `ex`; the result waits in the object.
+  template <class Work>
+  static std::shared_ptr<background> start(net::any_io_executor ex, Work work) {
+    auto b = std::make_shared<background>(ex);
+    net::co_spawn(
+        ex,
+        [b, work = std::move(work)]() mutable -> net::awaitable<void> {
+          try {
+            b->value_ = co_await work();
+          } catch (...) {
+            b->error_ = std::current_exception();
+          }
+          b->finished_ = true;
+          b->done_.cancel();
+        },
+        net::detached);
+    return b;
+  }
+  // The result, once the work is done (its exception, if it failed). Call once.
+  net::awaitable<T> result() {
+    while (!finished_) {
+      boost::system::error_code ec;
+      co_await done_.async_wait(net::redirect_error(net::use_awaitable, ec));
+    }
+    if (error_) std::rethrow_exception(error_);
+    co_return std::move(value_);
+  }
+
+ private:
+  T value_{};
+  std::exception_ptr error_;
+  bool finished_ = false;
+  net::steady_timer done_;
 };
+
+using pending_query = background<notion::query_page>;
+using pending_enqueue = background<std::int64_t>;
 
 std::shared_ptr<pending_query> start_query(net::any_io_executor ex, notion::notion_client& notion,
                                            std::string ds, std::optional<std::string> since,
                                            std::optional<std::string> cursor) {
-  auto pending = std::make_shared<pending_query>(ex);
-  net::co_spawn(
-      ex,
-      [&notion, pending, ds, since, cursor]() -> net::awaitable<void> {
-        try {
-          pending->page = co_await notion.query_edited_since(ds, since, cursor);
-        } catch (...) {
-          pending->error = std::current_exception();
-        }
-        pending->finished = true;
-        pending->done.cancel();
-      },
-      net::detached);
-  return pending;
-}
-
-net::awaitable<notion::query_page> arrival(std::shared_ptr<pending_query> pending) {
-  while (!pending->finished) {
-    boost::system::error_code ec;
-    co_await pending->done.async_wait(net::redirect_error(net::use_awaitable, ec));
-  }
-  if (pending->error) std::rethrow_exception(pending->error);
-  co_return std::move(pending->page);
+  return pending_query::start(ex, [&notion, ds, since, cursor] {
+    return notion.query_edited_since(ds, since, cursor);
+  });
 }
 
 }  // namespace
@@ -139,8 +153,9 @@ net::awaitable<poll_result> poller::poll_once() {
   bool more = true;
   const auto ex = co_await net::this_coro::executor;
   auto fetching = start_query(ex, notion_, ds, since, next);
+  std::shared_ptr<pending_enqueue> writing;
   while (more) {
-    auto page = co_await arrival(fetching);
+    auto page = co_await fetching->result();
     ++result.queries;
     more = page.has_more && page.next_cursor;
     next = page.next_cursor;
@@ -242,10 +257,14 @@ net::awaitable<poll_result> poller::poll_once() {
       t.commit();
       return n;
     };
-    auto enqueued =
-        co_await db_.run(std::move(enqueue_and_advance), storage::retry_policy::idempotent);
-    result.jobs_enqueued += enqueued;
+    // One batch in flight at a time, in order: the last batch, which carries the watermark, is
+    // written only after every earlier one committed.
+    if (writing) result.jobs_enqueued += co_await writing->result();
+    writing = pending_enqueue::start(ex, [this, work = std::move(enqueue_and_advance)]() mutable {
+      return db_.run(std::move(work), storage::retry_policy::idempotent);
+    });
   }
+  if (writing) result.jobs_enqueued += co_await writing->result();
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   last_success_ = std::chrono::steady_clock::now();

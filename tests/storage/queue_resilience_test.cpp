@@ -223,3 +223,28 @@ TEST_CASE("queue: workers survive a Postgres restart and finish every job") {
   CHECK(count_where(db, "state = 'completed'") == total);
   CHECK(executed >= total);
 }
+
+TEST_CASE("database: the pool's connections open at once in the background") {
+  scratch_database sdb;
+  sdb.migrate();
+  database_settings s;
+  s.url = sdb.url();
+  s.threads = 3;
+  s.application_name = "ngsync-warm-up-test";
+  database db(s);
+  auto c = sdb.connect();
+  auto open_now = [&] {
+    pqxx::read_transaction t(*c);
+    return t.exec1("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                   "'ngsync-warm-up-test'")[0]
+        .as<int>();
+  };
+  CHECK(open_now() == 0);  // the pool opens connections lazily
+  db.open_connections_in_background();
+  int open = 0;
+  for (int i = 0; i < 100 && (open = open_now()) < 3; ++i) std::this_thread::sleep_for(50ms);
+  CHECK(open == 3);  // one per pool thread, before any work asked for one
+  // Work runs on them afterwards, without opening more.
+  CHECK(count_where(db, "true") == 0);
+  CHECK(open_now() == 3);
+}
