@@ -26,7 +26,8 @@ std::string default_worker_id() {
 
 job_runner::job_runner(storage::job_queue& queue, storage::job_waker* waker, job_handler handler,
                        job_runner_settings settings)
-    : completions_([this](auto& entries) { return flush_completions(entries); }),
+    : completions_([this](auto& entries) { return flush_completions(entries); }, 64,
+                   storage::busy_linger),
       queue_(queue),
       waker_(waker),
       handler_(std::move(handler)),

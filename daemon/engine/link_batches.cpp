@@ -82,20 +82,20 @@ link_batches::link_batches(storage::database& db)
     : reads_(flush_with<decltype(reads_)::entry>(
           db, [](pqxx::transaction_base& t, const std::vector<std::string>& ids) {
             return storage::link_store::get_many(t, ids);
-          })),
+          }), 64, storage::busy_linger),
       intents_(flush_with<decltype(intents_)::entry>(
           db, [](pqxx::transaction_base& t, const std::vector<storage::create_intent>& rows) {
             storage::link_store::record_create_intents(t, rows);
             return std::vector<bool>(rows.size(), true);
-          })),
+          }), 64, storage::busy_linger),
       created_(flush_with<decltype(created_)::entry>(
           db, [](pqxx::transaction_base& t, const std::vector<storage::created_issue>& rows) {
             return storage::link_store::record_created_many(t, rows);
-          })),
+          }), 64, storage::busy_linger),
       synced_(flush_with<decltype(synced_)::entry>(
           db, [](pqxx::transaction_base& t, const std::vector<storage::synced_page>& rows) {
             return storage::link_store::mark_in_sync_many(t, rows);
-          })) {}
+          }), 64, storage::busy_linger) {}
 
 net::awaitable<std::optional<storage::page_link>> link_batches::get(std::string page_id) {
   co_return co_await reads_.submit(page_id);
