@@ -131,14 +131,15 @@ TEST_CASE("group commit: a busy committer lingers for more items, a quiet one do
         for (const auto& e : entries) items.push_back(e.item);
         seen.batches.push_back(items);
         net::steady_timer round_trip(co_await net::this_coro::executor,
-                                     std::chrono::milliseconds(5));
+                                     std::chrono::milliseconds(20));
         co_await round_trip.async_wait(net::use_awaitable);
         for (auto& e : entries) e.result = e.item;
       },
-      64, std::chrono::milliseconds(40));
-  // Item 1 at 0 ms, 2 and 3 at 1 ms, 4 at 7 ms, 5 at 20 ms, and 6 long after the rest.
-  const std::vector<std::pair<int, int>> arrivals{{1, 0}, {2, 1}, {3, 1}, {4, 7}, {5, 20},
-                                                  {6, 300}};
+      64, std::chrono::milliseconds(100));
+  // Each flush takes 20 ms. Item 1 arrives at 0 ms, 2 and 3 at 5 ms (during 1's flush), 4 at
+  // 30 ms (during the next flush), 5 at 50 ms, and 6 long after the rest.
+  const std::vector<std::pair<int, int>> arrivals{{1, 0}, {2, 5}, {3, 5}, {4, 30}, {5, 50},
+                                                  {6, 600}};
   std::chrono::steady_clock::duration quiet_wait{};
   for (const auto& [item, at_ms] : arrivals) {
     net::co_spawn(
@@ -156,12 +157,12 @@ TEST_CASE("group commit: a busy committer lingers for more items, a quiet one do
   io.run();
   // 1 goes alone at once, as the first item of a quiet committer does; 2 and 3 arrived during
   // its flush and go next, at once (the batch before held one item). That batch held two, so
-  // the next flush waits: 4 and 5, 13 ms apart, go together. Then the committer is quiet, and
+  // the next flush waits: 4 and 5, 20 ms apart, go together. Then the committer is quiet, and
   // 6 goes at once, alone.
   REQUIRE(seen.batches.size() == 4);
   CHECK(seen.batches[0] == std::vector<int>{1});
   CHECK(seen.batches[1] == std::vector<int>{2, 3});
   CHECK(seen.batches[2] == std::vector<int>{4, 5});
   CHECK(seen.batches[3] == std::vector<int>{6});
-  CHECK(quiet_wait < std::chrono::milliseconds(40));  // its 5 ms flush, no linger before it
+  CHECK(quiet_wait < std::chrono::milliseconds(100));  // its 20 ms flush, no linger before it
 }
