@@ -23,20 +23,26 @@ struct recorded_flushes {
   std::vector<std::vector<int>> batches;
 };
 
+using int_committer = group_commit<int, int>;
+
+net::awaitable<void> record_then_wait(recorded_flushes& seen,
+                                      const std::vector<int_committer::entry>& entries,
+                                      std::chrono::milliseconds round_trip) {
+  std::vector<int> items;
+  for (const auto& e : entries) items.push_back(e.item);
+  seen.batches.push_back(items);
+  net::steady_timer wait(co_await net::this_coro::executor, round_trip);
+  co_await wait.async_wait(net::use_awaitable);
+}
+
 }  // namespace
 
 TEST_CASE("group commit: items arriving during a flush go together in the next one") {
   net::io_context io;
   recorded_flushes seen;
-  using committer = group_commit<int, int>;
-  committer squares(
-      [&](std::vector<committer::entry>& entries) -> net::awaitable<void> {
-        std::vector<int> items;
-        for (const auto& e : entries) items.push_back(e.item);
-        seen.batches.push_back(items);
-        net::steady_timer round_trip(co_await net::this_coro::executor,
-                                     std::chrono::milliseconds(20));
-        co_await round_trip.async_wait(net::use_awaitable);
+  int_committer squares(
+      [&](std::vector<int_committer::entry>& entries) -> net::awaitable<void> {
+        co_await record_then_wait(seen, entries, std::chrono::milliseconds(20));
         for (auto& e : entries) {
           if (e.item == 13) e.error = std::make_exception_ptr(std::runtime_error("unlucky"));
           e.result = e.item * e.item;
@@ -124,15 +130,9 @@ TEST_CASE("group commit: a flush that throws fails its own batch only") {
 TEST_CASE("group commit: a busy committer lingers for more items, a quiet one does not") {
   net::io_context io;
   recorded_flushes seen;
-  using committer = group_commit<int, int>;
-  committer echo(
-      [&](std::vector<committer::entry>& entries) -> net::awaitable<void> {
-        std::vector<int> items;
-        for (const auto& e : entries) items.push_back(e.item);
-        seen.batches.push_back(items);
-        net::steady_timer round_trip(co_await net::this_coro::executor,
-                                     std::chrono::milliseconds(20));
-        co_await round_trip.async_wait(net::use_awaitable);
+  int_committer echo(
+      [&](std::vector<int_committer::entry>& entries) -> net::awaitable<void> {
+        co_await record_then_wait(seen, entries, std::chrono::milliseconds(20));
         for (auto& e : entries) e.result = e.item;
       },
       64, std::chrono::milliseconds(100));
