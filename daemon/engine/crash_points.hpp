@@ -13,6 +13,9 @@ inline constexpr std::string_view crash_after_issue_create = "after_issue_create
 // Between GitHub's 201 for a mirrored Notion comment and recording it as mirrored.
 inline constexpr std::string_view crash_after_comment_mirror = "after_comment_mirror";
 
+// After a poll committed a queue batch other than its last (the last carries the watermark).
+inline constexpr std::string_view crash_after_poll_batch = "poll_batch_committed";
+
 void crash_point(std::string_view name);
 
 }  // namespace ngsync::engine

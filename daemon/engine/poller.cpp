@@ -1,5 +1,6 @@
 #include "daemon/engine/poller.hpp"
 
+#include <deque>
 #include <exception>
 #include <map>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "core/sync/planner.hpp"
 #include "core/sync/sync_run_id.hpp"
 #include "core/time/iso8601.hpp"
+#include "daemon/engine/crash_points.hpp"
 #include "daemon/engine/daemon_metrics.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/cursor_store.hpp"
@@ -153,7 +155,13 @@ net::awaitable<poll_result> poller::poll_once() {
   bool more = true;
   const auto ex = co_await net::this_coro::executor;
   auto fetching = start_query(ex, notion_, ds, since, next);
-  std::shared_ptr<pending_enqueue> writing;
+  // Batches being written to the queue, oldest first, each with the pages it holds.
+  std::deque<std::pair<std::shared_ptr<pending_enqueue>, std::set<std::string>>> writing;
+  auto written_oldest = [&]() -> net::awaitable<void> {
+    auto oldest = std::move(writing.front());
+    writing.pop_front();
+    result.jobs_enqueued += co_await oldest.first->result();
+  };
   while (more) {
     auto page = co_await fetching->result();
     ++result.queries;
@@ -255,16 +263,35 @@ net::awaitable<poll_result> poller::poll_once() {
         }
       }
       t.commit();
+      if (more) crash_point(crash_after_poll_batch);
       return n;
     };
-    // One batch in flight at a time, in order: the last batch, which carries the watermark, is
-    // written only after every earlier one committed.
-    if (writing) result.jobs_enqueued += co_await writing->result();
-    writing = pending_enqueue::start(ex, [this, work = std::move(enqueue_and_advance)]() mutable {
-      return db_.run(std::move(work), storage::retry_policy::idempotent);
-    });
+    // Earlier batches may commit in any order: a crash between them re-polls from the old
+    // watermark, and the hints merge. The last batch, which carries the watermark, is written
+    // only after every earlier one committed. A batch that shares a page with one in flight
+    // waits for the batches before it, so two writers never contend for one page's waiting job.
+    const auto overlaps = [&](const std::set<std::string>& pages) {
+      for (const auto& [pending, held_pages] : writing) {
+        for (const auto& id : pages) {
+          if (held_pages.count(id)) return true;
+        }
+      }
+      return false;
+    };
+    std::set<std::string> batch_pages(ids.begin(), ids.end());
+    const auto in_flight = static_cast<std::size_t>(std::max(1, settings_.batches_in_flight));
+    while (!writing.empty() && (!more || writing.size() >= in_flight || overlaps(batch_pages))) {
+      co_await written_oldest();
+    }
+    writing.emplace_back(
+        pending_enqueue::start(ex,
+                               [this, work = std::move(enqueue_and_advance)]() mutable {
+                                 return db_.run(std::move(work),
+                                                storage::retry_policy::idempotent);
+                               }),
+        std::move(batch_pages));
   }
-  if (writing) result.jobs_enqueued += co_await writing->result();
+  while (!writing.empty()) co_await written_oldest();
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   last_success_ = std::chrono::steady_clock::now();

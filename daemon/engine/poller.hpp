@@ -35,6 +35,9 @@ struct poller_settings {
   std::chrono::milliseconds interval{30'000};
   std::chrono::milliseconds overlap{120'000};
   int max_attempts = 10;
+  // Query pages' batches written to the queue at once (each on its own pooled connection)
+  // while the next page is read; the batch that carries the watermark always waits for them.
+  int batches_in_flight = 3;
 };
 
 class poller {

@@ -260,6 +260,34 @@ TEST_CASE("initial sync of 500 pages over several query pages") {
   CHECK(env.call_counts("github").at("POST /repos/{o}/{r}/issues") == 500);
 }
 
+TEST_CASE("a poll killed between its queue batches keeps the old watermark and loses nothing") {
+  // The batches before the last are written while the next query pages are read, several at a
+  // time; only the last one, after all of them committed, carries the watermark.
+  sandbox_env env({.scenario_file = "five_hundred.json", .body = false});
+  auto crashed = env.run_ngsync("sync-once", "NGSYNC_CRASH_POINT=poll_batch_committed");
+  REQUIRE(crashed.exit_code == 137);
+  {
+    pqxx::connection c(env.database_url());
+    pqxx::read_transaction t(c);
+    CHECK(t.exec1("SELECT count(*) FROM poll_cursors WHERE watermark IS NOT NULL")[0].as<int>() ==
+          0);
+    const int queued = t.exec1("SELECT count(*) FROM jobs")[0].as<int>();
+    CHECK(queued >= 100);  // at least the batch that committed
+    CHECK(queued < 500);   // the crash came before the last batch
+  }
+  CHECK(env.issues().empty());
+  sync_once_ok(env);
+  CHECK(env.issues().size() == 500);
+  CHECK(env.call_counts("github").at("POST /repos/{o}/{r}/issues") == 500);
+  {
+    pqxx::connection c(env.database_url());
+    pqxx::read_transaction t(c);
+    CHECK(t.exec1("SELECT count(*) FROM poll_cursors WHERE watermark IS NOT NULL")[0].as<int>() ==
+          1);
+    CHECK(t.exec1("SELECT count(*) FROM jobs WHERE state <> 'completed'")[0].as<int>() == 0);
+  }
+}
+
 TEST_CASE("ngsync run: a poll that reads its own write-backs again does not enqueue them again") {
   // In `run`, workers sync the first query pages while the poll still reads the rest. Each
   // write-back moves its page to the end of the poll's last-edited order, so the same poll
