@@ -248,6 +248,41 @@ TEST_CASE("queue: jobs of one page never run at the same time") {
   CHECK(done == 400);
 }
 
+TEST_CASE("queue: the batch completion is planned once per connection, not per call") {
+  scratch_database sdb;
+  sdb.migrate();
+  database db(sdb.settings(1));  // one connection: every statement below runs on it
+  job_queue q(db);
+  // A queue of a first sync's size, analyzed (as autovacuum does during one).
+  db.run_sync([](pqxx::connection& c) {
+    pqxx::nontransaction t(c);
+    t.exec("INSERT INTO jobs (kind, payload) SELECT 'k', '{}' FROM generate_series(1, 3000)");
+    t.exec("ANALYZE jobs");
+    return 0;
+  });
+  int completed = 0;
+  for (int round = 0; round < 20; ++round) {
+    auto batch = q.claim_sync("w", 3, 30s);
+    std::vector<std::int64_t> ids;
+    for (auto& j : batch) ids.push_back(j.id);
+    completed += static_cast<int>(q.complete_batch_sync(ids, "w").size());
+  }
+  CHECK(completed == 60);
+  CHECK(count_where(db, "state = 'completed'") == 60);
+  CHECK(count_where(db, "state = 'available'") == 2940);
+  // Postgres tries five custom plans before it may settle on the generic one. The plain UPDATE
+  // with its ids array kept winning as a custom plan, so every call was planned again.
+  const auto [generic, custom] = db.run_sync([](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    const auto r = t.exec1(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+        "WHERE name = 'jobs_complete_batch'");
+    return std::pair{r[0].as<int>(), r[1].as<int>()};
+  });
+  CHECK(custom <= 5);
+  CHECK(generic >= 15);
+}
+
 TEST_CASE("queue: backoff with full jitter, Retry-After, dead after max attempts, retry_dead") {
   scratch_database sdb;
   sdb.migrate();
