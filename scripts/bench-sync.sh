@@ -62,6 +62,11 @@ start_sandbox() {  # $1 = scenario
   control=$(python3 -c "import json;print(json.load(open('$work/ready.json'))['control']['url'])")
 }
 
+# One database thread (and connection) per core of a 2-core machine. More connections do not
+# make a busy Postgres faster: with 8, Postgres spent about twice the CPU per page, because
+# statements went out in smaller batches to more backends (docs/benchmarks.md).
+pool_size=${NGSYNC_BENCH_POOL_SIZE:-2}
+
 config() {  # $1 = notion rate, $2 = github rate, $3 = notion burst, $4 = github burst
   cat >"$work/ngsync.yaml" <<YAML
 notion: {base_url: $notion, token_env: NOTION_TOKEN, rate_limit: {requests_per_second: $1, burst: ${3:-6}, max_concurrent: 16}}
@@ -73,7 +78,7 @@ github:
   content_creation_per_minute: 10000000
   content_creation_per_hour: 10000000
 http: {ca_file: $work/tls/ca.pem}
-database: {url_env: DATABASE_URL, pool_size: 8}
+database: {url_env: DATABASE_URL, pool_size: $pool_size}
 queue: {workers: 64}
 logging: {level: warn}
 sync:
