@@ -44,7 +44,8 @@ rows = [
   ("Queue drain, 1 worker", find("queue", r"drain with  1 workers: .*= (\d+) jobs/s") + " jobs/s", "", ""),
   ("Enqueue-to-start latency p50 / p99", find("queue", r"p50 ([\d.]+) ms") + " / " + find("queue", r"p99 ([\d.]+) ms") + " ms",
    "", "LISTEN/NOTIFY round trip"),
-  ("End-to-end pages/s, limits off (2,000 pages)", find("sync", r"pages/s end to end:\s+(\d+)"),
+  ("End-to-end pages/s, limits off (2,000 pages)", find("sync", r"pages/s end to end:\s+(\d+)")
+   + " (median; runs: " + ", ".join(find("sync", r"runs \(pages/s end to end\): ([\d ]+)", default="").split()) + ")",
    "≥ 1,000 pages/s", "2 API calls per page on loopback"),
   ("Pages/s while syncing (start-up and first poll excluded)", find("sync", r"syncing [\d.]+ s \((\d+) pages/s\)"),
    "", "the same run, from the first issue created to the last"),
@@ -84,7 +85,12 @@ cpu = find("sync", r"CPU seconds / 1000 pages:\s+([\d.]+)", default="")
 lines += ["", "How to read the end-to-end rate: the daemon, the sandbox and Postgres share the same cores,",
           "so pages/s is the whole loopback system's. The daemon's own cost is the CPU-per-1,000-pages row"
           + (f": {cpu} s, i.e. about {round(1000 / float(cpu))} pages per CPU-second." if cpu else "."),
-          "Where the wall time of the initial sync goes: " + find("sync", r"phases:\s+(.*)", default="n/a") + ".", ""]
+          "Where the wall time of the initial sync goes: " + find("sync", r"phases:\s+(.*)", default="n/a") + ".",
+          "This machine is shared with other tenants: the same build measures up to 30% apart from one",
+          "minute to the next, so the sync benchmark runs the initial sync several times, each on a fresh",
+          "database and sandbox, and reports the median run in full. It runs the daemon with one",
+          "database connection per core (`pool_size: 2`); with 8, Postgres spent about twice the CPU per",
+          "page (docs/configuration.md, `pool_size`).", ""]
 lines += ["What idle RSS is made of: the daemon's own heap and stacks are the smaller part; most is",
           "mapped code, the binary and its shared libraries (OpenSSL's libcrypto alone maps about 4 MiB,",
           "and libpq brings Kerberos, LDAP and GnuTLS). These pages are shared with every other process",
