@@ -30,6 +30,8 @@ std::optional<config::config> load_or_report(const global_options& g,
               << (result.errors.size() == 1 ? "" : "s") << " in " << path << "\n";
     return std::nullopt;
   }
+  // Printed by every command (check-config included), before logging is set up.
+  for (const auto& w : result.warnings) std::cerr << "warning: " << w.to_string() << "\n";
   auto& c = *result.value;
   for (const auto* s :
        {&c.notion.token, &c.github.token, &c.database.url, &c.server.github_webhook_secret}) {

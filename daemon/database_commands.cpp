@@ -115,15 +115,18 @@ int command_status(const config::config& c, bool json) {
                                               : boost::json::value(nullptr)}};
     boost::json::array e, p, d;
     for (const auto& x : errors) {
-      e.push_back({{"page", x.page}, {"repo", x.repo}, {"error", x.error}, {"run", x.run}});
+      // Each text redacted before serialisation: escaping could hide a secret from the rule.
+      e.push_back(
+          {{"page", x.page}, {"repo", x.repo}, {"error", log::redact(x.error)}, {"run", x.run}});
     }
     for (const auto& x : polls) {
       p.push_back({{"data_source", x.source},
                    {"watermark", x.watermark},
                    {"last_success", x.last_success},
-                   {"last_error", x.last_error}});
+                   {"last_error", log::redact(x.last_error)}});
     }
-    for (const auto& x : dead) d.push_back({{"id", x.id}, {"kind", x.kind}, {"error", x.error}});
+    for (const auto& x : dead)
+      d.push_back({{"id", x.id}, {"kind", x.kind}, {"error", log::redact(x.error)}});
     out["pages_in_error"] = std::move(e);
     out["polls"] = std::move(p);
     out["dead_jobs"] = std::move(d);
@@ -159,7 +162,7 @@ int command_status(const config::config& c, bool json) {
   std::cout << "polls:\n";
   for (const auto& x : polls) {
     std::cout << fmt::format("  {} watermark={} last_success={}{}\n", x.source, x.watermark,
-                             x.last_success, x.last_error.empty() ? "" : " error=" + x.last_error);
+                             x.last_success, x.last_error.empty() ? "" : " error=" + log::redact(x.last_error));
   }
   std::cout << "rate limits (last hour):\n";
   if (limits.empty()) std::cout << "  no API calls\n";

@@ -4,8 +4,10 @@
 #include <cstdlib>
 
 #include "daemon/cli.hpp"
+#include "daemon/process_hardening.hpp"
 
 int main(int argc, char** argv) {
+  ngsync::daemon::forbid_core_dumps();
   // libpq's default gssencmode=prefer makes every connection first try GSSAPI encryption, which
   // initialises Kerberos (about 0.5 MiB of its code mapped, and a credential-cache lookup per
   // connect) even where nobody uses it. Off unless the environment says otherwise; a URL's own

@@ -313,4 +313,8 @@ std::vector<page_link> link_store::list_by_repo(pqxx::transaction_base& t,
   return out;
 }
 
+std::int64_t link_store::count_pages_in_error(pqxx::transaction_base& t) {
+  return t.exec1("SELECT count(*) FROM ops_pages_in_error")[0].as<std::int64_t>();
+}
+
 }  // namespace ngsync::storage

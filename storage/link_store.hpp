@@ -68,6 +68,8 @@ class link_store {
                                                 int issue_number);
   // Writes every column of `link` (insert or replace).
   static void upsert(pqxx::transaction_base& t, const page_link& link);
+  // Linked pages whose last sync ended in error (the ops_pages_in_error view).
+  static std::int64_t count_pages_in_error(pqxx::transaction_base& t);
   // Step 1 of creating an issue (sync-model.md §3), committed before the POST.
   static void record_create_intent(pqxx::transaction_base& t, const std::string& page_id,
                                    const std::string& data_source_id, const std::string& repo,

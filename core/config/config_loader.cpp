@@ -1,11 +1,14 @@
 #include "core/config/config_loader.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <boost/url/parse.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include "core/config/values.hpp"
@@ -37,8 +40,17 @@ namespace {
 class reader {
  public:
   reader(std::string file, const env_lookup& env, std::vector<config_error>& errors,
-         secrets_needed needed)
-      : file_(std::move(file)), env_(env), errors_(errors), needed_(needed) {}
+         std::vector<config_error>& warnings, secrets_needed needed)
+      : file_(std::move(file)), env_(env), errors_(errors), warnings_(warnings), needed_(needed) {}
+
+  void warning(const YAML::Node& at, const std::string& key, std::string message) {
+    config_error e{file_, 0, 0, key, std::move(message)};
+    if (at.IsDefined() && at.Mark().line >= 0) {
+      e.line = at.Mark().line + 1;
+      e.column = at.Mark().column + 1;
+    }
+    warnings_.push_back(std::move(e));
+  }
 
   bool api_secrets() const { return needed_ == secrets_needed::all; }
 
@@ -238,8 +250,36 @@ class reader {
   std::string file_;
   const env_lookup& env_;
   std::vector<config_error>& errors_;
+  std::vector<config_error>& warnings_;
   secrets_needed needed_;
 };
+
+// An API base URL carries the token to its host: https only, except on loopback (the sandbox,
+// a local proxy), and a host other than the API's own is worth a warning (GitHub Enterprise
+// Server and test setups are legitimate; a typo or a hostile config is not).
+void check_base_url(reader& r, const YAML::Node& n, const std::string& path,
+                    const std::string& url, std::string_view api_host) {
+  if (!n["base_url"].IsDefined()) return;
+  const auto key = path + ".base_url";
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed || !parsed->has_authority() || parsed->host().empty()) {
+    r.error(n["base_url"], key, "not an absolute URL (https://host[/prefix])");
+    return;
+  }
+  const std::string scheme(parsed->scheme());
+  const std::string host(parsed->host());
+  const bool loopback = host == "localhost" || host.rfind("127.", 0) == 0 || host == "[::1]";
+  if (scheme != "https" && !(scheme == "http" && loopback)) {
+    r.error(n["base_url"], key,
+            "must use https (http is accepted only on loopback, for the sandbox): the token "
+            "would cross the network in clear text");
+    return;
+  }
+  if (host != api_host && !loopback) {
+    r.warning(n["base_url"], key,
+              fmt::format("requests and the token go to {}, not {}", host, api_host));
+  }
+}
 
 void read_rate_limit(reader& r, const YAML::Node& n, const std::string& path, rate_limit& out) {
   if (!n.IsDefined()) return;
@@ -257,6 +297,7 @@ void read_notion(reader& r, const YAML::Node& n, notion_settings& out) {
   }
   if (!r.section(n, p, {"base_url", "version", "token_env", "rate_limit"})) return;
   r.str(n, p, "base_url", out.base_url);
+  check_base_url(r, n, p, out.base_url, "api.notion.com");
   r.str(n, p, "version", out.version);
   r.secret_from_env(n, p, "token_env", out.token_env, out.token, r.api_secrets());
   read_rate_limit(r, r.child(n, "rate_limit", p, false), p + ".rate_limit", out.limits);
@@ -275,6 +316,7 @@ void read_github(reader& r, const YAML::Node& n, github_settings& out) {
     return;
   }
   r.str(n, p, "base_url", out.base_url);
+  check_base_url(r, n, p, out.base_url, "api.github.com");
   r.str(n, p, "api_version", out.api_version);
   auto app = r.child(n, "app", p, false);
   if (app.IsDefined()) {
@@ -290,7 +332,15 @@ void read_github(reader& r, const YAML::Node& n, github_settings& out) {
         r.error(app, ap + ".installation_id", "required key is missing");
       }
       r.str(app, ap, "private_key_file", a.private_key_file, true);
-      if (!a.private_key_file.empty()) {
+      struct stat key_stat {};
+      if (!a.private_key_file.empty() && ::stat(a.private_key_file.c_str(), &key_stat) == 0 &&
+          (key_stat.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        // The App key mints tokens for every repository of the installation: a key others on
+        // the machine can read is refused, like ssh refuses such a key.
+        r.error(app["private_key_file"], ap + ".private_key_file",
+                fmt::format("{} is readable by group or others (mode {:04o}); run chmod 600 {}",
+                            a.private_key_file, key_stat.st_mode & 07777, a.private_key_file));
+      } else if (!a.private_key_file.empty()) {
         std::ifstream in(a.private_key_file);
         if (!in) {
           r.error(app["private_key_file"], ap + ".private_key_file",
@@ -653,7 +703,7 @@ load_result load_config_text(std::string_view yaml, const std::string& file_name
         {file_name, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg});
     return result;
   }
-  reader r(file_name, env, result.errors, needed);
+  reader r(file_name, env, result.errors, result.warnings, needed);
   config c;
   c.source_path = file_name;
   if (!root.IsDefined() || root.IsNull()) {

@@ -26,6 +26,8 @@ struct config_error {
 struct load_result {
   std::optional<config> value;  // set only when errors is empty
   std::vector<config_error> errors;
+  // Valid but worth an operator's look (an API base URL on a host other than the API's own).
+  std::vector<config_error> warnings;
 };
 
 // Looks up an environment variable; injected so tests need not touch the process environment.

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "core/api/api_failure.hpp"
+#include "core/log/logging.hpp"
 
 namespace ngsync::github {
 namespace net = boost::asio;
@@ -93,6 +94,9 @@ net::awaitable<std::string> app_authenticator::authorization(bool force_refresh)
   if (force_refresh || !cached_ || cached_->expires_at - margin <= now) {
     cached_ = co_await mint();
     minted_at_ = std::chrono::system_clock::now();
+    // Once per minted token, not per request: the redaction list is scanned for every log line.
+    // It forgets the token after it expired (GitHub refuses it from then on).
+    log::register_expiring_secret(cached_->token, cached_->expires_at);
   }
   co_return "Bearer " + cached_->token;
 }
@@ -146,6 +150,37 @@ net::awaitable<installation_token> app_authenticator::mint() {
   t.expires_at = when;
   ++minted_;
   co_return t;
+}
+
+net::awaitable<std::string> app_authenticator::bot_login() {
+  const std::string operation = "read the app";
+  http::request req;
+  req.method = http::verb::get;
+  req.url = base_url_ + "/app";
+  req.headers.set("Authorization",
+                  "Bearer " + make_app_jwt(key_pem_, issuer_, std::chrono::system_clock::now()));
+  req.headers.set("Accept", "application/vnd.github+json");
+  req.headers.set("X-GitHub-Api-Version", api_version_);
+  req.headers.set("User-Agent", "ngsync");
+  req.idempotent = true;
+  auto result = co_await client_.send(std::move(req));
+  if (!result || result->status != 200) {
+    api::api_failure f;
+    f.kind = !result || result->status >= 500 ? api::failure_kind::transient
+                                               : api::failure_kind::permanent;
+    f.api = "github";
+    f.operation = operation;
+    f.status = result ? result->status : 0;
+    f.message = result ? result->body.substr(0, 300) : result.error().message();
+    throw api::api_exception(std::move(f));
+  }
+  boost::system::error_code ec;
+  auto v = boost::json::parse(result->body, ec);
+  const boost::json::value* slug = nullptr;
+  if (!ec && v.is_object()) slug = v.as_object().if_contains("slug");
+  if (!slug || !slug->is_string() || slug->as_string().empty())
+    api::throw_malformed("github", operation, "no slug in the answer");
+  co_return std::string(slug->as_string().c_str()) + "[bot]";
 }
 
 }  // namespace ngsync::github

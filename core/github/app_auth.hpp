@@ -36,6 +36,10 @@ class app_authenticator {
   // under `refresh_margin`, or when `force_refresh` (after a 401).
   boost::asio::awaitable<std::string> authorization(bool force_refresh);
 
+  // The App's own login on GitHub, "<slug>[bot]": the author of every issue and comment it
+  // writes. GET /app with the App JWT (an installation token cannot read it).
+  boost::asio::awaitable<std::string> bot_login();
+
   std::uint64_t tokens_minted() const { return minted_; }
   std::chrono::seconds refresh_margin{300};
 

@@ -4,6 +4,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "core/config/values.hpp"
+#include "core/http/url.hpp"
 
 namespace ngsync::github {
 namespace net = boost::asio;
@@ -148,10 +149,9 @@ net::awaitable<void> github_client::list_issues_since(
     // Follow the next URL exactly as given; it is on the API's own origin.
     auto next = next_link(r.response->header("Link"));
     if (next.empty()) break;
-    if (next.rfind(base, 0) != 0) {
-      api::throw_malformed(api, "list issues", "next page link points off the API origin");
-    }
-    path = next.substr(base.size());
+    auto target = http::target_under_base(base, next);
+    if (!target) api::throw_malformed(api, "list issues", "next page link points off the API origin");
+    path = std::move(*target);
   }
 }
 
@@ -170,7 +170,10 @@ net::awaitable<std::vector<comment>> github_client::list_comments(std::string re
     for (const auto& c : v.as_array())
       out.push_back(to_comment(json::serialize(c), "list comments"));
     auto next = next_link(r.response->header("Link"));
-    path = next.rfind(base, 0) == 0 ? next.substr(base.size()) : "";
+    if (next.empty()) break;
+    auto target = http::target_under_base(base, next);
+    if (!target) api::throw_malformed(api, "list comments", "next page link points off the API origin");
+    path = std::move(*target);
   }
   co_return out;
 }

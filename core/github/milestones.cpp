@@ -7,6 +7,7 @@
 #include "core/api/api_failure.hpp"
 #include "core/config/values.hpp"
 #include "core/github/github_client.hpp"
+#include "core/http/url.hpp"
 
 namespace ngsync::github {
 namespace net = boost::asio;
@@ -52,7 +53,10 @@ net::awaitable<std::optional<std::int64_t>> find_milestone(ratelimit::api_caller
         co_return n->as_int64();
     }
     auto next = next_link(r.response->header("Link"));
-    path = next.rfind(base, 0) == 0 ? next.substr(base.size()) : "";
+    if (next.empty()) break;
+    auto target = http::target_under_base(base, next);
+    if (!target) api::throw_malformed(api, "list milestones", "next page link points off the API origin");
+    path = std::move(*target);
   }
   if (!create_missing) co_return std::nullopt;
   ratelimit::api_request req;

@@ -43,12 +43,14 @@ struct server::state : std::enable_shared_from_this<server::state> {
   std::uint16_t bound_port = 0;
   bool stopping = false;
   std::atomic<std::uint64_t> accepted{0};
+  std::atomic<std::uint64_t> refused_per_client{0};
   std::atomic<std::uint64_t> served{0};
 
   // Every open connection: whether a request is in progress, and how to close its socket.
   struct connection_entry {
     bool busy = false;
     std::function<void()> close;
+    net::ip::address peer;
   };
   std::map<std::uint64_t, connection_entry> connections;
   // connections.size() for other threads (tests, a scrape from elsewhere): the map itself is
@@ -243,8 +245,20 @@ net::awaitable<void> server::state::accept_loop() {
       reset_socket(socket);
       continue;
     }
+    // One client (one address) may not take every connection: a scraper or prober that leaks
+    // connections would otherwise lock out webhooks and health checks from everyone else.
+    boost::system::error_code peer_ec;
+    const auto peer = socket.remote_endpoint(peer_ec).address();
+    std::size_t from_peer = 0;
+    for (const auto& [other, entry] : connections) from_peer += entry.peer == peer ? 1 : 0;
+    if (peer_ec || from_peer >= options.max_connections_per_client) {
+      ++refused_per_client;
+      reset_socket(socket);
+      continue;
+    }
     const auto id = next_id++;
     connections[id] = connection_entry{};
+    connections[id].peer = peer;
     open_count = connections.size();
     if (options.tls) {
       net::co_spawn(executor, run_tls(std::move(socket), id), net::detached);
@@ -300,6 +314,9 @@ net::awaitable<void> server::stop() {
 
 std::uint64_t server::connections_accepted() const {
   return state_->accepted;
+}
+std::uint64_t server::connections_refused_per_client() const {
+  return state_->refused_per_client;
 }
 std::uint64_t server::requests_served() const {
   return state_->served;

@@ -46,6 +46,8 @@ struct server_options {
   std::chrono::milliseconds idle_timeout{60'000};
   // Connections past this are closed right after accept.
   std::size_t max_connections = 512;
+  // Connections from one remote address past this are closed right after accept.
+  std::size_t max_connections_per_client = 64;
   // How long stop() lets in-flight requests finish before it closes their sockets.
   std::chrono::milliseconds stop_grace{5'000};
   // Set for HTTPS; shared so the context outlives every connection.
@@ -70,6 +72,8 @@ class server {
   net::awaitable<void> stop();
 
   std::uint64_t connections_accepted() const;
+  // Closed at accept because their address already held max_connections_per_client.
+  std::uint64_t connections_refused_per_client() const;
   std::uint64_t requests_served() const;
   std::size_t open_connections() const;
 

@@ -84,4 +84,19 @@ bool is_ip_literal(std::string_view host) {
   return !ec;
 }
 
+std::optional<std::string> target_under_base(std::string_view base_url, std::string_view link) {
+  auto base = parse_url(base_url);
+  auto next = parse_url(link);
+  if (!base || !next || base->origin() != next->origin()) return std::nullopt;
+  std::string_view prefix = base->target;
+  if (const auto q = prefix.find('?'); q != std::string_view::npos) prefix = prefix.substr(0, q);
+  while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+  const std::string_view target = next->target;
+  if (target.substr(0, prefix.size()) != prefix) return std::nullopt;
+  const auto rest = target.substr(prefix.size());
+  // "/api/v3x/..." is not under "/api/v3".
+  if (!rest.empty() && rest.front() != '/' && rest.front() != '?') return std::nullopt;
+  return std::string(rest.empty() ? "/" : rest);
+}
+
 }  // namespace ngsync::http

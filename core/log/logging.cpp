@@ -3,9 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <vector>
 
@@ -20,7 +22,11 @@ namespace {
 struct registry_state {
   std::mutex mutex;
   settings current;
-  std::vector<std::string> secrets;
+  struct secret_entry {
+    std::string value;
+    std::optional<std::chrono::system_clock::time_point> expires_at;  // none: for the process
+  };
+  std::vector<secret_entry> secrets;
   std::map<std::string, std::shared_ptr<spdlog::logger>> loggers;
   spdlog::sink_ptr sink;
 };
@@ -45,9 +51,6 @@ void append_json_string(std::string& out, std::string_view s) {
       case '"':
         out += "\\\"";
         break;
-      case '\\':
-        out += "\\\\";
-        break;
       case '\n':
         out += "\\n";
         break;
@@ -66,6 +69,33 @@ void append_json_string(std::string& out, std::string_view s) {
     }
   }
   out.push_back('"');
+}
+
+// A text line must stay one line: a CR or LF in a message (an API's error body, a page title, a
+// header an attacker chose) would forge a second record. Control characters are written as
+// escapes; everything else, UTF-8 included, as it is.
+std::string escape_text_line(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    switch (c) {
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f)
+          out += fmt::format("\\x{:02x}", c);
+        else
+          out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
 }
 
 // Writes each record to stderr after redaction, as text or one JSON object per line.
@@ -100,6 +130,7 @@ class redacting_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> 
       line += "}\n";
     } else {
       spdlog::details::log_msg copy(msg);
+      text = escape_text_line(text);
       copy.payload = spdlog::string_view_t(text.data(), text.size());
       spdlog::memory_buf_t buf;
       text_formatter_->format(copy, buf);
@@ -174,11 +205,38 @@ std::shared_ptr<spdlog::logger> get(const std::string& subsystem) {
   return logger;
 }
 
-void register_secret(std::string_view secret) {
+namespace {
+void add_secret(std::string_view secret,
+                std::optional<std::chrono::system_clock::time_point> expires_at) {
   if (secret.size() < 4) return;
   auto& st = state();
+  const auto now = std::chrono::system_clock::now();
   std::lock_guard lock(st.mutex);
-  st.secrets.emplace_back(secret);
+  std::erase_if(st.secrets, [&](const registry_state::secret_entry& e) {
+    return e.expires_at && *e.expires_at <= now && e.value != secret;
+  });
+  for (auto& e : st.secrets) {
+    if (e.value != secret) continue;
+    // Known already: a lifetime-long registration wins over an expiring one.
+    if (!expires_at) e.expires_at.reset();
+    else if (e.expires_at) e.expires_at = std::max(*e.expires_at, *expires_at);
+    return;
+  }
+  st.secrets.push_back({std::string(secret), expires_at});
+}
+}  // namespace
+
+void register_secret(std::string_view secret) { add_secret(secret, std::nullopt); }
+
+void register_expiring_secret(std::string_view secret,
+                              std::chrono::system_clock::time_point expires_at) {
+  add_secret(secret, expires_at);
+}
+
+std::size_t registered_secret_count() {
+  auto& st = state();
+  std::lock_guard lock(st.mutex);
+  return st.secrets.size();
 }
 
 std::string redact(std::string_view text) {
@@ -186,7 +244,8 @@ std::string redact(std::string_view text) {
   {
     auto& st = state();
     std::lock_guard lock(st.mutex);
-    for (const auto& secret : st.secrets) {
+    for (const auto& entry : st.secrets) {
+      const auto& secret = entry.value;
       for (auto pos = out.find(secret); pos != std::string::npos; pos = out.find(secret, pos)) {
         out.replace(pos, secret.size(), "[redacted]");
         pos += 10;

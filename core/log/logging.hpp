@@ -1,6 +1,7 @@
 #pragma once
 // Logging: one named spdlog logger per subsystem ("http", "queue", "sync", ...), text or JSON
 // lines on stderr, a level per subsystem, and redaction so tokens and keys never reach a line.
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,8 +27,19 @@ void configure(const settings& s);
 std::shared_ptr<spdlog::logger> get(const std::string& subsystem);
 
 // Every later log line has each occurrence of `secret` replaced by "[redacted]".
-// Secrets shorter than 4 characters are ignored (they would redact ordinary words).
+// Secrets shorter than 4 characters are ignored (they would redact ordinary words). A secret
+// already registered is not added again, so the list (scanned for every line) stays as long as
+// the number of distinct secrets.
 void register_secret(std::string_view secret);
+
+// A secret that stops mattering at `expires_at` (a GitHub App installation token): registered
+// once, and forgotten by the first registration after it expired, so a daemon that mints a token
+// an hour for months keeps a list of a few entries, not thousands.
+void register_expiring_secret(std::string_view secret,
+                              std::chrono::system_clock::time_point expires_at);
+
+// How many secrets redaction scans today (tests and /metrics).
+std::size_t registered_secret_count();
 
 // What the redaction rule does to a text: the registered secrets, plus anything shaped like a
 // token (Bearer values, ghp_/ghs_/github_pat_/secret_/ntn_ prefixes, URL passwords).

@@ -16,6 +16,17 @@ using namespace std::chrono_literals;
 
 namespace {
 
+std::string excerpt_of_failure(std::string_view body) {
+  constexpr std::size_t limit = 4096;
+  auto text = log::redact(body);
+  if (text.size() <= limit) return text;
+  std::size_t cut = limit;
+  // Not inside a UTF-8 sequence.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text;
+}
+
 bool is_mutating(http::verb v) {
   return v == http::verb::post || v == http::verb::patch || v == http::verb::put ||
          v == http::verb::delete_;
@@ -85,8 +96,9 @@ void api_caller::report(const api_request& req, int attempt, std::chrono::millis
   rec.latency = latency;
   if (r) {
     rec.status = r->status;
-    // Failed answers keep a bounded excerpt for the audit log (the observer redacts it).
-    if (r->status >= 400) rec.response_excerpt = r->body.substr(0, 4096);
+    // Failed answers keep a bounded excerpt for the audit log: redacted whole, then cut, so a
+    // token that straddles the cut cannot survive as an unrecognisable prefix.
+    if (r->status >= 400) rec.response_excerpt = excerpt_of_failure(r->body);
     for (const char* name : {"x-github-request-id", "x-request-id", "x-notion-request-id"}) {
       if (auto v = r->header(name); !v.empty()) {
         rec.request_id = v;

@@ -66,12 +66,17 @@ std::optional<throttle_signal> detect_throttle(api_flavor flavor, unsigned statu
   std::string trigger;
   switch (flavor) {
     case api_flavor::github:
+      // GitHub's docs: a 403 or 429 that carries Retry-After, or x-ratelimit-remaining: 0, is a
+      // rate limit, whatever its body says (the older abuse-detection wording does not say
+      // "secondary rate limit"). The body text only names the kind when neither header came.
       if (status == 429)
         trigger = "status=429";
-      else if (status == 403 && contains_ci(body, "secondary rate limit"))
-        trigger = "secondary";
+      else if (status == 403 && !header(headers, "retry-after").empty())
+        trigger = "status=403";
       else if (status == 403 && exhausted)
         trigger = "primary";
+      else if (status == 403 && contains_ci(body, "secondary rate limit"))
+        trigger = "secondary";
       break;
     case api_flavor::notion:
       if (status == 429 || status == 529) trigger = "status=" + std::to_string(status);

@@ -91,12 +91,44 @@ std::string truncated_content(std::string_view content, std::size_t budget) {
   return content_block(out);
 }
 
+bool starts_with_ci(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i])))
+      return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string neutralise_markers(std::string_view content) {
+  static constexpr std::string_view opener = "<!--";
+  static constexpr std::string_view ours[] = {"ngsync:", "notion-page-id", "last-notion-revision"};
+  std::string out;
+  out.reserve(content.size());
+  std::size_t pos = 0;
+  for (auto at = content.find(opener); at != std::string_view::npos;
+       at = content.find(opener, at + opener.size())) {
+    auto rest = content.substr(at + opener.size());
+    while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t' ||
+                             rest.front() == '\n' || rest.front() == '\r'))
+      rest.remove_prefix(1);
+    bool marker = false;
+    for (auto word : ours) marker = marker || starts_with_ci(rest, word);
+    if (!marker) continue;
+    out.append(content.substr(pos, at - pos)).append("&lt;!--");
+    pos = at + opener.size();
+  }
+  out.append(content.substr(pos));
+  return out;
+}
 
 std::string render_section(const managed_section& section) {
   auto parts = make_parts(section);
   std::string out = parts.head;
-  if (section.include_content) out.append(content_block(section.content_markdown));
+  if (section.include_content) out.append(content_block(neutralise_markers(section.content_markdown)));
   out.append(parts.tail);
   return out;
 }
@@ -127,8 +159,9 @@ std::string merge_body(std::string_view existing_body, const managed_section& se
   }
 
   const auto parts = make_parts(section);
-  const std::string_view content =
-      section.include_content ? std::string_view(section.content_markdown) : std::string_view();
+  const std::string safe_content =
+      section.include_content ? neutralise_markers(section.content_markdown) : std::string();
+  const std::string_view content = safe_content;
   std::string body_content = content_block(content);
 
   const auto fixed = count_code_points(before) + count_code_points(after) +
@@ -176,15 +209,4 @@ body_markers parse_markers(std::string_view body) {
   out.revision = value_after(revision_marker);
   return out;
 }
-
-std::string compact_page_id(std::string_view id) {
-  std::string out;
-  for (char c : id) {
-    if (c == '-') continue;
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return {};
-    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  return out.size() == 32 ? out : std::string();
-}
-
 }  // namespace ngsync::sync

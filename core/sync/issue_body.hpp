@@ -25,6 +25,12 @@ struct managed_section {
   bool include_content = true;   // false: link + markers only (body sync off)
 };
 
+// `content` with every comment that would read as one of the daemon's markers (the section's
+// begin/end, Notion-Page-ID, Last-Notion-Revision; any case, any spacing) made visible text
+// ("&lt;!-- ..."): a page that quotes a marker, by mistake or on purpose, cannot make its issue
+// claim another page or end the managed section early. render_section and merge_body apply it.
+std::string neutralise_markers(std::string_view content);
+
 // The section text, begin marker to end marker inclusive, without any truncation.
 std::string render_section(const managed_section& section);
 
@@ -49,9 +55,5 @@ struct body_markers {
 
 // Never throws on any input (a fuzz target): garbage yields empty optionals.
 body_markers parse_markers(std::string_view body);
-
-// Canonical form of a page id for comparisons: lower-case hex without dashes, or empty when the
-// text is not 32 hex digits (with or without the usual dashes).
-std::string compact_page_id(std::string_view id);
 
 }  // namespace ngsync::sync

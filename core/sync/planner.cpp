@@ -411,6 +411,18 @@ page_status classify_status(const notion::notion_page& page, const mapping_rules
   return st;
 }
 
+bool wants_sync_without_link(const notion::notion_page& page, const mapping_rules& rules) {
+  const auto& wb = rules.write_back;
+  for (const auto& name : {wb.issue_number, wb.issue_url}) {
+    if (!name) continue;
+    if (const auto* p = page.find(*name); p && !p->is_empty) return true;
+  }
+  if (page.in_trash) return false;  // nothing on GitHub to close
+  const auto st = classify_status(page, rules, false);
+  return st.cls == status_class::create ||
+         (st.cls == status_class::closing && rules.create_when_first_seen_closed);
+}
+
 bool needs_issue(const notion::notion_page& page, std::string_view content_markdown,
                  const std::optional<link_state>& link, const mapping_rules& rules) {
   if (!link || !link->issue_number) return false;

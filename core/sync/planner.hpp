@@ -37,6 +37,14 @@ struct page_status {
 page_status classify_status(const notion::notion_page& page, const mapping_rules& rules,
                             bool has_issue);
 
+// True when a page the link table does not know needs a sync job at all. A poll sees the newest
+// pages again on every pass (its watermark rests a minute behind the newest edit), so a page
+// whose sync would do nothing must not be enqueued: it would cost a content read on every poll
+// for as long as it stays the newest. Needed when the page asks for an issue (a create status,
+// or a close status when create_when_first_seen_closed), or carries an issue number or URL in
+// its write-back properties (a link to restore, e.g. after the database was lost).
+bool wants_sync_without_link(const notion::notion_page& page, const mapping_rules& rules);
+
 // True when plan_page needs the current GitHub issue: the page is linked to an issue and its
 // synced fields changed (to merge the body around people's text and to compare with what GitHub
 // has now). False for unchanged pages: those cost 0 GitHub calls.

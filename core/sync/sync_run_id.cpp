@@ -4,6 +4,7 @@
 
 #include "core/sync/issue_body.hpp"
 #include "core/sync/synced_fields.hpp"
+#include "core/notion/notion_id.hpp"
 
 namespace ngsync::sync {
 namespace {
@@ -31,7 +32,7 @@ std::string minute_bucket(std::string_view t) {
 }  // namespace
 
 std::string make_sync_run_id(std::string_view page_id, std::string_view last_edited_time) {
-  auto id = compact_page_id(page_id);
+  auto id = notion::compact_id(page_id);
   if (id.empty()) id = sha256_hex(page_id).substr(0, 32);
   return id + "-" + minute_bucket(last_edited_time);
 }

@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/notion/notion_id.hpp"
+
 namespace ngsync::webhooks {
 namespace json = boost::json;
 
@@ -13,14 +15,6 @@ std::string text_at(const json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
 }
 
-// Notion ids appear with and without dashes; compare them without.
-std::string compact(std::string_view id) {
-  std::string out;
-  for (char c : id) {
-    if (c != '-') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  return out;
-}
 }  // namespace
 
 std::optional<std::string> verification_token_of(std::string_view body) {
@@ -71,7 +65,7 @@ bool is_page_event(const notion_event& e) {
 bool authored_only_by(const notion_event& e, std::string_view bot_id) {
   if (bot_id.empty() || e.authors.empty()) return false;
   for (const auto& a : e.authors) {
-    if (a.type != "bot" || compact(a.id) != compact(bot_id)) return false;
+    if (a.type != "bot" || !notion::same_id(a.id, bot_id)) return false;
   }
   return true;
 }

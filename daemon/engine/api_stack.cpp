@@ -137,10 +137,9 @@ api_stack::api_stack(net::any_io_executor executor, const config::config& c,
         *http_, gc.base_url, c.github.api_version, c.github.app->client_id,
         c.github.app->installation_id, c.github.app->private_key_pem.reveal());
     auto* auth = app_auth_.get();
+    // The authenticator registers each token it mints for redaction, once.
     github_caller_->set_authorization_provider([auth](bool refresh) -> net::awaitable<std::string> {
-      auto value = co_await auth->authorization(refresh);
-      log::register_secret(value.substr(7));  // the token after "Bearer "
-      co_return value;
+      co_return co_await auth->authorization(refresh);
     });
   } else {
     const std::string github_auth = "Bearer " + c.github.token.reveal();

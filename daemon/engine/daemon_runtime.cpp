@@ -28,12 +28,14 @@
 #include "daemon/engine/leadership.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
+#include "daemon/engine/probe_figures.hpp"
 #include "daemon/engine/reconciler.hpp"
 #include "daemon/engine/systemd_notify.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
 #include "daemon/webhooks/notion_webhook.hpp"
 #include "daemon/webhooks/own_identity.hpp"
 #include "storage/job_waker.hpp"
+#include "storage/link_store.hpp"
 #include "storage/migrator.hpp"
 
 namespace ngsync::engine {
@@ -107,9 +109,14 @@ struct runtime {
     }
   }
 
-  // Resolves databases to data sources and reads each schema for the write-back types.
-  net::awaitable<void> resolve_mappings() {
+  // Resolves databases to data sources and reads each schema for the write-back types; learns
+  // who the daemon is on GitHub (adoption trusts only its own issues) and, for webhooks, on
+  // Notion.
+  net::awaitable<void> resolve_mappings(bool with_notion_identity = false) {
     auto logger = log::get("main");
+    me = co_await webhooks::learn_own_identity(c, apis.notion_caller(), apis.github_caller(),
+                                               apis.app_auth(), with_notion_identity);
+    syncer.set_own_github_login(me.github_login);
     for (const auto& m : c.sync.mappings) {
       mapping_binding b;
       b.name = m.name;
@@ -193,7 +200,7 @@ struct runtime {
   std::map<std::string, mapping_binding> mappings;
   page_syncer syncer;
   github_event_syncer github_events;
-  webhooks::own_identity me;  // learned at start-up when webhooks are configured
+  webhooks::own_identity me;  // learned at start-up (the Notion bot only for webhooks)
   std::vector<std::unique_ptr<poller>> pollers;
 };
 
@@ -212,13 +219,11 @@ std::string poll_lease_name(const std::string& data_source_id) {
 }
 constexpr const char* reconcile_lease_name = "reconcile";
 
-std::int64_t count_pages_in_error(pqxx::connection& c) {
-  pqxx::read_transaction t(c);
-  return t.exec1("SELECT count(*) FROM ops_pages_in_error")[0].as<std::int64_t>();
-}
-
 std::int64_t pages_in_error(storage::database& db) {
-  return db.run_sync([](pqxx::connection& c) { return count_pages_in_error(c); });
+  return db.run_sync([](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    return storage::link_store::count_pages_in_error(t);
+  });
 }
 
 // What a scrape reads besides the runtime: the queue and error counts (one query each) and the
@@ -229,6 +234,7 @@ struct scrape_inputs {
   const webhooks::github_webhook_counters* github_hooks = nullptr;
   const webhooks::notion_webhook_counters* notion_hooks = nullptr;
   const leadership* leaders = nullptr;  // absent in one-shot modes
+  std::uint64_t probe_reads = 0;         // probe_figures::reads()
 };
 
 std::string render_metrics(runtime& rt, job_runner& runner, const scrape_inputs& in) {
@@ -256,6 +262,9 @@ std::string render_metrics(runtime& rt, job_runner& runner, const scrape_inputs&
     }
   }
   line("ngsync_queue_jobs", "gauge", "Jobs in the queue by state and kind.", depth);
+  line("ngsync_probe_database_reads_total", "counter",
+       "Database reads made for /readyz and /metrics (at most one a second).",
+       {{"", double(in.probe_reads)}});
   line("ngsync_queue_oldest_due_age_seconds", "gauge", "Age of the oldest due job.",
        {{"", q.oldest_due_age ? q.oldest_due_age->count() / 1000.0 : 0.0}});
   line("ngsync_issues_total", "counter", "GitHub issue changes made, by action.",
@@ -415,6 +424,7 @@ int run_reconcile(const config::config& c, bool dry_run) {
     co_await rt.resolve_mappings();
     reconcile_options o;
     o.dry_run = dry_run;
+    o.own_github_login = rt.me.github_login;
     report = co_await reconcile(rt.db, rt.queue, rt.apis.notion_caller(), rt.apis.github_caller(),
                                 rt.mappings, c, o);
     co_await rt.audit.flush();
@@ -449,6 +459,7 @@ int run_daemon(const config::config& c) {
   auto started = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_tick = started;
   http::router routes;
+  probe_figures probes(rt.db, rt.queue);
   routes.add(http::bhttp::verb::get, "/healthz",
              [&](http::server_request req) -> net::awaitable<http::server_response> {
                const auto age = std::chrono::steady_clock::now() - last_tick;
@@ -461,16 +472,11 @@ int run_daemon(const config::config& c) {
       http::bhttp::verb::get, "/readyz",
       [&](http::server_request req) -> net::awaitable<http::server_response> {
         std::string reason;
-        try {
-          auto check_schema = [](pqxx::connection& conn) {
-            return storage::schema_is_current(conn);
-          };
-          const bool current =
-              co_await rt.db.run(std::move(check_schema), storage::retry_policy::once);
-          if (!current) reason = "database migrations are not current";
-        } catch (const std::exception& e) {
+        const auto db_figures = co_await probes.get();
+        if (!db_figures.reachable)
           reason = "database unreachable";
-        }
+        else if (!db_figures.schema_current)
+          reason = "database migrations are not current";
         const auto now = std::chrono::steady_clock::now();
         for (const auto& p : rt.pollers) {
           if (!reason.empty()) break;
@@ -493,15 +499,10 @@ int run_daemon(const config::config& c) {
   routes.add(http::bhttp::verb::get, "/metrics",
              [&](http::server_request req) -> net::awaitable<http::server_response> {
                scrape_inputs in;
-               try {
-                 in.queue = co_await rt.queue.stats();
-                 auto count_errors = [](pqxx::connection& conn) {
-                   return count_pages_in_error(conn);
-                 };
-                 in.pages_in_error = co_await rt.db.run(std::move(count_errors));
-               } catch (const std::exception&) {
-                 // Postgres is down: the scrape still answers with what this process knows.
-               }
+               const auto db_figures = co_await probes.get();
+               if (db_figures.queue) in.queue = *db_figures.queue;
+               in.pages_in_error = db_figures.pages_in_error;
+               in.probe_reads = probes.reads();
                if (github_hooks) in.github_hooks = &github_hooks->counters();
                if (notion_hooks) in.notion_hooks = &notion_hooks->counters();
                in.leaders = &leaders;
@@ -556,11 +557,7 @@ int run_daemon(const config::config& c) {
       rt.io,
       [&]() -> net::awaitable<void> {
         rt.apis.exchange_pauses_now();
-        co_await rt.resolve_mappings();
-        if (github_hooks || notion_hooks) {
-          rt.me = co_await webhooks::learn_own_identity(c, rt.apis.notion_caller(),
-                                                        rt.apis.github_caller());
-        }
+        co_await rt.resolve_mappings(github_hooks || notion_hooks);
         server.start();
         logger->info("listening on http://{}:{} (/healthz /readyz /metrics)", so.address,
                      server.port());
@@ -581,6 +578,7 @@ int run_daemon(const config::config& c) {
           net::co_spawn(rt.io,
                         run_periodic_reconcile(rt.db, rt.queue, rt.apis.notion_caller(),
                                                rt.apis.github_caller(), rt.mappings, c, &stopping,
+                                               rt.me.github_login,
                                                leaders.gate(reconcile_lease_name)),
                         net::detached);
         }

@@ -22,14 +22,6 @@ namespace json = boost::json;
 namespace {
 
 
-std::string compact(std::string_view id) {
-  std::string out;
-  for (char c : id) {
-    if (c != '-') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  return out;
-}
-
 std::string text_of(const json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
@@ -62,16 +54,6 @@ std::optional<sync::last_written_values> last_written_of(const json::object& o) 
                 : sync::desired_state::open;
   w.written_at = text_of(o, "written_at");
   return w;
-}
-
-const mapping_binding* mapping_for(const std::map<std::string, mapping_binding>& mappings,
-                                   const std::string& data_source_id) {
-  for (const auto& [name, b] : mappings) {
-    for (const auto& ds : b.data_source_ids) {
-      if (compact(ds) == compact(data_source_id)) return &b;
-    }
-  }
-  return nullptr;
 }
 
 json::object property_patch(const notion::notion_page& page, const std::string& property,
@@ -145,7 +127,7 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
                  number, run);
     co_return;
   }
-  const auto* binding = mapping_for(mappings_, link->data_source_id);
+  const auto* binding = mapping_of_data_source(mappings_, link->data_source_id);
   if (!binding) {
     api::throw_malformed("ngsync", "github event",
                          "no mapping covers data source " + link->data_source_id);

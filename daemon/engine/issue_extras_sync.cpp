@@ -6,6 +6,8 @@
 #include "core/github/milestones.hpp"
 #include "core/log/logging.hpp"
 #include "core/notion/page_comments.hpp"
+#include "core/sync/adoption.hpp"
+#include "core/sync/issue_body.hpp"
 #include "core/sync/synced_fields.hpp"
 #include "daemon/engine/crash_points.hpp"
 #include "storage/issue_extras_store.hpp"
@@ -310,7 +312,8 @@ net::awaitable<void> issue_extras_syncer::sync_snapshot(config::mapping m, notio
     // The id may be lost (a crash after the POST): the marker finds the comment.
     auto existing = co_await gh.list_comments(issue.repo, issue.number);
     for (const auto& c : existing) {
-      if (c.body.find(snapshot_marker) != std::string::npos) {
+      if (c.body.find(snapshot_marker) != std::string::npos &&
+          sync::written_by_daemon(c.user_login, own_github_login_)) {
         id = c.id;
         break;
       }
@@ -367,13 +370,16 @@ net::awaitable<void> issue_extras_syncer::mirror_comments(notion::notion_page pa
     const auto marker = notion_comment_marker(c.id);
     std::int64_t github_id = 0;
     for (const auto& e : existing) {
-      if (e.body.find(marker) != std::string::npos) {
+      if (e.body.find(marker) != std::string::npos &&
+          sync::written_by_daemon(e.user_login, own_github_login_)) {
         github_id = e.id;
         break;
       }
     }
     if (github_id == 0) {
-      auto body = fmt::format("{}\n\n_Comment mirrored from Notion_\n{}", c.text, marker);
+      // The text cannot carry a marker of its own (another comment's, or the snapshot's).
+      auto body = fmt::format("{}\n\n_Comment mirrored from Notion_\n{}",
+                              sync::neutralise_markers(c.text), marker);
       auto made = co_await gh.create_comment(issue.repo, issue.number, std::move(body));
       github_id = made.id;
       ++counters_.comments_mirrored;

@@ -57,8 +57,11 @@ class issue_extras_syncer {
 
   const issue_extras_counters& counters() const { return counters_; }
   github::graphql_points_budget& graphql_budget() { return graphql_budget_; }
+  // Comments are recognised as the daemon's by their marker only when it wrote them.
+  void set_own_github_login(std::string login) { own_github_login_ = std::move(login); }
 
  private:
+  std::string own_github_login_;
   boost::asio::awaitable<std::optional<std::string>> sync_project(config::mapping m,
                                                                   notion::notion_page page,
                                                                   linked_issue issue,

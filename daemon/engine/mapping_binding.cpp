@@ -1,5 +1,7 @@
 #include "daemon/engine/mapping_binding.hpp"
 
+#include "core/notion/notion_id.hpp"
+
 namespace ngsync::engine {
 namespace {
 std::optional<std::string> optional_name(const std::string& s) {
@@ -45,6 +47,26 @@ sync::mapping_rules rules_from_config(const config::mapping& m) {
   r.write_back.last_sync_at = optional_name(m.last_sync_at_property);
   r.write_back.sync_error = optional_name(m.sync_error_property);
   return r;
+}
+
+const mapping_binding* mapping_of_data_source(const std::map<std::string, mapping_binding>& mappings,
+                                              std::string_view data_source_id) {
+  for (const auto& [name, b] : mappings) {
+    for (const auto& ds : b.data_source_ids) {
+      if (notion::same_id(ds, data_source_id)) return &b;
+    }
+  }
+  return nullptr;
+}
+
+mapping_match mapping_of_parent(const std::map<std::string, mapping_binding>& mappings,
+                                std::string_view parent_data_source_id,
+                                std::string_view parent_database_id) {
+  for (const auto& [name, b] : mappings) {
+    if (auto ds = sync::data_source_in_scope(b.scope(), parent_data_source_id, parent_database_id))
+      return {&b, *ds};
+  }
+  return {};
 }
 
 }  // namespace ngsync::engine

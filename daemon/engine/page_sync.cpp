@@ -14,6 +14,8 @@
 #include "daemon/engine/crash_points.hpp"
 #include "daemon/engine/daemon_metrics.hpp"
 #include "storage/link_store.hpp"
+#include "core/notion/notion_id.hpp"
+#include "core/sync/adoption.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -30,9 +32,23 @@ struct page_syncer::page_context {
   std::optional<storage::page_link> link;
   std::optional<sync::link_state> state;
   std::string content;
+  // The page's parent is none of the mapping's data sources: the job names the wrong mapping
+  // (or the page moved). Nothing is synced under it.
+  bool outside_mapping = false;
 };
 
 namespace {
+
+// Polled, webhook and reconcile hints all name a mapping; the page itself says where it lives.
+bool in_mapping(const mapping_binding& mapping, const notion::notion_page& p) {
+  if (sync::data_source_in_scope(mapping.scope(), p.parent_data_source_id, p.parent_database_id))
+    return true;
+  log::get("sync")->warn(
+      "page={} is not in mapping '{}' (its parent is data source '{}', database '{}'): the job "
+      "is dropped, nothing is written",
+      p.id, mapping.name, p.parent_data_source_id, p.parent_database_id);
+  return false;
+}
 
 json::object written_json(const sync::last_written_values& v) {
   json::array labels, assignees;
@@ -204,6 +220,10 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   auto parsed = notion::parse_page(raw);
   if (!parsed) api::throw_malformed("notion", "read page", parsed.error().message);
   ctx.page = std::move(*parsed);
+  if (!in_mapping(*ctx.mapping, ctx.page)) {
+    ctx.outside_mapping = true;
+    co_return ctx;
+  }
 
   const auto id = ctx.page.id;
   ctx.link = co_await links_.get(id);
@@ -221,6 +241,10 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
     auto reparsed = notion::parse_page(fresh);
     if (!reparsed) api::throw_malformed("notion", "read page", reparsed.error().message);
     ctx.page = std::move(*reparsed);
+    if (!in_mapping(*ctx.mapping, ctx.page)) {
+    ctx.outside_mapping = true;
+    co_return ctx;
+  }
   }
 
   // People past 25 entries are cut from the page object: read them from the property endpoint.
@@ -262,6 +286,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
 net::awaitable<sync::sync_plan> page_syncer::preview(sync_page_hint hint) {
   github::github_client github_api(github_caller_);
   auto ctx = co_await load(std::move(hint), std::string());
+  if (ctx.outside_mapping) co_return sync::sync_plan{};
   const auto& rules = ctx.mapping->rules;
   std::optional<github::github_issue> issue;
   if (sync::needs_issue(ctx.page, ctx.content, ctx.state, rules)) {
@@ -304,6 +329,10 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
   github::github_client github_api(github_caller_, run_tag);
   auto hint = hint_from_payload(job.payload);
   auto ctx = co_await load(std::move(hint), run_tag);
+  if (ctx.outside_mapping) {
+    ++counters_.pages_outside_mapping;
+    co_return;
+  }
   const auto& rules = ctx.mapping->rules;
   const auto page_id = ctx.page.id;
   const auto ds = ctx.hint.data_source_id;
@@ -401,19 +430,35 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         // since the intent (the list endpoint, never search: search lags behind creation).
         auto since = iso8601::parse(find->since).value_or(now - std::chrono::hours(24));
         std::optional<github::github_issue> found;
-        const auto want = sync::compact_page_id(page_id);
+        const auto want = notion::compact_id(page_id);
+        // Only an issue the daemon itself opened is ours: anyone can copy a marker.
+        std::vector<github::github_issue> foreign;
         std::function<bool(const github::github_issue&)> look_for_marker =
-            [&found, &want](const github::github_issue& candidate) {
+            [&found, &foreign, &want, this](const github::github_issue& candidate) {
               auto markers = sync::parse_markers(candidate.body);
-              if (markers.page_id && sync::compact_page_id(*markers.page_id) == want) {
-                found = candidate;
-                return false;
+              if (!markers.page_id || notion::compact_id(*markers.page_id) != want) return true;
+              if (!sync::written_by_daemon(candidate.user_login, own_github_login_)) {
+                foreign.push_back(candidate);
+                return true;
               }
-              return true;
+              found = candidate;
+              return false;
             };
         auto listed_since = iso8601::format(since - std::chrono::minutes(5));
         co_await github_api.list_issues_since(find->repo, std::move(listed_since),
                                               std::move(look_for_marker));
+        for (const auto& f : foreign) {
+          logger->warn("page={} run={} {}#{} carries this page's marker but was opened by @{}, "
+                       "not the daemon: never adopted",
+                       page_id, run, find->repo, f.number, f.user_login);
+        }
+        if (!found && !foreign.empty() && own_github_login_.empty()) {
+          // Cannot tell ours from a copy: neither adopt nor create a possible duplicate.
+          fail_permanent("sync page",
+                         fmt::format("{}#{} carries this page's marker, but the daemon's GitHub "
+                                     "identity is unknown (set github.own_login)",
+                                     find->repo, foreign.front().number));
+        }
         if (found) {
           ++counters_.issues_adopted;
           logger->info("page={} run={} adopted issue {}#{} created by an earlier attempt", page_id,
@@ -457,7 +502,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         // 2. POST. An unknown outcome (timeout, reset) leaves the intent: the retry adopts.
         github::github_issue made;
         if (create->kind == sync::issue_kind::draft_pr) {
-          auto branch = "ngsync/" + sync::compact_page_id(page_id);
+          auto branch = "ngsync/" + notion::compact_id(page_id);
           made = co_await github_api.create_draft_pr(repo, create->title, create->body,
                                                      std::move(branch), ctx.mapping->draft_pr_base);
         } else {

@@ -31,6 +31,7 @@ struct page_sync_counters {
   std::uint64_t pages_written_back = 0;
   std::uint64_t pages_in_error = 0;
   std::uint64_t unchanged = 0;  // nothing to do
+  std::uint64_t pages_outside_mapping = 0;  // jobs dropped: the page is not the mapping's
 };
 
 class page_syncer {
@@ -50,6 +51,13 @@ class page_syncer {
   const page_sync_counters& counters() const { return counters_; }
   // Project board, milestone and comment work that follows a linked issue (issue #8).
   issue_extras_syncer& extras() { return extras_; }
+
+  // The daemon's GitHub login (engine/own_identity): issues and comments are adopted by their
+  // marker only when it wrote them.
+  void set_own_github_login(std::string login) {
+    own_github_login_ = login;
+    extras_.set_own_github_login(std::move(login));
+  }
 
  private:
   struct page_context;
@@ -72,6 +80,7 @@ class page_syncer {
   link_batches links_;  // group commit of the link reads and writes (see link_batches.hpp)
   page_sync_counters counters_;
   issue_extras_syncer extras_;
+  std::string own_github_login_;
 };
 
 }  // namespace ngsync::engine

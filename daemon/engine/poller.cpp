@@ -207,10 +207,8 @@ net::awaitable<poll_result> poller::poll_once() {
         if (!held || *edited < *held) held = edited;
         continue;
       }
-      if (link == links.end() && !p.in_trash &&
-          sync::classify_status(p, mapping_.rules, false).cls ==
-              sync::status_class::before_create) {
-        ++result.pages_skipped;  // not meant for GitHub yet, and nothing to undo
+      if (link == links.end() && !sync::wants_sync_without_link(p, mapping_.rules)) {
+        ++result.pages_skipped;  // not meant for GitHub (yet), and nothing to undo
         continue;
       }
       sync_page_hint hint;

@@ -25,6 +25,8 @@
 #include "daemon/engine/sync_job.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
 #include "storage/link_store.hpp"
+#include "core/notion/notion_id.hpp"
+#include "core/sync/adoption.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -63,17 +65,6 @@ net::awaitable<typename std::invoke_result_t<F&>::value_type> waiting_out_pauses
     timer.expires_after(std::max(wait, std::chrono::milliseconds(50)));
     co_await timer.async_wait(net::use_awaitable);
   }
-}
-
-const mapping_binding* mapping_for(const std::map<std::string, mapping_binding>& mappings,
-                                   const std::string& data_source_id) {
-  const auto want = sync::compact_page_id(data_source_id);
-  for (const auto& [name, b] : mappings) {
-    for (const auto& ds : b.data_source_ids) {
-      if (sync::compact_page_id(ds) == want) return &b;
-    }
-  }
-  return nullptr;
 }
 
 std::string state_text(const github::github_issue& i) {
@@ -140,9 +131,9 @@ int api_status(const api::api_exception& e) {
 std::string reconcile_report::summary() const {
   return fmt::format(
       "repositories={} marked_issues={} in_order={} adopted={} issues_gone={} transferred={} "
-      "pages_gone={} "
-      "drift={}",
-      repositories, marked_issues, in_order, adopted, issues_gone, transferred, pages_gone, drift);
+      "pages_gone={} drift={} foreign_marked={}",
+      repositories, marked_issues, in_order, adopted, issues_gone, transferred, pages_gone, drift,
+      foreign_marked);
 }
 
 net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_queue& queue,
@@ -204,8 +195,18 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
       const auto ref = repo + "#" + std::to_string(issue.number);
       auto it = by_number.find(issue.number);
       if (it == by_number.end()) {
-        // Marker but no link: adopt the issue for the page it names.
+        // Marker but no link: adopt the issue for the page it names, if the daemon wrote it.
         const auto marker_page = *sync::parse_markers(issue.body).page_id;
+        if (!sync::written_by_daemon(issue.user_login, options.own_github_login)) {
+          ++report.foreign_marked;
+          report.findings.push_back(
+              ref + ": carries the marker of page " + marker_page + " but was opened by " +
+              (issue.user_login.empty() ? std::string("an unknown author") : "@" + issue.user_login) +
+              (options.own_github_login.empty() ? " (the daemon's own GitHub identity is unknown)"
+                                                : ", not by @" + options.own_github_login) +
+              "; never linked");
+          continue;
+        }
         json::value raw;
         try {
           auto read_page = [&notion_api, marker_page]() {
@@ -221,7 +222,7 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
         }
         auto page = notion::parse_page(raw);
         if (!page) continue;
-        const auto* b = mapping_for(mappings, page->parent_data_source_id);
+        const auto* b = mapping_of_data_source(mappings, page->parent_data_source_id);
         if (!b) {
           report.findings.push_back(ref + ": page " + page->id + " is outside every mapping");
           continue;
@@ -357,7 +358,7 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
         ++report.drift;
         report.findings.push_back(ref + " " + problem + "; " + verb + "sync the page");
         if (dry) continue;
-        const auto* b = mapping_for(mappings, link.data_source_id);
+        const auto* b = mapping_of_data_source(mappings, link.data_source_id);
         if (!b) continue;
         sync_page_hint hint;
         hint.page_id = link.notion_page_id;
@@ -394,7 +395,7 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
       }
       if (!trashed && !missing) continue;
       ++report.pages_gone;
-      const auto* b = mapping_for(mappings, link.data_source_id);
+      const auto* b = mapping_of_data_source(mappings, link.data_source_id);
       const bool close = b && b->rules.close_on_trash && trashed;
       report.findings.push_back("page " + link.notion_page_id + " of " + ref + " is " +
                                 (missing ? "gone" : "in the trash") + "; " + verb +
@@ -435,6 +436,7 @@ net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_
                                             ratelimit::api_caller& github,
                                             const std::map<std::string, mapping_binding>& mappings,
                                             const config::config& c, const bool* stopping,
+                                            std::string own_github_login,
                                             std::function<bool()> may_run) {
   auto logger = log::get("reconcile");
   net::steady_timer timer(co_await net::this_coro::executor);
@@ -447,6 +449,7 @@ net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_
     if (may_run && !may_run()) continue;
     try {
       reconcile_options o;
+      o.own_github_login = own_github_login;
       co_await reconcile(db, queue, notion, github, mappings, c, o);
     } catch (const std::exception& e) {
       logger->warn("reconcile failed: {}", log::redact(e.what()));

@@ -31,6 +31,7 @@ struct reconcile_report {
   int transferred = 0;  // the issue answered from another repository/number: link moved
   int pages_gone = 0;
   int drift = 0;
+  int foreign_marked = 0;  // a page's marker in an issue someone else opened: reported only
   std::vector<std::string> findings;  // one line per finding, what was (or would be) done
 
   std::string summary() const;
@@ -39,6 +40,8 @@ struct reconcile_report {
 struct reconcile_options {
   bool dry_run = false;
   std::string since = "1970-01-01T00:00:00Z";  // a full pass; the periodic job passes a window
+  // The daemon's GitHub login: only issues it opened are adopted by their marker.
+  std::string own_github_login;
 };
 
 boost::asio::awaitable<reconcile_report> reconcile(
@@ -51,6 +54,7 @@ boost::asio::awaitable<reconcile_report> reconcile(
 boost::asio::awaitable<void> run_periodic_reconcile(
     storage::database& db, storage::job_queue& queue, ratelimit::api_caller& notion,
     ratelimit::api_caller& github, const std::map<std::string, mapping_binding>& mappings,
-    const config::config& c, const bool* stopping, std::function<bool()> may_run = {});
+    const config::config& c, const bool* stopping, std::string own_github_login,
+    std::function<bool()> may_run = {});
 
 }  // namespace ngsync::engine

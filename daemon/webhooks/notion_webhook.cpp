@@ -20,13 +20,6 @@ http::server_response answer(const http::server_request& req, status s, std::str
   return http::make_response(req, s, json::serialize(json::object{{"result", what}}));
 }
 
-std::string compact(std::string_view id) {
-  std::string out;
-  for (char c : id) {
-    if (c != '-') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  return out;
-}
 }  // namespace
 
 notion_webhook_receiver::notion_webhook_receiver(
@@ -91,23 +84,14 @@ net::awaitable<http::server_response> notion_webhook_receiver::handle(http::serv
     logger->debug("notion webhook from the daemon's own bot ignored page={}", e.entity_id);
     co_return answer(req, status::ok, "own change ignored");
   }
-  // The mapping whose data source (or database) is the page's parent.
-  const engine::mapping_binding* mapping = nullptr;
-  std::string data_source;
-  const auto parent = compact(e.parent_id);
-  for (const auto& [name, b] : mappings_) {
-    for (const auto& ds : b.data_source_ids) {
-      if (compact(ds) == parent) {
-        mapping = &b;
-        data_source = ds;
-      }
-    }
-    if (!mapping && !b.database_id.empty() && compact(b.database_id) == parent &&
-        !b.data_source_ids.empty()) {
-      mapping = &b;
-      data_source = b.data_source_ids.front();
-    }
-  }
+  // The mapping whose data source (or database) is the page's parent. The job checks again
+  // against the page itself (page_syncer::load): this only routes the hint.
+  const bool parent_is_database = e.parent_type == "database";
+  auto match = engine::mapping_of_parent(mappings_, parent_is_database ? "" : e.parent_id,
+                                         parent_is_database ? e.parent_id : "");
+  if (!match.mapping && e.parent_type.empty()) match = engine::mapping_of_parent(mappings_, "", e.parent_id);
+  const engine::mapping_binding* mapping = match.mapping;
+  const std::string data_source = match.data_source_id;
   if (!mapping) {
     ++counters_.ignored;
     co_return answer(req, status::ok, "page outside the mapped data sources");

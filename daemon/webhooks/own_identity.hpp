@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/config/config.hpp"
+#include "core/github/app_auth.hpp"
 #include "core/ratelimit/api_caller.hpp"
 
 namespace ngsync::webhooks {
@@ -15,12 +16,15 @@ struct own_identity {
   std::string notion_bot_id;  // GET /v1/users/me -> id
 };
 
-// github.own_login when configured, else GET /user (a token; an App's installation token cannot
-// read /user, so an App needs github.own_login = "<slug>[bot]"). GET /v1/users/me for Notion.
-// A failed look-up leaves the field empty and is logged: echo suppression then rests on the
-// "equal to what the daemon last wrote" rule alone.
+// github.own_login when configured, else GET /user with a token, or GET /app with an App's JWT
+// ("<slug>[bot]"; an installation token cannot read /user). GET /v1/users/me for Notion, only
+// when `with_notion` (webhooks need it, the sync does not). A failed look-up leaves the field
+// empty and is logged: echo suppression then rests on the "equal to what the daemon last
+// wrote" rule alone, and no marked issue or comment is adopted (core/sync/adoption.hpp).
 boost::asio::awaitable<own_identity> learn_own_identity(const config::config& c,
                                                         ratelimit::api_caller& notion,
-                                                        ratelimit::api_caller& github);
+                                                        ratelimit::api_caller& github,
+                                                        github::app_authenticator* app,
+                                                        bool with_notion);
 
 }  // namespace ngsync::webhooks

@@ -2,6 +2,10 @@
 // with the right key, line and message (check-config reports all of them at once).
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -252,4 +256,51 @@ TEST_CASE("scalar value parsers") {
   CHECK(normalize_notion_id("1C2B3A4D-5E6F-47A8-B9C0-D1E2F3A4B5C6") ==
         "1c2b3a4d-5e6f-47a8-b9c0-d1e2f3a4b5c6");
   CHECK_FALSE(normalize_notion_id("1c2b3a4d5e6f"));
+}
+
+TEST_CASE("API base URLs: https only, http on loopback, a warning for another host") {
+  auto with_base = [](const std::string& url) {
+    return load(replace(minimal, "  token_env: GITHUB_TOKEN\n",
+                        "  token_env: GITHUB_TOKEN\n  base_url: " + url + "\n"));
+  };
+  auto plain = with_base("http://api.github.com");
+  REQUIRE_FALSE(plain.value);
+  REQUIRE(plain.errors.size() == 1);
+  CHECK(plain.errors[0].key == "github.base_url");
+  CHECK(plain.errors[0].line == 5);
+  CHECK(plain.errors[0].message.find("must use https") != std::string::npos);
+  CHECK_FALSE(with_base("not a url").value);
+  auto sandbox = with_base("http://127.0.0.1:8443");
+  CHECK(sandbox.value);
+  CHECK(sandbox.warnings.empty());
+  auto ghes = with_base("https://ghe.example.com/api/v3");
+  REQUIRE(ghes.value);
+  REQUIRE(ghes.warnings.size() == 1);
+  CHECK(ghes.warnings[0].key == "github.base_url");
+  CHECK(ghes.warnings[0].message.find("ghe.example.com") != std::string::npos);
+  CHECK(with_base("https://api.github.com").warnings.empty());
+  auto notion_http = load(replace(minimal, "  token_env: NOTION_TOKEN\n",
+                                  "  token_env: NOTION_TOKEN\n  base_url: http://api.notion.com\n"));
+  CHECK_FALSE(notion_http.value);
+}
+
+TEST_CASE("a GitHub App key readable by group or others is refused") {
+  const std::string key_path = "/tmp/ngsync-config-test-key-" + std::to_string(::getpid()) + ".pem";
+  {
+    std::ofstream out(key_path);
+    out << "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n";
+  }
+  const auto text = replace(minimal, "  token_env: GITHUB_TOKEN\n",
+                            "  app:\n    client_id: x\n    installation_id: 1\n    private_key_file: " +
+                                key_path + "\n");
+  ::chmod(key_path.c_str(), 0644);
+  auto loose = load(text);
+  REQUIRE_FALSE(loose.value);
+  REQUIRE(loose.errors.size() == 1);
+  CHECK(loose.errors[0].key == "github.app.private_key_file");
+  CHECK(loose.errors[0].message.find("mode 0644") != std::string::npos);
+  CHECK(loose.errors[0].message.find("chmod 600") != std::string::npos);
+  ::chmod(key_path.c_str(), 0600);
+  CHECK(load(text).value);
+  std::remove(key_path.c_str());
 }

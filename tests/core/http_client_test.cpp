@@ -81,6 +81,26 @@ TEST_CASE("url parsing gives origin, target and default ports") {
   CHECK(r->to_string() == "https://api.github.com/repos/c/d?y=2");
 }
 
+TEST_CASE("pagination links are followed only under the API base, compared parsed") {
+  const std::string gh = "https://api.github.com";
+  CHECK(http::target_under_base(gh, "https://api.github.com/repos/a/b/issues?page=2") ==
+        "/repos/a/b/issues?page=2");
+  CHECK(http::target_under_base(gh, "https://API.github.com:443/repos/a/b?page=2") ==
+        "/repos/a/b?page=2");
+  // A string prefix would accept all of these.
+  CHECK_FALSE(http::target_under_base(gh, "https://api.github.com.evil.example/repos/a/b"));
+  CHECK_FALSE(http::target_under_base(gh, "https://api.github.com@evil.example/repos/a/b"));
+  CHECK_FALSE(http::target_under_base(gh, "https://api.github.com:8443/repos/a/b"));
+  CHECK_FALSE(http::target_under_base(gh, "http://api.github.com/repos/a/b"));
+  // GitHub Enterprise Server: the prefix is part of the base.
+  const std::string ghes = "https://ghe.example.com/api/v3";
+  CHECK(http::target_under_base(ghes, "https://ghe.example.com/api/v3/repos/a/b?page=3") ==
+        "/repos/a/b?page=3");
+  CHECK_FALSE(http::target_under_base(ghes, "https://ghe.example.com/api/v3x/repos/a/b"));
+  CHECK_FALSE(http::target_under_base(ghes, "https://ghe.example.com/other/repos/a/b"));
+  CHECK_FALSE(http::target_under_base(gh, "not a url"));
+}
+
 TEST_CASE("TLS: a certificate for 127.0.0.1 signed by the trusted CA verifies (IP SAN)") {
   test_https_server server(tls_server());
   net::io_context ioc;

@@ -336,3 +336,39 @@ TEST_CASE("max_connections: connections past the cap are closed at once") {
   bhttp::read(first, buf, res);
   CHECK(res.body() == "ok");
 }
+
+TEST_CASE("max_connections_per_client: one address cannot take every connection") {
+  nh::server_options o;
+  o.max_connections = 10;
+  o.max_connections_per_client = 2;
+  running_server s(o, text("ok"));
+  net::io_context ioc;
+  auto a1 = connect_to(ioc, s.port());
+  auto a2 = connect_to(ioc, s.port());
+  for (int i = 0; i < 200 && s.srv->open_connections() < 2; ++i) std::this_thread::sleep_for(5ms);
+  REQUIRE(s.srv->open_connections() == 2);
+  auto a3 = connect_to(ioc, s.port());
+  char c;
+  boost::system::error_code ec;
+  a3.read_some(net::buffer(&c, 1), ec);
+  CHECK(ec);  // closed at accept
+  CHECK(s.srv->connections_refused_per_client() == 1);
+  // Another client (another loopback address) is still served.
+  tcp::socket other(ioc);
+  other.open(tcp::v4());
+  other.bind({net::ip::make_address("127.0.0.2"), 0});
+  other.connect({net::ip::make_address("127.0.0.1"), s.port()});
+  nh::server_request req{bhttp::verb::get, "/", 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  bhttp::write(other, req);
+  beast::flat_buffer buf;
+  nh::server_response res;
+  bhttp::read(other, buf, res);
+  CHECK(res.body() == "ok");
+  // And the first client's existing connections still work.
+  bhttp::write(a1, req);
+  nh::server_response res1;
+  beast::flat_buffer buf1;
+  bhttp::read(a1, buf1, res1);
+  CHECK(res1.body() == "ok");
+}

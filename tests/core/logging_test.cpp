@@ -14,6 +14,7 @@ TEST_CASE("redaction hides registered secrets and token-shaped strings") {
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -80,4 +81,18 @@ TEST_CASE("under systemd's journal stream each line carries its syslog priority"
   CHECK(text.find("<4>") == 0);
   CHECK(text.find("\n<3>") != std::string::npos);
   CHECK(text.find("disk nearly full") != std::string::npos);
+}
+
+TEST_CASE("a text log line stays one line: CR, LF and control characters are escaped") {
+  stderr_capture capture;
+  ngsync::log::settings s;
+  ngsync::log::configure(s);
+  ngsync::log::get("escapetest")
+      ->warn("title was {}", "ok\n2026-01-01T00:00:00.000Z error [sync] forged\r\x1b[2J");
+  ngsync::log::get("escapetest")->flush();
+  const auto text = capture.text();
+  INFO(text);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 1);
+  CHECK(text.find("ok\\n2026-01-01T00:00:00.000Z error [sync] forged\\r\\x1b[2J") !=
+        std::string::npos);
 }

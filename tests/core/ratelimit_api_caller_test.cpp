@@ -399,3 +399,29 @@ TEST_CASE("header pacing ignores GraphQL's points headers; REST's low remaining 
   CHECK(r.ok());
   CHECK(caller.budget().paused_until().has_value());
 }
+
+TEST_CASE("a failed answer's excerpt is redacted before it is cut: no token prefix survives") {
+  // 4,090 bytes of text, then a token that the 4 KiB excerpt would cut after "ghp_A".
+  const std::string token = "ghp_ABCDEFGHIJKLMNOPQRSTUVWX";
+  const std::string body = std::string(4090, 'x') + " " + token + " and more";
+  test_https_server server(tls_server([&](const seen_request&) {
+    server_reply r;
+    r.status = 422;
+    r.body = body;
+    return r;
+  }));
+  net::io_context ioc;
+  http::client client(ioc.get_executor(), trusting());
+  rl::api_caller caller(client, caller_config(server, rl::api_flavor::github));
+  std::vector<rl::attempt_record> records;
+  caller.set_observer([&](const rl::attempt_record& rec) { records.push_back(rec); });
+  rl::api_request get;
+  get.path = "/repos/o/r/issues/1";
+  auto r = run_coro(ioc, caller.call(get));
+  CHECK_FALSE(r.ok());
+  REQUIRE(records.size() == 1);
+  const auto& excerpt = records[0].response_excerpt;
+  CHECK(excerpt.size() <= 4096);
+  CHECK(excerpt.find("ghp_") == std::string::npos);
+  CHECK(excerpt.rfind(std::string(4090, 'x') + " [", 0) == 0);  // the token's place, cut
+}

@@ -191,6 +191,35 @@ TEST_CASE("throttle answers of GitHub and Notion are recognised with their wait"
   CHECK_FALSE(rl::detect_throttle(notion, 403, none, "secondary rate limit", now, 60s));
 }
 
+TEST_CASE("GitHub: any 403 with Retry-After or an exhausted primary limit is a throttle") {
+  const rl::system_time now{std::chrono::seconds(1'700'000'000)};
+  auto gh = rl::api_flavor::github;
+  // GitHub's older abuse-detection wording says nothing of a "secondary rate limit".
+  boost::beast::http::fields ra;
+  ra.set("Retry-After", "30");
+  const auto abuse = rl::detect_throttle(
+      gh, 403, ra,
+      R"({"message":"You have triggered an abuse detection mechanism. Please wait a few minutes before you try again."})",
+      now, 60s);
+  REQUIRE(abuse);
+  CHECK(abuse->wait == 30s);
+  // Exhausted primary limit, whatever the body says, waits for the reset.
+  boost::beast::http::fields exhausted;
+  exhausted.set("x-ratelimit-remaining", "0");
+  exhausted.set("x-ratelimit-reset", "1700000010");
+  const auto primary = rl::detect_throttle(gh, 403, exhausted, "{}", now, 60s);
+  REQUIRE(primary);
+  CHECK(primary->wait == 11s);
+  const auto also_429 = rl::detect_throttle(gh, 429, exhausted, "{}", now, 60s);
+  REQUIRE(also_429);
+  CHECK(also_429->wait == 11s);
+  // A plain permission 403, with budget left, stays a permanent failure.
+  boost::beast::http::fields left;
+  left.set("x-ratelimit-remaining", "4999");
+  CHECK_FALSE(rl::detect_throttle(gh, 403, left, R"({"message":"Resource not accessible by integration"})",
+                                  now, 60s));
+}
+
 TEST_CASE("retry backoff: full jitter under an exponential, capped ceiling") {
   rl::retry_policy p;
   p.base_delay = 100ms;

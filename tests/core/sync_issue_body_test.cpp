@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "core/notion/notion_id.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/issue_title.hpp"
 #include "core/sync/utf8_text.hpp"
@@ -184,10 +185,10 @@ TEST_CASE("when even the text outside is too long, it is cut and the markers sur
   CHECK(parse_markers(body).page_id == sample_section().page_id);
 }
 
-TEST_CASE("compact_page_id normalises dashes and case, rejects others") {
-  CHECK(compact_page_id("DCDC805C-85fa-4155-a55c-20fc28771af7") ==
+TEST_CASE("notion ids: one compact form, dashes and case dropped, others rejected") {
+  CHECK(ngsync::notion::compact_id("DCDC805C-85fa-4155-a55c-20fc28771af7") ==
         "dcdc805c85fa4155a55c20fc28771af7");
-  CHECK(compact_page_id("dcdc805c85fa4155a55c20fc28771af7") == "dcdc805c85fa4155a55c20fc28771af7");
-  CHECK(compact_page_id("not-an-id").empty());
-  CHECK(compact_page_id("dcdc805c85fa4155a55c20fc28771af").empty());
+  CHECK(ngsync::notion::compact_id("dcdc805c85fa4155a55c20fc28771af7") == "dcdc805c85fa4155a55c20fc28771af7");
+  CHECK(ngsync::notion::compact_id("not-an-id").empty());
+  CHECK(ngsync::notion::compact_id("dcdc805c85fa4155a55c20fc28771af").empty());
 }

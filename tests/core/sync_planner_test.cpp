@@ -350,6 +350,34 @@ TEST_CASE("pages that never had an issue: close statuses and trash") {
   }
 }
 
+TEST_CASE("a page the link table does not know is enqueued only when a sync would act") {
+  // Agrees with plan_page: where it plans nothing for an unlinked page, the poll skips it.
+  auto rules = default_rules();
+  const auto acts = [&](const notion::notion_page& p) {
+    return !plan_page(p, "", std::nullopt, std::nullopt, rules, now).empty();
+  };
+  for (const auto* status : {"Backlog", "In Progress", "Complete", "Won't do"}) {
+    CAPTURE(status);
+    const auto page = page_builder().status(status).build();
+    CHECK_FALSE(wants_sync_without_link(page, rules));
+    CHECK_FALSE(acts(page));
+  }
+  CHECK(wants_sync_without_link(page_builder().build(), rules));  // Ready for Dev
+  CHECK(acts(page_builder().build()));
+  CHECK_FALSE(wants_sync_without_link(page_builder().trashed().build(), rules));
+  rules.create_when_first_seen_closed = true;
+  CHECK(wants_sync_without_link(page_builder().status("Complete").build(), rules));
+  rules.create_when_first_seen_closed = false;
+  // A page that carries an issue number or URL has a link to restore, whatever its status.
+  CHECK(wants_sync_without_link(page_builder().status("Complete").written_back().build(), rules));
+  CHECK(wants_sync_without_link(page_builder().status("Backlog").written_back().trashed().build(),
+                                rules));
+  auto url_only = page_builder().status("In Progress").build();
+  url_only.properties["Issue URL"].text = "https://github.com/acme/widgets/issues/7";
+  url_only.properties["Issue URL"].is_empty = false;
+  CHECK(wants_sync_without_link(url_only, rules));
+}
+
 TEST_CASE("each field change alone updates only that field") {
   const auto rules = default_rules();
   const auto w = sync_once(page_builder().build(), rules);

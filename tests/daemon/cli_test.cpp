@@ -1,11 +1,16 @@
 // The real ngsync binary: exit codes and messages of the command line, and `ngsync migrate`
 // against the real private Postgres (fresh, repeated, concurrent, edited file refused).
 #include <doctest/doctest.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "daemon/process_hardening.hpp"
 #include "storage/migrator.hpp"
 #include "tests/daemon/support/process.hpp"
 #include "tests/storage/scratch_database.hpp"
@@ -175,4 +180,22 @@ TEST_CASE("status and retry-dead work against a migrated database") {
   CHECK(retry.output.find("requeued 1") != std::string::npos);
   auto after = run_command(env + ngsync_binary() + " --config " + path + " status");
   CHECK(after.output.find("dead jobs: 0") != std::string::npos);
+}
+
+TEST_CASE("every command starts with core dumps off and the process not dumpable") {
+  // In a child, so the test process itself keeps its own settings.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const bool ok = ngsync::daemon::forbid_core_dumps();
+    rlimit core{};
+    ::getrlimit(RLIMIT_CORE, &core);
+    const bool no_core = core.rlim_cur == 0 && core.rlim_max == 0;
+    const bool not_dumpable = ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0;
+    ::_exit(ok && no_core && not_dumpable ? 0 : 1);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }

@@ -20,7 +20,7 @@ std::string app_scenario(const std::filesystem::path& dir, int lifetime) {
   const auto pub = dir / "app.pub.pem";
   REQUIRE(run_command("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
                       shell_quote(key) + " && openssl pkey -in " + shell_quote(key) +
-                      " -pubout -out " + shell_quote(pub))
+                      " -pubout -out " + shell_quote(pub) + " && chmod 600 " + shell_quote(key))
               .exit_code == 0);
   auto scenario =
       json::parse(read_file(std::string(NGSYNC_SOURCE_DIR) + "/tests/daemon/scenarios/small.json"))

@@ -1,6 +1,7 @@
 // End to end, Notion -> GitHub: the real ngsync binary against the real sandbox process and the
 // private Postgres. Each case checks the outcome on both sides (issues in the GitHub emulator,
 // write-back properties on the Notion pages) and, where it matters, the number of API calls.
+#include <map>
 #include <regex>
 #include <thread>
 
@@ -421,4 +422,52 @@ TEST_CASE("reconcile catches GitHub changes whose webhook was lost: close, label
   // Nothing left to do: a second pass finds everything in order.
   auto again = env.run_ngsync("reconcile");
   CHECK_MESSAGE(again.output.find("drift=0") != std::string::npos, again.output);
+}
+
+TEST_CASE("create recovery adopts only the daemon's own issue, never a copy of its marker") {
+  // In a public repository anyone can open an issue carrying a page's marker before the
+  // daemon's create lands; the retry after a crash must not take it for the daemon's own.
+  sandbox_env env;
+  std::map<std::string, std::int64_t> copies;
+  for (const auto& page : {login_page, runbook_page}) {
+    auto copy = env.act("github", "create_issue",
+                        {{"repo", "acme/roadmap"},
+                         {"title", "Looks like yours"},
+                         {"body", "<!-- Notion-Page-ID: " + page + " -->"},
+                         {"as", "ada-l"}});
+    copies[page] = copy.at("result").at("number").to_number<std::int64_t>();
+  }
+  auto crashed = env.run_ngsync("sync-once", "NGSYNC_CRASH_POINT=after_issue_create");
+  CHECK(crashed.exit_code == 137);
+  sync_once_ok(env);
+  const auto issues = env.issues();
+  for (const auto& page : {login_page, runbook_page}) {
+    CAPTURE(page);
+    const auto n = issue_number_of(env, page);
+    CHECK(n != copies[page]);
+    CHECK(issues.at(n).at("user").at("login").as_string() == "ngsync-bot");
+    // The copy is left as its author wrote it, and no third issue appeared.
+    CHECK(issues.at(copies[page]).at("body").as_string() == "<!-- Notion-Page-ID: " + page + " -->");
+    CHECK(issues_with_marker(env, page) == 2);
+    CHECK(env.property(page, "GitHub Sync Status") == json::value("Success"));
+  }
+}
+
+TEST_CASE("reconcile reports a marked issue someone else opened and never links it") {
+  sandbox_env env;
+  sync_once_ok(env);
+  auto copy = env.act("github", "create_issue",
+                      {{"repo", "acme/roadmap"},
+                       {"title", "Claims the backlog page"},
+                       {"body", "<!-- Notion-Page-ID: " + backlog_page + " -->"},
+                       {"as", "ada-l"}});
+  const auto copy_number = copy.at("result").at("number").to_number<std::int64_t>();
+  auto reconcile = env.run_ngsync("reconcile");
+  REQUIRE_MESSAGE(reconcile.exit_code == 0, reconcile.output);
+  CHECK_MESSAGE(reconcile.output.find("adopted=0") != std::string::npos, reconcile.output);
+  CHECK_MESSAGE(reconcile.output.find("foreign_marked=1") != std::string::npos, reconcile.output);
+  CHECK_MESSAGE(reconcile.output.find("opened by @ada-l") != std::string::npos, reconcile.output);
+  sync_once_ok(env);
+  CHECK(env.property(backlog_page, "GitHub Issue Number").is_null());
+  CHECK(env.issues().at(copy_number).at("state").as_string() == "open");
 }

@@ -489,8 +489,8 @@ TEST_CASE("two-way: labels and assignees owned by GitHub are mirrored into the N
 }
 
 TEST_CASE(
-    "reconcile: adopts an orphan issue and backfills Notion, repairs a deleted link; its dry run "
-    "changes nothing") {
+    "reconcile: repairs a deleted link and backfills Notion, reports (never adopts) a person's "
+    "issue that carries a marker; its dry run changes nothing") {
   sandbox_env_options o;
   o.scenario_file = scenario_with_hooks(0, false);
   file_guard scenario{o.scenario_file};
@@ -499,8 +499,8 @@ TEST_CASE(
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   const auto login_number =
       env.property(login_page, "GitHub Issue Number").to_number<std::int64_t>();
-  // A person made an issue for the Backlog page by hand, marker included; the login page's link
-  // row was lost.
+  // A person made an issue for the Backlog page by hand, marker included (in a public repository
+  // anyone can); the login page's link row was lost.
   env.act("github", "create_issue",
           json::object{{"repo", "acme/roadmap"},
                        {"as", "ada-l"},
@@ -537,7 +537,8 @@ TEST_CASE(
 
   r = env.run_ngsync("reconcile --dry-run");
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-  CHECK(r.output.find("adopted=2") != std::string::npos);
+  CHECK_MESSAGE(r.output.find("adopted=1") != std::string::npos, r.output);
+  CHECK_MESSAGE(r.output.find("foreign_marked=1") != std::string::npos, r.output);
   CHECK(sql(links_q) == links0);
   CHECK(sql(jobs_q) == jobs0);
   CHECK(sandbox_state() == state0);
@@ -545,21 +546,21 @@ TEST_CASE(
 
   r = env.run_ngsync("reconcile");
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-  CHECK(r.output.find("adopted=2") != std::string::npos);
+  CHECK_MESSAGE(r.output.find("adopted=1") != std::string::npos, r.output);
   r = env.run_ngsync("sync-once");  // runs the jobs reconcile enqueued
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   const auto links = sql(links_q);
   CHECK(links.find(login_page + "|acme/roadmap|" + std::to_string(login_number) + "|") !=
         std::string::npos);
-  CHECK(links.find(backlog_page + "|acme/roadmap|" + std::to_string(orphan) + "|") !=
-        std::string::npos);
-  // Notion backfilled; no duplicate issue for either page.
-  CHECK(env.property(backlog_page, "GitHub Issue Number").to_number<std::int64_t>() == orphan);
+  CHECK(links.find(backlog_page) == std::string::npos);  // a person's issue is never linked
+  // Notion backfilled for the daemon's own issue; no duplicate issue for either page.
+  CHECK(env.property(backlog_page, "GitHub Issue Number").is_null());
   CHECK(env.property(login_page, "GitHub Issue Number").to_number<std::int64_t>() == login_number);
   CHECK(env.issues().size() == 4);  // pre-existing, two Ready pages, the orphan
-  // A second reconcile finds everything in order.
+  // A second reconcile finds everything in order, and still reports the person's issue.
   r = env.run_ngsync("reconcile --dry-run");
   CHECK(r.output.find("adopted=0") != std::string::npos);
+  CHECK(r.output.find("foreign_marked=1") != std::string::npos);
 }
 
 TEST_CASE("two-way: a transferred issue's webhook moves the link; later work goes to the new place") {

@@ -146,7 +146,7 @@ TEST_CASE(
   REQUIRE_MESSAGE(!port.empty(), daemon.log());
   const auto base = "http://127.0.0.1:" + port;
   auto health = run_command("curl -fsS " + base + "/healthz");
-  CHECK_MESSAGE(health.exit_code == 0, health.output);
+  CHECK_MESSAGE(health.exit_code == 0, health.output << daemon.log());
   CHECK(health.output.find("\"ok\"") != std::string::npos);
   {
     pqxx::connection c(db.url());
@@ -158,6 +158,28 @@ TEST_CASE(
   // without it, never map it (checked in e2e_twoway_test).
   CHECK(read_file("/proc/" + std::to_string(daemon.pid()) + "/maps").find("libsystemd") !=
         std::string::npos);
+  // No core file can carry its tokens, whatever the environment's limit.
+  const auto limits = read_file("/proc/" + std::to_string(daemon.pid()) + "/limits");
+  CHECK_MESSAGE(std::regex_search(limits, std::regex(R"(Max core file size\s+0\s+0\s)")), limits);
+  // Probes and scrapes in a burst read Postgres at most once a second, not once per request.
+  auto reads_of = [&base]() {
+    auto m = run_command("curl -fsS " + base + "/metrics");
+    std::smatch found;
+    REQUIRE(std::regex_search(m.output, found,
+                              std::regex(R"(\nngsync_probe_database_reads_total (\d+))")));
+    return std::stol(found[1]);
+  };
+  const auto reads_before = reads_of();
+  const auto burst_start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) {
+    run_command("curl -fsS -o /dev/null " + base + (i % 2 ? "/readyz" : "/metrics"));
+  }
+  const auto burst_seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::steady_clock::now() - burst_start)
+                                 .count();
+  const auto reads_after = reads_of();
+  CHECK_MESSAGE(reads_after - reads_before <= burst_seconds + 2,
+                "reads " << reads_after - reads_before << " in " << burst_seconds << " s");
   // One unsigned delivery: refused (401) and counted as such.
   auto unsigned_hook = run_command(
       "curl -s -o /dev/null -w '%{http_code}' -X POST -H "
@@ -230,7 +252,8 @@ TEST_CASE("deploy/systemd/ngsync.service passes systemd-analyze verify and is ha
   for (const char* line :
        {"Type=notify", "WatchdogSec=", "Restart=on-failure", "EnvironmentFile=", "DynamicUser=yes",
         "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes",
-        "\nCapabilityBoundingSet=\n", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX"}) {
+        "\nCapabilityBoundingSet=\n", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
+        "\nLimitCORE=0\n"}) {
     CHECK_MESSAGE(unit.find(line) != std::string::npos, line);
   }
   if (!have_tool("systemd-analyze")) {

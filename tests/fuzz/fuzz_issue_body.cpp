@@ -10,6 +10,7 @@
 #include "core/sync/issue_body.hpp"
 #include "core/sync/utf8_text.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
+#include "core/notion/notion_id.hpp"
 
 using namespace ngsync;
 
@@ -40,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The parser alone, on arbitrary text.
   (void)sync::parse_markers(existing);
   (void)sync::find_section(existing);
-  (void)sync::compact_page_id(existing);
+  (void)notion::compact_id(existing);
 
   const auto merged = sync::merge_body(existing, section, max_points);
   fuzz::require(sync::find_section(merged).has_value(), "merged body has a managed section");

@@ -240,6 +240,8 @@ api_response github_emulator::route(api_call& call) {
   if (seg.size() == 4 && seg[0] == "app" && seg[1] == "installations" &&
       seg[3] == "access_tokens" && call.method == "POST" && is_number(seg[2]))
     return access_token_route(call, std::stoll(seg[2]));
+  if (seg.size() == 1 && seg[0] == "app" && call.method == "GET" && app_)
+    return json_response(http::status::ok, render_app(*app_, call.ctx));
   if (seg.size() == 2 && seg[0] == "search" && seg[1] == "issues" && call.method == "GET")
     return search_issues_route(call);
   if (seg.size() == 1 && seg[0] == "user" && call.method == "GET") {

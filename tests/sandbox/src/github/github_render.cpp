@@ -246,24 +246,29 @@ static json::object reactions(const std::string& url) {
   return o;
 }
 
-static json::value performed_via_app(const gh_user& author, const render_context& ctx) {
-  const gh_app* app = ctx.app ? ctx.app() : nullptr;
-  if (author.type != "Bot" || !app) return nullptr;
+json::object render_app(const gh_app& app, const render_context& ctx) {
+  // GET /app and an issue's performed_via_github_app share this shape (GitHub's "GitHub app").
   json::object o;
-  o["id"] = app->id;
-  o["slug"] = app->slug;
-  o["node_id"] = node_id("A", app->id);
-  o["client_id"] = app->client_id;
-  o["owner"] = render_user(ctx.user(app->owner), ctx);
-  o["name"] = app->name;
+  o["id"] = app.id;
+  o["slug"] = app.slug;
+  o["node_id"] = node_id("A", app.id);
+  o["client_id"] = app.client_id;
+  o["owner"] = render_user(ctx.user(app.owner), ctx);
+  o["name"] = app.name;
   o["description"] = "";
   o["external_url"] = ctx.web_base;
-  o["html_url"] = ctx.web_base + "/apps/" + app->slug;
+  o["html_url"] = ctx.web_base + "/apps/" + app.slug;
   o["created_at"] = "2024-01-01T00:00:00Z";
   o["updated_at"] = "2024-01-01T00:00:00Z";
   o["permissions"] = json::object{{"issues", "write"}, {"metadata", "read"}};
   o["events"] = json::array{"issues"};
   return o;
+}
+
+static json::value performed_via_app(const gh_user& author, const render_context& ctx) {
+  const gh_app* app = ctx.app ? ctx.app() : nullptr;
+  if (author.type != "Bot" || !app) return nullptr;
+  return render_app(*app, ctx);
 }
 
 json::object render_issue(const gh_repo& repo, const gh_issue& issue, const render_context& ctx) {

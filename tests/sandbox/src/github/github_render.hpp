@@ -32,6 +32,8 @@ std::optional<time_point> parse_iso8601(const std::string& text);
 std::string node_id(const char* prefix, std::int64_t id);
 
 boost::json::object render_user(const gh_user& user, const render_context& ctx);
+// The App as GET /app answers it (also an issue's performed_via_github_app).
+boost::json::object render_app(const gh_app& app, const render_context& ctx);
 boost::json::object render_label(const gh_repo& repo, const gh_label& label,
                                  const render_context& ctx);
 boost::json::object render_repository(const gh_repo& repo, const render_context& ctx);

@@ -1,0 +1,14 @@
+#pragma once
+// Who may be adopted. An issue (or comment) found on GitHub carrying a page's hidden marker is
+// taken as the daemon's own only when the daemon wrote it: in a public repository anyone can
+// open an issue with `<!-- Notion-Page-ID: … -->` in its body before the daemon does.
+#include <string_view>
+
+namespace ngsync::sync {
+
+// True when `author_login` is the daemon's own GitHub identity (the token's user, or the App's
+// "<slug>[bot]"). Logins compare without case, as GitHub treats them. An unknown identity
+// (empty) matches nobody: nothing is adopted on trust.
+bool written_by_daemon(std::string_view author_login, std::string_view own_login);
+
+}  // namespace ngsync::sync

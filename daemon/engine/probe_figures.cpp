@@ -1,0 +1,34 @@
+#include "daemon/engine/probe_figures.hpp"
+
+#include "storage/link_store.hpp"
+#include "storage/migrator.hpp"
+
+namespace ngsync::engine {
+namespace net = boost::asio;
+
+net::awaitable<database_figures> probe_figures::get() {
+  const auto now = std::chrono::steady_clock::now();
+  if (last_ && (reading_ || now - read_at_ < max_age_)) co_return *last_;
+  reading_ = true;
+  ++reads_;
+  database_figures f;
+  try {
+    auto check_schema = [](pqxx::connection& conn) { return storage::schema_is_current(conn); };
+    f.schema_current = co_await db_.run(std::move(check_schema), storage::retry_policy::once);
+    f.reachable = true;
+    f.queue = co_await queue_.stats();
+    auto count_errors = [](pqxx::connection& conn) {
+      pqxx::read_transaction t(conn);
+      return storage::link_store::count_pages_in_error(t);
+    };
+    f.pages_in_error = co_await db_.run(std::move(count_errors), storage::retry_policy::once);
+  } catch (const std::exception&) {
+    // Postgres is down or slow: the probes answer with what they have (reachable=false).
+  }
+  reading_ = false;
+  read_at_ = std::chrono::steady_clock::now();
+  last_ = f;
+  co_return f;
+}
+
+}  // namespace ngsync::engine
