@@ -31,9 +31,8 @@ std::optional<config::config> load_or_report(const global_options& g,
     return std::nullopt;
   }
   auto& c = *result.value;
-  for (const auto* s :
-       {&c.notion.token, &c.github.token, &c.database.url, &c.server.github_webhook_secret,
-        &c.server.notion_webhook_token}) {
+  for (const auto* s : {&c.notion.token, &c.github.token, &c.database.url,
+                        &c.server.github_webhook_secret, &c.server.notion_webhook_token}) {
     log::register_secret(s->reveal());
   }
   if (c.github.app) log::register_secret(c.github.app->private_key_pem.reveal());

@@ -116,8 +116,8 @@ int command_status(const config::config& c, bool json) {
     }
   }
   const std::string key_source = !c.server.notion_webhook_token_env.empty() ? "environment"
-                                 : active                                  ? "database"
-                                                                           : "none";
+                                 : active                                   ? "database"
+                                                                            : "none";
 
   if (json) {
     boost::json::object out;

@@ -230,7 +230,7 @@ struct scrape_inputs {
   std::optional<std::int64_t> pages_in_error;  // unset when Postgres did not answer
   const webhooks::github_webhook_counters* github_hooks = nullptr;
   const webhooks::notion_webhook_counters* notion_hooks = nullptr;
-  const leadership* leaders = nullptr;  // absent in one-shot modes
+  const leadership* leaders = nullptr;   // absent in one-shot modes
   const prune_counts* pruned = nullptr;  // absent in one-shot modes
 };
 

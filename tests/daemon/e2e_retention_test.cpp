@@ -59,7 +59,8 @@ TEST_CASE("ngsync run prunes completed jobs, audit rows and deliveries past thei
   const std::string queue = "queue:\n";
   const auto at = config.find(queue);
   REQUIRE(at != std::string::npos);
-  config.insert(at + queue.size(), "  keep_completed: 15s\n  keep_audit: 15s\n  prune_interval: 1s\n");
+  config.insert(at + queue.size(),
+                "  keep_completed: 15s\n  keep_audit: 15s\n  prune_interval: 1s\n");
   config += "server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n";
   std::ofstream(env.config_path()) << config;
   REQUIRE(env.run_ngsync("migrate").exit_code == 0);
@@ -98,14 +99,15 @@ TEST_CASE("ngsync run prunes completed jobs, audit rows and deliveries past thei
   if (first_pass < 12) {
     CHECK(count(url, "SELECT count(*) FROM jobs WHERE kind = 'recent_done'") == 1);
     CHECK(count(url, "SELECT count(*) FROM api_audit WHERE path = '/recent'") == 1);
-    CHECK(count(url, "SELECT count(*) FROM webhook_deliveries WHERE delivery_id = 'recent'") ==
-          1);
+    CHECK(count(url, "SELECT count(*) FROM webhook_deliveries WHERE delivery_id = 'recent'") == 1);
   }
   CHECK(count(url, "SELECT count(*) FROM jobs WHERE kind = 'old_dead'") == 1);
   // The daemon's own first audit row, pruned in its turn below.
-  const std::string own_audit = "SELECT count(*) FROM api_audit WHERE path NOT IN ('/old', '/recent')";
+  const std::string own_audit =
+      "SELECT count(*) FROM api_audit WHERE path NOT IN ('/old', '/recent')";
   REQUIRE_MESSAGE(wait_until([&] { return count(url, own_audit) > 0; }, 20s), daemon.log());
-  const auto first_own = count(url, "SELECT min(id) FROM api_audit WHERE path NOT IN ('/old', '/recent')");
+  const auto first_own =
+      count(url, "SELECT min(id) FROM api_audit WHERE path NOT IN ('/old', '/recent')");
 
   // Once 15 s have passed the recent rows go too, and so does everything the first sync wrote
   // before them.
@@ -116,13 +118,13 @@ TEST_CASE("ngsync run prunes completed jobs, audit rows and deliveries past thei
   };
   REQUIRE_MESSAGE(wait_until(recent_gone, 30s), daemon.log());
   CHECK(std::chrono::steady_clock::now() - inserted >= 15s);
-  const auto first_own_row = "SELECT count(*) FROM api_audit WHERE id = " + std::to_string(first_own);
+  const auto first_own_row =
+      "SELECT count(*) FROM api_audit WHERE id = " + std::to_string(first_own);
   CHECK_MESSAGE(wait_until([&] { return count(url, first_own_row) == 0; }, 20s), daemon.log());
   CHECK(count(url,
               "SELECT count(*) FROM jobs WHERE state = 'completed' AND finished_at < now() - "
               "interval '20 seconds'") == 0);
-  CHECK(count(url, "SELECT count(*) FROM api_audit WHERE at < now() - interval '20 seconds'") ==
-        0);
+  CHECK(count(url, "SELECT count(*) FROM api_audit WHERE at < now() - interval '20 seconds'") == 0);
   CHECK(count(url, "SELECT count(*) FROM jobs WHERE kind = 'old_dead'") == 1);
 
   auto metrics = run_command("curl -fsS http://127.0.0.1:" + std::to_string(port) + "/metrics");

@@ -39,7 +39,8 @@ std::vector<notion_token_row> all(pqxx::connection& c) {
 
 }  // namespace
 
-TEST_CASE("notion tokens: an offered token is pending until confirmed, and never replaces the key") {
+TEST_CASE(
+    "notion tokens: an offered token is pending until confirmed, and never replaces the key") {
   scratch_database sdb;
   sdb.migrate();
   auto c = sdb.connect();

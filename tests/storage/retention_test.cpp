@@ -47,8 +47,7 @@ TEST_CASE("retention: old rows go in batches of at most the limit, recent ones s
   exec(*c,
        "INSERT INTO api_audit (at, api, method, path) SELECT now() - interval '40 days', "
        "'notion', 'GET', '/old' FROM generate_series(1, 1200)");
-  exec(*c,
-       "INSERT INTO api_audit (at, api, method, path) VALUES (now(), 'github', 'GET', '/new')");
+  exec(*c, "INSERT INTO api_audit (at, api, method, path) VALUES (now(), 'github', 'GET', '/new')");
   exec(*c,
        "INSERT INTO webhook_deliveries (source, hook_id, delivery_id, received_at) SELECT "
        "'github', 'h', 'old-' || g, now() - interval '10 days' FROM generate_series(1, 1001) g");
