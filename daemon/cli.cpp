@@ -33,8 +33,8 @@ std::optional<config::config> load_or_report(const global_options& g,
   // Printed by every command (check-config included), before logging is set up.
   for (const auto& w : result.warnings) std::cerr << "warning: " << w.to_string() << "\n";
   auto& c = *result.value;
-  for (const auto* s :
-       {&c.notion.token, &c.github.token, &c.database.url, &c.server.github_webhook_secret}) {
+  for (const auto* s : {&c.notion.token, &c.github.token, &c.database.url,
+                        &c.server.github_webhook_secret, &c.server.notion_webhook_token}) {
     log::register_secret(s->reveal());
   }
   if (c.github.app) log::register_secret(c.github.app->private_key_pem.reveal());
@@ -86,7 +86,15 @@ int run_cli(int argc, char** argv) {
   status->add_flag("--json", status_json, "machine-readable output");
   bool show_notion_verification = false;
   status->add_flag("--show-notion-verification", show_notion_verification,
-                   "print the Notion webhook verification token stored by the daemon");
+                   "print the pending Notion webhook verification token(s) to paste into Notion");
+  auto* webhook = app.add_subcommand("webhook", "manage webhook keys");
+  webhook->require_subcommand(1);
+  auto* confirm_notion = webhook->add_subcommand(
+      "confirm-notion-token",
+      "make the pending Notion verification token the key that checks X-Notion-Signature");
+  std::optional<long long> confirm_id;
+  confirm_notion->add_option("--id", confirm_id,
+                             "which pending token (as `ngsync status` numbers them), when several");
   auto* retry = app.add_subcommand("retry-dead", "put dead jobs back in the queue");
   std::optional<long long> retry_id;
   std::string retry_kind;
@@ -138,7 +146,8 @@ int run_cli(int argc, char** argv) {
     return command_setup_notion(*result.value, setup_apply);
   }
 
-  const bool db_only = migrate->parsed() || status->parsed() || retry->parsed();
+  const bool db_only =
+      migrate->parsed() || status->parsed() || retry->parsed() || webhook->parsed();
   auto cfg = load_or_report(
       g, db_only ? config::secrets_needed::database_only : config::secrets_needed::all);
   if (!cfg) {
@@ -152,6 +161,7 @@ int run_cli(int argc, char** argv) {
     if (migrate->parsed()) return command_migrate(*cfg);
     if (status->parsed() && show_notion_verification) return command_show_notion_verification(*cfg);
     if (status->parsed()) return command_status(*cfg, status_json);
+    if (confirm_notion->parsed()) return command_confirm_notion_token(*cfg, confirm_id);
     if (reconcile->parsed()) return command_reconcile(*cfg, reconcile_dry);
     if (retry->parsed()) return command_retry_dead(*cfg, retry_id, retry_kind, retry_all);
     if (run->parsed()) return command_run(*cfg);

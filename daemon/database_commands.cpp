@@ -5,11 +5,13 @@
 #include <boost/json.hpp>
 
 #include "core/log/logging.hpp"
+#include "core/webhooks/signature.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/commands.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/migrator.hpp"
+#include "storage/notion_webhook_tokens.hpp"
 
 namespace ngsync::daemon {
 namespace {
@@ -68,8 +70,10 @@ int command_status(const config::config& c, bool json) {
   std::vector<poll_state> polls;
   std::vector<dead_job> dead;
   std::vector<limit_state> limits;
+  std::vector<storage::notion_token_row> notion_tokens;
   db.run_sync([&](pqxx::connection& conn) {
     pqxx::read_transaction t(conn);
+    notion_tokens = storage::notion_webhook_tokens::all(t);
     for (const auto& row :
          t.exec("SELECT notion_page_id, coalesce(github_repo,''), coalesce(last_error,''), "
                 "coalesce(last_sync_run_id,'') FROM ops_pages_in_error LIMIT 50")) {
@@ -99,8 +103,47 @@ int command_status(const config::config& c, bool json) {
     }
   });
 
+  // The Notion webhook key: which token checks signatures and which wait for the operator. Tokens
+  // appear only as fingerprints here (the full pending one: --show-notion-verification).
+  const bool show_notion = c.server.notion_webhooks || !notion_tokens.empty();
+  const storage::notion_token_row* active = nullptr;
+  std::vector<const storage::notion_token_row*> pending;
+  for (const auto& r : notion_tokens) {
+    if (r.active) {
+      active = &r;
+    } else {
+      pending.push_back(&r);
+    }
+  }
+  const std::string key_source = !c.server.notion_webhook_token_env.empty() ? "environment"
+                                 : active                                   ? "database"
+                                                                            : "none";
+
   if (json) {
     boost::json::object out;
+    if (show_notion) {
+      boost::json::object n;
+      n["key_source"] = key_source;
+      if (!c.server.notion_webhook_token_env.empty()) {
+        n["key_env"] = c.server.notion_webhook_token_env;
+      }
+      if (active) {
+        n["active"] = {{"id", active->id},
+                       {"fingerprint", webhooks::key_fingerprint(active->token)},
+                       {"received_at", active->received_at},
+                       {"confirmed_at", active->confirmed_at}};
+      } else {
+        n["active"] = nullptr;
+      }
+      boost::json::array pj;
+      for (const auto* r : pending) {
+        pj.push_back({{"id", r->id},
+                      {"fingerprint", webhooks::key_fingerprint(r->token)},
+                      {"received_at", r->received_at}});
+      }
+      n["pending"] = std::move(pj);
+      out["notion_webhook"] = std::move(n);
+    }
     boost::json::object depth;
     for (const auto& [state, kinds] : stats.depth) {
       boost::json::object k;
@@ -163,6 +206,28 @@ int command_status(const config::config& c, bool json) {
   for (const auto& x : polls) {
     std::cout << fmt::format("  {} watermark={} last_success={}{}\n", x.source, x.watermark,
                              x.last_success, x.last_error.empty() ? "" : " error=" + log::redact(x.last_error));
+  }
+  if (show_notion) {
+    std::cout << "notion webhook key: ";
+    if (key_source == "environment") {
+      std::cout << "from environment variable " << c.server.notion_webhook_token_env << "\n";
+    } else if (active) {
+      std::cout << "confirmed #" << active->id << " " << webhooks::key_fingerprint(active->token)
+                << " (received " << active->received_at << ", confirmed " << active->confirmed_at
+                << ")\n";
+    } else {
+      std::cout << "none confirmed: signed Notion events are refused\n";
+    }
+    for (const auto* r : pending) {
+      std::cout << "  pending #" << r->id << " " << webhooks::key_fingerprint(r->token)
+                << " (received " << r->received_at << ")\n";
+    }
+    if (!pending.empty()) {
+      std::cout << "  a pending token checks nothing until confirmed: `ngsync status "
+                   "--show-notion-verification`, paste it into Notion, then `ngsync webhook "
+                   "confirm-notion-token`"
+                << (pending.size() > 1 ? " --id N" : "") << "\n";
+    }
   }
   std::cout << "rate limits (last hour):\n";
   if (limits.empty()) std::cout << "  no API calls\n";

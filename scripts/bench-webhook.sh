@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two-way sync end to end on loopback, with the real ngsync binary, the sandbox and a private
 # Postgres, and the Notion-webhook latency benchmark (issue 7):
-#   1. first sync (poll) creates the issues; the Notion verification token is stored
+#   1. first sync (poll) creates the issues; the Notion verification token is stored and confirmed
 #   2. N times: a person moves a page to Complete / back to In Progress in Notion; time until the
 #      GitHub issue is closed / reopened (the poll interval is 5 min, so only the webhook can do it)
 #   3. a person closes an issue on GitHub -> the page's status becomes Complete; then the API
@@ -70,6 +70,8 @@ for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 
 curl -fsS -X POST "http://127.0.0.1:$port/webhooks/notion" -H 'Content-Type: application/json' \
   -d "{\"verification_token\":\"$token\"}" >/dev/null || die "verification POST refused"
 [[ $("$bin/ngsync" status --show-notion-verification) == "$token" ]] || die "token not stored"
+# A received token is pending until the operator confirms it (docs/two-way.md).
+"$bin/ngsync" webhook confirm-notion-token >/dev/null || die "confirming the token failed"
 grep -q "$token" "$work/ngsync.log" && die "the verification token reached the log"
 
 state() { curl -fsS "$control/control/state"; }

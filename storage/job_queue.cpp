@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/log/logging.hpp"
+#include "storage/retention.hpp"
 
 namespace ngsync::storage {
 namespace {
@@ -617,18 +618,18 @@ queue_stats job_queue::stats_sync() {
 
 prune_result job_queue::prune_on(pqxx::connection& c, std::chrono::seconds completed_older_than,
                                  std::chrono::seconds audit_older_than) {
+  // In batches, each its own short transaction (storage/retention), never one long DELETE.
+  constexpr int batch = 1000;
   const auto now = settings_.clock();
-  pqxx::work t(c, "prune");
-  // The audit table refuses DELETE unless the session says it is the pruner.
-  t.exec("SET LOCAL ngsync.audit_prune = 'on'");
   prune_result r;
-  r.jobs = t.exec_params("DELETE FROM jobs WHERE state = 'completed' AND finished_at < " + ts(1),
-                         to_epoch_us(now - completed_older_than))
-               .affected_rows();
-  r.audit_rows = t.exec_params("DELETE FROM api_audit WHERE at < " + ts(1),
-                               to_epoch_us(now - audit_older_than))
-                     .affected_rows();
-  t.commit();
+  for (std::int64_t n = batch; n == batch;) {
+    n = prune_completed_jobs(c, now - completed_older_than, batch);
+    r.jobs += n;
+  }
+  for (std::int64_t n = batch; n == batch;) {
+    n = prune_audit_rows(c, now - audit_older_than, batch);
+    r.audit_rows += n;
+  }
   return r;
 }
 

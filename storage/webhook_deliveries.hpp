@@ -1,9 +1,7 @@
 #pragma once
 // Webhook deliveries already seen (table webhook_deliveries), so a redelivered event is
-// acknowledged without doing the work twice, and the Notion verification token.
-#include <chrono>
-#include <cstdint>
-#include <optional>
+// acknowledged without doing the work twice. Old ids are pruned by storage/retention; the Notion
+// verification tokens live in storage/notion_webhook_tokens.
 #include <string>
 
 #include <pqxx/pqxx>
@@ -16,12 +14,6 @@ class webhook_deliveries {
   static bool first_delivery(pqxx::transaction_base& t, const std::string& source,
                              const std::string& hook_id, const std::string& delivery_id,
                              const std::string& event = {}, const std::string& action = {});
-  // Deletes deliveries received more than `older_than` ago; returns how many.
-  static std::int64_t prune(pqxx::transaction_base& t, std::chrono::seconds older_than);
-
-  // The Notion webhook verification token (one row; a new one replaces the old).
-  static void save_notion_verification_token(pqxx::transaction_base& t, const std::string& token);
-  static std::optional<std::string> notion_verification_token(pqxx::transaction_base& t);
 };
 
 }  // namespace ngsync::storage

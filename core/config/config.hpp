@@ -86,6 +86,11 @@ struct server_settings {
   std::string github_webhook_secret_env;  // empty: GitHub webhooks disabled
   secret github_webhook_secret;
   bool notion_webhooks = false;
+  // Names a variable holding the Notion webhook's verification token, confirmed by the operator
+  // this way instead of `ngsync webhook confirm-notion-token`. Empty: the confirmed token in the
+  // database is the key.
+  std::string notion_webhook_token_env;
+  secret notion_webhook_token;
 };
 
 struct queue_settings {
@@ -96,6 +101,8 @@ struct queue_settings {
   millis backoff_max{600'000};
   seconds keep_completed{7 * 24 * 3600};
   seconds keep_audit{30 * 24 * 3600};
+  // How often the leader prunes completed jobs, audit rows and webhook delivery ids.
+  millis prune_interval{10 * 60'000};
 };
 
 enum class issue_kind { issue, draft_pr };

@@ -401,7 +401,9 @@ void read_database(reader& r, const YAML::Node& n, database_settings& out) {
 void read_server(reader& r, const YAML::Node& n, server_settings& out) {
   const std::string p = "server";
   if (!n.IsDefined()) return;
-  if (!r.section(n, p, {"listen", "body_limit", "github_webhook_secret_env", "notion_webhooks"})) {
+  if (!r.section(n, p,
+                 {"listen", "body_limit", "github_webhook_secret_env", "notion_webhooks",
+                  "notion_webhook_token_env"})) {
     return;
   }
   std::string listen;
@@ -437,6 +439,9 @@ void read_server(reader& r, const YAML::Node& n, server_settings& out) {
   r.secret_from_env(n, p, "github_webhook_secret_env", out.github_webhook_secret_env,
                     out.github_webhook_secret, wants_github && r.api_secrets());
   r.boolean(n, p, "notion_webhooks", out.notion_webhooks);
+  const bool names_notion_token = n["notion_webhook_token_env"].IsDefined();
+  r.secret_from_env(n, p, "notion_webhook_token_env", out.notion_webhook_token_env,
+                    out.notion_webhook_token, names_notion_token && r.api_secrets());
 }
 
 void read_queue(reader& r, const YAML::Node& n, queue_settings& out) {
@@ -444,7 +449,7 @@ void read_queue(reader& r, const YAML::Node& n, queue_settings& out) {
   if (!n.IsDefined()) return;
   if (!r.section(n, p,
                  {"workers", "lease", "max_attempts", "backoff_base", "backoff_max",
-                  "keep_completed", "keep_audit"})) {
+                  "keep_completed", "keep_audit", "prune_interval"})) {
     return;
   }
   r.integer(n, p, "workers", out.workers, 1, 256);
@@ -454,6 +459,7 @@ void read_queue(reader& r, const YAML::Node& n, queue_settings& out) {
   r.duration(n, p, "backoff_max", out.backoff_max);
   r.duration(n, p, "keep_completed", out.keep_completed);
   r.duration(n, p, "keep_audit", out.keep_audit);
+  r.duration(n, p, "prune_interval", out.prune_interval);
 }
 
 // Project board, milestone and comment options of one mapping (issue #8).

@@ -7,6 +7,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "core/sync/synced_fields.hpp"
+
 namespace ngsync::webhooks {
 namespace {
 constexpr std::string_view prefix = "sha256=";
@@ -39,6 +41,10 @@ bool verify_sha256_signature(std::string_view key, std::string_view body, std::s
   }
   const auto expected = hmac_sha256_hex(key, body);
   return CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
+}
+
+std::string key_fingerprint(std::string_view key) {
+  return "sha256:" + sync::sha256_hex(key).substr(0, 12);
 }
 
 }  // namespace ngsync::webhooks

@@ -14,4 +14,8 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 // HMAC of `body` under `key`. An empty key never verifies: an unconfigured secret refuses all.
 bool verify_sha256_signature(std::string_view key, std::string_view body, std::string_view header);
 
+// A short name for a secret that reveals nothing usable: "sha256:" and the first 12 hex digits of
+// its SHA-256. The operator compares it between `ngsync status` and the confirmation.
+std::string key_fingerprint(std::string_view key);
+
 }  // namespace ngsync::webhooks

@@ -29,6 +29,7 @@
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
 #include "daemon/engine/probe_figures.hpp"
+#include "daemon/engine/pruner.hpp"
 #include "daemon/engine/reconciler.hpp"
 #include "daemon/engine/systemd_notify.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
@@ -218,6 +219,7 @@ std::string poll_lease_name(const std::string& data_source_id) {
   return "poll:" + data_source_id;
 }
 constexpr const char* reconcile_lease_name = "reconcile";
+constexpr const char* prune_lease_name = "prune";
 
 std::int64_t pages_in_error(storage::database& db) {
   return db.run_sync([](pqxx::connection& c) {
@@ -233,7 +235,8 @@ struct scrape_inputs {
   std::optional<std::int64_t> pages_in_error;  // unset when Postgres did not answer
   const webhooks::github_webhook_counters* github_hooks = nullptr;
   const webhooks::notion_webhook_counters* notion_hooks = nullptr;
-  const leadership* leaders = nullptr;  // absent in one-shot modes
+  const leadership* leaders = nullptr;   // absent in one-shot modes
+  const prune_counts* pruned = nullptr;  // absent in one-shot modes
   std::uint64_t probe_reads = 0;         // probe_figures::reads()
 };
 
@@ -293,6 +296,7 @@ std::string render_metrics(runtime& rt, job_runner& runner, const scrape_inputs&
   }
   if (const auto* n = in.notion_hooks) {
     for (const auto& [result, v] : {std::pair{"verification", n->verifications},
+                                    {"throttled", n->throttled},
                                     {"refused", n->refused},
                                     {"duplicate", n->duplicates},
                                     {"own_echo", n->own},
@@ -304,6 +308,13 @@ std::string render_metrics(runtime& rt, job_runner& runner, const scrape_inputs&
   if (!hooks.empty()) {
     line("ngsync_webhooks_total", "counter", "Webhook deliveries received, by source and result.",
          hooks);
+  }
+  if (const auto* p = in.pruned) {
+    line("ngsync_pruned_rows_total", "counter",
+         "Rows deleted by retention (this process, while it held the prune lease), by table.",
+         {{"table=\"jobs\"", double(p->jobs)},
+          {"table=\"api_audit\"", double(p->audit_rows)},
+          {"table=\"webhook_deliveries\"", double(p->webhook_deliveries)}});
   }
   std::vector<std::pair<std::string, double>> pauses, paused, retries, tokens, throttled;
   for (auto* caller : {&rt.apis.notion_caller(), &rt.apis.github_caller()}) {
@@ -455,6 +466,13 @@ int run_daemon(const config::config& c) {
   leadership leaders(rt.db, leadership::make_holder_id(), c.sync.leader_lease);
   logger->info("replica holder={} leader_lease={}ms shared_rate_budget={}", leaders.holder(),
                c.sync.leader_lease.count(), rt.apis.shares_budget());
+  // Retention: the holder of the prune lease deletes what is past `queue.keep_*`.
+  pruner_settings ps;
+  ps.keep_completed = c.queue.keep_completed;
+  ps.keep_audit = c.queue.keep_audit;
+  ps.keep_webhook_deliveries = c.queue.keep_completed;
+  ps.interval = c.queue.prune_interval;
+  pruner retention(rt.db, ps, leaders.gate(prune_lease_name));
 
   auto started = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_tick = started;
@@ -506,6 +524,7 @@ int run_daemon(const config::config& c) {
                if (github_hooks) in.github_hooks = &github_hooks->counters();
                if (notion_hooks) in.notion_hooks = &notion_hooks->counters();
                in.leaders = &leaders;
+               in.pruned = &retention.totals();
                auto text = render_metrics(rt, runner, in);
                co_return http::make_response(req, http::bhttp::status::ok, std::move(text),
                                              "text/plain; version=0.0.4");
@@ -519,7 +538,10 @@ int run_daemon(const config::config& c) {
                [&](http::server_request req) { return github_hooks->handle(std::move(req)); });
   }
   if (c.server.notion_webhooks) {
-    notion_hooks.emplace(rt.db, rt.queue, rt.mappings, c.queue.max_attempts, rt.me);
+    webhooks::notion_webhook_settings ns;
+    ns.max_attempts = c.queue.max_attempts;
+    ns.configured_token = c.server.notion_webhook_token.reveal();
+    notion_hooks.emplace(rt.db, rt.queue, rt.mappings, ns, rt.me);
     routes.add(http::bhttp::verb::post, "/webhooks/notion",
                [&](http::server_request req) { return notion_hooks->handle(std::move(req)); });
   }
@@ -568,12 +590,14 @@ int run_daemon(const config::config& c) {
           p->set_gate(leaders.gate(name));
         }
         if (c.sync.reconcile_interval.count() > 0) leaders.contend(reconcile_lease_name);
+        if (c.queue.prune_interval.count() > 0) leaders.contend(prune_lease_name);
         // The first round before the pollers start, so the leader polls at once.
         co_await leaders.renew_once();
         net::co_spawn(rt.io, leaders.run(), net::detached);
         net::co_spawn(rt.io, rt.apis.share_pauses(&stopping), net::detached);
         for (auto& p : rt.pollers) net::co_spawn(rt.io, p->run(), net::detached);
         net::co_spawn(rt.io, rt.audit.run_flusher(std::chrono::milliseconds(500)), net::detached);
+        net::co_spawn(rt.io, retention.run(&stopping), net::detached);
         if (c.sync.reconcile_interval.count() > 0) {
           net::co_spawn(rt.io,
                         run_periodic_reconcile(rt.db, rt.queue, rt.apis.notion_caller(),

@@ -1,5 +1,6 @@
 #include "daemon/webhooks/notion_webhook.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <boost/json.hpp>
@@ -8,6 +9,7 @@
 #include "core/webhooks/notion_event.hpp"
 #include "core/webhooks/signature.hpp"
 #include "daemon/engine/sync_job.hpp"
+#include "storage/notion_webhook_tokens.hpp"
 #include "storage/webhook_deliveries.hpp"
 
 namespace ngsync::webhooks {
@@ -24,49 +26,106 @@ http::server_response answer(const http::server_request& req, status s, std::str
 
 notion_webhook_receiver::notion_webhook_receiver(
     storage::database& db, storage::job_queue& queue,
-    const std::map<std::string, engine::mapping_binding>& mappings, int max_attempts,
-    const own_identity& me)
-    : db_(db), queue_(queue), mappings_(mappings), max_attempts_(max_attempts), me_(me) {}
+    const std::map<std::string, engine::mapping_binding>& mappings,
+    notion_webhook_settings settings, const own_identity& me)
+    : db_(db),
+      queue_(queue),
+      mappings_(mappings),
+      settings_(std::move(settings)),
+      me_(me),
+      unsigned_tokens_(settings_.unsigned_per_minute),
+      unsigned_refilled_at_(std::chrono::steady_clock::now()) {}
 
-net::awaitable<std::optional<std::string>> notion_webhook_receiver::token() {
-  if (token_) co_return token_;
+net::awaitable<std::optional<std::string>> notion_webhook_receiver::key(
+    std::chrono::milliseconds max_age) {
+  if (!settings_.configured_token.empty()) co_return settings_.configured_token;
+  const auto now = std::chrono::steady_clock::now();
+  if (key_read_at_ && now - *key_read_at_ < max_age) co_return key_;
   auto read = [](pqxx::connection& c) {
     pqxx::read_transaction t(c);
-    return storage::webhook_deliveries::notion_verification_token(t);
+    return storage::notion_webhook_tokens::active(t);
   };
-  token_ = co_await db_.run(std::move(read));
-  co_return token_;
+  key_ = co_await db_.run(std::move(read));
+  key_read_at_ = now;
+  co_return key_;
+}
+
+bool notion_webhook_receiver::take_unsigned_slot(std::chrono::steady_clock::time_point now) {
+  const double per_minute = settings_.unsigned_per_minute;
+  const std::chrono::duration<double, std::ratio<60>> elapsed = now - unsigned_refilled_at_;
+  unsigned_tokens_ = std::min(per_minute, unsigned_tokens_ + elapsed.count() * per_minute);
+  unsigned_refilled_at_ = now;
+  if (unsigned_tokens_ < 1) return false;
+  unsigned_tokens_ -= 1;
+  return true;
+}
+
+net::awaitable<http::server_response> notion_webhook_receiver::unsigned_request(
+    const http::server_request& req) {
+  auto logger = log::get("webhook");
+  const auto now = std::chrono::steady_clock::now();
+  if (!take_unsigned_slot(now)) {
+    ++counters_.throttled;
+    ++throttled_unlogged_;
+    if (now - throttle_logged_at_ >= std::chrono::seconds(10)) {
+      logger->warn("notion webhook: {} unsigned request(s) refused by the rate limit ({}/min)",
+                   throttled_unlogged_, settings_.unsigned_per_minute);
+      throttled_unlogged_ = 0;
+      throttle_logged_at_ = now;
+    }
+    auto res = answer(req, status::too_many_requests, "too many unsigned requests");
+    res.set(http::bhttp::field::retry_after, "60");
+    co_return res;
+  }
+  // Nothing the sender wrote reaches the log: only sizes and a fixed-length fingerprint.
+  auto token = verification_token_of(req.body());
+  if (!token || token->empty() || token->size() > 1024) {
+    ++counters_.refused;
+    logger->warn("notion webhook refused: unsigned request that is not a verification ({} bytes)",
+                 req.body().size());
+    co_return answer(req, status::unauthorized, "missing signature");
+  }
+  const auto value = *token;
+  auto save = [value](pqxx::connection& c) {
+    pqxx::work tx(c);
+    auto r = storage::notion_webhook_tokens::offer(tx, value);
+    tx.commit();
+    return r;
+  };
+  const auto offered = co_await db_.run(std::move(save));
+  ++counters_.verifications;
+  const auto print = key_fingerprint(value);
+  if (offered == storage::notion_token_offer::already_active) {
+    logger->info("notion webhook verification {}: already the confirmed token", print);
+  } else {
+    logger->warn(
+        "notion webhook verification {} stored as pending; it checks no signature until an "
+        "operator confirms it: compare `ngsync status`, paste `ngsync status "
+        "--show-notion-verification` into Notion, then run `ngsync webhook "
+        "confirm-notion-token`",
+        print);
+  }
+  co_return answer(req, status::ok, "verification token received; pending confirmation");
 }
 
 net::awaitable<http::server_response> notion_webhook_receiver::handle(http::server_request req) {
   auto logger = log::get("webhook");
   const auto sig = req.find("X-Notion-Signature");
-  if (sig == req.end()) {
-    // The one unsigned request Notion sends: the subscription's verification token.
-    if (auto t = verification_token_of(req.body())) {
-      const auto value = *t;
-      auto save = [value](pqxx::connection& c) {
-        pqxx::work tx(c);
-        storage::webhook_deliveries::save_notion_verification_token(tx, value);
-        tx.commit();
-      };
-      co_await db_.run(std::move(save));
-      token_ = value;
-      ++counters_.verifications;
-      logger->warn(
-          "Notion webhook verification received: run `ngsync status "
-          "--show-notion-verification` and paste the token into the integration's webhook "
-          "settings to finish the subscription");
-      co_return answer(req, status::ok, "verification token stored");
+  if (sig == req.end()) co_return co_await unsigned_request(req);
+  auto key_now = co_await key(settings_.key_refresh);
+  bool verified = key_now && verify_sha256_signature(*key_now, req.body(), sig->value());
+  if (!verified) {
+    // Another replica (or the CLI) may have confirmed a new token a moment ago.
+    const auto before = key_now;
+    key_now = co_await key(settings_.key_refresh_after_failure);
+    if (key_now != before) {
+      verified = key_now && verify_sha256_signature(*key_now, req.body(), sig->value());
     }
-    ++counters_.refused;
-    co_return answer(req, status::unauthorized, "missing signature");
   }
-  const auto key = co_await token();
-  if (!key || !verify_sha256_signature(*key, req.body(), sig->value())) {
+  if (!verified) {
     ++counters_.refused;
     logger->warn("notion webhook refused: {}",
-                 key ? "bad signature" : "no verification token stored yet");
+                 key_now ? "bad signature" : "no confirmed verification token yet");
     co_return answer(req, status::unauthorized, "bad signature");
   }
   auto parsed = parse_notion_event(req.body());
@@ -101,7 +160,7 @@ net::awaitable<http::server_response> notion_webhook_receiver::handle(http::serv
   hint.data_source_id = data_source;
   hint.mapping = mapping->name;
   hint.source = "webhook";
-  auto spec = engine::to_job_spec(hint, max_attempts_);
+  auto spec = engine::to_job_spec(hint, settings_.max_attempts);
   spec.priority = 1;  // a person is waiting for this one; polls can wait
   const auto event_id = e.id.empty() ? std::string() : e.id;
   const auto type = e.type;

@@ -109,6 +109,29 @@ struct twoway_bed {
           "curl -fsS -X POST -H 'Content-Type: application/json' -d '{\"verification_token\":\"" +
           notion_verification + "\"}' " + base() + "/webhooks/notion");
       REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+      // The token received over HTTP checks nothing until the operator confirms it. `status`
+      // shows it pending, by fingerprint only.
+      const auto print = ngsync::webhooks::key_fingerprint(notion_verification);
+      auto status = env->run_ngsync("status");
+      CHECK_MESSAGE(status.output.find("none confirmed") != std::string::npos, status.output);
+      CHECK(status.output.find("pending #1 " + print) != std::string::npos);
+      auto status_json = env->run_ngsync("status --json");
+      REQUIRE_MESSAGE(status_json.exit_code == 0, status_json.output);
+      const auto hook = json::parse(status_json.output).at("notion_webhook");
+      CHECK(hook.at("key_source") == "none");
+      CHECK(hook.at("pending").at(0).at("fingerprint").as_string() == print);
+      for (const auto* out : {&status.output, &status_json.output}) {
+        CHECK(out->find(notion_verification) == std::string::npos);
+      }
+      CHECK(env->run_ngsync("status --show-notion-verification").output ==
+            notion_verification + "\n");
+      auto confirmed = env->run_ngsync("webhook confirm-notion-token");
+      REQUIRE_MESSAGE(confirmed.exit_code == 0, confirmed.output);
+      CHECK(confirmed.output.find("#1 " + print) != std::string::npos);
+      CHECK(confirmed.output.find(notion_verification) == std::string::npos);
+      CHECK(env->run_ngsync("webhook confirm-notion-token").exit_code == 1);  // nothing pending
+      status_json = env->run_ngsync("status --json");
+      CHECK(json::parse(status_json.output).at("notion_webhook").at("key_source") == "database");
     }
   }
   ~twoway_bed() {

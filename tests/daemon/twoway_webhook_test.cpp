@@ -1,14 +1,16 @@
 // The webhook routes over real HTTP on loopback with a real Postgres: signatures checked before
 // anything else, nothing enqueued for a refused delivery (the jobs table says so), redeliveries
 // acknowledged without work, the daemon's own events dropped, Notion's verification token stored
-// and later events verified with it.
+// as pending and later events verified only with the token the operator confirmed (issue 18).
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <doctest/doctest.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -21,6 +23,7 @@
 #include "daemon/webhooks/github_webhook.hpp"
 #include "daemon/webhooks/notion_webhook.hpp"
 #include "storage/link_store.hpp"
+#include "storage/notion_webhook_tokens.hpp"
 #include "storage/webhook_deliveries.hpp"
 #include "tests/core/support/run_coro.hpp"
 #include "tests/storage/scratch_database.hpp"
@@ -29,6 +32,7 @@ using namespace ngsync;
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace json = boost::json;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -59,6 +63,7 @@ std::string issues_event(const std::string& action, const std::string& sender,
 struct reply {
   unsigned status = 0;
   std::string body;
+  std::string retry_after;
 };
 
 net::awaitable<reply> post(std::uint16_t port, std::string path,
@@ -82,7 +87,8 @@ net::awaitable<reply> post(std::uint16_t port, std::string path,
   boost::system::error_code ignored;
   sock.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
   if (ec) co_return reply{0, ec.message()};
-  co_return reply{static_cast<unsigned>(res.result_int()), res.body()};
+  co_return reply{static_cast<unsigned>(res.result_int()), res.body(),
+                  std::string(res[beast::http::field::retry_after])};
 }
 
 // Runs `task` on `io` until it finishes (the server's acceptor keeps `io` busy forever, so
@@ -229,58 +235,115 @@ TEST_CASE("github webhook: ping, unknown events, a close, its redelivery, own ev
   CHECK(count(f.db, "SELECT count(*) FROM jobs WHERE state IN ('available','retryable')") == 1);
 }
 
-TEST_CASE("notion webhook: verification token stored, events verified with it, own bot dropped") {
+// A Notion webhook receiver (or two replicas of it) on one scratch database, over real HTTP.
+struct notion_bed {
   storage::testing::scratch_database scratch;
-  scratch.migrate();
-  storage::database db(scratch.settings());
-  storage::job_queue queue(db);
+  std::unique_ptr<storage::database> db;
+  std::unique_ptr<storage::job_queue> queue;
   webhooks::own_identity me{"ngsync-bot", "40673a87-d8ed-41e0-aa55-7f0e8ace24cd"};
   std::map<std::string, engine::mapping_binding> mappings;
-  engine::mapping_binding b;
-  b.name = "roadmap";
-  b.data_source_ids = {data_source};
-  mappings.emplace("roadmap", b);
-  webhooks::notion_webhook_receiver receiver(db, queue, mappings, 5, me);
+  std::vector<std::unique_ptr<webhooks::notion_webhook_receiver>> receivers;
   net::io_context io{1};
-  http::router routes;
-  routes.add(http::bhttp::verb::post, "/webhooks/notion",
-             [&](http::server_request r) { return receiver.handle(std::move(r)); });
-  http::server server(io.get_executor(), {}, routes.as_handler());
-  server.start();
-  auto send = [&](std::string body, std::vector<std::pair<std::string, std::string>> h) {
-    return run_until_done(io,
-                          post(server.port(), "/webhooks/notion", std::move(h), std::move(body)));
-  };
-  auto event = [&](const std::string& author_id, const std::string& author_type) {
-    return json::serialize(json::object{
-        {"id", "ev-" + author_id},
-        {"type", "page.properties_updated"},
-        {"authors", json::array{json::object{{"id", author_id}, {"type", author_type}}}},
-        {"entity", json::object{{"id", page_id}, {"type", "page"}}},
-        {"data",
-         json::object{{"parent", json::object{{"id", data_source}, {"type", "data_source"}}}}}});
-  };
-  const auto person = event("2200a911-6a96-44bb-bd38-6bfb1e01b9f6", "person");
+  std::vector<std::unique_ptr<http::router>> routes;
+  std::vector<std::unique_ptr<http::server>> servers;
 
-  // Before verification nothing can be verified.
-  CHECK(send(person, {{"X-Notion-Signature", "sha256=" + webhooks::hmac_sha256_hex("x", person)}})
-            .status == 401);
+  explicit notion_bed(webhooks::notion_webhook_settings s = {}, int replicas = 1) {
+    scratch.migrate();
+    db = std::make_unique<storage::database>(scratch.settings());
+    queue = std::make_unique<storage::job_queue>(*db);
+    engine::mapping_binding b;
+    b.name = "roadmap";
+    b.data_source_ids = {data_source};
+    mappings.emplace("roadmap", b);
+    for (int i = 0; i < replicas; ++i) {
+      receivers.push_back(
+          std::make_unique<webhooks::notion_webhook_receiver>(*db, *queue, mappings, s, me));
+      auto* r = receivers.back().get();
+      // The server keeps a reference to its router.
+      routes.push_back(std::make_unique<http::router>());
+      routes.back()->add(http::bhttp::verb::post, "/webhooks/notion",
+                         [r](http::server_request req) { return r->handle(std::move(req)); });
+      servers.push_back(std::make_unique<http::server>(io.get_executor(), http::server_options{},
+                                                       routes.back()->as_handler()));
+      servers.back()->start();
+    }
+  }
+  ~notion_bed() {
+    // All at once: io runs until idle, which it is not while another server still listens.
+    for (auto& s : servers) net::co_spawn(io, s->stop(), net::detached);
+    io.restart();
+    io.run();
+  }
+
+  reply send(std::string body, std::vector<std::pair<std::string, std::string>> h,
+             int replica = 0) {
+    return run_until_done(io, post(servers[static_cast<std::size_t>(replica)]->port(),
+                                   "/webhooks/notion", std::move(h), std::move(body)));
+  }
+  reply verification(const std::string& token, int replica = 0) {
+    return send(json::serialize(json::object{{"verification_token", token}}), {}, replica);
+  }
+  reply signed_event(const std::string& body, const std::string& key, int replica = 0) {
+    return send(body, {{"X-Notion-Signature", "sha256=" + webhooks::hmac_sha256_hex(key, body)}},
+                replica);
+  }
+  std::optional<std::string> active_key() {
+    return db->run_sync([](pqxx::connection& c) {
+      pqxx::read_transaction t(c);
+      return storage::notion_webhook_tokens::active(t);
+    });
+  }
+  // What `ngsync webhook confirm-notion-token` does.
+  storage::notion_token_confirmation confirm(std::optional<std::int64_t> id = {}) {
+    return db->run_sync([id](pqxx::connection& c) {
+      pqxx::work t(c);
+      auto r = storage::notion_webhook_tokens::confirm(t, id);
+      t.commit();
+      return r;
+    });
+  }
+  std::int64_t jobs() { return count(*db, "SELECT count(*) FROM jobs"); }
+};
+
+// A page.properties_updated event on the mapped data source, by `author_id`.
+std::string page_event(const std::string& author_id, const std::string& author_type,
+                       const std::string& id_suffix = "") {
+  return json::serialize(json::object{
+      {"id", "ev-" + author_id + id_suffix},
+      {"type", "page.properties_updated"},
+      {"authors", json::array{json::object{{"id", author_id}, {"type", author_type}}}},
+      {"entity", json::object{{"id", page_id}, {"type", "page"}}},
+      {"data",
+       json::object{{"parent", json::object{{"id", data_source}, {"type", "data_source"}}}}}});
+}
+
+const std::string person_id = "2200a911-6a96-44bb-bd38-6bfb1e01b9f6";
+
+TEST_CASE("notion webhook: a received token is pending; only the confirmed one verifies events") {
+  notion_bed f;
+  const auto person = page_event(person_id, "person");
+
+  // Before any token nothing can be verified.
+  CHECK(f.signed_event(person, "x").status == 401);
   const std::string token = "secret_verification_for_tests";
-  CHECK(send(json::serialize(json::object{{"verification_token", token}}), {}).status == 200);
-  auto stored = db.run_sync([](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
-    return storage::webhook_deliveries::notion_verification_token(t);
-  });
-  CHECK(stored == token);
+  CHECK(f.verification(token).status == 200);
+  // Stored, but pending: it is not the key, and an event signed with it is refused.
+  CHECK_FALSE(f.active_key());
+  CHECK(f.signed_event(person, token).status == 401);
+  CHECK(f.jobs() == 0);
 
-  CHECK(send(person, {{"X-Notion-Signature", "sha256=" + webhooks::hmac_sha256_hex("x", person)}})
-            .status == 401);
-  CHECK(send(person, {}).status == 401);
-  CHECK(count(db, "SELECT count(*) FROM jobs") == 0);
+  auto done = f.confirm();
+  REQUIRE(done.result == storage::notion_token_confirmation::outcome::confirmed);
+  CHECK(f.active_key() == token);
+  // The receiver read "no key" a moment ago; a failed signature re-reads it (at most once a
+  // second), so the confirmation is in force without a restart.
+  std::this_thread::sleep_for(1100ms);
+  CHECK(f.send(person, {}).status == 401);
+  CHECK(f.signed_event(person, "x").status == 401);
+  CHECK(f.jobs() == 0);
 
-  const auto sig = "sha256=" + webhooks::hmac_sha256_hex(token, person);
-  CHECK(send(person, {{"X-Notion-Signature", sig}}).status == 202);
-  auto row = db.run_sync([](pqxx::connection& c) {
+  CHECK(f.signed_event(person, token).status == 202);
+  auto row = f.db->run_sync([](pqxx::connection& c) {
     pqxx::read_transaction t(c);
     auto r = t.exec1("SELECT kind, page_key, payload->>'source', priority FROM jobs");
     return std::vector<std::string>{r[0].c_str(), r[1].c_str(), r[2].c_str(), r[3].c_str()};
@@ -289,13 +352,99 @@ TEST_CASE("notion webhook: verification token stored, events verified with it, o
   CHECK(row[1] == page_id);
   CHECK(row[2] == "webhook");
   // Notion retries the same event id: nothing twice.
-  CHECK(send(person, {{"X-Notion-Signature", sig}}).status == 200);
-  CHECK(receiver.counters().duplicates == 1);
+  CHECK(f.signed_event(person, token).status == 200);
+  CHECK(f.receivers[0]->counters().duplicates == 1);
 
-  const auto own = event(me.notion_bot_id, "bot");
-  CHECK(send(own, {{"X-Notion-Signature", "sha256=" + webhooks::hmac_sha256_hex(token, own)}})
-            .status == 200);
-  CHECK(receiver.counters().own == 1);
-  CHECK(count(db, "SELECT count(*) FROM jobs") == 1);
-  test::run_coro(io, server.stop());
+  const auto own = page_event(f.me.notion_bot_id, "bot");
+  CHECK(f.signed_event(own, token).status == 200);
+  CHECK(f.receivers[0]->counters().own == 1);
+  CHECK(f.jobs() == 1);
+}
+
+TEST_CASE("notion webhook: a forged verification does not take the signing key over") {
+  notion_bed f;
+  const std::string genuine = "secret_genuine_notion_token";
+  const std::string attacker = "secret_attacker_token";
+  CHECK(f.verification(genuine).status == 200);
+  f.confirm();
+  REQUIRE(f.active_key() == genuine);
+  CHECK(f.signed_event(page_event(person_id, "person", "-1"), genuine).status == 202);
+
+  // The attack of issue 18: an unsigned verification with the attacker's token, then an event
+  // signed with it.
+  CHECK(f.verification(attacker).status == 200);
+  CHECK(f.active_key() == genuine);
+  const auto forged = page_event(person_id, "person", "-forged");
+  CHECK(f.signed_event(forged, attacker).status == 401);
+  // Genuine events keep arriving.
+  CHECK(f.signed_event(page_event(person_id, "person", "-2"), genuine).status == 202);
+  CHECK(count(*f.db, "SELECT count(*) FROM webhook_deliveries WHERE delivery_id LIKE '%forged'") ==
+        0);
+  // The attacker's token waits, visible to the operator, and changes nothing until confirmed.
+  auto pending = f.db->run_sync([](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    return storage::notion_webhook_tokens::all(t);
+  });
+  REQUIRE(pending.size() == 2);
+  CHECK(pending[1].token == attacker);
+  CHECK_FALSE(pending[1].active);
+}
+
+TEST_CASE("notion webhook: a key given by the configuration is used, the database's is not") {
+  webhooks::notion_webhook_settings s;
+  s.configured_token = "secret_from_the_environment";
+  notion_bed f(s);
+  CHECK(f.verification("secret_offered").status == 200);
+  REQUIRE(f.confirm().result == storage::notion_token_confirmation::outcome::confirmed);
+  CHECK(f.signed_event(page_event(person_id, "person", "-a"), "secret_offered").status == 401);
+  CHECK(f.signed_event(page_event(person_id, "person", "-b"), s.configured_token).status == 202);
+}
+
+TEST_CASE("notion webhook: unsigned requests are rate-limited and never echoed to the log") {
+  webhooks::notion_webhook_settings s;
+  s.unsigned_per_minute = 3;
+  notion_bed f(s);
+  const std::string noise(100'000, 'A');
+  CHECK(f.verification("secret_one").status == 200);
+  CHECK(f.send(json::serialize(json::object{{"hello", noise}}), {}).status == 401);
+  CHECK(f.verification("secret_two").status == 200);
+  // The fourth within the minute: refused before it reaches the database.
+  auto r = f.verification("secret_three");
+  CHECK(r.status == 429);
+  CHECK(r.retry_after == "60");
+  CHECK(f.send("{}", {}).status == 429);
+  CHECK(f.receivers[0]->counters().throttled == 2);
+  CHECK(count(*f.db, "SELECT count(*) FROM notion_webhook_tokens") == 2);
+  // Signed requests are not counted against it.
+  CHECK(f.signed_event(page_event(person_id, "person"), "x").status == 401);
+}
+
+TEST_CASE("notion webhook: replicas agree on the confirmed key without a restart") {
+  webhooks::notion_webhook_settings s;
+  s.key_refresh = 300ms;
+  s.key_refresh_after_failure = 100ms;
+  notion_bed f(s, 2);
+  CHECK(f.verification("secret_first", 0).status == 200);
+  // Both replicas look, and find no key.
+  CHECK(f.signed_event(page_event(person_id, "person", "-0"), "secret_first", 0).status == 401);
+  CHECK(f.signed_event(page_event(person_id, "person", "-1"), "secret_first", 1).status == 401);
+  REQUIRE(f.confirm().result == storage::notion_token_confirmation::outcome::confirmed);
+  std::this_thread::sleep_for(150ms);
+  CHECK(f.signed_event(page_event(person_id, "person", "-2"), "secret_first", 1).status == 202);
+  CHECK(f.signed_event(page_event(person_id, "person", "-3"), "secret_first", 0).status == 202);
+
+  // The operator rotates the key (a new subscription) through replica 1's verification.
+  CHECK(f.verification("secret_second", 1).status == 200);
+  CHECK(f.signed_event(page_event(person_id, "person", "-4"), "secret_second", 0).status == 401);
+  REQUIRE(f.confirm().result == storage::notion_token_confirmation::outcome::confirmed);
+  // After the refresh period neither replica accepts the old key; both accept the new one.
+  std::this_thread::sleep_for(350ms);
+  for (int replica : {0, 1}) {
+    CHECK(f.signed_event(page_event(person_id, "person", "-old" + std::to_string(replica)),
+                         "secret_first", replica)
+              .status == 401);
+    CHECK(f.signed_event(page_event(person_id, "person", "-new" + std::to_string(replica)),
+                         "secret_second", replica)
+              .status == 202);
+  }
 }

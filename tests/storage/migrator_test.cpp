@@ -39,7 +39,7 @@ TEST_CASE("migrations: the embedded set applies on an empty database, then is a 
   CHECK(schema_is_current(*c));
   CHECK(pending_migrations(*c).empty());
   for (const char* table : {"page_links", "poll_cursors", "jobs", "api_audit", "webhook_deliveries",
-                            "notion_verification", "leader_leases", "rate_budget"}) {
+                            "notion_webhook_tokens", "leader_leases", "rate_budget"}) {
     CHECK_MESSAGE(count_rows(*c, std::string("SELECT count(*) FROM ") + table) == 0, table);
   }
   for (const char* view : {"ops_queue_depth", "ops_dead_jobs", "ops_pages_in_error",

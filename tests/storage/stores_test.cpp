@@ -174,8 +174,4 @@ TEST_CASE("webhook_deliveries: a redelivery is recognised") {
   CHECK(webhook_deliveries::first_delivery(t, "github", "hook1", "d1", "issues", "edited"));
   CHECK_FALSE(webhook_deliveries::first_delivery(t, "github", "hook1", "d1", "issues", "edited"));
   CHECK(webhook_deliveries::first_delivery(t, "notion", "hook1", "d1"));
-  CHECK_FALSE(webhook_deliveries::notion_verification_token(t));
-  webhook_deliveries::save_notion_verification_token(t, "v1");
-  webhook_deliveries::save_notion_verification_token(t, "v2");
-  CHECK(webhook_deliveries::notion_verification_token(t) == "v2");
 }
