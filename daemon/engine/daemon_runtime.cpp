@@ -16,9 +16,9 @@
 #include <boost/json.hpp>
 
 #include "core/api/api_failure.hpp"
+#include "core/github/api_urls.hpp"
 #include "core/http/server.hpp"
 #include "core/log/logging.hpp"
-#include "core/github/api_urls.hpp"
 #include "core/sync/sync_action.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/engine/api_stack.hpp"

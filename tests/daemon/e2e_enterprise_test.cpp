@@ -11,14 +11,14 @@ namespace json = boost::json;
 
 namespace {
 
-const std::string login_page = "a1000000-0000-4000-8000-000000000001";     // Ready for Dev
-const std::string runbook_page = "a1000000-0000-4000-8000-000000000003";   // Ready for Dev
+const std::string login_page = "a1000000-0000-4000-8000-000000000001";    // Ready for Dev
+const std::string runbook_page = "a1000000-0000-4000-8000-000000000003";  // Ready for Dev
 const std::string roadmap_source = "4f93db51-4e1d-4015-b07f-876e34c3b0b1";
 
 // The Projects scenario, plus a "GitHub Repository" text property on the data source.
 std::string scenario_with_repository_property(const std::filesystem::path& dir) {
-  auto s = json::parse(read_file(std::string(NGSYNC_SOURCE_DIR) +
-                                 "/tests/daemon/scenarios/projects.json"))
+  auto s = json::parse(
+               read_file(std::string(NGSYNC_SOURCE_DIR) + "/tests/daemon/scenarios/projects.json"))
                .as_object();
   for (auto& db : s["notion"].as_object()["databases"].as_array()) {
     for (auto& src : db.as_object()["data_sources"].as_array()) {
@@ -80,9 +80,9 @@ TEST_CASE("GHES layout: issues are created over /api/v3 and added to the board o
   CHECK(on_board(env, number));
   CHECK(env.property(login_page, "GitHub Sync Status") == json::value("Success"));
   // The web URL written back is the Enterprise host's, without the API prefix.
-  CHECK(env.property(login_page, "GitHub Issue URL") ==
-        json::value(origin_of(env.github_url()) + "/acme/roadmap/issues/" +
-                    std::to_string(number)));
+  CHECK(
+      env.property(login_page, "GitHub Issue URL") ==
+      json::value(origin_of(env.github_url()) + "/acme/roadmap/issues/" + std::to_string(number)));
 
   // GraphQL was reached at /api/graphql; nothing went to the /api/v3/graphql of old.
   const auto counts = env.call_counts("github");
@@ -91,18 +91,19 @@ TEST_CASE("GHES layout: issues are created over /api/v3 and added to the board o
   CHECK(counts.contains("POST /repos/{o}/{r}/issues"));
 }
 
-TEST_CASE("GHES layout: a pasted https://HOST/owner/repo names the repository; github.com does not") {
+TEST_CASE(
+    "GHES layout: a pasted https://HOST/owner/repo names the repository; github.com does not") {
   auto o = enterprise_options();
-  const auto scratch = std::filesystem::temp_directory_path() /
-                       ("ngsync-e2e-ghes-" + std::to_string(::getpid()));
+  const auto scratch =
+      std::filesystem::temp_directory_path() / ("ngsync-e2e-ghes-" + std::to_string(::getpid()));
   o.scenario_file = scenario_with_repository_property(scratch);
   o.mapping_github = "{repository_property: GitHub Repository}";
   sandbox_env env(o);
   std::filesystem::remove_all(scratch);
   const std::string origin = origin_of(env.github_url());
-  env.act("notion", "edit_page",
-          {{"page_id", login_page},
-           {"properties", {{"GitHub Repository", origin + "/Acme/roadmap"}}}});
+  env.act(
+      "notion", "edit_page",
+      {{"page_id", login_page}, {"properties", {{"GitHub Repository", origin + "/Acme/roadmap"}}}});
   env.act("notion", "edit_page",
           {{"page_id", runbook_page},
            {"properties", {{"GitHub Repository", "https://github.com/acme/roadmap"}}}});
@@ -117,8 +118,7 @@ TEST_CASE("GHES layout: a pasted https://HOST/owner/repo names the repository; g
   CHECK(env.property(login_page, "GitHub Sync Status") == json::value("Success"));
 
   CHECK(env.property(runbook_page, "GitHub Sync Status") == json::value("Error"));
-  const std::string error =
-      env.property(runbook_page, "GitHub Sync Error").as_string().c_str();
+  const std::string error = env.property(runbook_page, "GitHub Sync Error").as_string().c_str();
   CHECK_MESSAGE(error.find("is on github.com, but the GitHub synced here is " +
                            origin.substr(std::string("https://").size())) != std::string::npos,
                 error);

@@ -69,8 +69,7 @@ class sandbox_env {
                             (options_.github_prefix.empty()
                                  ? std::string()
                                  : " --github-prefix " + shell_quote(options_.github_prefix)) +
-                            " > " +
-                            shell_quote(dir_ / "sandbox.log") + " 2>&1 & echo $!";
+                            " > " + shell_quote(dir_ / "sandbox.log") + " 2>&1 & echo $!";
     auto started = run_command(cmd);
     sandbox_pid_ = std::stoi(started.output);
     for (int i = 0; i < 200 && !std::filesystem::exists(ready); ++i) {

@@ -11,8 +11,7 @@
 
 namespace ngsync::sandbox {
 
-std::unique_ptr<emulator> make_github_emulator(sandbox_services services,
-                                               std::string rest_prefix) {
+std::unique_ptr<emulator> make_github_emulator(sandbox_services services, std::string rest_prefix) {
   return std::make_unique<github::github_emulator>(std::move(services), std::move(rest_prefix));
 }
 

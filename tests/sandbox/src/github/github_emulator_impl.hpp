@@ -145,7 +145,7 @@ class github_emulator final : public emulator {
   sandbox_services services_;
   std::string web_base_ = "https://github.com";
   bool web_base_fixed_ = false;  // by the scenario; else learnt from Host under a REST prefix
-  std::string api_base_;  // fixed by the scenario, or learnt from the Host header (+ prefix)
+  std::string api_base_;         // fixed by the scenario, or learnt from the Host header (+ prefix)
   bool api_base_fixed_ = false;
   std::string rest_prefix_;                   // "/api/v3" under --github-prefix, else empty
   std::vector<std::string> prefix_segments_;  // {"api", "v3"}
