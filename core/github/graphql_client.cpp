@@ -8,6 +8,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/github/api_urls.hpp"
 #include "core/log/logging.hpp"
 #include "core/ratelimit/throttle.hpp"
 #include "core/time/iso8601.hpp"
@@ -121,7 +122,8 @@ net::awaitable<json::object> graphql_client::run(std::string document, json::obj
 
   ratelimit::api_request req;
   req.method = http::verb::post;
-  req.path = "/graphql";
+  req.path = "/graphql";  // the name in logs and audit rows
+  req.url = graphql_url(caller_.config().base_url);
   req.headers.set("Content-Type", "application/json");
   req.body = json::serialize(json::object{{"query", document}, {"variables", variables}});
   // A query is safe to replay; a mutation's outcome is unknown after a lost answer.

@@ -140,7 +140,7 @@ net::awaitable<api_result> api_caller::call(api_request req) {
     }
     http::request hreq;
     hreq.method = req.method;
-    hreq.url = config_.base_url + req.path;
+    hreq.url = req.url.empty() ? config_.base_url + req.path : req.url;
     hreq.headers = config_.default_headers;
     for (const auto& f : req.headers) hreq.headers.set(f.name_string(), f.value());
     hreq.body = req.body;

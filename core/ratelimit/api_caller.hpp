@@ -37,6 +37,9 @@ struct api_caller_config {
 struct api_request {
   http::verb method = http::verb::get;
   std::string path;  // "/repos/o/r/issues?state=all", appended to base_url
+  // When set, the request goes to this absolute URL instead of base_url + path (GitHub Enterprise
+  // Server's GraphQL lives outside the REST base). `path` still names the call in logs and audit.
+  std::string url;
   std::string body;
   http::header_fields headers;
   bool creates_content = false;    // GitHub: creates an issue, comment or PR

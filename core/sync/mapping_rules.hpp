@@ -67,6 +67,9 @@ struct mapping_rules {
   // Per-page repository (`org/repo` in a text, select or url-less property such as
   // "GitHub Repository"); when set and non-empty on a page it overrides fixed_repository.
   std::optional<std::string> repository_property;
+  // The web host of the configured GitHub (github::web_host of github.base_url): a pasted
+  // https://HOST/owner/repo in the repository property is accepted only on this host.
+  std::string github_web_host = "github.com";
 
   // --- Target ---
   std::optional<std::string> fixed_repository;  // "org/repo"; needed unless every page names one

@@ -66,7 +66,7 @@ void read_repo(desired_result& r, const notion::notion_page& page,
     // The issue stays where it is: moving issues between repos is not something we do.
     r.fields.repo = link->repo;
     if (from_page) {
-      auto parsed = parse_repo_name(*from_page);
+      auto parsed = parse_repo_name(*from_page, rules.github_web_host);
       if (parsed && parsed->full() != link->repo) {
         r.warnings.push_back("repository changed to " + parsed->full() +
                              " but the issue stays in " + link->repo + " (issues are not moved)");
@@ -81,7 +81,7 @@ void read_repo(desired_result& r, const notion::notion_page& page,
                        " on the page");
     return;
   }
-  auto parsed = parse_repo_name(*text);
+  auto parsed = parse_repo_name(*text, rules.github_web_host);
   if (!parsed) {
     r.errors.push_back(parsed.error().message);
     return;

@@ -30,21 +30,43 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// Splits a pasted web URL into its host and the rest: "https://HOST/owner/repo" (any scheme case)
+// or "HOST/owner/repo". GitHub owner names hold neither '.' nor ':', so a first segment with one
+// of them, followed by two more, is a host. Returns an empty host when `s` is not a URL.
+std::string_view take_host(std::string_view& s) {
+  for (std::string_view scheme : {"https://", "http://"}) {
+    if (lower(s.substr(0, scheme.size())) == scheme) {
+      s.remove_prefix(scheme.size());
+      const auto slash = s.find('/');
+      const auto host = s.substr(0, slash);
+      s = slash == std::string_view::npos ? std::string_view() : s.substr(slash + 1);
+      return host;
+    }
+  }
+  const auto slash = s.find('/');
+  if (slash == std::string_view::npos) return {};
+  const auto first = s.substr(0, slash);
+  if (first.find_first_of(".:") == std::string_view::npos) return {};
+  if (s.find('/', slash + 1) == std::string_view::npos) return {};
+  s.remove_prefix(slash + 1);
+  return first;
+}
+
 }  // namespace
 
-input_result<repo_name> parse_repo_name(std::string_view text) {
+input_result<repo_name> parse_repo_name(std::string_view text, std::string_view web_host) {
   std::string_view s = trim_ascii(text);
   const std::string shown(s.substr(0, 120));
-  for (std::string_view prefix : {"https://github.com/", "http://github.com/", "github.com/"}) {
-    if (lower(s.substr(0, prefix.size())) == prefix) {
-      s.remove_prefix(prefix.size());
-      break;
-    }
+  if (s.empty()) return input_error{"no GitHub repository given (expected owner/repo)"};
+  if (const auto host = take_host(s); !host.empty() && lower(host) != lower(web_host)) {
+    return input_error{"\"" + shown + "\" is on " + std::string(host.substr(0, 100)) +
+                       ", but the GitHub synced here is " + std::string(web_host) +
+                       " (expected owner/repo or https://" + std::string(web_host) +
+                       "/owner/repo)"};
   }
   if (s.ends_with("/")) s.remove_suffix(1);
   if (s.ends_with(".git")) s.remove_suffix(4);
   const auto slash = s.find('/');
-  if (s.empty()) return input_error{"no GitHub repository given (expected owner/repo)"};
   if (slash == std::string_view::npos || s.find('/', slash + 1) != std::string_view::npos) {
     return input_error{"\"" + shown + "\" is not a GitHub repository (expected owner/repo)"};
   }

@@ -16,6 +16,7 @@
 #include <boost/json.hpp>
 
 #include "core/api/api_failure.hpp"
+#include "core/github/api_urls.hpp"
 #include "core/http/server.hpp"
 #include "core/log/logging.hpp"
 #include "core/sync/sync_action.hpp"
@@ -122,6 +123,7 @@ struct runtime {
       mapping_binding b;
       b.name = m.name;
       b.rules = rules_from_config(m);
+      b.rules.github_web_host = github::web_host(c.github.base_url);
       b.database_id = m.database_id;
       b.draft_pr_base = m.draft_pr_base;
       b.settings = m;

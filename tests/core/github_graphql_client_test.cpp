@@ -28,7 +28,8 @@ using namespace std::chrono_literals;
 namespace {
 
 struct fixture {
-  explicit fixture(ngsync::test::server_handler handler)
+  // `rest_path` is appended to the server's origin to form github.base_url ("/api/v3": GHES).
+  explicit fixture(ngsync::test::server_handler handler, std::string rest_path = "")
       : server([&] {
           const auto& pki = ngsync::test::shared_pki();
           ngsync::test::server_options o;
@@ -45,11 +46,11 @@ struct fixture {
                  c.request_timeout = 5s;
                  return c;
                }()),
-        caller(client, [this] {
+        caller(client, [this, rest_path] {
           rl::api_caller_config c;
           c.name = "github";
           c.flavor = rl::api_flavor::github;
-          c.base_url = server.url("");
+          c.base_url = server.url("") + rest_path;
           c.budget.rate_per_second = 1000;
           c.budget.burst = 100;
           c.retry.base_delay = 5ms;
@@ -111,6 +112,33 @@ TEST_CASE("a GraphQL query is a POST to /graphql whose rateLimit feeds the point
   REQUIRE(seen.size() == 1);
   CHECK(seen[0].method == "POST");
   CHECK(seen[0].target == "/graphql");
+}
+
+TEST_CASE("under a GitHub Enterprise Server base URL GraphQL goes to /api/graphql, not /api/v3") {
+  fixture f(
+      [](const seen_request& req) {
+        if (req.target != "/api/graphql") {
+          server_reply r;
+          r.status = 404;
+          r.body = R"({"message":"Not Found"})";
+          return r;
+        }
+        return json_reply(json::object{{"data", json::object{{"viewer", json::object{}}}}});
+      },
+      "/api/v3");
+  std::vector<rl::attempt_record> audit;
+  f.caller.set_observer([&](const rl::attempt_record& rec) { audit.push_back(rec); });
+  auto r = f.run("query { viewer { login } }");
+  REQUIRE_MESSAGE(std::holds_alternative<json::object>(r),
+                  std::get<api::api_failure>(r).describe());
+  auto seen = f.server.requests();
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].method == "POST");
+  CHECK(seen[0].target == "/api/graphql");
+  // The audit row names the call as before; the URL is not part of it.
+  REQUIRE(audit.size() == 1);
+  CHECK(audit[0].path == "/graphql");
+  CHECK(audit[0].status == 200);
 }
 
 TEST_CASE("GraphQL errors in a 200 answer are classified like REST failures") {

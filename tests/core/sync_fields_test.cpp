@@ -102,6 +102,41 @@ TEST_CASE("repository names are validated and normalised") {
   CHECK_THROWS_AS(parse_repo_name("nope").value(), std::invalid_argument);
 }
 
+TEST_CASE("pasted repository URLs: the configured web host is accepted, any other refused") {
+  const std::string ghe = "ghe.example.com";
+  CHECK(parse_repo_name("https://ghe.example.com/Acme/Widgets", ghe)->full() == "acme/widgets");
+  CHECK(parse_repo_name("HTTPS://GHE.example.com/acme/widgets.git/", ghe)->full() ==
+        "acme/widgets");
+  CHECK(parse_repo_name("ghe.example.com/acme/widgets", ghe)->full() == "acme/widgets");
+  CHECK(parse_repo_name("acme/widgets", ghe)->full() == "acme/widgets");
+  // A host with a port (a GHES on a non-default port, the sandbox on loopback).
+  CHECK(parse_repo_name("https://127.0.0.1:8443/acme/roadmap", "127.0.0.1:8443")->full() ==
+        "acme/roadmap");
+
+  // github.com is another GitHub when a GHES is configured, and the other way round.
+  auto other = parse_repo_name("https://github.com/acme/widgets", ghe);
+  REQUIRE(other.has_error());
+  CHECK(other.error().message ==
+        "\"https://github.com/acme/widgets\" is on github.com, but the GitHub synced here is "
+        "ghe.example.com (expected owner/repo or https://ghe.example.com/owner/repo)");
+  auto ghes_on_dotcom = parse_repo_name("https://ghe.example.com/acme/widgets");
+  REQUIRE(ghes_on_dotcom.has_error());
+  CHECK(ghes_on_dotcom.error().message.find("is on ghe.example.com, but the GitHub synced here "
+                                            "is github.com") != std::string::npos);
+  for (const char* bad :
+       {"https://gitlab.com/acme/widgets", "gitlab.com/acme/widgets",
+        "https://127.0.0.1:9999/acme/roadmap", "https://ghe.example.com.evil.io/acme/widgets",
+        "http://ghe.example.com", "https://ghe.example.com/acme/widgets/issues/3"}) {
+    CAPTURE(bad);
+    auto r = parse_repo_name(bad, ghe);
+    CHECK(r.has_error());
+  }
+  // An owner with a dot is a bad owner, not a host (nothing follows to be owner/repo).
+  auto dotted = parse_repo_name("acme.corp/widgets", ghe);
+  REQUIRE(dotted.has_error());
+  CHECK(dotted.error().message.find("invalid GitHub owner name") != std::string::npos);
+}
+
 TEST_CASE("write-back JSON uses the configured property names and Notion's value shapes") {
   write_back_properties names;
   names.issue_number = "Issue";

@@ -569,6 +569,18 @@ TEST_CASE("repository from the page property, normalised; bad names are a page e
     CHECK(actions_of<create_issue_action>(ok).size() == 1);
     CHECK(only<write_back_action>(ok).error_text == std::string());
   }
+  SUBCASE("GitHub Enterprise Server: a URL on its web host creates; a github.com URL is an error") {
+    auto r = rules;
+    r.github_web_host = "ghe.example.com";
+    auto plan = plan_page(page_builder().repo("https://ghe.example.com/Other-Org/repo.js").build(),
+                          "", std::nullopt, std::nullopt, r, now);
+    CHECK(only<create_issue_action>(plan).repo == "other-org/repo.js");
+    plan = plan_page(page_builder().repo("https://github.com/other-org/repo.js").build(), "",
+                     std::nullopt, std::nullopt, r, now);
+    CHECK(actions_of<create_issue_action>(plan).empty());
+    CHECK(only<mark_error_action>(plan).message.find("the GitHub synced here is ghe.example.com") !=
+          std::string::npos);
+  }
   SUBCASE("no repository at all") {
     auto r = rules;
     r.fixed_repository.reset();

@@ -41,6 +41,11 @@ struct sandbox_env_options {
   int workers = 0;            // queue.workers; 0 = the daemon's default
   std::string poll_interval = "1s";
   bool body = true;
+  // Serves GitHub like Enterprise Server (ngsync-sandbox --github-prefix), e.g. "/api/v3";
+  // github.base_url then carries the prefix.
+  std::string github_prefix;
+  // The mapping's `github:` value (flow YAML); the fixed repository acme/roadmap by default.
+  std::string mapping_github = "{repository: acme/roadmap}";
 };
 
 class sandbox_env {
@@ -60,8 +65,11 @@ class sandbox_env {
     const auto ready = dir_ / "ready.json";
     const std::string cmd = std::string(NGSYNC_BINARY_DIR) + "/ngsync-sandbox --scenario " +
                             shell_quote(scenario) + " --ready-file " + shell_quote(ready) +
-                            " --tls-dir " + shell_quote(dir_ / "tls") + " > " +
-                            shell_quote(dir_ / "sandbox.log") + " 2>&1 & echo $!";
+                            " --tls-dir " + shell_quote(dir_ / "tls") +
+                            (options_.github_prefix.empty()
+                                 ? std::string()
+                                 : " --github-prefix " + shell_quote(options_.github_prefix)) +
+                            " > " + shell_quote(dir_ / "sandbox.log") + " 2>&1 & echo $!";
     auto started = run_command(cmd);
     sandbox_pid_ = std::stoi(started.output);
     for (int i = 0; i < 200 && !std::filesystem::exists(ready); ++i) {
@@ -192,7 +200,7 @@ class sandbox_env {
         << "sync:\n  poll_interval: " << options_.poll_interval << "\n  mappings:\n"
         << "    - name: roadmap\n"
         << "      notion: {database_id: c37a2c66-e3aa-4a0d-a447-73de3b80c253}\n"
-        << "      github: {repository: acme/roadmap}\n"
+        << "      github: " << options_.mapping_github << "\n"
         << "      properties:\n        labels: Tags\n        assignees: Assignees\n"
         << "        body: " << (options_.body ? "true" : "false") << "\n"
         << "        issue_number: GitHub Issue Number\n        issue_url: GitHub Issue URL\n"

@@ -39,7 +39,9 @@ struct recorded_violation {
 // One emulator with its own clock, random source and recorders.
 class github_harness {
  public:
-  explicit github_harness(double limit_speed = 1.0) : speed_(limit_speed) {
+  // `rest_prefix`: the GitHub Enterprise Server layout (make_github_emulator), e.g. "/api/v3".
+  explicit github_harness(double limit_speed = 1.0, std::string rest_prefix = {})
+      : speed_(limit_speed) {
     sandbox_services services;
     services.clock = &clock;
     services.random = [this] {
@@ -55,7 +57,7 @@ class github_harness {
                                    std::string body) {
       webhooks.push_back({std::move(url), std::move(headers), std::move(body)});
     };
-    emu = make_github_emulator(std::move(services));
+    emu = make_github_emulator(std::move(services), std::move(rest_prefix));
   }
 
   api_response send(api_request req) {

@@ -29,7 +29,7 @@ namespace sb = ngsync::sandbox;
 
 int main(int argc, char** argv) {
   CLI::App app{"ngsync-sandbox: Notion and GitHub API emulators for tests"};
-  std::string scenario_path, listen = "127.0.0.1", tls_dir, ready_file;
+  std::string scenario_path, listen = "127.0.0.1", tls_dir, ready_file, github_prefix;
   std::optional<std::uint64_t> seed;
   std::uint16_t notion_port = 0, github_port = 0, control_port = 0;
   app.add_option("--scenario", scenario_path, "scenario file (JSON, or YAML by extension)")
@@ -41,6 +41,15 @@ int main(int argc, char** argv) {
   app.add_option("--control-port", control_port, "control API port (0 = ephemeral)");
   app.add_option("--tls-dir", tls_dir, "where ca.pem, server.pem, server.key live or are made");
   app.add_option("--ready-file", ready_file, "write the ready JSON here once listening");
+  app.add_option("--github-prefix", github_prefix,
+                 "serve GitHub like Enterprise Server: REST under this path (e.g. /api/v3), "
+                 "GraphQL at /api/graphql")
+      ->check([](const std::string& p) -> std::string {
+        if (p.size() < 2 || p.front() != '/' || p.back() == '/' || p.find("//") != p.npos ||
+            p.find_first_of("?#") != p.npos)
+          return "must be a path such as /api/v3 (leading slash, no trailing slash)";
+        return {};
+      });
   CLI11_PARSE(app, argc, argv);
 
   auto log = ngsync::log::get("sandbox");
@@ -60,7 +69,7 @@ int main(int argc, char** argv) {
     sb::sandbox_host host(ioc.get_executor(), seed.value_or(1));
     if (seed) host.pin_seed(*seed);
     host.add(sb::make_notion_emulator(host.services()));
-    host.add(sb::make_github_emulator(host.services()));
+    host.add(sb::make_github_emulator(host.services(), github_prefix));
     host.load_scenario(sb::read_scenario_file(scenario_path));
 
     auto tls = nh::make_server_tls_context(files);
@@ -86,7 +95,9 @@ int main(int argc, char** argv) {
     };
     json::object ready{
         {"notion", json::object{{"port", notion->port()}, {"url", url("https", notion->port())}}},
-        {"github", json::object{{"port", github->port()}, {"url", url("https", github->port())}}},
+        // The REST base URL a client configures (github.base_url), prefix included.
+        {"github", json::object{{"port", github->port()},
+                                {"url", url("https", github->port()) + github_prefix}}},
         {"control", json::object{{"port", control->port()}, {"url", url("http", control->port())}}},
         {"ca_file", ca_file},
         {"pid", static_cast<std::int64_t>(::getpid())}};

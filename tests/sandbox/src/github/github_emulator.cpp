@@ -1,4 +1,7 @@
 // The GitHub emulator's request pipeline: headers, authentication, rate limits, ETags, routing.
+#include <algorithm>
+#include <string_view>
+
 #include <boost/url.hpp>
 
 #include "tests/sandbox/src/github/github_crypto.hpp"
@@ -8,8 +11,8 @@
 
 namespace ngsync::sandbox {
 
-std::unique_ptr<emulator> make_github_emulator(sandbox_services services) {
-  return std::make_unique<github::github_emulator>(std::move(services));
+std::unique_ptr<emulator> make_github_emulator(sandbox_services services, std::string rest_prefix) {
+  return std::make_unique<github::github_emulator>(std::move(services), std::move(rest_prefix));
 }
 
 }  // namespace ngsync::sandbox
@@ -53,8 +56,34 @@ std::string endpoint_template(const std::string& method, const std::vector<std::
 
 }  // namespace
 
-github_emulator::github_emulator(sandbox_services services) : services_(std::move(services)) {
+github_emulator::github_emulator(sandbox_services services, std::string rest_prefix)
+    : services_(std::move(services)), rest_prefix_(std::move(rest_prefix)) {
+  while (!rest_prefix_.empty() && rest_prefix_.back() == '/') rest_prefix_.pop_back();
+  std::string_view rest = rest_prefix_;
+  while (!rest.empty()) {
+    const auto slash = rest.find('/');
+    if (slash != 0) prefix_segments_.emplace_back(rest.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
   load(json::object());
+}
+
+// GitHub Enterprise Server's layout: REST under the prefix, GraphQL beside it at /api/graphql
+// (the prefix's parent + "graphql"). Leaves the segments as github.com's layout would have them;
+// false for a path outside both, and for PREFIX/graphql, which GHES does not serve.
+bool github_emulator::strip_rest_prefix(std::vector<std::string>& seg) const {
+  std::vector<std::string> graphql(prefix_segments_.begin(), prefix_segments_.end() - 1);
+  graphql.push_back("graphql");
+  if (seg == graphql) {
+    seg = {"graphql"};
+    return true;
+  }
+  if (seg.size() < prefix_segments_.size() ||
+      !std::equal(prefix_segments_.begin(), prefix_segments_.end(), seg.begin()))
+    return false;
+  seg.erase(seg.begin(), seg.begin() + static_cast<std::ptrdiff_t>(prefix_segments_.size()));
+  return !(seg.size() == 1 && seg[0] == "graphql");
 }
 
 time_point github_emulator::now() const {
@@ -87,13 +116,16 @@ api_response github_emulator::answer(api_request& req) {
   for (auto seg : target->segments())
     if (!seg.empty()) call.segments.push_back(seg);
   for (auto p : target->params()) call.query[p.key] = p.has_value ? p.value : std::string();
+  const bool routed = prefix_segments_.empty() || strip_rest_prefix(call.segments);
   call.endpoint = endpoint_template(call.method, call.segments);
   ++call_counts_[call.endpoint];
 
-  if (!api_base_fixed_) {
-    auto host = req.find(http::field::host);
-    if (host != req.end()) api_base_ = "https://" + std::string(host->value());
+  if (auto host = req.find(http::field::host); host != req.end()) {
+    const std::string origin = "https://" + std::string(host->value());
+    if (!api_base_fixed_) api_base_ = origin + rest_prefix_;
+    if (!web_base_fixed_ && !prefix_segments_.empty()) web_base_ = origin;
   }
+  if (!routed) return github_error(http::status::not_found, "Not Found", docs_rest);
   if (req.find(http::field::user_agent) == req.end()) {
     // GitHub answers this one with a plain-text page, before looking at anything else.
     api_response res{http::status::forbidden, 11};

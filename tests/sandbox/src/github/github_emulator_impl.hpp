@@ -67,7 +67,9 @@ struct emulator_limits {
 
 class github_emulator final : public emulator {
  public:
-  explicit github_emulator(sandbox_services services);
+  // `rest_prefix` (e.g. "/api/v3"; empty for github.com's layout) serves the API the way GitHub
+  // Enterprise Server does: REST under the prefix, GraphQL at /api/graphql.
+  explicit github_emulator(sandbox_services services, std::string rest_prefix = {});
 
   std::string name() const override { return "github"; }
   boost::asio::awaitable<api_response> handle(api_request req) override;
@@ -79,6 +81,7 @@ class github_emulator final : public emulator {
  private:
   // github_emulator.cpp: the request pipeline.
   api_response answer(api_request& req);
+  bool strip_rest_prefix(std::vector<std::string>& segments) const;
   std::optional<api_response> authenticate(api_call& call);
   api_response route(api_call& call);
   api_response limit_refusal(api_call& call, const primary_status& status);
@@ -141,8 +144,11 @@ class github_emulator final : public emulator {
 
   sandbox_services services_;
   std::string web_base_ = "https://github.com";
-  std::string api_base_;  // fixed by the scenario, or learnt from the Host header
+  bool web_base_fixed_ = false;  // by the scenario; else learnt from Host under a REST prefix
+  std::string api_base_;         // fixed by the scenario, or learnt from the Host header (+ prefix)
   bool api_base_fixed_ = false;
+  std::string rest_prefix_;                   // "/api/v3" under --github-prefix, else empty
+  std::vector<std::string> prefix_segments_;  // {"api", "v3"}
   std::map<std::string, gh_user> users_;
   std::map<std::string, std::string> tokens_;  // personal token -> login
   std::optional<gh_app> app_;

@@ -126,6 +126,7 @@ const gh_installation* github_emulator::installation_for(const gh_repo& repo) co
 
 void github_emulator::load(const json::value& scenario) {
   web_base_ = "https://github.com";
+  web_base_fixed_ = false;
   api_base_.clear();
   api_base_fixed_ = false;
   users_.clear();
@@ -149,6 +150,7 @@ void github_emulator::load(const json::value& scenario) {
              {"web_base", "api_base", "users", "tokens", "app", "installations", "repos", "hooks",
               "search_lag_seconds", "token_lifetime_seconds", "limits", "projects"},
              "github");
+  web_base_fixed_ = s.contains("web_base");
   web_base_ = get_string(s, "web_base", "github", web_base_);
   while (!web_base_.empty() && web_base_.back() == '/') web_base_.pop_back();
   if (s.contains("api_base")) {
