@@ -199,6 +199,38 @@ if [[ $exit_after_sync == 1 ]]; then
     tail -20 "$work/sync2.log"; die "the second sync-once failed"; }
   cat "$work/sync2.out"
   verify "$work/sync2.out" 1 || die "the second sync's summary does not match the sandbox"
+
+  # Trash and restore with the shipped defaults (close_on_trash), sync-once only: the poll's
+  # in_trash query sees the trash without reconcile or webhooks.
+  issue_state() {  # issue_state PAGE -> "NUMBER STATE STATE_REASON" of the page's issue
+    curl -fsS "$control/control/state" | python3 -c '
+import json, sys
+page = sys.argv[1]
+s = json.load(sys.stdin)
+p = next(p for p in s["emulators"]["notion"]["pages"] if p["id"] == page)
+n = int(p["properties"]["GitHub Issue Number"]["number"])
+repo = next(r for r in s["emulators"]["github"]["repos"] if r["full_name"] == "acme/roadmap")
+i = next(i for i in repo["issues"] if i["number"] == n)
+print(n, i["state"], i.get("state_reason") or "-")' "$1"
+  }
+  trashed=a2000000-0000-4000-8000-000000000003
+  say "acting as Ada in Notion: trashing 'Write the on-call runbook', then restoring it"
+  act_notion() {
+    curl -fsS -X POST "$control/control/act" -H 'Content-Type: application/json' \
+      -d "{\"api\":\"notion\",\"action\":\"$1\",\"args\":{\"page_id\":\"$trashed\"}}" >/dev/null
+  }
+  read -r n state _ < <(issue_state $trashed) || die "page $trashed has no issue to trash"
+  act_notion trash_page
+  "$bin/ngsync" sync-once >"$work/sync3.out" 2>"$work/sync3.log" || die "sync-once after the trash failed"
+  read -r n state reason < <(issue_state $trashed)
+  [[ $state == closed && $reason == not_planned ]] ||
+    die "trashed page: issue #$n is $state ($reason), expected closed as not_planned"
+  say "  #$n closed as not_planned"
+  act_notion restore_page
+  "$bin/ngsync" sync-once >"$work/sync4.out" 2>"$work/sync4.log" || die "sync-once after the restore failed"
+  read -r n state reason < <(issue_state $trashed)
+  [[ $state == open ]] || die "restored page: issue #$n is $state, expected open again"
+  say "  #$n reopened"
   say "OK: the quickstart synced the sample workspace and the summaries match the sandbox"
   exit 0
 fi

@@ -56,8 +56,9 @@ net::awaitable<std::vector<std::string>> notion_client::data_sources_of(std::str
 net::awaitable<query_page> notion_client::query_edited_since(std::string data_source_id,
                                                              std::optional<std::string> since_iso,
                                                              std::optional<std::string> cursor,
-                                                             int page_size) {
+                                                             int page_size, bool in_trash) {
   json::object body;
+  if (in_trash) body["in_trash"] = true;
   if (since_iso) {
     body["filter"] = {{"timestamp", "last_edited_time"},
                       {"last_edited_time", {{"on_or_after", *since_iso}}}};

@@ -33,11 +33,13 @@ class notion_client {
   // The data sources of a database (2025-09-03+: `data_sources: [{id, name}]`).
   boost::asio::awaitable<std::vector<std::string>> data_sources_of(std::string database_id);
   // One page of a query: pages edited on or after `since` (minute granularity), ascending by
-  // last_edited_time, 100 at a time.
+  // last_edited_time, 100 at a time. A query lists live pages only; `in_trash` lists the
+  // trashed ones instead (trashing a page bumps its last_edited_time).
   boost::asio::awaitable<query_page> query_edited_since(std::string data_source_id,
                                                         std::optional<std::string> since_iso,
                                                         std::optional<std::string> cursor,
-                                                        int page_size = 100);
+                                                        int page_size = 100,
+                                                        bool in_trash = false);
   boost::asio::awaitable<boost::json::value> get_page(std::string page_id);
   // The page content rendered by Notion as Markdown.
   boost::asio::awaitable<std::string> get_page_markdown(std::string page_id);

@@ -118,9 +118,9 @@ using pending_enqueue = background<std::int64_t>;
 
 std::shared_ptr<pending_query> start_query(net::any_io_executor ex, notion::notion_client& notion,
                                            std::string ds, std::optional<std::string> since,
-                                           std::optional<std::string> cursor) {
-  return pending_query::start(ex, [&notion, ds, since, cursor] {
-    return notion.query_edited_since(ds, since, cursor);
+                                           std::optional<std::string> cursor, bool in_trash) {
+  return pending_query::start(ex, [&notion, ds, since, cursor, in_trash] {
+    return notion.query_edited_since(ds, since, cursor, 100, in_trash);
   });
 }
 
@@ -154,7 +154,10 @@ net::awaitable<poll_result> poller::poll_once() {
   std::optional<std::string> next;
   bool more = true;
   const auto ex = co_await net::this_coro::executor;
-  auto fetching = start_query(ex, notion_, ds, since, next);
+  // Live pages first, then the pages trashed since the watermark (a query leaves those out, and a
+  // trashed page must close its issue with the shipped defaults, webhooks or not).
+  bool in_trash = false;
+  auto fetching = start_query(ex, notion_, ds, since, next, in_trash);
   // Batches being written to the queue, oldest first, each with the pages it holds.
   std::deque<std::pair<std::shared_ptr<pending_enqueue>, std::set<std::string>>> writing;
   auto written_oldest = [&]() -> net::awaitable<void> {
@@ -167,7 +170,14 @@ net::awaitable<poll_result> poller::poll_once() {
     ++result.queries;
     more = page.has_more && page.next_cursor;
     next = page.next_cursor;
-    if (more) fetching = start_query(ex, notion_, ds, since, next);
+    if (more) {
+      fetching = start_query(ex, notion_, ds, since, next, in_trash);
+    } else if (!in_trash && mapping_.rules.close_on_trash) {
+      in_trash = true;
+      more = true;
+      next.reset();
+      fetching = start_query(ex, notion_, ds, since, next, in_trash);
+    }
     if (page.hit_result_cap) {
       logger->warn(
           "data_source={} query hit Notion's 10,000-result cap; the next poll continues "

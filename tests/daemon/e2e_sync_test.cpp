@@ -329,19 +329,24 @@ TEST_CASE("ngsync run: a poll that reads its own write-backs again does not enqu
   CHECK(env.call_counts("github").at("POST /repos/{o}/{r}/issues") == 500);
 }
 
-TEST_CASE("a trashed page closes its issue once reconcile or a webhook hints it") {
-  // Notion's query leaves trashed pages out, so polling alone never sees the trash; the
-  // reconcile pass (and the page.deleted webhook) is what hints the page.
+TEST_CASE("trash closes the issue and a restore reopens it, with sync-once and the defaults") {
+  // Notion's query leaves trashed pages out; the poll asks for them too (in_trash: true, from the
+  // same watermark), so close_on_trash works without reconcile or webhooks.
   sandbox_env env;
   sync_once_ok(env);
   const auto m = issue_number_of(env, runbook_page);
   env.act("notion", "trash_page", {{"page_id", runbook_page}});
-  auto reconcile = env.run_ngsync("reconcile");
-  CHECK_MESSAGE(reconcile.exit_code == 0, reconcile.output);
   sync_once_ok(env);
   auto issue = env.issues().at(m);
   CHECK(issue.at("state").as_string() == "closed");
   CHECK(issue.at("state_reason").as_string() == "not_planned");
+  env.act("notion", "restore_page", {{"page_id", runbook_page}});
+  sync_once_ok(env);
+  issue = env.issues().at(m);
+  CHECK(issue.at("state").as_string() == "open");
+  CHECK(issues_with_marker(env, runbook_page) == 1);
+  // The other Ready page was never touched by either.
+  CHECK(env.issues().at(issue_number_of(env, login_page)).at("state").as_string() == "open");
 }
 
 TEST_CASE("a job still holding a snapshot from before the trash does not reopen the issue") {

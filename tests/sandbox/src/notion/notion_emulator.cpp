@@ -545,10 +545,25 @@ api_response notion_emulator::query_data_source(const api_request& req, const re
   }
   const json::value filter = body.contains("filter") ? body.at("filter") : json::value(nullptr);
   const json::value sorts = body.contains("sorts") ? body.at("sorts") : json::value(nullptr);
+  // `in_trash: true` lists the trashed pages instead of the live ones (`archived` is its name
+  // before 2026-03-11, when it was removed).
+  bool trashed = false;
+  for (const char* key : {"in_trash", "archived"}) {
+    const auto* v = body.if_contains(key);
+    if (!v) continue;
+    if (std::string_view(key) == "archived" && ctx.renamed_trash)
+      throw validation_error("body failed validation: body.archived should be not present, instead was `" +
+                             json::serialize(*v) + "`.");
+    if (!v->is_bool())
+      throw validation_error(std::string("body failed validation: body.") + key +
+                             " should be a boolean, instead was `" + json::serialize(*v) + "`.");
+    trashed = v->as_bool();
+  }
 
   std::vector<const notion_page*> hits;
   for (const auto& [pid, p] : pages_)
-    if (p.data_source_id == ds.id && !p.in_trash && page_matches(filter, p, ds)) hits.push_back(&p);
+    if (p.data_source_id == ds.id && p.in_trash == trashed && page_matches(filter, p, ds))
+      hits.push_back(&p);
   if (sorts.is_null()) {
     std::sort(hits.begin(), hits.end(), [](auto* a, auto* b) { return a->seq < b->seq; });
   } else {

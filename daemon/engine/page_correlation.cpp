@@ -1,0 +1,62 @@
+#include "daemon/engine/page_correlation.hpp"
+
+#include "core/api/api_failure.hpp"
+#include "core/log/logging.hpp"
+#include "core/sync/correlation.hpp"
+
+namespace ngsync::engine {
+namespace net = boost::asio;
+
+net::awaitable<correlation_outcome> correlate_page(storage::database& db,
+                                                   github::github_client& github,
+                                                   const notion::notion_page& page,
+                                                   const mapping_binding& mapping,
+                                                   std::string data_source_id,
+                                                   std::string own_login) {
+  correlation_outcome out;
+  const auto& rules = mapping.rules;
+  auto claim = sync::issue_claimed_by(page, rules);
+  if (!claim) co_return out;
+  out.claimed = true;
+  if (claim->has_error()) {
+    out.refusal = claim->error().message;
+    co_return out;
+  }
+  const auto wanted = claim->value();
+  std::optional<github::github_issue> found;
+  try {
+    found = co_await github.get_issue(wanted.repo, wanted.number);
+  } catch (const api::api_exception& e) {
+    if (!api::names_missing_resource(e.failure())) throw;
+  }
+  const auto mapped = sync::mapped_repository(page, rules).value_or("");
+  const auto verdict = sync::judge_claim(page.id, wanted, found, mapped, own_login);
+  if (verdict.verdict != sync::claim_verdict::adopt) {
+    out.refusal = verdict.message;
+    co_return out;
+  }
+  storage::page_link link;
+  link.notion_page_id = page.id;
+  link.data_source_id = std::move(data_source_id);
+  link.github_repo = wanted.repo;
+  link.issue_number = static_cast<int>(found->number);
+  link.issue_node_id = found->node_id;
+  link.issue_html_url = found->html_url;
+  link.kind = found->is_pull_request ? "draft_pr" : "issue";
+  link.sync_status = "pending";  // no hash: the next plan compares everything with the issue
+  auto save = [link](pqxx::connection& c) {
+    pqxx::work t(c);
+    // Only when still unknown: a concurrent create for this page (impossible while jobs of one
+    // page never overlap, but cheap to respect) keeps its own row.
+    if (!storage::link_store::get(t, link.notion_page_id)) storage::link_store::upsert(t, link);
+    t.commit();
+  };
+  co_await db.run(std::move(save));
+  log::get("sync")->info("page={} re-linked to {}#{} (named by the page, marker and author checked)",
+                         page.id, wanted.repo, wanted.number);
+  out.link = std::move(link);
+  out.issue = std::move(found);
+  co_return out;
+}
+
+}  // namespace ngsync::engine
