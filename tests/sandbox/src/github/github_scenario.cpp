@@ -298,6 +298,7 @@ void github_emulator::load(const json::value& scenario) {
                                                           issue.body.value_or(""), issue.state});
           repo.issues[issue.number] = std::move(issue);
         }
+      seed_git_history(repo);
       repos_.push_back(std::move(repo));
     }
   }
@@ -456,6 +457,15 @@ json::value github_emulator::state() const {
     for (const auto& c : repo.comments) comments.push_back(render_comment(repo, c, ctx));
     for (const auto& l : repo.labels) labels.push_back(json::value(l.name));
     for (const auto& o : repo.old_full_names) old_names.push_back(json::value(o));
+    json::array branches;  // each with the parents of its commit, to check what a branch holds
+    for (const auto& [ref, sha] : repo.refs) {
+      if (ref.rfind("refs/heads/", 0) != 0) continue;
+      json::array parents;
+      if (auto c = repo.commits.find(sha); c != repo.commits.end())
+        for (const auto& p : c->second.parents) parents.push_back(json::value(p));
+      branches.push_back(json::object{
+          {"name", ref.substr(11)}, {"sha", sha}, {"parents", std::move(parents)}});
+    }
     repos.push_back(json::object{{"full_name", repo.full_name()},
                                  {"id", repo.id},
                                  {"renamed_from", std::move(old_names)},
@@ -463,6 +473,7 @@ json::value github_emulator::state() const {
                                  {"labels", std::move(labels)},
                                  {"issues", std::move(issues)},
                                  {"pulls", std::move(pulls)},
+                                 {"branches", std::move(branches)},
                                  {"comments", std::move(comments)},
                                  {"deleted_issues", std::move(deleted)}});
   }
