@@ -11,31 +11,34 @@ std::string draft_pr_branch(const std::string& page_id) {
 }
 
 namespace {
+[[noreturn]] void throw_missing_base(const std::string& repo, const std::string& base) {
+  api::api_failure f;
+  f.kind = api::failure_kind::permanent;
+  f.api = "github";
+  f.operation = "create draft pull request";
+  f.status = 404;
+  f.message = "the base branch '" + base + "' does not exist in " + repo +
+              " (set github.draft_pr_base in the mapping)";
+  throw api::api_exception(std::move(f));
+}
+
 // The head branch exists and holds a commit the base lacks. Costs four calls the first time
 // (read base, read its commit, create commit, create ref); a retry that meets the branch reuses
 // it, whatever it points at (a person may have pushed work to it).
-net::awaitable<void> ensure_head_branch(github::github_client& github_api, const std::string& repo,
-                                        const std::string& branch, const std::string& page_id,
-                                        const std::string& base) {
+net::awaitable<void> ensure_head_branch(github::github_client& github_api, std::string repo,
+                                        std::string branch, std::string page_id,
+                                        std::string base) {
   auto base_sha = co_await github_api.branch_head(repo, base);
-  if (!base_sha) {
-    api::api_failure f;
-    f.kind = api::failure_kind::permanent;
-    f.api = "github";
-    f.operation = "create draft pull request";
-    f.status = 404;
-    f.message = "the base branch '" + base + "' does not exist in " + repo +
-                " (set github.draft_pr_base in the mapping)";
-    throw api::api_exception(std::move(f));
-  }
+  if (!base_sha) throw_missing_base(repo, base);
   const auto base_commit = co_await github_api.get_commit(repo, *base_sha);
-  const auto commit = co_await github_api.create_commit(
-      repo, "Draft pull request for Notion page " + sync::compact_page_id(page_id),
-      base_commit.tree_sha, {*base_sha});
-  if (!co_await github_api.create_branch(repo, branch, commit.sha)) {
-    log::get("sync")->info("page={} branch {} already exists in {}: reused", page_id, branch,
-                           repo);
-  }
+  std::string message = "Draft pull request for Notion page " + sync::compact_page_id(page_id);
+  std::vector<std::string> parents;
+  parents.push_back(*base_sha);
+  const auto commit = co_await github_api.create_commit(repo, std::move(message),
+                                                        base_commit.tree_sha, std::move(parents));
+  const bool created = co_await github_api.create_branch(repo, branch, commit.sha);
+  if (!created)
+    log::get("sync")->info("page={} branch {} already exists in {}: reused", page_id, branch, repo);
 }
 }  // namespace
 
