@@ -2,6 +2,7 @@
 
 #include "core/log/logging.hpp"
 #include "core/sync/issue_body.hpp"
+#include "daemon/engine/crash_points.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -48,6 +49,7 @@ net::awaitable<github::github_issue> open_draft_pr(github::github_client& github
                                                    std::string base_branch) {
   const auto branch = draft_pr_branch(page_id);
   co_await ensure_head_branch(github_api, create.repo, branch, page_id, base_branch);
+  crash_point(crash_after_draft_pr_branch);
   auto made = co_await github_api.create_draft_pr(create.repo, create.title, create.body, branch,
                                                   base_branch);
   if (create.labels.empty() && create.assignees.empty()) co_return made;

@@ -181,3 +181,31 @@ TEST_CASE("check-config warns that draft PRs need Contents: write, and only then
         std::string::npos);
   CHECK(draft.output.find("Contents: Read and write") != std::string::npos);
 }
+
+TEST_CASE("draft PRs: a crash after the branch, before the PR, reuses the branch") {
+  sandbox_env env;
+  use_draft_prs(env);
+  auto crashed = env.run_ngsync("sync-once", "NGSYNC_CRASH_POINT=after_draft_pr_branch");
+  CHECK(crashed.exit_code == 137);
+  auto repo = repo_state(env);
+  CHECK(repo.at("pulls").as_array().empty());
+  const auto made = env.call_counts("github")["POST /repos/{o}/{r}/git/refs"];
+  CHECK(made >= 1);  // at least one branch exists without its PR
+  sync_once_ok(env);
+  repo = repo_state(env);
+  CHECK(repo.at("pulls").as_array().size() == 2);
+  for (const auto& page : {login_page, runbook_page}) {
+    CAPTURE(page);
+    CHECK(pulls_with_marker(repo, page) == 1);
+    const auto pr = pull_of(repo, page);
+    REQUIRE(pr);
+    const auto head = branch(repo, "ngsync/" + compact(page));
+    REQUIRE(head);
+    CHECK(head->at("sha") == pr->at("head").at("sha"));
+    CHECK(env.property(page, "GitHub Sync Status") == json::value("Success"));
+  }
+  // The retry met "Reference already exists" for every branch made before the crash.
+  const auto calls = env.call_counts("github");
+  CHECK(calls.at("POST /repos/{o}/{r}/git/refs") == made + 2);
+  CHECK(calls.at("POST /repos/{o}/{r}/pulls") == 2);
+}
