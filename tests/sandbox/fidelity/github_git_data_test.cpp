@@ -208,3 +208,56 @@ TEST_CASE("github pulls: changes to a PR are pull_request webhook events") {
 }
 
 }  // namespace ngsync::sandbox::fidelity
+
+namespace ngsync::sandbox::fidelity {
+
+// A GitHub App's installation token reaches only what the App was granted: the Git database
+// needs `contents` (write to create), pull requests `pull_requests: write`; GitHub answers 403
+// "Resource not accessible by integration" otherwise.
+TEST_CASE("github git data and pulls: an installation needs contents and pull_requests write") {
+  rsa_key key;
+  auto token_for = [&](json::object permissions) {
+    github_harness gh;
+    auto scenario = basic_scenario();
+    scenario["app"] = json::object{{"id", 4242},
+                                   {"client_id", "Iv23liTEST"},
+                                   {"slug", "ngsync-app"},
+                                   {"public_key_pem", key.public_pem()}};
+    scenario["installations"] = json::array{json::object{{"id", 77},
+                                                         {"account", "octo"},
+                                                         {"repositories", json::array{"octo/tracker"}},
+                                                         {"permissions", permissions}}};
+    gh.emu->load(scenario);
+    const auto now = epoch_seconds(gh.clock);
+    const auto jwt =
+        key.sign_jwt(json::object{{"iat", now - 60}, {"exp", now + 540}, {"iss", "Iv23liTEST"}});
+    auto minted = gh.request(http::verb::post, "/app/installations/77/access_tokens", jwt);
+    REQUIRE(minted.result_int() == 201);
+    const std::string token(body_of(minted).at("token").as_string());
+    auto main = gh.request(http::verb::get, repo + "/git/ref/heads/main", token);
+    std::vector<unsigned> statuses{main.result_int()};
+    if (main.result_int() == 200) {
+      const auto sha = body_of(main).at("object").at("sha");
+      statuses.push_back(gh.request(http::verb::post, repo + "/git/refs", token,
+                                    json::object{{"ref", "refs/heads/b"}, {"sha", sha}})
+                             .result_int());
+    }
+    statuses.push_back(gh.request(http::verb::post, repo + "/pulls", token,
+                                  json::object{{"title", "T"}, {"head", "b"}, {"base", "main"}})
+                           .result_int());
+    return statuses;
+  };
+  // Issues only: no Git database, no pull requests.
+  CHECK(token_for(json::object{{"issues", "write"}}) == std::vector<unsigned>{403, 403});
+  // Contents read: the ref reads, the branch is not created.
+  CHECK(token_for(json::object{{"issues", "write"}, {"contents", "read"}}) ==
+        std::vector<unsigned>{200, 403, 403});
+  // Everything a draft PR needs: the branch is made; the PR then meets GitHub's own check (the
+  // branch has no commit over main), not a permission refusal.
+  CHECK(token_for(json::object{{"issues", "write"},
+                               {"contents", "write"},
+                               {"pull_requests", "write"}}) ==
+        std::vector<unsigned>{200, 201, 422});
+}
+
+}  // namespace ngsync::sandbox::fidelity

@@ -143,3 +143,25 @@ TEST_CASE("github issues: a deleted issue is 410 Gone") {
 }
 
 }  // namespace ngsync::sandbox::fidelity
+
+namespace ngsync::sandbox::fidelity {
+
+// The 65,536-character body limit holds for a pull request's body too, on update as on create
+// (a PR is an issue; GitHub answers 422 "body is too long (maximum is 65536 characters)").
+TEST_CASE("github pulls: an update with a body over 65,536 characters is 422") {
+  github_harness gh;
+  auto scenario = basic_scenario();
+  scenario["repos"].as_array()[0].as_object()["issues"] = json::array{json::object{
+      {"number", 1}, {"title", "PR"}, {"pull_request", json::object{{"head", "feature"}}}}};
+  gh.emu->load(scenario);
+  auto res = gh.request(http::verb::patch, repo + "/pulls/1", tok,
+                        json::object{{"body", std::string(65537, 'x')}});
+  auto e = only_error(res);
+  CHECK(e.at("resource").as_string() == "PullRequest");
+  CHECK(e.at("field").as_string() == "body");
+  CHECK(gh.request(http::verb::patch, repo + "/pulls/1", tok,
+                   json::object{{"body", std::string(65536, 'x')}})
+            .result_int() == 200);
+}
+
+}  // namespace ngsync::sandbox::fidelity

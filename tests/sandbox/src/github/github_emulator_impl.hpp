@@ -118,6 +118,7 @@ class github_emulator final : public emulator {
   bool is_ancestor(const gh_repo& repo, const std::string& ancestor,
                    const std::string& descendant) const;
   bool can_use_contents(const caller& who, bool write) const;
+  bool can_write_pulls(const caller& who) const;
   api_response create_milestone_route(api_call& call);
 
   // github_graphql.cpp: POST /graphql over the projects model.

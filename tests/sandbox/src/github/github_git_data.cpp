@@ -157,6 +157,16 @@ bool github_emulator::can_use_contents(const caller& who, bool write) const {
   return false;
 }
 
+bool github_emulator::can_write_pulls(const caller& who) const {
+  if (who.what != caller::kind::installation) return true;
+  for (const auto& i : installations_)
+    if (i.id == who.installation_id) {
+      auto p = i.permissions.find("pull_requests");
+      return p != i.permissions.end() && p->second == "write";
+    }
+  return false;
+}
+
 api_response github_emulator::git_route(api_call& call) {
   gh_repo& repo = *call.repo;
   const auto& rest = call.rest;  // "git", ...

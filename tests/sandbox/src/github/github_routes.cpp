@@ -112,6 +112,10 @@ api_response github_emulator::repo_route(api_call& call) {
   }
   if (!rest.empty() && rest[0] == "git") return git_route(call);
   if (!rest.empty() && rest[0] == "pulls") {
+    // An App installation writes pull requests only with `pull_requests: write`.
+    if (m != "GET" && !can_write_pulls(call.who))
+      return github_error(http::status::forbidden, "Resource not accessible by integration",
+                          docs_pulls);
     if (rest.size() == 1 && m == "POST") return create_pull_route(call);
     if (rest.size() == 2 && is_number(rest[1])) {
       auto it = repo.issues.find(std::stoi(rest[1]));
@@ -616,6 +620,15 @@ api_response github_emulator::update_pull_route(api_call& call, gh_issue& pull) 
     edit.title = std::string(t->as_string());
   if (const json::value* b = body->if_contains("body"); b && b->is_string())
     edit.body = std::optional<std::string>(std::string(b->as_string()));
+  json::array errors;
+  if (edit.title && char_count(*edit.title) > max_title_chars)
+    errors.push_back(validation_entry("PullRequest", "custom", "title",
+                                      "title is too long (maximum is 256 characters)"));
+  if (edit.body && char_count(**edit.body) > max_body_chars)
+    errors.push_back(validation_entry("PullRequest", "custom", "body",
+                                      "body is too long (maximum is 65536 characters)"));
+  if (!errors.empty())
+    return validation_failed(std::move(errors), std::string(docs_pulls) + "#update-a-pull-request");
   if (const json::value* b = body->if_contains("base"); b && b->is_string())
     pull.pull->base = std::string(b->as_string());
   apply_edit(repo, pull, edit, call.who.login);
