@@ -261,3 +261,31 @@ TEST_CASE("github git data and pulls: an installation needs contents and pull_re
 }
 
 }  // namespace ngsync::sandbox::fidelity
+
+namespace ngsync::sandbox::fidelity {
+
+// "Draft pull requests are available in public repositories with GitHub Free ..., and in public
+// and private repositories with GitHub Team and GitHub Enterprise Cloud" (create a pull request);
+// elsewhere GitHub answers 422 {"message": "Draft pull requests are not supported in this
+// repository.", "documentation_url"}, and a non-draft PR is still accepted.
+TEST_CASE("github pulls: a repository without draft PRs refuses draft: true") {
+  github_harness gh;
+  auto scenario = basic_scenario();
+  scenario["repos"].as_array()[0].as_object()["draft_pull_requests"] = false;
+  gh.emu->load(scenario);
+  branch_ahead_of_main(gh, "ngsync/abc");
+  auto pull = [&](bool draft) {
+    return gh.request(
+        http::verb::post, repo + "/pulls", tok,
+        json::object{{"title", "T"}, {"head", "ngsync/abc"}, {"base", "main"}, {"draft", draft}});
+  };
+  auto refused = pull(true);
+  REQUIRE(refused.result_int() == 422);
+  CHECK(str(body_of(refused), "message") ==
+        "Draft pull requests are not supported in this repository.");
+  CHECK(str(body_of(refused), "documentation_url") ==
+        "https://docs.github.com/rest/pulls/pulls#create-a-pull-request");
+  CHECK(pull(false).result_int() == 201);
+}
+
+}  // namespace ngsync::sandbox::fidelity

@@ -120,6 +120,8 @@ struct gh_repo {
   bool issues_enabled = true;
   bool is_private = true;
   std::string default_branch = "main";
+  // Draft PRs need a public repository or a paid plan; GitHub refuses them otherwise.
+  bool draft_pull_requests = true;
   std::set<std::string> collaborators;
   std::vector<gh_label> labels;
   std::vector<gh_milestone> milestones;

@@ -596,6 +596,11 @@ api_response github_emulator::create_pull_route(api_call& call) {
   details.base = *base;
   const json::value* draft = body->if_contains("draft");
   details.draft = draft && draft->is_bool() && draft->as_bool();
+  // Private repositories on GitHub Free or Pro have no draft PRs: a 422 without an errors array.
+  if (details.draft && !repo.draft_pull_requests)
+    return github_error(http::status::unprocessable_entity,
+                        "Draft pull requests are not supported in this repository.",
+                        docs_pulls_create);
   details.head_sha = *head_sha;
   details.base_sha = *base_sha;
   gh_issue& pull = create_issue(repo, call.who.login, *title, body_text, issue_edit{}, details);

@@ -228,6 +228,7 @@ void github_emulator::load(const json::value& scenario) {
       repo.issues_enabled = get_bool(o, "issues_enabled", true);
       repo.is_private = get_bool(o, "private", true);
       repo.default_branch = get_string(o, "default_branch", "repos[]", std::string("main"));
+      repo.draft_pull_requests = get_bool(o, "draft_pull_requests", true);
       repo.old_full_names = get_strings(o, "renamed_from");
       for (const auto& c : get_strings(o, "collaborators")) repo.collaborators.insert(c);
       repo.created_at = now() - std::chrono::hours(24 * 365);
