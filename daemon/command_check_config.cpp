@@ -25,6 +25,14 @@ int command_check_config(const config::config& c) {
               << (m.repository.empty() ? "repository from property '" + m.repository_property + "'"
                                        : m.repository)
               << "\n";
+    if (m.kind == config::issue_kind::draft_pr) {
+      // The head branch of each draft PR is made through the Git data API, which needs more
+      // than the Issues and Pull requests permissions everything else uses.
+      std::cout << "  warning  mapping " << m.name << " opens draft pull requests (base '"
+                << m.draft_pr_base
+                << "'): the token or GitHub App also needs Contents: Read and write, to create "
+                   "a branch ngsync/<page id> with one empty commit for each\n";
+    }
   }
   return exit_ok;
 }

@@ -40,6 +40,13 @@ struct issue_update {
   boost::json::object to_json() const;
 };
 
+// A commit of the Git database, as far as opening a branch needs it.
+struct git_commit {
+  std::string sha;
+  std::string tree_sha;
+  std::vector<std::string> parents;
+};
+
 struct comment {
   std::int64_t id = 0;
   std::string body;
@@ -69,6 +76,18 @@ class github_client {
   boost::asio::awaitable<github_issue> create_draft_pr(std::string repo, std::string title,
                                                        std::string body, std::string head,
                                                        std::string base);
+  // The Git data calls that give a draft pull request its head branch (core/github/git_data.cpp).
+  // The commit a branch points at; nullopt when the branch does not exist (404).
+  boost::asio::awaitable<std::optional<std::string>> branch_head(std::string repo,
+                                                                 std::string branch);
+  boost::asio::awaitable<git_commit> get_commit(std::string repo, std::string sha);
+  boost::asio::awaitable<git_commit> create_commit(std::string repo, std::string message,
+                                                   std::string tree_sha,
+                                                   std::vector<std::string> parents);
+  // Creates refs/heads/{branch} at `sha`; false when the branch already exists (GitHub's 422
+  // "Reference already exists"), which a retry of the same step meets.
+  boost::asio::awaitable<bool> create_branch(std::string repo, std::string branch,
+                                             std::string sha);
   boost::asio::awaitable<github_issue> set_pr_state(std::string repo, std::int64_t number,
                                                     std::string state);
   // The login GitHub answers for this credential (token user, or the App bot); for echo

@@ -37,11 +37,21 @@ github::parse_result<github_issue_event> parse_github_issue_event(std::string_vi
   if (!full) return github::parse_error{"webhook without 'repository.full_name'"};
   e.repo = lower(full->c_str());
   const auto* issue = o->if_contains("issue");
-  if (!issue || !issue->is_object()) return github::parse_error{"webhook without 'issue'"};
-  const auto* number = issue->as_object().if_contains("number");
-  if (!number || !number->is_int64()) return github::parse_error{"webhook without 'issue.number'"};
-  e.number = number->as_int64();
-  e.is_pull_request = issue->as_object().contains("pull_request");
+  const auto* pull = issue ? nullptr : o->if_contains("pull_request");
+  if (pull && pull->is_object()) {
+    const auto* number = pull->as_object().if_contains("number");
+    if (!number || !number->is_int64())
+      return github::parse_error{"webhook without 'pull_request.number'"};
+    e.number = number->as_int64();
+    e.is_pull_request = true;
+  } else {
+    if (!issue || !issue->is_object()) return github::parse_error{"webhook without 'issue'"};
+    const auto* number = issue->as_object().if_contains("number");
+    if (!number || !number->is_int64())
+      return github::parse_error{"webhook without 'issue.number'"};
+    e.number = number->as_int64();
+    e.is_pull_request = issue->as_object().contains("pull_request");
+  }
   if (const auto* sender = o->if_contains("sender"); sender && sender->is_object()) {
     if (const auto* login = string_at(sender->as_object(), "login"))
       e.sender_login = login->c_str();

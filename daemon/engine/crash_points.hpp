@@ -10,6 +10,9 @@ namespace ngsync::engine {
 // Between GitHub's 201 for a new issue and the commit of its number to the link table.
 inline constexpr std::string_view crash_after_issue_create = "after_issue_create";
 
+// Between the creation of a draft PR's head branch and the POST of the PR itself.
+inline constexpr std::string_view crash_after_draft_pr_branch = "after_draft_pr_branch";
+
 // Between GitHub's 201 for a mirrored Notion comment and recording it as mirrored.
 inline constexpr std::string_view crash_after_comment_mirror = "after_comment_mirror";
 

@@ -13,6 +13,7 @@
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
 #include "daemon/engine/daemon_metrics.hpp"
+#include "daemon/engine/draft_pr_open.hpp"
 #include "storage/link_store.hpp"
 #include "core/notion/notion_id.hpp"
 #include "core/sync/adoption.hpp"
@@ -502,9 +503,8 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         // 2. POST. An unknown outcome (timeout, reset) leaves the intent: the retry adopts.
         github::github_issue made;
         if (create->kind == sync::issue_kind::draft_pr) {
-          auto branch = "ngsync/" + notion::compact_id(page_id);
-          made = co_await github_api.create_draft_pr(repo, create->title, create->body,
-                                                     std::move(branch), ctx.mapping->draft_pr_base);
+          // Head branch, draft PR, labels and assignees (daemon/engine/draft_pr_open.hpp).
+          made = co_await open_draft_pr(github_api, page_id, *create, ctx.mapping->draft_pr_base);
         } else {
           github::new_issue fresh{create->title, create->body, create->labels, create->assignees};
           made = co_await github_api.create_issue(repo, std::move(fresh));

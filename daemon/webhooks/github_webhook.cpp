@@ -43,7 +43,9 @@ net::awaitable<http::server_response> github_webhook_receiver::handle(http::serv
   }
   const auto event = header(req, "X-GitHub-Event");
   if (event == "ping") co_return answer(req, status::ok, "pong");
-  if (event != "issues") {
+  // A draft PR the sync opened changes through `pull_request` events; they carry the same
+  // actions and are followed like an issue's (the job reads it through the issues endpoint).
+  if (event != "issues" && event != "pull_request") {
     ++counters_.ignored;
     co_return http::make_response(req, status::no_content, std::string());
   }
@@ -56,16 +58,19 @@ net::awaitable<http::server_response> github_webhook_receiver::handle(http::serv
   if (!parsed) {
     ++counters_.refused;
     logger->warn("github webhook refused: {} delivery={}", parsed.error().message, delivery);
-    co_return answer(req, status::bad_request, "malformed issues event");
+    co_return answer(req, status::bad_request, "malformed " + event + " event");
   }
   const auto e = *parsed;
   const bool own = is_own_sender(e.sender_login, me_.github_login);
-  const bool relevant = !e.is_pull_request && is_synced_issue_action(e.action);
+  // An `issues` event never concerns a PR on GitHub; one that does is not trusted.
+  const bool relevant =
+      (event == "pull_request" || !e.is_pull_request) && is_synced_issue_action(e.action);
   const auto hook = header(req, "X-GitHub-Hook-ID");
   const int max_attempts = settings_.max_attempts;
-  auto record = [this, e, own, relevant, hook, delivery, max_attempts](pqxx::connection& c) {
+  auto record = [this, e, event, own, relevant, hook, delivery,
+                 max_attempts](pqxx::connection& c) {
     pqxx::work t(c);
-    if (!storage::webhook_deliveries::first_delivery(t, "github", hook, delivery, "issues",
+    if (!storage::webhook_deliveries::first_delivery(t, "github", hook, delivery, event,
                                                      e.action)) {
       return delivery_outcome::duplicate;
     }

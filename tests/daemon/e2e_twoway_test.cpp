@@ -55,7 +55,7 @@ std::string scenario_with_hooks(int port, bool deliver) {
     s["github"].as_object()["hooks"] = json::array{json::object{{"id", 555},
                                                                 {"url", base + "/webhooks/github"},
                                                                 {"secret", hook_secret},
-                                                                {"events", json::array{"issues"}},
+                                                                {"events", json::array{"issues", "pull_request"}},
                                                                 {"repo", "acme/roadmap"}}};
     s["notion"].as_object()["webhook"] = json::object{{"url", base + "/webhooks/notion"},
                                                       {"verification_token", notion_verification},
@@ -78,7 +78,7 @@ struct twoway_bed {
   std::unique_ptr<sandbox_env> env;
   std::unique_ptr<child_process> daemon;
 
-  explicit twoway_bed(bool deliver, std::string mapping_extra = "")
+  explicit twoway_bed(bool deliver, std::string mapping_extra = "", bool draft_prs = false)
       : port(free_port()), scenario(scenario_with_hooks(port, deliver)) {
     sandbox_env_options o;
     o.scenario_file = scenario;
@@ -90,6 +90,13 @@ struct twoway_bed {
     env = std::make_unique<sandbox_env>(o);
     // The sandbox has no GET /user: name the token user, as an App deployment names its bot.
     env->write_config("  token_env: GITHUB_TOKEN\n  own_login: ngsync-bot\n");
+    if (draft_prs) {
+      auto config = read_file(env->config_path());
+      const std::string plain = "github: {repository: acme/roadmap}";
+      config.replace(config.find(plain), plain.size(),
+                     "github: {repository: acme/roadmap, kind: draft_pr}");
+      std::ofstream(env->config_path()) << config;
+    }
     daemon = std::make_unique<child_process>(
         std::vector<std::string>{ngsync_binary(), "--config", env->config_path().string(), "run"},
         std::map<std::string, std::optional<std::string>>{
@@ -662,4 +669,20 @@ TEST_CASE("reconcile: a transferred issue's redirect is followed and the link mo
   CHECK(env.issues().size() == roadmap_issues);
   r = env.run_ngsync("reconcile --dry-run");
   CHECK(r.output.find("transferred=0") != std::string::npos);
+}
+
+TEST_CASE("two-way: a draft PR closed and reopened by a person reaches Notion by pull_request events") {
+  twoway_bed bed(true, "", true);
+  const auto n = bed.wait_for_issue_of(login_page);
+  REQUIRE(bed.issue(n).contains("pull_request"));  // the page's item is a draft PR
+  bed.settle();
+  bed.github_act("close_issue", {{"number", n}, {"reason", "completed"}});
+  CHECK_MESSAGE(bed.wait_until([&] { return bed.status_of(login_page); }, "Complete"),
+                bed.daemon->log());
+  bed.github_act("reopen_issue", {{"number", n}});
+  CHECK_MESSAGE(bed.wait_until([&] { return bed.status_of(login_page); }, "In Progress"),
+                bed.daemon->log());
+  bed.settle();
+  CHECK(bed.count("SELECT count(*) FROM webhook_deliveries WHERE event = 'pull_request'") >= 2);
+  CHECK(text(bed.issue(n).at("state")) == "open");
 }

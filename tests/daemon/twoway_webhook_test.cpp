@@ -60,6 +60,20 @@ std::string issues_event(const std::string& action, const std::string& sender,
   return json::serialize(v);
 }
 
+// The same change as a `pull_request` event on a draft PR: the PR object under `pull_request`,
+// its number also at the top (GitHub's pull_request payload).
+std::string pull_request_event(const std::string& action, const std::string& sender,
+                               std::int64_t number = 5) {
+  auto v = json::parse(issues_event(action, sender, number));
+  auto& o = v.as_object();
+  auto pr = o["issue"];
+  o.erase("issue");
+  pr.as_object()["draft"] = true;
+  o["pull_request"] = pr;
+  o["number"] = number;
+  return json::serialize(v);
+}
+
 struct reply {
   unsigned status = 0;
   std::string body;
@@ -233,6 +247,30 @@ TEST_CASE("github webhook: ping, unknown events, a close, its redelivery, own ev
   r = f.deliver(issues_event("reopened", "ada-l"), "d-reopen");
   CHECK(r.status == 202);
   CHECK(count(f.db, "SELECT count(*) FROM jobs WHERE state IN ('available','retryable')") == 1);
+}
+
+TEST_CASE("github webhook: a linked draft PR's pull_request events are followed like an issue's") {
+  github_fixture f;
+  // A push to the PR's branch changes nothing the sync mirrors.
+  CHECK(f.deliver(pull_request_event("synchronize", "ada-l"), "d-sync", "pull_request").status ==
+        202);
+  CHECK(f.jobs() == 0);
+  auto r = f.deliver(pull_request_event("closed", "ada-l"), "d-pr-close", "pull_request");
+  CHECK(r.status == 202);
+  CHECK(r.body.find("enqueued") != std::string::npos);
+  CHECK(f.jobs() == 1);
+  auto payload = f.db.run_sync([](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    return std::string(t.exec1("SELECT payload::text FROM jobs")[0].c_str());
+  });
+  CHECK(json::parse(payload).at("number").as_int64() == 5);
+  // The daemon's own edit of its PR comes back: dropped.
+  r = f.deliver(pull_request_event("edited", "ngsync-bot"), "d-pr-own", "pull_request");
+  CHECK(f.receiver.counters().own == 1);
+  // A body that is neither an issue nor a PR event is refused.
+  r = f.deliver(R"({"action":"closed","repository":{"full_name":"acme/roadmap"}})", "d-bad",
+                "pull_request");
+  CHECK(r.status == 400);
 }
 
 // A Notion webhook receiver (or two replicas of it) on one scratch database, over real HTTP.

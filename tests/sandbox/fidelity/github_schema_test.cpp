@@ -67,6 +67,22 @@ TEST_CASE("github: issue, comment and pull request operations match GitHub's Ope
   check_schema(edited_comment, 200, "/repos/{owner}/{repo}/issues/comments/{comment_id}", "patch");
   CHECK(body_of(edited_comment).at("body").as_string() == "edited");
 
+  // GitHub opens a pull request only from an existing branch with a commit its base lacks.
+  const auto main_sha = body_of(gh.request(http::verb::get,
+                                           "/repos/octo/tracker/git/ref/heads/main", tok))
+                            .at("object")
+                            .at("sha");
+  const auto root = body_of(gh.request(http::verb::get,
+                                       "/repos/octo/tracker/git/commits/" +
+                                           std::string(main_sha.as_string()),
+                                       tok));
+  const auto work = body_of(gh.request(
+      http::verb::post, "/repos/octo/tracker/git/commits", tok,
+      json::object{
+          {"message", "wip"}, {"tree", root.at("tree").at("sha")}, {"parents", json::array{main_sha}}}));
+  REQUIRE(gh.request(http::verb::post, "/repos/octo/tracker/git/refs", tok,
+                     json::object{{"ref", "refs/heads/feature-x"}, {"sha", work.at("sha")}})
+              .result_int() == 201);
   auto pull = gh.request(http::verb::post, "/repos/octo/tracker/pulls", tok,
                          json::object{{"title", "Draft"},
                                       {"head", "feature-x"},

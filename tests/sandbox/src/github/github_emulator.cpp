@@ -43,6 +43,10 @@ std::string endpoint_template(const std::string& method, const std::vector<std::
   for (; i < seg.size(); ++i) {
     const std::string& prev = i > 0 ? seg[i - 1] : std::string();
     std::string part = seg[i];
+    // Git references are paths of their own (heads/ngsync/abc): one template for all of them.
+    if (i >= 1 && seg[i - 1] == "git" && (part == "ref" || part == "refs") && i + 1 < seg.size())
+      return method + " " + path + "/" + part + "/{ref}";
+    if (prev == "commits" && i >= 2 && seg[i - 2] == "git") part = "{sha}";
     if (prev == "comments" && is_number(part))
       part = "{comment_id}";
     else if ((prev == "issues" || prev == "pulls") && is_number(part))

@@ -108,6 +108,20 @@ class github_emulator final : public emulator {
   api_response repo_installation_route(api_call& call);
   api_response rate_limit_route(api_call& call);
   api_response list_milestones_route(api_call& call);
+
+  // github_git_data.cpp: the Git database (refs and commits) behind branches and pull requests.
+  api_response git_route(api_call& call);
+  api_response create_commit_route(api_call& call);
+  api_response create_ref_route(api_call& call);
+  void seed_git_history(gh_repo& repo);
+  const gh_commit& add_commit(gh_repo& repo, const std::string& tree_sha,
+                              const std::string& message, std::vector<std::string> parents,
+                              const std::string& author);
+  std::optional<std::string> branch_sha(const gh_repo& repo, const std::string& branch) const;
+  bool is_ancestor(const gh_repo& repo, const std::string& ancestor,
+                   const std::string& descendant) const;
+  bool can_use_contents(const caller& who, bool write) const;
+  bool can_write_pulls(const caller& who) const;
   api_response create_milestone_route(api_call& call);
 
   // github_graphql.cpp: POST /graphql over the projects model.

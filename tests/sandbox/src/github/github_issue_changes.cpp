@@ -8,9 +8,11 @@
 
 namespace ngsync::sandbox::github {
 
+// Label names are unique regardless of case: "BUG" finds the label "bug", and an issue then
+// carries the label's own spelling, as on GitHub.
 gh_label& github_emulator::ensure_label(gh_repo& repo, const std::string& name) {
   for (auto& l : repo.labels)
-    if (l.name == name) return l;
+    if (same_label_name(l.name, name)) return l;
   gh_label label;
   label.id = next_id();
   label.name = name;
@@ -57,8 +59,8 @@ gh_issue& github_emulator::create_issue(gh_repo& repo, const std::string& author
   issue.pull = std::move(pull);
   if (issue.pull) issue.pull_id = next_id();
   if (extras.labels)
-    for (const auto& name : *extras.labels) {
-      ensure_label(repo, name);
+    for (const auto& given : *extras.labels) {
+      const std::string name = ensure_label(repo, given).name;
       if (std::find(issue.labels.begin(), issue.labels.end(), name) == issue.labels.end())
         issue.labels.push_back(name);
     }
@@ -70,7 +72,7 @@ gh_issue& github_emulator::create_issue(gh_repo& repo, const std::string& author
   if (extras.milestone) issue.milestone = *extras.milestone;
   reindex(issue);
   gh_issue& stored = repo.issues[issue.number] = std::move(issue);
-  if (!stored.pull) deliver_issue_event(repo, stored, "opened", author, {});
+  deliver_issue_event(repo, stored, "opened", author, {});
   return stored;
 }
 
@@ -109,10 +111,12 @@ void github_emulator::apply_edit(gh_repo& repo, gh_issue& issue, const issue_edi
   std::vector<std::string> added_labels, removed_labels;
   if (edit.labels) {
     std::vector<std::string> next;
-    for (const auto& name : *edit.labels)
+    for (const auto& given : *edit.labels) {
+      // GitHub creates labels it does not know yet, and reuses one that differs only in case.
+      const std::string name = ensure_label(repo, given).name;
       if (std::find(next.begin(), next.end(), name) == next.end()) next.push_back(name);
+    }
     for (const auto& name : next) {
-      ensure_label(repo, name);  // GitHub creates labels it does not know yet
       if (std::find(issue.labels.begin(), issue.labels.end(), name) == issue.labels.end())
         added_labels.push_back(name);
     }
@@ -145,7 +149,6 @@ void github_emulator::apply_edit(gh_repo& repo, gh_issue& issue, const issue_edi
   if (!changed) return;
   issue.updated_at = t;
   reindex(issue);
-  if (issue.pull) return;  // pull requests send `pull_request` events, not emulated here
 
   if (!changes.empty()) deliver_issue_event(repo, issue, "edited", actor, {{"changes", changes}});
   if (!state_action.empty()) deliver_issue_event(repo, issue, state_action, actor, {});
@@ -169,10 +172,13 @@ void github_emulator::apply_edit(gh_repo& repo, gh_issue& issue, const issue_edi
 void github_emulator::deliver_issue_event(const gh_repo& repo, const gh_issue& issue,
                                           const std::string& action, const std::string& sender,
                                           json::object extra) {
+  // A pull request's changes are `pull_request` events: the PR under `pull_request`, its number
+  // at the top. The actions the sync follows have the same names.
+  const std::string event = issue.pull ? "pull_request" : "issues";
   std::vector<const gh_hook*> targets;
   for (const auto& hook : hooks_) {
     if (hook.repo && *hook.repo != repo.full_name()) continue;
-    if (std::find(hook.events.begin(), hook.events.end(), "issues") == hook.events.end() &&
+    if (std::find(hook.events.begin(), hook.events.end(), event) == hook.events.end() &&
         std::find(hook.events.begin(), hook.events.end(), "*") == hook.events.end())
       continue;
     targets.push_back(&hook);
@@ -193,10 +199,15 @@ void github_emulator::deliver_issue_event(const gh_repo& repo, const gh_issue& i
   for (const gh_hook* hook : targets) {
     json::object payload;
     payload["action"] = action;
-    json::object issue_doc = render_issue(repo, issue, ctx);
-    // Webhook issues always carry `draft`, unlike REST issue responses.
-    if (!issue_doc.contains("draft")) issue_doc["draft"] = false;
-    payload["issue"] = std::move(issue_doc);
+    if (issue.pull) {
+      payload["number"] = issue.number;
+      payload["pull_request"] = render_pull(repo, issue, ctx);
+    } else {
+      json::object issue_doc = render_issue(repo, issue, ctx);
+      // Webhook issues always carry `draft`, unlike REST issue responses.
+      if (!issue_doc.contains("draft")) issue_doc["draft"] = false;
+      payload["issue"] = std::move(issue_doc);
+    }
     for (auto& [k, v] : extra) payload[k] = v;
     payload["repository"] = render_repository(repo, ctx);
     payload["sender"] = render_user(user(sender), ctx);
@@ -207,7 +218,7 @@ void github_emulator::deliver_issue_event(const gh_repo& repo, const gh_issue& i
     std::vector<std::pair<std::string, std::string>> headers{
         {"Content-Type", "application/json"},
         {"User-Agent", "GitHub-Hookshot/ngsync-sandbox"},
-        {"X-GitHub-Event", "issues"},
+        {"X-GitHub-Event", event},
         {"X-GitHub-Delivery", guid},
         {"X-GitHub-Hook-ID", std::to_string(hook->id)},
         {"X-GitHub-Hook-Installation-Target-Type",
@@ -218,7 +229,7 @@ void github_emulator::deliver_issue_event(const gh_repo& repo, const gh_issue& i
     };
     deliveries_.push_back(json::object{{"hook_id", hook->id},
                                        {"url", hook->url},
-                                       {"event", "issues"},
+                                       {"event", event},
                                        {"action", action},
                                        {"delivery", guid},
                                        {"issue", issue.number},

@@ -20,6 +20,16 @@ struct gh_user {
   std::string type = "User";  // "User", "Bot" or "Organization"
 };
 
+// GitHub compares label names without regard to (ASCII) case.
+inline bool same_label_name(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
 struct gh_label {
   std::int64_t id = 0;
   std::string name;
@@ -53,6 +63,18 @@ struct gh_pull_details {
   bool draft = false;
   std::string head_sha;
   std::string base_sha;
+};
+
+// A commit of the repository's Git database. Trees are not modelled: a tree exists when a commit
+// points at it, which is all the Git data endpoints the sync uses need.
+struct gh_commit {
+  std::string sha;
+  std::string tree_sha;
+  std::string message;
+  std::vector<std::string> parents;
+  std::string author_name;
+  std::string author_email;
+  time_point date;
 };
 
 // An issue or a pull request (they share numbers and most fields, as on GitHub).
@@ -98,11 +120,15 @@ struct gh_repo {
   bool issues_enabled = true;
   bool is_private = true;
   std::string default_branch = "main";
+  // Draft PRs need a public repository or a paid plan; GitHub refuses them otherwise.
+  bool draft_pull_requests = true;
   std::set<std::string> collaborators;
   std::vector<gh_label> labels;
   std::vector<gh_milestone> milestones;
   std::map<int, gh_issue> issues;  // by number; pull requests too
   std::vector<gh_comment> comments;
+  std::map<std::string, std::string> refs;    // "refs/heads/main" -> commit sha
+  std::map<std::string, gh_commit> commits;  // by sha
   int next_number = 1;
   time_point created_at;
 

@@ -19,6 +19,8 @@ constexpr std::size_t max_body_chars = 65536;
 const char* const docs_issues = "https://docs.github.com/rest/issues/issues";
 const char* const docs_comments = "https://docs.github.com/rest/issues/comments";
 const char* const docs_pulls = "https://docs.github.com/rest/pulls/pulls";
+const char* const docs_pulls_create =
+    "https://docs.github.com/rest/pulls/pulls#create-a-pull-request";
 const char* const docs_search =
     "https://docs.github.com/rest/search/search#search-issues-and-pull-requests";
 
@@ -108,7 +110,12 @@ api_response github_emulator::repo_route(api_call& call) {
     if (m == "GET") return list_milestones_route(call);
     if (m == "POST") return create_milestone_route(call);
   }
+  if (!rest.empty() && rest[0] == "git") return git_route(call);
   if (!rest.empty() && rest[0] == "pulls") {
+    // An App installation writes pull requests only with `pull_requests: write`.
+    if (m != "GET" && !can_write_pulls(call.who))
+      return github_error(http::status::forbidden, "Resource not accessible by integration",
+                          docs_pulls);
     if (rest.size() == 1 && m == "POST") return create_pull_route(call);
     if (rest.size() == 2 && is_number(rest[1])) {
       auto it = repo.issues.find(std::stoi(rest[1]));
@@ -177,6 +184,9 @@ api_response github_emulator::create_issue_route(api_call& call) {
   std::string title_text =
       title->is_string() ? std::string(title->as_string()) : json::serialize(*title);
   json::array errors;
+  // An empty title is a missing one: 422 {resource: Issue, code: missing_field, field: title}.
+  if (title_text.find_first_not_of(" \t\r\n") == std::string::npos)
+    errors.push_back(validation_entry("Issue", "missing_field", "title"));
   if (char_count(title_text) > max_title_chars)
     errors.push_back(validation_entry("Issue", "custom", "title",
                                       "title is too long (maximum is 256 characters)"));
@@ -210,6 +220,17 @@ api_response github_emulator::create_issue_route(api_call& call) {
     extras.labels.reset();
     extras.assignees.reset();
     extras.milestone.reset();
+  } else if (extras.assignees) {
+    // A caller who may assign gets 422 for a login that cannot be assigned here (no access to
+    // the repository, or no such user): {value, resource: Issue, field: assignees, code:
+    // invalid}, nothing created. Seen in GitHub's answers quoted by octokit users.
+    for (const auto& login : *extras.assignees)
+      if (login != repo.owner && !repo.collaborators.count(login))
+        return validation_failed(json::array{json::object{{"value", login},
+                                                          {"resource", "Issue"},
+                                                          {"field", "assignees"},
+                                                          {"code", "invalid"}}},
+                                 std::string(docs_issues) + "#create-an-issue");
   }
   gh_issue& issue =
       create_issue(repo, call.who.login, title_text, std::move(text), extras, std::nullopt);
@@ -419,33 +440,46 @@ api_response github_emulator::update_comment_route(api_call& call, std::int64_t 
   return json_response(http::status::ok, render_comment(repo, *it, call.ctx));
 }
 
+// GET, POST (add), PUT (replace) and DELETE /repos/{o}/{r}/issues/{n}/labels[/{name}]. Adding
+// and replacing answer every label now on the issue (label objects); names match existing
+// labels regardless of case, and unknown names become new labels (docs.github.com/rest/issues/
+// labels#add-labels-to-an-issue).
 api_response github_emulator::issue_labels_route(api_call& call, gh_issue& issue) {
   gh_repo& repo = *call.repo;
   const auto& rest = call.rest;
+  const char* const docs_labels = "https://docs.github.com/rest/issues/labels";
   std::vector<std::string> labels = issue.labels;
+  const bool push = has_push_access(repo, call.who);
   if (rest.size() == 4 && call.method == "DELETE") {
-    auto it = std::find(labels.begin(), labels.end(), rest[3]);
+    auto it = std::find_if(labels.begin(), labels.end(),
+                           [&](const std::string& l) { return same_label_name(l, rest[3]); });
     if (it == labels.end())
-      return github_error(http::status::not_found, "Label does not exist", docs_rest);
+      return github_error(http::status::not_found, "Label does not exist",
+                          std::string(docs_labels) + "#remove-a-label-from-an-issue");
     labels.erase(it);
   } else if (rest.size() == 3 && (call.method == "POST" || call.method == "PUT")) {
-    api_response error;
-    std::optional<std::vector<std::string>> given;
     boost::system::error_code ec;
     json::value v = json::parse(call.req->body().empty() ? "{}" : call.req->body(), ec);
     if (ec) return github_error(http::status::bad_request, "Problems parsing JSON", docs_rest);
-    given = v.is_array()
-                ? string_list(&v)
-                : string_list(v.is_object() ? v.as_object().if_contains("labels") : nullptr);
-    if (!given) return invalid_field("labels", "", docs_rest);
+    // The body is {"labels": [...]} (names or {"name"} objects), or a bare array of names.
+    const json::value* list = v.is_array() ? &v
+                              : v.is_object() ? v.as_object().if_contains("labels")
+                                              : nullptr;
+    auto given = string_list(list);
+    if (!given) return invalid_field("labels", "", docs_labels);
     if (call.method == "PUT") labels.clear();
-    for (const auto& l : *given)
-      if (std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(l);
+    for (const auto& l : *given) {
+      if (l.empty() || l.size() > 50)
+        return validation_failed(json::array{validation_entry("Label", "invalid", "name")},
+                                 std::string(docs_labels) + "#add-labels-to-an-issue");
+      const std::string name = push ? ensure_label(repo, l).name : l;
+      if (std::find(labels.begin(), labels.end(), name) == labels.end()) labels.push_back(name);
+    }
   } else if (rest.size() == 3 && call.method == "GET") {
   } else {
     return github_error(http::status::not_found, "Not Found", docs_rest);
   }
-  if (call.method != "GET" && has_push_access(repo, call.who)) {
+  if (call.method != "GET" && push) {
     issue_edit edit;
     edit.labels = labels;
     apply_edit(repo, issue, edit, call.who.login);
@@ -457,22 +491,48 @@ api_response github_emulator::issue_labels_route(api_call& call, gh_issue& issue
   return json_response(http::status::ok, out);
 }
 
+// POST /repos/{o}/{r}/labels {name, color?, description?}: `color` is six hexadecimal digits
+// without the leading '#', `description` at most 100 characters, and the name unique regardless
+// of case; anything else is 422 Validation Failed with a Label error entry
+// (docs.github.com/rest/issues/labels#create-a-label).
 api_response github_emulator::create_label_route(api_call& call) {
   gh_repo& repo = *call.repo;
+  const std::string docs = "https://docs.github.com/rest/issues/labels#create-a-label";
   api_response error;
   auto body = json_body(call, error);
   if (!body) return error;
   const json::value* name = body->if_contains("name");
-  if (!name || !name->is_string())
-    return validation_failed(json::array{validation_entry("Label", "missing_field", "name")});
+  if (!name) return github_error(http::status::unprocessable_entity,
+                                 "Invalid request.\n\n\"name\" wasn't supplied.", docs);
+  if (!name->is_string() || name->as_string().empty())
+    return validation_failed(json::array{validation_entry("Label", "missing_field", "name")}, docs);
+  json::array errors;
+  std::optional<std::string> color;
+  if (const json::value* c = body->if_contains("color"); c && !c->is_null()) {
+    color = c->is_string() ? std::string(c->as_string()) : json::serialize(*c);
+    const bool hex6 = color->size() == 6 && std::all_of(color->begin(), color->end(), [](char ch) {
+                        return std::isxdigit(static_cast<unsigned char>(ch)) != 0;
+                      });
+    if (!hex6) errors.push_back(validation_entry("Label", "invalid", "color"));
+  }
+  std::optional<std::string> description;
+  if (const json::value* d = body->if_contains("description"); d && d->is_string()) {
+    description = std::string(d->as_string());
+    if (char_count(*description) > 100)
+      errors.push_back(validation_entry("Label", "custom", "description",
+                                        "description is too long (maximum is 100 characters)"));
+  }
   for (const auto& l : repo.labels)
-    if (l.name == name->as_string())
-      return validation_failed(json::array{validation_entry("Label", "already_exists", "name")});
+    if (same_label_name(l.name, std::string(name->as_string())))
+      errors.push_back(validation_entry("Label", "already_exists", "name"));
+  if (!errors.empty()) return validation_failed(std::move(errors), docs);
   gh_label& label = ensure_label(repo, std::string(name->as_string()));
-  if (const json::value* c = body->if_contains("color"); c && c->is_string())
-    label.color = std::string(c->as_string());
-  if (const json::value* d = body->if_contains("description"); d && d->is_string())
-    label.description = std::string(d->as_string());
+  if (color) {
+    label.color = *color;
+    std::transform(label.color.begin(), label.color.end(), label.color.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  }
+  if (description) label.description = *description;
   return json_response(http::status::created, render_label(repo, label, call.ctx));
 }
 
@@ -490,26 +550,59 @@ api_response github_emulator::create_pull_route(api_call& call) {
   const auto title = text("title"), head = text("head"), base = text("base");
   for (auto [key, value] : {std::pair{"title", &title}, {"head", &head}, {"base", &base}})
     if (!*value) errors.push_back(validation_entry("PullRequest", "missing_field", key));
-  if (!errors.empty()) return validation_failed(std::move(errors), docs_pulls);
-  if (*head == *base)
-    return validation_failed(
-        json::array{json::object{{"resource", "PullRequest"},
-                                 {"code", "custom"},
-                                 {"message", "No commits between " + *base + " and " + *head}}},
-        docs_pulls);
+  if (!errors.empty()) return validation_failed(std::move(errors), docs_pulls_create);
   auto body_text = text("body");
   if (body_text && char_count(*body_text) > max_body_chars)
     return validation_failed(
         json::array{validation_entry("PullRequest", "custom", "body",
                                      "body is too long (maximum is 65536 characters)")},
-        docs_pulls);
+        docs_pulls_create);
+  if (char_count(*title) > max_title_chars)
+    return validation_failed(
+        json::array{validation_entry("PullRequest", "custom", "title",
+                                     "title is too long (maximum is 256 characters)")},
+        docs_pulls_create);
+  // `head` is "branch" or "owner:branch" for a branch of this repository (forks are not
+  // modelled); both branches must exist, as GitHub answers 422 `invalid` for each that does not.
+  std::string head_branch = *head;
+  if (auto colon = head_branch.find(':'); colon != std::string::npos) {
+    if (head_branch.substr(0, colon) != repo.owner) head_branch.clear();
+    else head_branch = head_branch.substr(colon + 1);
+  }
+  const auto head_sha = head_branch.empty() ? std::nullopt : branch_sha(repo, head_branch);
+  const auto base_sha = branch_sha(repo, *base);
+  if (!head_sha) errors.push_back(validation_entry("PullRequest", "invalid", "head"));
+  if (!base_sha) errors.push_back(validation_entry("PullRequest", "invalid", "base"));
+  if (!errors.empty()) return validation_failed(std::move(errors), docs_pulls_create);
+  // A head with nothing its base lacks: "No commits between <base> and <head>".
+  if (is_ancestor(repo, *head_sha, *base_sha))
+    return validation_failed(
+        json::array{json::object{{"resource", "PullRequest"},
+                                 {"code", "custom"},
+                                 {"message", "No commits between " + *base + " and " + *head}}},
+        docs_pulls_create);
+  for (const auto& [n, other] : repo.issues)
+    if (other.pull && other.state == "open" && !other.deleted && other.pull->head == head_branch &&
+        other.pull->base == *base)
+      return validation_failed(
+          json::array{json::object{
+              {"resource", "PullRequest"},
+              {"code", "custom"},
+              {"message", "A pull request already exists for " + repo.owner + ":" + head_branch +
+                              "."}}},
+          docs_pulls_create);
   gh_pull_details details;
-  details.head = head->substr(head->find(':') == std::string::npos ? 0 : head->find(':') + 1);
+  details.head = head_branch;
   details.base = *base;
   const json::value* draft = body->if_contains("draft");
   details.draft = draft && draft->is_bool() && draft->as_bool();
-  details.head_sha = sha256_hex(repo.full_name() + ":" + details.head).substr(0, 40);
-  details.base_sha = sha256_hex(repo.full_name() + ":" + details.base).substr(0, 40);
+  // Private repositories on GitHub Free or Pro have no draft PRs: a 422 without an errors array.
+  if (details.draft && !repo.draft_pull_requests)
+    return github_error(http::status::unprocessable_entity,
+                        "Draft pull requests are not supported in this repository.",
+                        docs_pulls_create);
+  details.head_sha = *head_sha;
+  details.base_sha = *base_sha;
   gh_issue& pull = create_issue(repo, call.who.login, *title, body_text, issue_edit{}, details);
   api_response res = json_response(http::status::created, render_pull(repo, pull, call.ctx));
   res.set(http::field::location, call.ctx.api_base + "/repos/" + repo.full_name() + "/pulls/" +
@@ -532,6 +625,15 @@ api_response github_emulator::update_pull_route(api_call& call, gh_issue& pull) 
     edit.title = std::string(t->as_string());
   if (const json::value* b = body->if_contains("body"); b && b->is_string())
     edit.body = std::optional<std::string>(std::string(b->as_string()));
+  json::array errors;
+  if (edit.title && char_count(*edit.title) > max_title_chars)
+    errors.push_back(validation_entry("PullRequest", "custom", "title",
+                                      "title is too long (maximum is 256 characters)"));
+  if (edit.body && char_count(**edit.body) > max_body_chars)
+    errors.push_back(validation_entry("PullRequest", "custom", "body",
+                                      "body is too long (maximum is 65536 characters)"));
+  if (!errors.empty())
+    return validation_failed(std::move(errors), std::string(docs_pulls) + "#update-a-pull-request");
   if (const json::value* b = body->if_contains("base"); b && b->is_string())
     pull.pull->base = std::string(b->as_string());
   apply_edit(repo, pull, edit, call.who.login);

@@ -230,6 +230,7 @@ void github_emulator::load(const json::value& scenario) {
       repo.issues_enabled = get_bool(o, "issues_enabled", true);
       repo.is_private = get_bool(o, "private", true);
       repo.default_branch = get_string(o, "default_branch", "repos[]", std::string("main"));
+      repo.draft_pull_requests = get_bool(o, "draft_pull_requests", true);
       repo.old_full_names = get_strings(o, "renamed_from");
       for (const auto& c : get_strings(o, "collaborators")) repo.collaborators.insert(c);
       repo.created_at = now() - std::chrono::hours(24 * 365);
@@ -300,6 +301,7 @@ void github_emulator::load(const json::value& scenario) {
                                                           issue.body.value_or(""), issue.state});
           repo.issues[issue.number] = std::move(issue);
         }
+      seed_git_history(repo);
       repos_.push_back(std::move(repo));
     }
   }
@@ -458,6 +460,15 @@ json::value github_emulator::state() const {
     for (const auto& c : repo.comments) comments.push_back(render_comment(repo, c, ctx));
     for (const auto& l : repo.labels) labels.push_back(json::value(l.name));
     for (const auto& o : repo.old_full_names) old_names.push_back(json::value(o));
+    json::array branches;  // each with the parents of its commit, to check what a branch holds
+    for (const auto& [ref, sha] : repo.refs) {
+      if (ref.rfind("refs/heads/", 0) != 0) continue;
+      json::array parents;
+      if (auto c = repo.commits.find(sha); c != repo.commits.end())
+        for (const auto& p : c->second.parents) parents.push_back(json::value(p));
+      branches.push_back(json::object{
+          {"name", ref.substr(11)}, {"sha", sha}, {"parents", std::move(parents)}});
+    }
     repos.push_back(json::object{{"full_name", repo.full_name()},
                                  {"id", repo.id},
                                  {"renamed_from", std::move(old_names)},
@@ -465,6 +476,7 @@ json::value github_emulator::state() const {
                                  {"labels", std::move(labels)},
                                  {"issues", std::move(issues)},
                                  {"pulls", std::move(pulls)},
+                                 {"branches", std::move(branches)},
                                  {"comments", std::move(comments)},
                                  {"deleted_issues", std::move(deleted)}});
   }
