@@ -336,7 +336,7 @@ class block_converter {
       }
       if (depth >= max_depth) {
         // Too deep to nest: the text stays, flat.
-        out.push_back({inline_md(trim(raw)), list_kind::none, true});
+        out.push_back({as_text_lines(inline_md(trim(raw))), list_kind::none, true});
         ++i;
         continue;
       }
@@ -357,7 +357,9 @@ class block_converter {
       }
       if (starts_with(line, ":::") && line.find_first_not_of(':') != std::string_view::npos) {
         const auto attrs = split_attribute_list(line);
-        std::string_view name = trim(attrs.text.substr(attrs.text.find_first_not_of(':')));
+        const auto name_at = attrs.text.find_first_not_of(':');
+        const std::string_view name =
+            name_at == std::string_view::npos ? std::string_view() : trim(attrs.text.substr(name_at));
         auto content = take_fenced_div(lines, i);
         if (name == "callout")
           out.push_back(callout(attrs.attrs, content, top, depth));
@@ -401,6 +403,27 @@ class block_converter {
     return out;
   }
 
+  // Converted text whose lines GitHub would read as a list, heading, rule or fence stays text.
+  static std::string as_text_lines(const std::string& md) {
+    std::string safe;
+    std::size_t start = 0;
+    while (start <= md.size()) {
+      const auto nl = md.find('\n', start);
+      std::string l = md.substr(start, nl == std::string::npos ? nl : nl - start);
+      const auto first = l.find_first_not_of(' ');
+      l = first == std::string::npos ? std::string() : l.substr(first);
+      if (!l.empty() && (l[0] == '#' || l[0] == '-' || l[0] == '+' || l[0] == '=' || l[0] == '>' ||
+                         starts_with(l, ":::")))
+        l = "\\" + l;
+      else if (const auto m = ordered_marker(l))
+        l = l.substr(0, m - 2) + "\\" + l.substr(m - 2);
+      safe += (start ? "\n" : "") + l;
+      if (nl == std::string::npos) break;
+      start = nl + 1;
+    }
+    return safe;
+  }
+
   void paragraph(const std::vector<std::string>& lines, std::size_t& i, int depth,
                  std::vector<out_block>& out) {
     std::string text(split_attribute_list(trim(lines[i])).text);
@@ -409,23 +432,7 @@ class block_converter {
       while (i < lines.size() && !blank(lines[i]) && !starts_block(lines[i]))
         text += "\n" + std::string(split_attribute_list(trim(lines[i++])).text);
     }
-    std::string md = inline_md(text);
-    // A paragraph line GitHub would read as a list, heading or rule stays text.
-    std::string safe;
-    std::size_t start = 0;
-    while (start <= md.size()) {
-      const auto nl = md.find('\n', start);
-      std::string l = md.substr(start, nl == std::string::npos ? nl : nl - start);
-      const auto first = l.find_first_not_of(' ');
-      l = first == std::string::npos ? std::string() : l.substr(first);
-      if (!l.empty() && (l[0] == '#' || l[0] == '-' || l[0] == '+' || l[0] == '=' || l[0] == '>'))
-        l = "\\" + l;
-      else if (const auto m = ordered_marker(l))
-        l = l.substr(0, m - 2) + "\\" + l.substr(m - 2);
-      safe += (start ? "\n" : "") + l;
-      if (nl == std::string::npos) break;
-      start = nl + 1;
-    }
+    const std::string safe = as_text_lines(inline_md(text));
     if (!blank(safe)) out.push_back({safe, list_kind::none, true});
     // Children of a paragraph: GFM cannot indent them, so they follow it in order.
     auto kids = take_children(lines, i);
@@ -440,6 +447,8 @@ class block_converter {
     std::string lang(trim(open.substr(fence_len)));
     if (lang == "plain text" || lang == "plaintext") lang.clear();
     if (const auto sp = lang.find(' '); sp != std::string::npos) lang = lang.substr(0, sp);
+    // A backtick in the info string would stop GitHub reading the line as a fence.
+    std::erase_if(lang, [](char c) { return c == '`' || c == '\t'; });
     const std::size_t indent = leading_tabs(lines[i]);
     std::vector<std::string> body;
     ++i;
@@ -562,7 +571,7 @@ class block_converter {
     const std::string_view line = trim(lines[i]);
     const std::string_view rest = line.size() > 2 ? line.substr(2) : std::string_view();
     ++i;
-    std::string body = inline_md(split_attribute_list(rest).text);
+    std::string body = as_text_lines(inline_md(split_attribute_list(rest).text));
     auto kids = take_children(lines, i);
     const std::string children = nested(kids, depth);
     if (!children.empty()) body += (body.empty() ? "" : "\n\n") + children;
@@ -577,6 +586,7 @@ class block_converter {
     std::string body;
     std::string first = inline_md(split_attribute_list(split.first).text);
     if (!icon.empty()) first = first.empty() ? icon : icon + " " + first;
+    first = as_text_lines(first);
     body = first;
     const std::string children = nested(split.rest, depth);
     if (!children.empty()) body += (body.empty() ? "" : "\n\n") + children;
@@ -639,7 +649,7 @@ class block_converter {
       const std::string_view after = trim(line.substr(line.find('<') + t.length));
       ++i;
       self_closing_block(t, out);
-      if (!after.empty()) out.push_back({inline_md(after), list_kind::none, true});
+      if (!after.empty()) out.push_back({as_text_lines(inline_md(after)), list_kind::none, true});
       return;
     }
     content = take_element(lines, i, t);

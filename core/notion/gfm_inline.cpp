@@ -36,6 +36,7 @@ std::string html_escape(std::string_view s) {
       case '>': out += "&gt;"; break;
       case '&': out += "&amp;"; break;
       case '"': out += "&quot;"; break;
+      case '{': out += "&#123;"; break;
       default: out += c;
     }
   }
@@ -188,11 +189,33 @@ std::string file_name_of(std::string_view url) {
   return name;
 }
 
+namespace {
+
+// A URL as a GFM link destination: characters that would end it or read as markup are
+// percent-encoded.
+std::string link_destination(std::string_view url) {
+  std::string out;
+  static const char* hex = "0123456789ABCDEF";
+  for (unsigned char c : url) {
+    if (c <= ' ' || c == '<' || c == '>' || c == '(' || c == ')' || c == '"' || c == '{' ||
+        c == '}' || c == '\\' || c == '`' || c == 0x7f) {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string stable_link(std::string_view url, const gfm_options& options) {
-  if (!is_notion_hosted_file(url)) return std::string(url);
-  if (!options.page_url.empty()) return options.page_url;
+  if (!is_notion_hosted_file(url)) return link_destination(url);
+  if (!options.page_url.empty()) return link_destination(options.page_url);
   // No page to link through: the URL without its signature is at least stable.
-  return std::string(url.substr(0, url.find('?')));
+  return link_destination(url.substr(0, url.find('?')));
 }
 
 namespace {
@@ -224,7 +247,7 @@ class inline_converter {
       } else if (c == '[') {
         i = link(text, i, out, false);
       } else if (c == '{' || c == '}' || (c == '|' && target_ == inline_target::table_cell)) {
-        out += html_ ? std::string(1, c) : std::string("\\") + c;
+        out += html_ ? (c == '{' ? std::string("&#123;") : std::string(1, c)) : std::string("\\") + c;
         ++i;
       } else if (c == '\t') {
         out += ' ';

@@ -372,3 +372,61 @@ TEST_CASE("unknown blocks: followed ones are placed, the rest say so, the cut is
   CHECK(body.markdown == "Intro\n\nSynced **text**\n\nLeft\n\nDeep\n\nThe rest of the page");
   CHECK(notion_syntax_leak(body.markdown) == "");
 }
+
+// --- Mutations of the corpus: a fuzzing pass that runs with every test run --------------------
+
+#include <random>
+
+TEST_CASE("mutated fixtures never leak Notion syntax (a deterministic fuzzing pass)") {
+  static const std::vector<std::string> tokens = {
+      "\t", "\n", "\n\n", "{color=\"red\"}", "{toggle=\"true\"}", "::: callout {icon=\"x\"}", ":::",
+      "<details color=\"gray\">", "<summary>", "</summary>", "</details>", "<toggle>", "</toggle>",
+      "<callout icon=\"x\">", "</callout>", "<columns>", "<column>", "</column>", "<table header-row=\"true\">",
+      "<tr>", "<td>", "</td>", "</table>", "<span color=\"red\">", "<span underline=\"true\">", "</span>",
+      "<mention-user url=\"user://x\"/>", "<mention-page url=\"https://x\">", "</mention-page>",
+      "<unknown url=\"https://n#5c1d\" alt=\"x`y\"/>", "<table_of_contents/>", "<empty-block/>",
+      "<page url=\"https://x\">", "</page>", "<video source=\"https://x?X-Amz-Signature=1\">", "[^https://c]",
+      "```", "```a`b", "$$", "$", "<br>", "- [ ] ", "1. ", "> ", "# ", "---", "\\", "`", "[", "](", ")",
+      "<", ">", "{", "}", "|", "*", "<p>", "</p>", "<quote>", "</quote>", "<synced_block>", "<foo/>"};
+  // NGSYNC_GFM_MUTATION_ROUNDS raises the rounds per fixture for a longer hunt (and its seed).
+  const char* rounds_env = std::getenv("NGSYNC_GFM_MUTATION_ROUNDS");
+  const int rounds = rounds_env ? std::atoi(rounds_env) : 120;
+  std::mt19937 rng(rounds_env ? static_cast<unsigned>(rounds) : 20261206u);
+  int inputs = 0;
+  for (const auto& e : std::filesystem::directory_iterator(corpus_dir())) {
+    if (e.path().string().find(".notion.md") == std::string::npos) continue;
+    const std::string base = read(e.path());
+    for (int round = 0; round < rounds; ++round) {
+      std::string s = base;
+      const int ops = 1 + static_cast<int>(rng() % 4);
+      for (int k = 0; k < ops; ++k) {
+        const std::size_t at = s.empty() ? 0 : rng() % (s.size() + 1);
+        switch (rng() % 4) {
+          case 0: s.insert(at, tokens[rng() % tokens.size()]); break;
+          case 1: s.erase(at, rng() % 12); break;
+          case 2: s.insert(at, 1, static_cast<char>(rng() % 128)); break;
+          default: s.insert(at, s.substr(rng() % (s.size() + 1), rng() % 40)); break;
+        }
+      }
+      for (const auto version : {markdown_version::v1, markdown_version::v2}) {
+        ++inputs;
+        gfm_conversion r;
+        try {
+          r = to_github_markdown(s, test_options(version));
+        } catch (const std::exception& ex) {
+          CAPTURE(s);
+          FAIL("the converter threw: " << ex.what());
+        }
+        const std::string leak = notion_syntax_leak(r.markdown);
+        if (!leak.empty()) {
+          CAPTURE(s);
+          CAPTURE(r.markdown);
+          CHECK(leak == "");
+          return;
+        }
+        (void)gfm_document(r.markdown).outline();
+      }
+    }
+  }
+  CHECK(inputs >= 40 * rounds);
+}

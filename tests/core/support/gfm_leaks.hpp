@@ -28,9 +28,20 @@ inline std::string without_code_spans(std::string_view line) {
     if (line[i] == '`' && !escaped(line, i)) {
       std::size_t ticks = 0;
       while (i + ticks < line.size() && line[i + ticks] == '`') ++ticks;
-      const auto end = line.find(std::string(ticks, '`'), i + ticks);
-      if (end != std::string_view::npos) {
-        i = end + ticks - 1;
+      // The span closes at a backtick run of the same length (GFM), not at a longer one.
+      std::size_t k = i + ticks;
+      while (k < line.size()) {
+        if (line[k] != '`') {
+          ++k;
+          continue;
+        }
+        std::size_t run = 0;
+        while (k + run < line.size() && line[k + run] == '`') ++run;
+        if (run == ticks) break;
+        k += run;
+      }
+      if (k < line.size()) {
+        i = k + ticks - 1;
         continue;
       }
       i += ticks - 1;
