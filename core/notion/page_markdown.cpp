@@ -19,6 +19,15 @@ std::optional<page_markdown_part> parse_page_markdown_answer(std::string_view js
   boost::system::error_code ec;
   const json::value v = json::parse(json_text, ec);
   if (ec) return fail("the markdown answer is not JSON");
+  return read_page_markdown_answer(v, error);
+}
+
+std::optional<page_markdown_part> read_page_markdown_answer(const json::value& v,
+                                                            std::string* error) {
+  auto fail = [&](const char* why) -> std::optional<page_markdown_part> {
+    if (error) *error = why;
+    return std::nullopt;
+  };
   const auto* o = v.if_object();
   if (!o) return fail("the markdown answer is not an object");
   const auto* object = o->if_contains("object");

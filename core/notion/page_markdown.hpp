@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/value.hpp>
+
 #include "core/notion/gfm_converter.hpp"
 
 namespace ngsync::notion {
@@ -23,6 +25,9 @@ struct page_markdown_part {
 // nullopt (with a reason in *error) unless the text is a page_markdown object.
 std::optional<page_markdown_part> parse_page_markdown_answer(std::string_view json_text,
                                                              std::string* error = nullptr);
+// The same, for an answer already parsed as JSON.
+std::optional<page_markdown_part> read_page_markdown_answer(const boost::json::value& answer,
+                                                            std::string* error = nullptr);
 
 // A page's answer and the subtrees fetched for its unknown ids (keyed by normalized id; a
 // subtree's own unknown ids may be followed too).

@@ -13,6 +13,7 @@
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
 #include "daemon/engine/daemon_metrics.hpp"
+#include "daemon/engine/page_content.hpp"
 #include "storage/link_store.hpp"
 
 namespace ngsync::engine {
@@ -254,7 +255,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   if (rules.sync_body && !ctx.page.in_trash &&
       (ctx.state ||
        sync::classify_status(ctx.page, rules, false).cls != sync::status_class::before_create)) {
-    ctx.content = co_await notion_api.get_page_markdown(ctx.page.id);
+    ctx.content = co_await read_page_content(notion_api, ctx.page, rules.user_map);
   }
   co_return ctx;
 }
