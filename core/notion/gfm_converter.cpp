@@ -171,6 +171,7 @@ class block_converter {
     gfm_conversion out;
     out.markdown = std::move(body);
     out.unresolved_user_ids = std::move(state_.unresolved_user_ids);
+    out.unresolved_page_ids = std::move(state_.unresolved_page_ids);
     out.unshown_block_ids = std::move(unshown_);
     out.placed_block_ids = std::move(placed_);
     return out;

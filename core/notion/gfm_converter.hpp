@@ -36,6 +36,9 @@ struct gfm_options {
   std::function<std::optional<std::string>(std::string_view user_id)> github_login;
   // A user's name (the caller's cache of GET /v1/users/{id}), by Notion user id.
   std::function<std::optional<std::string>(std::string_view user_id)> person_name;
+  // A page's or database's title (the caller's cache), by normalized id, for a mention that
+  // carries only the URL (<mention-page url="…"/>).
+  std::function<std::optional<std::string>(std::string_view page_id)> page_title;
   // Subtrees fetched for ids in unknown_block_ids (Markdown of the same version), keyed by
   // normalized_block_id(). An <unknown> tag whose id is here is replaced by that content.
   const std::map<std::string, std::string>* followed_blocks = nullptr;
@@ -45,6 +48,8 @@ struct gfm_conversion {
   std::string markdown;
   // Mentioned users with neither a login nor a name: fetch them and convert again.
   std::vector<std::string> unresolved_user_ids;
+  // Mentioned pages and databases shown without their title (normalized ids): fetch, convert again.
+  std::vector<std::string> unresolved_page_ids;
   // Ids of <unknown> blocks left as a visible "not shown here" line (normalized).
   std::vector<std::string> unshown_block_ids;
   // Followed subtrees that were placed where their <unknown> tag stood (normalized ids).

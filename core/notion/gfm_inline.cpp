@@ -485,8 +485,9 @@ class inline_converter {
     } else if (t->name.rfind("mention-", 0) == 0) {
       std::string title = inner_text;
       if (title.empty()) title = escape_text(attribute(t->attrs, "title"), html_);
-      if (title.empty()) title = t->name == "mention-database" ? "Notion database" : "Notion page";
       const std::string url = attribute(t->attrs, "url");
+      if (title.empty()) title = looked_up_title(url);
+      if (title.empty()) title = t->name == "mention-database" ? "Notion database" : "Notion page";
       if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
         const std::string target = stable_link(url, *state_.options);
         out += html_ ? "<a href=\"" + html_escape(target) + "\">" + title + "</a>"
@@ -533,6 +534,27 @@ class inline_converter {
             state_.unresolved_user_ids.end())
       state_.unresolved_user_ids.push_back(id);
     return html_ ? "<em>(a Notion user)</em>" : "*(a Notion user)*";
+  }
+
+  // The title the caller knows for a mentioned page (its id is the URL's last 32 hex digits);
+  // unknown ones are reported so the caller can fetch them and convert again.
+  std::string looked_up_title(std::string_view url) {
+    std::string_view path = url.substr(0, url.find_first_of("?#"));
+    std::string id;
+    for (auto it = path.rbegin(); it != path.rend() && id.size() < 32; ++it) {
+      if (*it == '-') continue;
+      if (!std::isxdigit(static_cast<unsigned char>(*it))) break;
+      id.insert(id.begin(), static_cast<char>(std::tolower(static_cast<unsigned char>(*it))));
+    }
+    if (id.size() != 32) return {};
+    const auto& opt = *state_.options;
+    if (opt.page_title) {
+      if (auto title = opt.page_title(id); title && !title->empty()) return escape_text(*title, html_);
+    }
+    if (std::find(state_.unresolved_page_ids.begin(), state_.unresolved_page_ids.end(), id) ==
+        state_.unresolved_page_ids.end())
+      state_.unresolved_page_ids.push_back(id);
+    return {};
   }
 
   std::string date(const attributes& attrs, const std::string& inner) {

@@ -49,6 +49,7 @@ std::string file_name_of(std::string_view url);
 struct inline_state {
   const gfm_options* options = nullptr;
   std::vector<std::string> unresolved_user_ids;
+  std::vector<std::string> unresolved_page_ids;
   int citations = 0;
 };
 

@@ -70,6 +70,7 @@ page_body page_markdown_to_github(const page_markdown& content, const gfm_option
   page_body body;
   body.markdown = std::move(converted.markdown);
   body.unresolved_user_ids = std::move(converted.unresolved_user_ids);
+  body.unresolved_page_ids = std::move(converted.unresolved_page_ids);
 
   // Followed subtrees with no <unknown> tag to stand in for (the rest of a truncated page) go at
   // the end, in the order Notion listed them.
@@ -89,6 +90,10 @@ page_body page_markdown_to_github(const page_markdown& content, const gfm_option
       if (std::find(body.unresolved_user_ids.begin(), body.unresolved_user_ids.end(), u) ==
           body.unresolved_user_ids.end())
         body.unresolved_user_ids.push_back(std::move(u));
+    for (auto& p : rest.unresolved_page_ids)
+      if (std::find(body.unresolved_page_ids.begin(), body.unresolved_page_ids.end(), p) ==
+          body.unresolved_page_ids.end())
+        body.unresolved_page_ids.push_back(std::move(p));
   }
 
   for (const auto& id : block_ids_to_follow(content)) body.missing_block_ids.push_back(id);

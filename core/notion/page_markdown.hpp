@@ -42,6 +42,7 @@ std::vector<std::string> block_ids_to_follow(const page_markdown& content);
 struct page_body {
   std::string markdown;
   std::vector<std::string> unresolved_user_ids;
+  std::vector<std::string> unresolved_page_ids;  // mentioned pages shown without their title
   // Ids Notion left out that were not followed (the call bound stopped it); the body says so.
   std::vector<std::string> missing_block_ids;
   bool cut_short = false;  // truncated and not completed: the body says so

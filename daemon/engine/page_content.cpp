@@ -20,7 +20,25 @@ namespace {
 struct name_cache {
   std::mutex mutex;
   std::map<std::string, notion::notion_client::person_names> people;  // by Notion user id
+  std::map<std::string, std::string> titles;  // mentioned pages, by normalized id
 };
+
+// A page object's title: the plain text of its title property.
+std::string title_of(const boost::json::value& page) {
+  std::string out;
+  const auto* o = page.if_object();
+  const auto* props = o ? o->if_contains("properties") : nullptr;
+  if (!props || !props->is_object()) return out;
+  for (const auto& [name, prop] : props->as_object()) {
+    const auto* p = prop.if_object();
+    const auto* title = p ? p->if_contains("title") : nullptr;
+    if (!title || !title->is_array()) continue;
+    for (const auto& run : title->as_array())
+      if (const auto* r = run.if_object())
+        if (const auto* t = r->if_contains("plain_text"); t && t->is_string()) out += t->as_string();
+  }
+  return out;
+}
 name_cache& names() {
   static name_cache cache;
   return cache;
@@ -67,7 +85,32 @@ net::awaitable<std::string> read_page_content(notion::notion_client& notion_api,
     if (it == names().people.end() || it->second.name.empty()) return std::nullopt;
     return it->second.name;
   };
+  options.page_title = [](std::string_view id) -> std::optional<std::string> {
+    std::lock_guard lock(names().mutex);
+    const auto it = names().titles.find(std::string(id));
+    if (it == names().titles.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+  };
   auto body = notion::page_markdown_to_github(content, options);
+  // Mentioned pages Notion gave without a title: looked up once per process, a few per page.
+  int title_calls = 0;
+  for (const auto& id : body.unresolved_page_ids) {
+    {
+      std::lock_guard lock(names().mutex);
+      if (names().titles.contains(id)) continue;
+    }
+    if (title_calls++ >= max_markdown_follow_calls) break;
+    std::string title;
+    try {
+      title = title_of(co_await notion_api.get_page(id));
+    } catch (const std::exception& e) {
+      // No access to the mentioned page (or it is gone): the link stays, titled "Notion page".
+      log::get("sync")->info("page={} mentioned page {} has no readable title: {}", page.id, id, e.what());
+    }
+    std::lock_guard lock(names().mutex);
+    names().titles[id] = title;
+  }
+  if (title_calls) body = notion::page_markdown_to_github(content, options);
   if (!body.unresolved_user_ids.empty()) {
     for (const auto& id : body.unresolved_user_ids) {
       {

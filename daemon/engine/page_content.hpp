@@ -3,7 +3,8 @@
 // markdown_version and converted to GitHub-flavored Markdown (core/notion/gfm_converter.hpp).
 // What Notion left out (unknown_block_ids, a truncated page) is fetched through the same endpoint
 // within a per-page call bound; what the bound stops is said in the body. Mentioned people become
-// @login through the mapping's users map, else their name (looked up once, then cached).
+// @login through the mapping's users map, else their name (looked up once, then cached); a
+// mentioned page, a link with its title (likewise).
 #include <map>
 #include <string>
 

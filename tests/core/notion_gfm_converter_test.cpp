@@ -224,6 +224,23 @@ TEST_CASE("a user neither mapped nor named is reported so the caller can look th
   CHECK(again.unresolved_user_ids.empty());
 }
 
+TEST_CASE("a page mention with only its URL takes its title from the caller, else is reported") {
+  const std::string md =
+      "See <mention-page url=\"https://www.notion.so/Roadmap-0a1b2c3d4e5f60718293a4b5c6d7e8f9\"/>.";
+  auto o = test_options();
+  auto r = to_github_markdown(md, o);
+  CHECK(r.markdown == "See [Notion page](https://www.notion.so/Roadmap-0a1b2c3d4e5f60718293a4b5c6d7e8f9).");
+  CHECK(r.unresolved_page_ids == std::vector<std::string>{"0a1b2c3d4e5f60718293a4b5c6d7e8f9"});
+  o.page_title = [](std::string_view id) -> std::optional<std::string> {
+    if (id == "0a1b2c3d4e5f60718293a4b5c6d7e8f9") return "Roadmap [2027]";
+    return std::nullopt;
+  };
+  r = to_github_markdown(md, o);
+  CHECK(r.markdown ==
+        "See [Roadmap \\[2027\\]](https://www.notion.so/Roadmap-0a1b2c3d4e5f60718293a4b5c6d7e8f9).");
+  CHECK(r.unresolved_page_ids.empty());
+}
+
 TEST_CASE("custom emoji and citations") {
   CHECK(convert_fixture("emoji_citations") ==
         "Shipped :partyparrot: as promised<sup>[1](https://example.com/source)</sup> and "

@@ -56,6 +56,11 @@ json::array every_construct(const std::string& signature, const std::string& wor
                     {"mention", {{"type", "date"}, {"date", {{"start", "2026-12-24"}, {"end", nullptr}}}}},
                     {"plain_text", "2026-12-24"},
                     {"href", nullptr}};
+  json::object page_mention{
+      {"type", "mention"},
+      {"mention", {{"type", "page"}, {"page", {{"id", "a1000000-0000-4000-8000-000000000002"}}}}},
+      {"plain_text", "Dark mode"},
+      {"href", nullptr}};
   json::object row1{{"type", "table_row"},
                     {"table_row", {{"cells", json::array{json::array{text("Key")}, json::array{text("Value")}}}}}};
   json::object row2{{"type", "table_row"},
@@ -65,7 +70,7 @@ json::array every_construct(const std::string& signature, const std::string& wor
       block("heading_1", {text("Why")}, {{"color", "blue"}}),
       block("paragraph", {text("Very "), text(word, {{"color", "red"}, {"bold", true}}), text(" and "),
                           text("underlined", {{"underline", true}}), text(", by "), mention, text(" before "),
-                          date, text(".")}),
+                          date, text(", see "), page_mention, text(".")}),
       block("callout", {text("Remember to rotate the keys.")},
             {{"color", "yellow_bg"}, {"icon", {{"type", "emoji"}, {"emoji", "💡"}}}}),
       block("toggle", {text("Stack trace")}, {{"color", "gray"}}, {block("paragraph", {text("Error at line 42")})}),
@@ -121,6 +126,8 @@ TEST_CASE("a page with every construct reaches its issue as GitHub Markdown, not
   CHECK(body.find("Shared across pages") != std::string::npos);  // the synced block, followed
   CHECK(body.find("X-Amz") == std::string::npos);              // hosted files link via the page
   CHECK(body.find("2026-12-24") != std::string::npos);
+  CHECK(body.find("[Dark mode](https://www.notion.so/a1000000000040008000000000000002)") !=
+        std::string::npos);  // a page mention, titled through one page lookup
   CHECK(body.find("- [Why](#why)") != std::string::npos);
 
   const gfm_document doc(body);
