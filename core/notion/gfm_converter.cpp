@@ -161,13 +161,16 @@ class block_converter {
       const auto nl = text.find('\n', start);
       std::string line(text.substr(start, nl == std::string_view::npos ? nl : nl - start));
       if (!line.empty() && line.back() == '\r') line.pop_back();
+      // \x01 delimits the converter's own placeholder (the table of contents); text never has it.
+      std::erase(line, '\x01');
       lines.push_back(std::move(line));
       if (nl == std::string_view::npos) break;
       start = nl + 1;
     }
     std::string body = join(convert(lines, true, 0));
-    for (auto at = body.find(toc_marker); at != std::string::npos; at = body.find(toc_marker))
-      body.replace(at, std::string_view(toc_marker).size(), table_of_contents());
+    const std::string toc = body.find(toc_marker) == std::string::npos ? "" : table_of_contents();
+    for (auto at = body.find(toc_marker); at != std::string::npos; at = body.find(toc_marker, at + toc.size()))
+      body.replace(at, std::string_view(toc_marker).size(), toc);
     gfm_conversion out;
     out.markdown = std::move(body);
     out.unresolved_user_ids = std::move(state_.unresolved_user_ids);
@@ -731,6 +734,7 @@ class block_converter {
           while (start <= md.size()) {
             const auto nl = md.find('\n', start);
             lines.push_back(md.substr(start, nl == std::string::npos ? nl : nl - start));
+            std::erase(lines.back(), '\x01');
             if (nl == std::string::npos) break;
             start = nl + 1;
           }

@@ -323,6 +323,15 @@ TEST_CASE("the issue's example body reaches GitHub without Notion's syntax") {
         "list(item(paragraph list(item(paragraph)))) paragraph)");
 }
 
+TEST_CASE("fuzz finding: the TOC placeholder spelled in the text neither loops nor leaks") {
+  // fuzz_gfm_converter timed out: a heading holding the placeholder made the TOC replace itself
+  // forever (tests/fuzz/regressions/fuzz_gfm_converter/toc-placeholder-in-heading).
+  const auto r = to_github_markdown(
+      "<table_of_contents/>\n# Release \x01toc\x01 notes\n## Next \x01toc\x01", test_options());
+  CHECK(r.markdown == "**Contents**\n\n- [Release toc notes](#release-toc-notes)\n  - [Next toc](#next-toc)"
+                      "\n\n# Release toc notes\n\n## Next toc");
+}
+
 TEST_CASE("the leak check itself catches each kind of leak") {
   CHECK(notion_syntax_leak("\tindented") != "");
   CHECK(notion_syntax_leak("- a\n  \tb") != "");
