@@ -300,6 +300,9 @@ class inline_converter {
           for (char ch : flat) escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);
           flat = escaped;
         }
+        // Right after another code span (a dropped tag between them), the two fences would
+        // merge into one longer backtick run and GFM would pair them differently.
+        if (!out.empty() && out.back() == '`') out += ' ';
         out += fence + flat + fence;
       }
       return end + ticks;

@@ -332,6 +332,14 @@ TEST_CASE("fuzz finding: the TOC placeholder spelled in the text neither loops n
                       "\n\n# Release toc notes\n\n## Next toc");
 }
 
+TEST_CASE("fuzz finding: two code spans made adjacent by a dropped tag stay two spans") {
+  // fuzz_gfm_converter: "`a`</column>``b``" lost the tag between the spans, and "`a```b``" reads
+  // on GitHub as one unclosed run (tests/fuzz/regressions/fuzz_gfm_converter/adjacent-code-spans).
+  const auto r = to_github_markdown("`<x>`</column>``y``", test_options());
+  CHECK(r.markdown == "`<x>` ``y``");
+  CHECK(gfm_document(r.markdown).visible_text() == "<x>   y ");  // two code nodes, a space between
+}
+
 TEST_CASE("the leak check itself catches each kind of leak") {
   CHECK(notion_syntax_leak("\tindented") != "");
   CHECK(notion_syntax_leak("- a\n  \tb") != "");
