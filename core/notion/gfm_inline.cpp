@@ -315,11 +315,12 @@ class inline_converter {
   // $x$ -> $`x`$ (GitHub's delimiters, which no Markdown inside the formula can break).
   std::size_t math(std::string_view text, std::size_t i, std::string& out) {
     for (std::size_t end = i + 1; end < text.size(); ++end) {
+      if (text[end] == '\n') break;  // inline math stays on its line
       if (text[end] == '\\') {
         ++end;
+        if (end < text.size() && text[end] == '\n') break;
         continue;
       }
-      if (text[end] == '\n') break;
       if (text[end] == '$') {
         const std::string_view formula = text.substr(i + 1, end - i - 1);
         if (formula.empty() || formula.find('`') != std::string_view::npos) break;

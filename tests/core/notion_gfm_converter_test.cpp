@@ -340,6 +340,14 @@ TEST_CASE("fuzz finding: two code spans made adjacent by a dropped tag stay two 
   CHECK(gfm_document(r.markdown).visible_text() == "<x>   y ");  // two code nodes, a space between
 }
 
+TEST_CASE("fuzz finding: inline math never runs over a line break, even an escaped one") {
+  // fuzz_gfm_converter: "$ a\\<newline>b$" made one formula of two lines
+  // (tests/fuzz/regressions/fuzz_gfm_converter/math-over-escaped-newline).
+  const auto r = to_github_markdown("Cost $ a\\\nthen b$ c", test_options(markdown_version::v2));
+  CHECK(r.markdown.find("$`") == std::string::npos);
+  CHECK(r.markdown == "Cost \\$ a\\\nthen b\\$ c");
+}
+
 TEST_CASE("the leak check itself catches each kind of leak") {
   CHECK(notion_syntax_leak("\tindented") != "");
   CHECK(notion_syntax_leak("- a\n  \tb") != "");
