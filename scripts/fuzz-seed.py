@@ -52,9 +52,11 @@ for p in (ref / "notion-fixtures" / "webhooks").glob("*.json"):
         key = json.loads(body)["verification_token"].encode()
     write("fuzz_notion_webhook", p.stem, signature(key, body) + b"\n" + body)
 
-# Markdown renderer: block lists (and any other Notion JSON).
-for p in notion_jsons:
-    write("fuzz_markdown_renderer", p.stem, p.read_bytes())
+# Notion-flavored Markdown -> GFM: the converter's fixture corpus, each as v1 and v2 (first byte:
+# bit 0 = v2, bit 1 = also assemble as a page with a followed subtree, bit 2 = truncated).
+for p in (root / "tests/core/gfm").glob("*.notion.md"):
+    for flags in (0, 1, 7):
+        write("fuzz_gfm_converter", f"{p.stem}.{flags}", bytes([flags]) + p.read_bytes())
 
 # Configuration: the shipped examples.
 for p in [root / "deploy/config/ngsync.example.yaml", root / "deploy/quickstart/ngsync.yaml.in",

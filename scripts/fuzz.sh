@@ -29,18 +29,20 @@ seconds=${NGSYNC_FUZZ_SECONDS:-$seconds}
 # A fixed seed by default: a fresh clone starts from the same seeds and corpus, so a short CI run
 # explores the same inputs each time and a finding reproduces. NGSYNC_FUZZ_SEED=0 is random.
 seed=${NGSYNC_FUZZ_SEED:-1}
-all=(fuzz_github_webhook fuzz_notion_webhook fuzz_issue_body fuzz_markdown_renderer
-     fuzz_config_loader fuzz_http_response)
+all=(fuzz_github_webhook fuzz_notion_webhook fuzz_issue_body
+     fuzz_gfm_converter fuzz_config_loader fuzz_http_response)
 if ((${#targets[@]} == 0)); then targets=("${all[@]}"); fi
 
 # Inputs per target in --short mode: about 20 s each on a 2-core CI machine.
 declare -A short_runs=(
   [fuzz_github_webhook]=150000 [fuzz_notion_webhook]=300000 [fuzz_issue_body]=250000
-  [fuzz_markdown_renderer]=50000 [fuzz_config_loader]=20000 [fuzz_http_response]=60000)
+  [fuzz_gfm_converter]=50000 [fuzz_config_loader]=20000
+  [fuzz_http_response]=60000)
 
 declare -A dict=(
   [fuzz_github_webhook]=json [fuzz_notion_webhook]=json [fuzz_issue_body]=markers
-  [fuzz_markdown_renderer]=json [fuzz_config_loader]=yaml [fuzz_http_response]=http)
+  [fuzz_gfm_converter]=notion_markdown [fuzz_config_loader]=yaml
+  [fuzz_http_response]=http)
 
 build=$root/build/fuzz
 cmake --preset fuzz >/dev/null

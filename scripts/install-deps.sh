@@ -15,7 +15,10 @@ packages=(
 # Test-only tools: systemd-analyze (checks deploy/systemd) and promtool (lints /metrics; Debian
 # ships it in `prometheus`, which also enables a Prometheus server). NGSYNC_DEPS=runtime skips them.
 # clang + its runtime libraries build the libFuzzer targets (scripts/fuzz.sh).
-if [[ ${NGSYNC_DEPS:-all} != runtime ]]; then packages+=(systemd prometheus clang libclang-rt-14-dev); fi
+# cmark-gfm (GitHub's Markdown parser) judges the Notion -> GFM converter's output in the core tests.
+if [[ ${NGSYNC_DEPS:-all} != runtime ]]; then
+  packages+=(systemd prometheus clang libclang-rt-14-dev libcmark-gfm-dev libcmark-gfm-extensions-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -109,6 +109,31 @@ net::awaitable<std::string> notion_client::get_page_markdown(std::string page_id
   co_return std::string(md->as_string().c_str());
 }
 
+net::awaitable<page_markdown_part> notion_client::get_page_markdown_part(std::string id) {
+  ratelimit::api_request req;
+  req.path = "/v1/pages/" + path_id(id) + "/markdown?markdown_version=" +
+             std::string(pinned_markdown_version);
+  auto v = co_await call_json(std::move(req), "retrieve page markdown");
+  std::string why;
+  auto part = read_page_markdown_answer(v, &why);
+  if (!part) api::throw_malformed(api, "retrieve page markdown", why);
+  co_return std::move(*part);
+}
+
+net::awaitable<notion_client::person_names> notion_client::get_person(std::string user_id) {
+  ratelimit::api_request req;
+  req.path = "/v1/users/" + path_id(user_id);
+  auto v = co_await call_json(std::move(req), "retrieve user");
+  person_names out;
+  if (const auto* o = v.if_object()) {
+    if (const auto* n = o->if_contains("name"); n && n->is_string()) out.name = n->as_string();
+    if (const auto* p = o->if_contains("person"); p && p->is_object())
+      if (const auto* e = p->as_object().if_contains("email"); e && e->is_string())
+        out.email = e->as_string();
+  }
+  co_return out;
+}
+
 net::awaitable<std::vector<json::value>> notion_client::get_property_items(
     std::string page_id, std::string property_id) {
   std::vector<json::value> items;

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
+
+#include "core/notion/page_markdown.hpp"
 #include <boost/json.hpp>
 
 #include "core/api/api_failure.hpp"
@@ -43,6 +45,16 @@ class notion_client {
   boost::asio::awaitable<boost::json::value> get_page(std::string page_id);
   // The page content rendered by Notion as Markdown.
   boost::asio::awaitable<std::string> get_page_markdown(std::string page_id);
+  // The page, or a block id from a previous answer's unknown_block_ids, as Notion-flavored
+  // Markdown in the pinned markdown_version (gfm_converter.hpp), with truncated and the ids left out.
+  boost::asio::awaitable<page_markdown_part> get_page_markdown_part(std::string id);
+  // A user's name and (for a person, with the capability) email: GET /v1/users/{id}; empty
+  // strings for what the answer does not give.
+  struct person_names {
+    std::string name;
+    std::string email;
+  };
+  boost::asio::awaitable<person_names> get_person(std::string user_id);
   // Every item of a (truncated) people/relation property, following the property endpoint's
   // pagination; returns the item objects.
   boost::asio::awaitable<std::vector<boost::json::value>> get_property_items(

@@ -14,6 +14,7 @@
 #include "daemon/engine/crash_points.hpp"
 #include "daemon/engine/daemon_metrics.hpp"
 #include "daemon/engine/draft_pr_open.hpp"
+#include "daemon/engine/page_content.hpp"
 #include "storage/link_store.hpp"
 #include "core/notion/notion_id.hpp"
 #include "core/sync/adoption.hpp"
@@ -279,7 +280,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   if (rules.sync_body && !ctx.page.in_trash &&
       (ctx.state ||
        sync::classify_status(ctx.page, rules, false).cls != sync::status_class::before_create)) {
-    ctx.content = co_await notion_api.get_page_markdown(ctx.page.id);
+    ctx.content = co_await read_page_content(notion_api, ctx.page, rules.user_map);
   }
   co_return ctx;
 }

@@ -1,4 +1,4 @@
-// A small Markdown subset both ways: headings, paragraphs, bulleted, numbered and to-do lists,
+// A small Markdown subset -> blocks: headings, paragraphs, bulleted, numbered and to-do lists,
 // quotes, code fences and dividers: what issue bodies are made of.
 #include "tests/sandbox/src/notion/notion_markdown.hpp"
 
@@ -21,52 +21,6 @@ json::object text_block(const std::string& type, const std::string& text) {
 }
 
 }  // namespace
-
-markdown_rendering blocks_to_markdown(const std::vector<json::object>& blocks) {
-  markdown_rendering out;
-  std::vector<std::string> lines;
-  for (const auto& b : blocks) {
-    const std::string type(b.at("type").as_string());
-    const json::object* payload =
-        b.contains(type) && b.at(type).is_object() ? &b.at(type).as_object() : nullptr;
-    const std::string text = payload && payload->contains("rich_text")
-                                 ? plain_text(payload->at("rich_text"))
-                                 : std::string();
-    if (type == "paragraph")
-      lines.push_back(text);
-    else if (type == "heading_1")
-      lines.push_back("# " + text);
-    else if (type == "heading_2")
-      lines.push_back("## " + text);
-    else if (type == "heading_3")
-      lines.push_back("### " + text);
-    else if (type == "bulleted_list_item")
-      lines.push_back("- " + text);
-    else if (type == "numbered_list_item")
-      lines.push_back("1. " + text);
-    else if (type == "quote")
-      lines.push_back("> " + text);
-    else if (type == "divider")
-      lines.push_back("---");
-    else if (type == "to_do") {
-      const bool checked = payload && payload->contains("checked") &&
-                           payload->at("checked").is_bool() && payload->at("checked").as_bool();
-      lines.push_back(std::string(checked ? "- [x] " : "- [ ] ") + text);
-    } else if (type == "code") {
-      std::string lang;
-      if (payload && payload->contains("language") && payload->at("language").is_string())
-        lang = std::string(payload->at("language").as_string());
-      lines.push_back("```" + (lang == "plain text" ? std::string() : lang) + "\n" + text +
-                      "\n```");
-    } else {
-      if (b.contains("id") && b.at("id").is_string())
-        out.unknown_block_ids.emplace_back(b.at("id").as_string());
-      lines.push_back("<unknown url=\"" + type + "\"/>");
-    }
-  }
-  for (std::size_t i = 0; i < lines.size(); ++i) out.markdown += (i ? "\n" : "") + lines[i];
-  return out;
-}
 
 std::vector<json::object> markdown_to_blocks(const std::string& markdown) {
   std::vector<json::object> out;
