@@ -60,6 +60,48 @@ TEST_CASE("--help and version succeed; no subcommand is a usage error") {
   CHECK(bad_format.exit_code == 2);
 }
 
+TEST_CASE("version prints the version, the git revision and the build type") {
+  auto version = run_command(ngsync_binary() + " version");
+  REQUIRE(version.exit_code == 0);
+  // "ngsync 0.1.0 (git 0f80496a1b2c, Debug)"
+  CHECK(version.output.find("ngsync " NGSYNC_VERSION " (git ") == 0);
+  auto rev = run_command("git -C '" NGSYNC_SOURCE_DIR "' rev-parse --short=12 HEAD");
+  if (rev.exit_code == 0 && rev.output.size() > 1) {
+    rev.output.pop_back();  // the newline
+    // The revision of the source tree this binary was built from (a test binary is built with it).
+    CHECK_MESSAGE(version.output.find("(git " + rev.output) != std::string::npos, version.output);
+  }
+  const auto comma = version.output.find(", ");
+  REQUIRE(comma != std::string::npos);
+  const auto build_type = version.output.substr(comma + 2, version.output.find(")\n") - comma - 2);
+  CHECK_MESSAGE((build_type == "Debug" || build_type == "Release" ||
+                 build_type == "RelWithDebInfo" || build_type == "MinSizeRel"),
+                version.output);
+}
+
+TEST_CASE("global options are accepted before or after the subcommand") {
+  auto path = write_config("cli-anywhere.yaml");
+  const auto env = with_env("postgresql://x@h/db");
+  for (const std::string& args :
+       {" --config " + path + " check-config", " check-config --config " + path,
+        " check-config --config=" + path + " --log-level warn",
+        " --log-format json check-config --config " + path}) {
+    CAPTURE(args);
+    auto r = run_command(env + ngsync_binary() + args);
+    CHECK_MESSAGE(r.exit_code == 0, r.output);
+  }
+  // `ngsync run --config F` reads F (here: a missing one, so it stops at once with exit 2).
+  auto run = run_command(ngsync_binary() + " run --config /nonexistent/after-run.yaml");
+  CHECK(run.exit_code == 2);
+  CHECK(run.output.find("/nonexistent/after-run.yaml") != std::string::npos);
+  CHECK(run.output.find("not expected") == std::string::npos);
+  // Validation applies wherever the option is, and unknown options are still refused.
+  CHECK(run_command(ngsync_binary() + " version --log-format xml").exit_code == 2);
+  CHECK(run_command(ngsync_binary() + " run --frobnicate").exit_code == 2);
+  // A subcommand's own option still belongs to it alone.
+  CHECK(run_command(ngsync_binary() + " --json status").exit_code == 2);
+}
+
 TEST_CASE("every subcommand that needs a configuration refuses a missing one with exit 2") {
   // (No subcommand is "not available yet" any more; each one runs for real.)
   for (const char* sub : {"run", "sync-once", "plan", "migrate", "check-config", "status",
@@ -116,7 +158,8 @@ TEST_CASE("migrate: empty database, then a no-op, then concurrent runs agree") {
   scratch_database db2;
   const auto cmd2 =
       "T_DATABASE_URL='" + db2.url() + "' " + ngsync_binary() + " --config " + path + " migrate";
-  process_result a, b;
+  process_result a;
+  process_result b;
   std::thread ta([&] { a = run_command(cmd2); });
   std::thread tb([&] { b = run_command(cmd2); });
   ta.join();
