@@ -14,8 +14,12 @@ packages=(
 )
 # Test-only tools: systemd-analyze (checks deploy/systemd) and promtool (lints /metrics; Debian
 # ships it in `prometheus`, which also enables a Prometheus server). NGSYNC_DEPS=runtime skips them.
-# clang + its runtime libraries build the libFuzzer targets (scripts/fuzz.sh).
-if [[ ${NGSYNC_DEPS:-all} != runtime ]]; then packages+=(systemd prometheus clang libclang-rt-14-dev); fi
+# clang + its runtime libraries build the libFuzzer targets (scripts/fuzz.sh); clang-format and
+# clang-tidy are scripts/lint.sh's; mmdebstrap and lintian test the image and the .deb
+# (scripts/test-image-rootfs.sh, scripts/test-deb.sh).
+if [[ ${NGSYNC_DEPS:-all} != runtime ]]; then
+  packages+=(systemd prometheus clang libclang-rt-14-dev clang-format clang-tidy mmdebstrap lintian)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

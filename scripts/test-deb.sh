@@ -2,7 +2,7 @@
 # Tests the Debian package (deploy/debian/cpack.cmake) the way an operator meets it:
 #   1. builds it (release preset, `cpack -G DEB`) unless --deb names one;
 #   2. lintian: no error or warning (the package needs no override);
-#   3. in a clean Debian 12 root filesystem (mmdebstrap, cached under build/rootfs-cache):
+#   3. in a clean Debian 12 root filesystem (mmdebstrap, cached: scripts/lib/rootfs.sh):
 #      `apt-get install ./ngsync_*.deb` pulls its dependencies from the archive, every library
 #      resolves, the unit passes `systemd-analyze verify`, the service user exists and runs
 #      `ngsync version` and `check-config` on the packaged config, the secrets file is 0600 root;
@@ -62,7 +62,7 @@ rootfs=$work/rootfs
 rootfs_copy "$cached" "$rootfs"
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
 # Downloaded dependencies are kept between runs (apt checks them against the archive's hashes).
-archives=${NGSYNC_ROOTFS_CACHE:-$root/build/rootfs-cache}/deb-apt-archives
+archives=$(rootfs_cache_dir)/deb-apt-archives
 mkdir -p "$archives"
 cp "$archives"/*.deb "$rootfs/var/cache/apt/archives/" 2>/dev/null || true
 in_root() { rootfs_exec "$rootfs" root env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }

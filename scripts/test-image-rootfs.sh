@@ -20,8 +20,9 @@
 # does (dpkg path-exclude), so its size is close to the image's.
 # --binary: the ngsync to test (default: build/release/ngsync, built with the release preset as the
 # Dockerfile does). --sandbox: the ngsync-sandbox to run on the host (default: build/debug's, else
-# build/release's, else built in build/release). The root filesystem is cached under
-# build/rootfs-cache, keyed by the package list and how it is built (scripts/lib/rootfs.sh). Needs root.
+# build/release's, else built in build/release). The root filesystem is cached (default
+# ~/.cache/ngsync-rootfs), keyed by the package list and how it is built (scripts/lib/rootfs.sh).
+# Needs root.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

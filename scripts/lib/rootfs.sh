@@ -3,11 +3,12 @@
 #
 #   rootfs_cached NAME KEY_TEXT [mmdebstrap args...]   prints the cached directory
 #
-# The cache lives in build/rootfs-cache/NAME-<hash>, the hash taken over what decides the
+# The cache lives in $NGSYNC_ROOTFS_CACHE/NAME-<hash> (default ~/.cache/ngsync-rootfs, beside
+# ccache's, so CI's fresh clones share it), the hash taken over what decides the
 # contents: KEY_TEXT (e.g. a package list), the mmdebstrap arguments, the apt sources and this
 # file. A new hash builds a new root filesystem (minutes, network); an old one is reused at once.
 # Older entries of the same NAME are deleted. Needs root (mmdebstrap's root mode, chroot). The
-# archive moves on (security updates) while a cache entry stays: delete build/rootfs-cache to
+# archive moves on (security updates) while a cache entry stays: delete the cache directory to
 # test against today's packages.
 
 rootfs_sources() {
@@ -20,12 +21,13 @@ rootfs_sources() {
   echo http://deb.debian.org/debian
 }
 
+rootfs_cache_dir() { echo "${NGSYNC_ROOTFS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ngsync-rootfs}"; }
+
 rootfs_cached() {
   local name=$1 key_text=$2
   shift 2
-  local root cache hash dir sources
-  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-  cache=${NGSYNC_ROOTFS_CACHE:-$root/build/rootfs-cache}
+  local cache hash dir sources
+  cache=$(rootfs_cache_dir)
   sources=$(rootfs_sources)
   hash=$( { printf '%s\n' "$key_text" "$@" "$sources"; cat "$sources" 2>/dev/null
             cat "${BASH_SOURCE[0]}"; } | sha256sum | cut -c1-16)
