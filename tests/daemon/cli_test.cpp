@@ -6,6 +6,7 @@
 #include <fstream>
 #include <thread>
 
+#include "daemon/build_info.hpp"
 #include "storage/migrator.hpp"
 #include "tests/daemon/support/process.hpp"
 #include "tests/storage/scratch_database.hpp"
@@ -63,20 +64,20 @@ TEST_CASE("--help and version succeed; no subcommand is a usage error") {
 TEST_CASE("version prints the version, the git revision and the build type") {
   auto version = run_command(ngsync_binary() + " version");
   REQUIRE(version.exit_code == 0);
-  // "ngsync 0.1.0 (git 0f80496a1b2c, Debug)"
-  CHECK(version.output.find("ngsync " NGSYNC_VERSION " (git ") == 0);
-  auto rev = run_command("git -C '" NGSYNC_SOURCE_DIR "' rev-parse --short=12 HEAD");
-  if (rev.exit_code == 0 && rev.output.size() > 1) {
-    rev.output.pop_back();  // the newline
-    // The revision of the source tree this binary was built from (a test binary is built with it).
-    CHECK_MESSAGE(version.output.find("(git " + rev.output) != std::string::npos, version.output);
+  // "ngsync 0.1.0 (git 0f804965d2df, Debug)": the values of the build this test is part of.
+  const std::string revision = ngsync::daemon::build_git_revision();
+  const std::string build_type = ngsync::daemon::build_type();
+  CHECK(version.output == "ngsync " NGSYNC_VERSION " (git " + revision + ", " + build_type + ")\n");
+  CHECK((build_type == "Debug" || build_type == "Release" || build_type == "RelWithDebInfo" ||
+         build_type == "MinSizeRel"));
+  // Built from a git checkout (as tests are): a commit of this repository, not "unknown".
+  auto in_git = run_command("git -C '" NGSYNC_SOURCE_DIR "' rev-parse --git-dir");
+  if (in_git.exit_code == 0) {
+    const auto commit = revision.substr(0, revision.find("-dirty"));
+    CHECK(commit.size() == 12);
+    auto known = run_command("git -C '" NGSYNC_SOURCE_DIR "' cat-file -e " + commit + "^{commit}");
+    CHECK_MESSAGE(known.exit_code == 0, revision);
   }
-  const auto comma = version.output.find(", ");
-  REQUIRE(comma != std::string::npos);
-  const auto build_type = version.output.substr(comma + 2, version.output.find(")\n") - comma - 2);
-  CHECK_MESSAGE((build_type == "Debug" || build_type == "Release" ||
-                 build_type == "RelWithDebInfo" || build_type == "MinSizeRel"),
-                version.output);
 }
 
 TEST_CASE("global options are accepted before or after the subcommand") {
