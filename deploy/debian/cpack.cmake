@@ -15,9 +15,13 @@ string(REPLACE "DynamicUser=yes" "User=ngsync\nGroup=ngsync" ngsync_unit "${ngsy
 string(REPLACE "# Identity: a transient user with no home and no files of its own."
   "# Identity: the system user from /usr/lib/sysusers.d/ngsync.conf, no home, no login."
   ngsync_unit "${ngsync_unit}")
+if(NOT ngsync_unit MATCHES "ExecStart=/usr/bin/ngsync " OR NOT ngsync_unit MATCHES "\nUser=ngsync\n")
+  message(FATAL_ERROR "deploy/debian/cpack.cmake: deploy/systemd/ngsync.service changed; "
+                      "update the replacements that make the packaged unit")
+endif()
 file(WRITE ${ngsync_deb_gen}/ngsync.service "${ngsync_unit}")
-configure_file(${CMAKE_CURRENT_SOURCE_DIR}/deploy/systemd/ngsync.service
-               ${ngsync_deb_gen}/ngsync.service.source COPYONLY)  # reconfigure when it changes
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             ${CMAKE_CURRENT_SOURCE_DIR}/deploy/systemd/ngsync.service)
 
 # Debian wants changelog.gz and the copyright file in /usr/share/doc/<package>; the changelog is
 # compressed at configure time with a fixed timestamp (gzip -n) so the package is reproducible.
