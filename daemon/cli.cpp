@@ -8,6 +8,7 @@
 
 #include "core/config/config_loader.hpp"
 #include "core/log/logging.hpp"
+#include "daemon/build_info.hpp"
 #include "daemon/commands.hpp"
 
 namespace ngsync::daemon {
@@ -63,11 +64,39 @@ bool setup_logging(const global_options& g, const config::config* c) {
   return true;
 }
 
+// setup-notion needs only the Notion token: other secrets may be unset (a placeholder stands in
+// for them while loading), the Notion one must be there.
+int run_setup_notion(const global_options& g, bool apply) {
+  const auto path = config::default_config_path(g.config_path);
+  auto lenient = [](const std::string& name) -> std::optional<std::string> {
+    auto v = config::process_environment(name);
+    return v ? v : std::optional<std::string>("unset-not-needed-by-setup-notion");
+  };
+  auto result = config::load_config_file(path, lenient, config::secrets_needed::all);
+  if (!result.value) {
+    for (const auto& e : result.errors) std::cerr << e.to_string() << "\n";
+    setup_logging(g, nullptr);
+    return exit_bad_config;
+  }
+  if (!config::process_environment(result.value->notion.token_env)) {
+    std::cerr << path << ": notion.token_env: environment variable "
+              << result.value->notion.token_env << " is not set\n";
+    return exit_bad_config;
+  }
+  log::register_secret(result.value->notion.token.reveal());
+  if (!setup_logging(g, &*result.value)) return exit_bad_config;
+  return command_setup_notion(*result.value, apply);
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
   CLI::App app{"ngsync: keeps Notion databases and GitHub issues in sync", "ngsync"};
   app.require_subcommand(1);
+  // Global options go before or after the subcommand (`ngsync run --config F` as well as
+  // `ngsync --config F run`): a subcommand hands options it does not know to the app. Set before
+  // the subcommands are added, which inherit it.
+  app.fallthrough();
   global_options g;
   app.add_option("--config", g.config_path,
                  "configuration file (default: $NGSYNC_CONFIG, else /etc/ngsync/ngsync.yaml)");
@@ -108,7 +137,7 @@ int run_cli(int argc, char** argv) {
   auto* setup = app.add_subcommand("setup-notion", "check (and --apply) the Notion schema");
   bool setup_apply = false;
   setup->add_flag("--apply", setup_apply, "add missing write-back properties");
-  auto* version = app.add_subcommand("version", "print the version");
+  auto* version = app.add_subcommand("version", "print the version, git revision and build type");
 
   try {
     app.parse(argc, argv);
@@ -118,33 +147,12 @@ int run_cli(int argc, char** argv) {
   }
 
   if (version->parsed()) {
-    std::cout << "ngsync " << NGSYNC_VERSION << "\n";
+    std::cout << "ngsync " << build_version() << " (git " << build_git_revision() << ", "
+              << build_type() << ")\n";
     return exit_ok;
   }
 
-  if (setup->parsed()) {
-    // Only the Notion token is needed: other secrets may be unset (a placeholder stands in
-    // for them while loading), the Notion one must be there.
-    const auto path = config::default_config_path(g.config_path);
-    auto lenient = [](const std::string& name) -> std::optional<std::string> {
-      auto v = config::process_environment(name);
-      return v ? v : std::optional<std::string>("unset-not-needed-by-setup-notion");
-    };
-    auto result = config::load_config_file(path, lenient, config::secrets_needed::all);
-    if (!result.value) {
-      for (const auto& e : result.errors) std::cerr << e.to_string() << "\n";
-      setup_logging(g, nullptr);
-      return exit_bad_config;
-    }
-    if (!config::process_environment(result.value->notion.token_env)) {
-      std::cerr << path << ": notion.token_env: environment variable "
-                << result.value->notion.token_env << " is not set\n";
-      return exit_bad_config;
-    }
-    log::register_secret(result.value->notion.token.reveal());
-    if (!setup_logging(g, &*result.value)) return exit_bad_config;
-    return command_setup_notion(*result.value, setup_apply);
-  }
+  if (setup->parsed()) return run_setup_notion(g, setup_apply);
 
   const bool db_only =
       migrate->parsed() || status->parsed() || retry->parsed() || webhook->parsed();

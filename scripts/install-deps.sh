@@ -14,10 +14,13 @@ packages=(
 )
 # Test-only tools: systemd-analyze (checks deploy/systemd) and promtool (lints /metrics; Debian
 # ships it in `prometheus`, which also enables a Prometheus server). NGSYNC_DEPS=runtime skips them.
-# clang + its runtime libraries build the libFuzzer targets (scripts/fuzz.sh).
-# cmark-gfm (GitHub's Markdown parser) judges the Notion -> GFM converter's output in the core tests.
+# clang + its runtime libraries build the libFuzzer targets (scripts/fuzz.sh); clang-format and
+# clang-tidy are scripts/lint.sh's; mmdebstrap and lintian test the image and the .deb
+# (scripts/test-image-rootfs.sh, scripts/test-deb.sh). cmark-gfm (GitHub's Markdown parser)
+# judges the Notion -> GFM converter's output in the core tests.
 if [[ ${NGSYNC_DEPS:-all} != runtime ]]; then
-  packages+=(systemd prometheus clang libclang-rt-14-dev libcmark-gfm-dev libcmark-gfm-extensions-dev)
+  packages+=(systemd prometheus clang libclang-rt-14-dev clang-format clang-tidy mmdebstrap lintian
+             libcmark-gfm-dev libcmark-gfm-extensions-dev)
 fi
 
 missing=()

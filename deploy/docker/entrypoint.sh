@@ -33,6 +33,11 @@ for pair in $(env | sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)_FILE=.*/\1/p'); do
   unset "${name}_FILE"
 done
 
+# Commands that read no configuration run without one (`docker run IMAGE version`).
+case ${1:-} in
+  version | help | --help | -h) exec "$NGSYNC_BIN" "$@" ;;
+esac
+
 if [ ! -r "$NGSYNC_CONFIG" ]; then
   echo "ngsync-entrypoint: no config at $NGSYNC_CONFIG: mount one (e.g. -v ./ngsync.yaml:$NGSYNC_CONFIG:ro);" \
        "deploy/config/ngsync.example.yaml is a template" >&2

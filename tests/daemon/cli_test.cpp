@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "daemon/build_info.hpp"
 #include "daemon/process_hardening.hpp"
 #include "storage/migrator.hpp"
 #include "tests/daemon/support/process.hpp"
@@ -63,6 +64,48 @@ TEST_CASE("--help and version succeed; no subcommand is a usage error") {
   CHECK(bad.exit_code == 2);
   auto bad_format = run_command(ngsync_binary() + " --log-format xml version");
   CHECK(bad_format.exit_code == 2);
+}
+
+TEST_CASE("version prints the version, the git revision and the build type") {
+  auto version = run_command(ngsync_binary() + " version");
+  REQUIRE(version.exit_code == 0);
+  // "ngsync 0.1.0 (git 0f804965d2df, Debug)": the values of the build this test is part of.
+  const std::string revision = ngsync::daemon::build_git_revision();
+  const std::string build_type = ngsync::daemon::build_type();
+  CHECK(version.output == "ngsync " NGSYNC_VERSION " (git " + revision + ", " + build_type + ")\n");
+  CHECK((build_type == "Debug" || build_type == "Release" || build_type == "RelWithDebInfo" ||
+         build_type == "MinSizeRel"));
+  // Built from a git checkout (as tests are): a commit of this repository, not "unknown".
+  auto in_git = run_command("git -C '" NGSYNC_SOURCE_DIR "' rev-parse --git-dir");
+  if (in_git.exit_code == 0) {
+    const auto commit = revision.substr(0, revision.find("-dirty"));
+    CHECK(commit.size() == 12);
+    auto known = run_command("git -C '" NGSYNC_SOURCE_DIR "' cat-file -e " + commit + "^{commit}");
+    CHECK_MESSAGE(known.exit_code == 0, revision);
+  }
+}
+
+TEST_CASE("global options are accepted before or after the subcommand") {
+  auto path = write_config("cli-anywhere.yaml");
+  const auto env = with_env("postgresql://x@h/db");
+  for (const std::string& args :
+       {" --config " + path + " check-config", " check-config --config " + path,
+        " check-config --config=" + path + " --log-level warn",
+        " --log-format json check-config --config " + path}) {
+    CAPTURE(args);
+    auto r = run_command(env + ngsync_binary() + args);
+    CHECK_MESSAGE(r.exit_code == 0, r.output);
+  }
+  // `ngsync run --config F` reads F (here: a missing one, so it stops at once with exit 2).
+  auto run = run_command(ngsync_binary() + " run --config /nonexistent/after-run.yaml");
+  CHECK(run.exit_code == 2);
+  CHECK(run.output.find("/nonexistent/after-run.yaml") != std::string::npos);
+  CHECK(run.output.find("not expected") == std::string::npos);
+  // Validation applies wherever the option is, and unknown options are still refused.
+  CHECK(run_command(ngsync_binary() + " version --log-format xml").exit_code == 2);
+  CHECK(run_command(ngsync_binary() + " run --frobnicate").exit_code == 2);
+  // A subcommand's own option still belongs to it alone.
+  CHECK(run_command(ngsync_binary() + " --json status").exit_code == 2);
 }
 
 TEST_CASE("every subcommand that needs a configuration refuses a missing one with exit 2") {
@@ -121,7 +164,8 @@ TEST_CASE("migrate: empty database, then a no-op, then concurrent runs agree") {
   scratch_database db2;
   const auto cmd2 =
       "T_DATABASE_URL='" + db2.url() + "' " + ngsync_binary() + " --config " + path + " migrate";
-  process_result a, b;
+  process_result a;
+  process_result b;
   std::thread ta([&] { a = run_command(cmd2); });
   std::thread tb([&] { b = run_command(cmd2); });
   ta.join();

@@ -86,7 +86,9 @@ for stray in ["deploy/docker/notion_token", "deploy/docker/secrets/anything", "n
 for needed in ["CMakeLists.txt", "CMakePresets.json", "core/net/asio_impl.cpp", "daemon/main.cpp",
                "storage/job_queue.cpp", "migrations/embed.cmake", "tests/CMakeLists.txt",
                "tests/sandbox/src/sandbox_host.cpp", "deploy/docker/entrypoint.sh",
-               "deploy/config/ngsync.example.yaml", "core/ratelimit/token_bucket.cpp"]:
+               "deploy/config/ngsync.example.yaml", "core/ratelimit/token_bucket.cpp",
+               "deploy/docker/runtime-packages.txt", "deploy/debian/cpack.cmake",
+               "daemon/build_info.cmake"]:
     if excluded(rules, needed):
         failures.append(f"{needed} is needed by the build but excluded")
     elif not os.path.exists(os.path.join(root, needed)):
