@@ -5,6 +5,7 @@
 #
 #   scripts/chaos.sh --short            CI form: ~60 pages, 3 kills, one 10 s outage (< ~3 min)
 #   scripts/chaos.sh --long             300 pages, >= 20 kills, several 10-30 s outages
+#   scripts/chaos.sh --crash            300 pages, 20 kills, nothing else: settle time after the last kill
 #   options: --seed N  --pages N  --chaos-seconds N  --kills N  --keep DIR  --build-dir DIR
 #
 # Binaries come from --build-dir, else $NGSYNC_BUILD_DIR, else build/debug (built here if absent).
@@ -13,7 +14,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 build=${NGSYNC_BUILD_DIR:-$root/build/debug}
 for arg in "$@"; do
-  case $arg in -h | --help) sed -n '2,10p' "$0"; exit 0 ;; esac
+  case $arg in -h | --help) sed -n '2,11p' "$0"; exit 0 ;; esac
 done
 if [[ ! -x $build/ngsync || ! -x $build/ngsync-sandbox ]]; then
   [[ -f $build/build.ninja ]] || cmake --preset debug >/dev/null

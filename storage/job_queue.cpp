@@ -60,7 +60,8 @@ const std::string enqueue_batch_sql =
     " SELECT count(*) FILTER (WHERE NOT merged), count(*) FILTER (WHERE merged)"
     " FROM ins, (SELECT pg_notify('ngsync_jobs', '')) AS n";
 
-// $1 now, $2 batch size, $3 worker, $4 lease (microseconds).
+// $1 now, $2 batch size, $3 worker, $4 lease (microseconds), $5 the claiming process's owner
+// (queue_owner; NULL when it has none, and then only the lease frees the jobs).
 // Two shapes only steer the plan: OFFSET 0 keeps the running-job probe a one-row lookup per
 // candidate in jobs_one_running_per_page (otherwise it becomes a hashed subplan reading every
 // running entry, stale ones included), and ANY(ARRAY(...)) keeps the update on the primary key.
@@ -80,7 +81,8 @@ const std::string claim_sql =
     " chosen AS ("
     " SELECT DISTINCT ON (coalesce(page_key, '#' || id)) id FROM candidates"
     " ORDER BY coalesce(page_key, '#' || id), priority DESC, run_at, id)"
-    " UPDATE jobs j SET state = 'running', locked_by = $3, attempts = j.attempts + 1,"
+    " UPDATE jobs j SET state = 'running', locked_by = $3, claim_owner = $5::integer,"
+    "   attempts = j.attempts + 1,"
     "   locked_until = " +
     ts(1) +
     " + $4::bigint * interval '1 microsecond'"
@@ -100,12 +102,13 @@ const std::string complete_batch_sql =
 const std::string extend_sql = "UPDATE jobs SET locked_until = " + ts(3) +
                                " WHERE id = $1 AND state = 'running' AND locked_by = $2";
 
-// Expired leases: back to waiting; dead when the crashed attempt was the last one; closed as
-// superseded when a waiting job with the same unique key will redo the work anyway.
+// Expired leases: back to waiting at once, or closed as superseded when a waiting job with the
+// same unique key will redo the work anyway. The run that stopped renewing its lease did not
+// fail (its worker died or hung), so the claim's attempt is taken back: a crash neither grows
+// the job's backoff nor brings it closer to dead.
 const std::string reclaim_sql =
     "WITH expired AS ("
     " SELECT e.id, CASE"
-    "   WHEN e.attempts >= e.max_attempts THEN 'dead'"
     "   WHEN e.unique_key IS NOT NULL AND EXISTS (SELECT 1 FROM jobs w"
     "     WHERE w.unique_key = e.unique_key AND w.state IN " +
     waiting +
@@ -116,16 +119,20 @@ const std::string reclaim_sql =
     " ORDER BY e.locked_until LIMIT 1000 FOR UPDATE SKIP LOCKED)"
     " UPDATE jobs j SET state = expired.next_state, run_at = " +
     ts(1) +
-    ","
+    ", attempts = greatest(j.attempts - 1, 0),"
     "   last_error = 'lease expired: worker ' || coalesce(j.locked_by, '?') ||"
     "     ' stopped renewing it' || CASE expired.next_state"
-    "       WHEN 'completed' THEN '; superseded by a waiting job'"
-    "       WHEN 'dead' THEN '; no attempts left' ELSE '' END,"
+    "       WHEN 'completed' THEN '; superseded by a waiting job' ELSE '' END,"
     "   locked_until = NULL,"
     "   finished_at = CASE WHEN expired.next_state = 'retryable' THEN NULL ELSE " +
     ts(1) +
     " END"
     " FROM expired WHERE j.id = expired.id RETURNING j.id";
+
+// The jobs of processes whose owner lock is gone (migration 0012): $1 lock space, $2 now,
+// $3 grace (microseconds).
+const std::string release_orphans_sql =
+    "SELECT * FROM ngsync_jobs_release_orphans($1::integer, $2::bigint, $3::bigint)";
 
 const std::string retry_dead_sql =
     "WITH pick AS ("
@@ -314,7 +321,7 @@ std::vector<claimed_job> job_queue::claim_on(pqxx::connection& c, const std::str
       // COMMIT).
       pqxx::nontransaction t(c, "claim");
       auto rows = t.exec_prepared("jobs_claim", to_epoch_us(settings_.clock()), max_jobs, worker_id,
-                                  lease_us);
+                                  lease_us, owner_ ? owner_->id() : std::nullopt);
       std::vector<claimed_job> jobs;
       jobs.reserve(rows.size());
       for (const auto& r : rows) {
@@ -537,14 +544,22 @@ failure_outcome job_queue::fail_sync(std::int64_t job_id, const std::string& wor
 
 std::int64_t job_queue::reclaim_on(pqxx::connection& c) {
   prepare(c, "jobs_reclaim", reclaim_sql);
+  prepare(c, "jobs_release_orphans", release_orphans_sql);
+  const auto now = to_epoch_us(settings_.clock());
+  const auto grace_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(settings_.owner_grace).count();
   pqxx::work t(c, "reclaim expired");
-  auto rows = t.exec_prepared("jobs_reclaim", to_epoch_us(settings_.clock()));
-  if (!rows.empty()) t.exec("SELECT pg_notify('ngsync_jobs', '')");
+  auto orphans = t.exec_prepared("jobs_release_orphans", queue_owner_lock_space, now, grace_us);
+  auto expired = t.exec_prepared("jobs_reclaim", now);
+  if (!orphans.empty() || !expired.empty()) t.exec("SELECT pg_notify('ngsync_jobs', '')");
   t.commit();
-  if (!rows.empty()) {
-    log::get("queue")->warn("reclaimed jobs with expired leases count={}", rows.size());
+  if (!orphans.empty()) {
+    log::get("queue")->warn("released jobs of workers that are gone count={}", orphans.size());
   }
-  return static_cast<std::int64_t>(rows.size());
+  if (!expired.empty()) {
+    log::get("queue")->warn("reclaimed jobs with expired leases count={}", expired.size());
+  }
+  return static_cast<std::int64_t>(orphans.size() + expired.size());
 }
 
 net::awaitable<std::int64_t> job_queue::reclaim_expired() {

@@ -16,6 +16,7 @@
 #include <pqxx/pqxx>
 
 #include "storage/database.hpp"
+#include "storage/queue_owner.hpp"
 #include "storage/sql_time.hpp"
 
 namespace ngsync::storage {
@@ -97,8 +98,12 @@ struct prune_result {
 struct queue_settings {
   std::chrono::milliseconds backoff_base{1'000};
   std::chrono::milliseconds backoff_cap{10 * 60'000};
-  // Expired leases are swept at most this often by claim() (0: every claim).
+  // Expired leases, and the jobs of processes that are gone, are swept at most this often by
+  // claim() (0: every claim).
   std::chrono::milliseconds reclaim_interval{1'000};
+  // How long a claim's owner lock (queue_owner) must be seen missing before its jobs are freed:
+  // time for a live process to re-open its owner connection after a blip or a Postgres restart.
+  std::chrono::milliseconds owner_grace{5'000};
   // Injected so tests of backoff and Retry-After need no sleeping.
   std::function<sys_time()> clock = [] { return std::chrono::system_clock::now(); };
   // A number in [0, 1]; the fraction of the backoff window a retry waits (full jitter).
@@ -108,6 +113,11 @@ struct queue_settings {
 class job_queue {
  public:
   explicit job_queue(database& db, queue_settings settings = {});
+
+  // Claims made from now on name this owner, so that they are freed within seconds once the
+  // owner's process is gone (nullptr: lease expiry alone frees them). Not owned; must outlive
+  // the claims made through this queue.
+  void claim_for(const queue_owner* owner) { owner_ = owner; }
 
   // --- inside a caller's transaction (the poller enqueues with its watermark) ---
   enqueue_result enqueue(pqxx::work& t, const job_spec& spec);
@@ -132,7 +142,8 @@ class job_queue {
   net::awaitable<failure_outcome> fail(std::int64_t job_id, std::string worker_id,
                                        std::string error, job_failure failure);
 
-  // Running jobs whose lease expired go back to waiting (or dead when out of attempts).
+  // Running jobs whose lease expired, or whose owner process is gone, go back to waiting; the
+  // lost run is not counted as an attempt. Returns how many.
   net::awaitable<std::int64_t> reclaim_expired();
   // Dead jobs back to available with a fresh attempt count; returns how many.
   net::awaitable<std::int64_t> retry_dead(dead_job_filter filter);
@@ -181,6 +192,7 @@ class job_queue {
 
   database& db_;
   queue_settings settings_;
+  const queue_owner* owner_ = nullptr;
   std::mutex reclaim_mutex_;
   std::chrono::steady_clock::time_point last_reclaim_{};
 };

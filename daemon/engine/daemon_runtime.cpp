@@ -79,6 +79,17 @@ struct runtime {
     for (const auto& name : report.applied) log::get("migrate")->info("applied migration={}", name);
   }
 
+  // Ties this process's claims to a session of its own, so that once the process is gone any
+  // other process frees its jobs within seconds instead of at lease expiry (after migrations:
+  // the owners' table must exist).
+  void own_claims() {
+    storage::queue_owner_settings s;
+    s.url = c.database.url.reveal();
+    s.worker = default_worker_id();
+    owner = std::make_unique<storage::queue_owner>(std::move(s));
+    queue.claim_for(owner.get());
+  }
+
   // Start-up reads ride out rate limits and transient failures (the API or the network may be
   // busy right when the daemon starts); a permanent failure (bad token, unknown database) stops.
   template <class F>
@@ -197,6 +208,7 @@ struct runtime {
   const config::config& c;
   net::io_context io{1};
   storage::database db;
+  std::unique_ptr<storage::queue_owner> owner;  // set by own_claims(); outlives the queue's use
   storage::job_queue queue;
   audit_recorder audit;
   api_stack apis;
@@ -367,6 +379,7 @@ int run_sync_once(const config::config& c) {
   auto logger = log::get("main");
   runtime rt(c, "ngsync-sync-once");
   rt.migrate_if_configured();
+  rt.own_claims();
   rt.db.open_connections_in_background();  // while the mappings are resolved
   job_runner runner(rt.queue, nullptr, rt.handler(),
                     {c.queue.workers,
@@ -452,6 +465,7 @@ int run_daemon(const config::config& c) {
   auto logger = log::get("main");
   runtime rt(c, "ngsync");
   rt.migrate_if_configured();
+  rt.own_claims();
   rt.db.open_connections_in_background();  // while the mappings are resolved
   storage::job_waker waker(database_settings_of(c, "ngsync-listen"));
   job_runner runner(rt.queue, &waker, rt.handler(),

@@ -16,13 +16,11 @@
 namespace ngsync::engine {
 namespace net = boost::asio;
 
-namespace {
 std::string default_worker_id() {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   return std::string(host) + ":" + std::to_string(::getpid());
 }
-}  // namespace
 
 job_runner::job_runner(storage::job_queue& queue, storage::job_waker* waker, job_handler handler,
                        job_runner_settings settings)

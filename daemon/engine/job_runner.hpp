@@ -24,6 +24,9 @@ using job_handler = std::function<boost::asio::awaitable<void>(storage::claimed_
 using dead_job_hook =
     std::function<boost::asio::awaitable<void>(storage::claimed_job, std::string error)>;
 
+// host:pid, the worker id of this process's claims.
+std::string default_worker_id();
+
 struct job_runner_settings {
   int workers = 4;
   std::chrono::milliseconds lease{60'000};

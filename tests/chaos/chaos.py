@@ -3,7 +3,7 @@
 Postgres while people edit both sides, the daemon is SIGKILLed and restarted, Postgres goes away
 and the APIs misbehave; then lets the daemon settle and checks that nothing was lost or duplicated.
 
-    tests/chaos/chaos.py --short|--long [--seed N] [--pages N] [--keep DIR]
+    tests/chaos/chaos.py --short|--long|--crash [--seed N] [--pages N] [--keep DIR]
 
 Standard library only. See docs/chaos.md for what it does and what it checks.
 """
@@ -41,16 +41,27 @@ USERS = [  # Notion person -> GitHub login (None: unmapped, skipped by the daemo
     ("4400a911-6a96-44bb-bd38-6bfb1e01b9f8", "Linus", "linus@example.com", None),
 ]
 IN_FLIGHT_MS = 200  # see classify_violations
+CRASH_SETTLE_TARGET_S = 90  # --crash: from the restart after the last kill to every page converged
 MARKER = re.compile(r"<!-- Notion-Page-ID: ([0-9a-fA-F-]+) -->")
 # How the link's error starts when a person reopened the issue of a trashed page (github_event_sync.cpp).
 TRASHED_REOPENED = "page in the trash, issue open"
 
 FORMS = {
-    # pages, chaos seconds, kills, outages (count, min s, max s), fault level, reconcile interval
+    # pages, chaos seconds, kills, outages (count, min s, max s), fault level, reconcile interval,
+    # gap between person edits (None: no edits), the daemon's queue settings ("chaos": short
+    # lease and backoff; "defaults": the shipped ones, lease 60 s, backoff 2 s to 10 min)
     "short": dict(pages=60, chaos_s=70, kills=3, outages=1, outage_s=(10, 10), faults="light",
-                  settle_s=180, reconcile="15s", edit_gap=(0.3, 0.9)),
+                  settle_s=180, reconcile="15s", edit_gap=(0.3, 0.9), queue="chaos"),
     "long": dict(pages=300, chaos_s=600, kills=22, outages=4, outage_s=(10, 30), faults="full",
-                 settle_s=300, reconcile="30s", edit_gap=(0.15, 0.6)),
+                 settle_s=300, reconcile="30s", edit_gap=(0.15, 0.6), queue="chaos"),
+    # Crash recovery alone: the first sync of 300 pages under the sandbox's Notion limit (30
+    # req/s, Notion's 3 req/s sped up 10x) and GitHub's creation windows sped up 10x too (800 a
+    # minute, 5,000 an hour, so Notion is the bottleneck), while the daemon is SIGKILLed 20
+    # times; no edits, no outages, no faults, the shipped queue settings. What it measures is
+    # the settle time after the last kill (docs/chaos.md).
+    "crash": dict(pages=300, chaos_s=60, kills=20, outages=0, outage_s=(0, 0), faults=None,
+                  settle_s=900, reconcile=None, edit_gap=None, queue="defaults",
+                  content_limits=(800, 5000)),
 }
 
 
@@ -91,6 +102,9 @@ class harness:
         self.pg_up = False
         self.figures = {"kills": 0, "pg_outages": 0, "pg_outage_s": 0.0, "fault_windows": 0,
                         "notion_edits": 0, "github_edits": 0, "edit_errors": 0}
+        self.restart_pending = False  # a kill happened; the next start is a restart
+        self.last_restart = None      # monotonic time of the restart after the last kill
+        self.converged_at = None      # first time queue empty and every page agreeing after it
         self.events = []  # (t, what) for the report and reproduction
         self.t0 = time.monotonic()
 
@@ -189,12 +203,25 @@ class harness:
                 "hooks": [{"id": 555, "url": f"http://127.0.0.1:{self.daemon_port}/webhooks/github",
                            "secret": HOOK_SECRET, "events": ["issues"], "repo": REPO}],
                 # GitHub's real secondary limits; a generous primary one (the run is short).
-                "limits": {"primary_per_hour": 100000, "content_per_minute": 80,
-                           "content_per_hour": 500},
+                "limits": {"primary_per_hour": 100000,
+                           "content_per_minute": self.content_limits()[0],
+                           "content_per_hour": self.content_limits()[1]},
             },
         }
 
+    def content_limits(self):
+        """GitHub's content-creation windows (per minute, per hour): the real ones unless the
+        form speeds them up (then the sandbox and the daemon both use the faster ones)."""
+        return self.form.get("content_limits") or (80, 500)
+
     def config(self):
+        queue = ("  lease: 10s\n  max_attempts: 10\n  backoff_base: 200ms\n  backoff_max: 5s\n"
+                 if self.form["queue"] == "chaos" else "")
+        reconcile = (f"  reconcile_interval: {self.form['reconcile']}\n" if self.form["reconcile"] else "")
+        content = ""
+        if self.form.get("content_limits"):
+            content = (f"  content_creation_per_minute: {self.content_limits()[0]}\n"
+                       f"  content_creation_per_hour: {self.content_limits()[1]}\n")
         return f"""# written by tests/chaos/chaos.py (seed {self.seed})
 notion:
   base_url: {self.notion_url}
@@ -206,6 +233,7 @@ github:
   own_login: ngsync-bot
   rate_limit: {{requests_per_second: 20, burst: 10, max_concurrent: 4}}
   mutation_spacing: 20ms
+{content}
 http:
   ca_file: {self.ca_file}
   request_timeout: 5s
@@ -218,14 +246,9 @@ server:
   github_webhook_secret_env: CHAOS_HOOK_SECRET
 queue:
   workers: 4
-  lease: 10s
-  max_attempts: 10
-  backoff_base: 200ms
-  backoff_max: 5s
-sync:
+{queue}sync:
   poll_interval: 2s
-  reconcile_interval: {self.form["reconcile"]}
-  mappings:
+{reconcile}  mappings:
     - name: roadmap
       notion: {{database_id: {DATABASE}}}
       github: {{repository: {REPO}}}
@@ -281,6 +304,9 @@ logging:
         self.start_daemon()
 
     def start_daemon(self):
+        if self.restart_pending:
+            self.restart_pending = False
+            self.last_restart = time.monotonic()
         self.daemon_log.write(f"\n===== chaos: daemon start at {time.monotonic() - self.t0:.1f}s =====\n")
         self.daemon_log.flush()
         self.daemon_proc = subprocess.Popen([self.ngsync, "--config", self.config_path, "run"],
@@ -291,6 +317,7 @@ logging:
         if self.daemon_proc and self.daemon_proc.poll() is None:
             self.daemon_proc.send_signal(signal.SIGKILL)
             self.daemon_proc.wait()
+            self.restart_pending = True
 
     def stop_daemon(self):
         if self.daemon_proc and self.daemon_proc.poll() is None:
@@ -432,7 +459,7 @@ logging:
             start = d * (k + 0.3) / self.form["outages"] + rng.uniform(-3, 3)
             outages.append((start, rng.uniform(lo, hi)))
         faults = []
-        t = rng.uniform(3, 8)
+        t = rng.uniform(3, 8) if self.form["faults"] else d
         while t < d - 5:
             length = rng.uniform(5, 15)
             faults.append((t, min(length, d - t), self.fault_rules(rng)))
@@ -449,6 +476,7 @@ logging:
         pg_back_at = None
         daemon_back_at = None
         fault_until = None
+        last_probe = 0.0
         while True:
             now = time.monotonic() - start
             if now >= self.form["chaos_s"]:
@@ -491,6 +519,12 @@ logging:
             if time.monotonic() - last_state > 3:
                 pages, issues = self.state()
                 last_state = time.monotonic()
+            if not self.form["edit_gap"]:
+                if not kills and time.monotonic() - last_probe >= 1:
+                    last_probe = time.monotonic()
+                    self.probe_convergence()
+                time.sleep(0.1)
+                continue
             try:
                 self.person_edit(pages, issues)
             except urllib.error.HTTPError as e:  # e.g. editing a page trashed meanwhile
@@ -548,6 +582,7 @@ logging:
                 continue
             if writes != last_writes:
                 last_writes, quiet_since = writes, time.monotonic()
+            self.probe_convergence(waiting)
             quiet = time.monotonic() - quiet_since
             if waiting == 0 and quiet >= quiet_needed:
                 # A full reconcile pass is the safety net for webhooks lost while the daemon was
@@ -572,40 +607,25 @@ logging:
         self.log_event("did NOT settle before the timeout")
         return False
 
-    # ---- the checks ------------------------------------------------------------------------
-    def check(self, settled):
-        failures = []
-        if not settled:
-            failures.append("the daemon did not settle (queue not empty or still writing)")
-        pages, issues = self.state()
+    def link_errors(self):
+        return {r[0].replace("-", "").lower(): r[1] for r in self.psql(
+            "SELECT notion_page_id, coalesce(last_error,'') FROM page_links WHERE sync_status = 'error'")}
+
+    @staticmethod
+    def issues_by_page(issues):
         by_page = {}
         for i in issues:
             m = MARKER.search(i.get("body") or "")
             if m:
                 by_page.setdefault(m.group(1).replace("-", "").lower(), []).append(i)
-        dupes = {p: sorted(i["number"] for i in v) for p, v in by_page.items() if len(v) > 1}
-        f = self.figures
-        f["pages"] = len(pages)
-        f["pages_trashed"] = sum(1 for p in pages if self.trashed(p))
-        f["issues"] = len(issues)
-        f["issues_marked"] = sum(len(v) for v in by_page.values())
-        f["duplicate_issues"] = sum(len(v) - 1 for v in by_page.values())
-        if dupes:
-            failures.append(f"duplicate issues (page -> numbers): {dupes}")
+        return by_page
+
+    def compare(self, pages, by_page, link_errors):
+        """Each page against its issue by the mapping rules: (mismatches, missing, not_success,
+        agreeing, trashed pages whose reopened issue the link shows)."""
         login_of = {u[0]: u[3] for u in USERS}
-        page_ids = {p["id"].replace("-", "").lower() for p in pages}
-        orphans = [i["number"] for k, v in by_page.items() if k not in page_ids for i in v]
-        if orphans:
-            failures.append(f"issues whose marker names no page: {orphans}")
         mismatches, not_success, missing = [], [], []
-        agree = 0
-        # A person may reopen the issue of a trashed page: the reopen stands (status is newer
-        # wins) and the link must say so, since nothing can be written to a trashed page.
-        link_errors = {r[0].replace("-", "").lower(): r[1] for r in self.psql(
-            "SELECT notion_page_id, coalesce(last_error,'') FROM page_links WHERE sync_status = 'error'")}
-        f["trashed_reopened_shown"] = 0
-        if link_errors:  # each error link, so a run explains its `links` figure
-            f["link_errors"] = [f"{k[:8]}: {v[:120]}" for k, v in sorted(link_errors.items())[:10]]
+        agree = shown = 0
         for p in pages:
             key = p["id"].replace("-", "").lower()
             mine = by_page.get(key, [])
@@ -621,7 +641,7 @@ logging:
             problems = []
             if (trashed and issue["state"] == "open"
                     and link_errors.get(key, "").startswith(TRASHED_REOPENED)):
-                f["trashed_reopened_shown"] += 1
+                shown += 1
             elif (issue["state"] == "closed") != want_closed:
                 problems.append(f"issue {issue['state']} but page {'trashed' if trashed else status}")
             title = " ".join(self.prop(p, "Name").split())[:256]
@@ -644,6 +664,68 @@ logging:
                 mismatches.append(f"page {p['id']} #{n}: " + "; ".join(problems))
             else:
                 agree += 1
+        return mismatches, missing, not_success, agree, shown
+
+    def probe_convergence(self, waiting=None):
+        """Notes the first moment, after the restart that followed the last kill, at which the queue
+        is empty and every page agrees with its issue: the settle time after the last kill."""
+        if self.converged_at is not None or self.last_restart is None or self.restart_pending:
+            return
+        if waiting is not None and waiting != 0:
+            return
+        if self.converged():
+            self.converged_at = time.monotonic()
+            took = round(self.converged_at - self.last_restart, 1)
+            self.figures["settle_after_last_kill_s"] = took
+            self.log_event(f"converged {took}s after the restart that followed the last kill")
+
+    def converged(self):
+        """The queue is empty and every page agrees with its issue, showing Success."""
+        try:
+            if self.waiting_jobs() != 0:
+                return False
+            pages, issues = self.state()
+            by_page = self.issues_by_page(issues)
+            if any(len(v) > 1 for v in by_page.values()):
+                return False
+            mismatches, missing, not_success, _, _ = self.compare(pages, by_page, self.link_errors())
+            return not (mismatches or missing or not_success)
+        except Exception as e:  # noqa: BLE001 - Postgres or the sandbox busy: not yet
+            say("convergence probe:", e)
+            return False
+
+    # ---- the checks ------------------------------------------------------------------------
+    def check(self, settled):
+        failures = []
+        if not settled:
+            failures.append("the daemon did not settle (queue not empty or still writing)")
+        if self.last_restart is not None and self.converged_at is None:
+            self.figures["settle_after_last_kill_s"] = "not converged"
+        took = self.figures.get("settle_after_last_kill_s")
+        if self.args.form == "crash" and not (isinstance(took, float) and took <= CRASH_SETTLE_TARGET_S):
+            failures.append(f"settle after the last kill {took} s, target <= {CRASH_SETTLE_TARGET_S} s")
+        pages, issues = self.state()
+        by_page = self.issues_by_page(issues)
+        dupes = {p: sorted(i["number"] for i in v) for p, v in by_page.items() if len(v) > 1}
+        f = self.figures
+        f["pages"] = len(pages)
+        f["pages_trashed"] = sum(1 for p in pages if self.trashed(p))
+        f["issues"] = len(issues)
+        f["issues_marked"] = sum(len(v) for v in by_page.values())
+        f["duplicate_issues"] = sum(len(v) - 1 for v in by_page.values())
+        if dupes:
+            failures.append(f"duplicate issues (page -> numbers): {dupes}")
+        page_ids = {p["id"].replace("-", "").lower() for p in pages}
+        orphans = [i["number"] for k, v in by_page.items() if k not in page_ids for i in v]
+        if orphans:
+            failures.append(f"issues whose marker names no page: {orphans}")
+        # A person may reopen the issue of a trashed page: the reopen stands (status is newer
+        # wins) and the link must say so, since nothing can be written to a trashed page.
+        link_errors = self.link_errors()
+        if link_errors:  # each error link, so a run explains its `links` figure
+            f["link_errors"] = [f"{k[:8]}: {v[:120]}" for k, v in sorted(link_errors.items())[:10]]
+        mismatches, missing, not_success, agree, shown = self.compare(pages, by_page, link_errors)
+        f["trashed_reopened_shown"] = shown
         f["pages_with_issue"] = sum(1 for p in pages if by_page.get(p["id"].replace("-", "").lower()))
         f["pages_agreeing"] = agree
         f["pages_disagreeing"] = len(mismatches)
@@ -725,7 +807,7 @@ logging:
                  "pages_agreeing", "pages_disagreeing", "pages_missing_issue", "pages_not_success",
                  "jobs", "jobs_stuck", "jobs_dead", "links", "rate_limit_violations", "rate_limit_in_flight", "kills", "unexpected_exits",
                  "pg_outages", "pg_outage_s", "fault_windows", "notion_edits", "github_edits", "edit_errors",
-                 "settle_s", "api_calls"]
+                 "settle_after_last_kill_s", "settle_s", "api_calls"]
         for k in order + sorted(k for k in self.figures if k not in order):
             if k in self.figures:
                 print(f"  {k:24} {self.figures[k]}")
@@ -750,6 +832,8 @@ def main():
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--short", dest="form", action="store_const", const="short")
     g.add_argument("--long", dest="form", action="store_const", const="long")
+    g.add_argument("--crash", dest="form", action="store_const", const="crash",
+                   help="300 pages, 20 SIGKILLs, nothing else: the settle time after the last kill")
     ap.add_argument("--seed", type=int)
     ap.add_argument("--pages", type=int)
     ap.add_argument("--chaos-seconds", type=int)
