@@ -32,13 +32,13 @@ std::optional<int> queue_owner::id() const {
 }
 
 void queue_owner::take() {
-  session_ = database::open(settings_.url, settings_.statement_timeout,
-                            settings_.application_name);
+  session_ = database::open(settings_.url, settings_.statement_timeout, settings_.application_name);
   pqxx::work t(*session_, "queue owner");
   // A process that vanished without closing its socket (a host lost, a cable pulled) is noticed
   // by the server's TCP keepalives rather than after hours (no effect on a Unix socket).
-  t.exec("SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5;"
-         " SET tcp_keepalives_count = 3");
+  t.exec(
+      "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5;"
+      " SET tcp_keepalives_count = 3");
   int id = id_.load();
   if (id == 0) {
     id = t.exec_params1("INSERT INTO queue_owners (worker) VALUES ($1) RETURNING id",

@@ -615,12 +615,12 @@ int run_daemon(const config::config& c) {
         net::co_spawn(rt.io, rt.audit.run_flusher(std::chrono::milliseconds(500)), net::detached);
         net::co_spawn(rt.io, retention.run(&stopping), net::detached);
         if (c.sync.reconcile_interval.count() > 0) {
-          net::co_spawn(rt.io,
-                        run_periodic_reconcile(rt.db, rt.queue, rt.apis.notion_caller(),
-                                               rt.apis.github_caller(), rt.mappings, c, &stopping,
-                                               rt.me.github_login,
-                                               leaders.gate(reconcile_lease_name)),
-                        net::detached);
+          net::co_spawn(
+              rt.io,
+              run_periodic_reconcile(rt.db, rt.queue, rt.apis.notion_caller(),
+                                     rt.apis.github_caller(), rt.mappings, c, &stopping,
+                                     rt.me.github_login, leaders.gate(reconcile_lease_name)),
+              net::detached);
         }
         // The event-loop heartbeat: /healthz and the systemd watchdog both read it.
         net::co_spawn(

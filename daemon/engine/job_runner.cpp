@@ -108,7 +108,7 @@ net::awaitable<void> job_runner::work(bool until_empty) {
       }
     }
     if (!jobs.empty()) last_progress_ = std::chrono::steady_clock::now();
-    if (!jobs.empty() && running_ < settings_.workers) continue;  // maybe more are due
+    if (!jobs.empty() && running_ < settings_.workers) continue;    // maybe more are due
     if (wakes_ != woken && running_ < settings_.workers) continue;  // woken meanwhile
     // Sleep until a job finishes, a notification arrives, or the idle timeout passes.
     if (waker_ && running_ < settings_.workers) {

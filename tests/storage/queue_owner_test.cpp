@@ -65,9 +65,10 @@ int terminate_sessions(const scratch_database& sdb, const std::string& applicati
   auto c = sdb.connect();
   pqxx::nontransaction t(*c);
   return t
-      .exec_params1("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    " WHERE application_name = $1 AND datname = current_database()",
-                    application_name)[0]
+      .exec_params1(
+          "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+          " WHERE application_name = $1 AND datname = current_database()",
+          application_name)[0]
       .as<int>();
 }
 

@@ -235,8 +235,10 @@ TEST_CASE("database: the pool's connections open at once in the background") {
   auto c = sdb.connect();
   auto open_now = [&] {
     pqxx::read_transaction t(*c);
-    return t.exec1("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                   "'ngsync-warm-up-test'")[0]
+    return t
+        .exec1(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+            "'ngsync-warm-up-test'")[0]
         .as<int>();
   };
   CHECK(open_now() == 0);  // the pool opens connections lazily
