@@ -8,6 +8,8 @@
 #include "core/webhooks/signature.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/commands.hpp"
+#include "daemon/engine/backlog_report.hpp"
+#include "storage/backlog.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/migrator.hpp"
@@ -23,6 +25,63 @@ storage::database_settings db_settings(const config::config& c, std::size_t thre
   s.retry_for = std::chrono::seconds(5);
   s.application_name = "ngsync-cli";
   return s;
+}
+
+// The backlog per mapping with its ETA (issue 21): read once, printed by the two helpers below.
+struct backlog_section {
+  std::string budgets;
+  std::chrono::system_clock::time_point now;
+  std::vector<engine::mapping_eta> mappings;
+};
+
+backlog_section read_backlog_section(const config::config& c, storage::database& db) {
+  backlog_section b;
+  const auto budgets = engine::backlog_budgets_of(c);
+  b.budgets = engine::describe_budgets(budgets);
+  b.now = std::chrono::system_clock::now();
+  const auto snapshot = db.run_sync([&](pqxx::connection& conn) {
+    pqxx::read_transaction t(conn);
+    return storage::read_backlog(t, b.now);
+  });
+  b.mappings = engine::estimate_mappings(budgets, snapshot, b.now);
+  return b;
+}
+
+boost::json::object backlog_json(const backlog_section& b) {
+  boost::json::array mappings;
+  for (const auto& m : b.mappings) {
+    boost::json::object o{{"mapping", m.backlog.mapping},
+                          {"pages_waiting", m.backlog.waiting},
+                          {"jobs_throttled", m.backlog.throttled},
+                          {"pages_to_create", m.backlog.creates},
+                          {"budget", m.estimate.binding}};
+    if (m.estimate.finish) {
+      o["eta"] = engine::iso_utc(*m.estimate.finish);
+      o["eta_seconds"] = std::max<std::int64_t>(
+          0, std::chrono::duration_cast<std::chrono::seconds>(*m.estimate.finish - b.now).count());
+      o["eta_in"] = ratelimit::describe_wait(b.now, *m.estimate.finish);
+    } else {
+      o["eta"] = nullptr;
+    }
+    mappings.push_back(std::move(o));
+  }
+  return {{"budgets", b.budgets}, {"mappings", std::move(mappings)}};
+}
+
+void print_backlog(const backlog_section& b) {
+  std::cout << "backlog (" << b.budgets << "):\n";
+  if (b.mappings.empty()) std::cout << "  nothing waiting\n";
+  for (const auto& m : b.mappings) {
+    const auto& x = m.backlog;
+    std::cout << fmt::format("  {:<16} waiting={} throttled={} to_create={} budget={}",
+                             x.mapping.empty() ? "-" : x.mapping, x.waiting, x.throttled, x.creates,
+                             m.estimate.binding);
+    if (m.estimate.finish) {
+      std::cout << " eta=" << engine::iso_utc(*m.estimate.finish) << " (in "
+                << ratelimit::describe_wait(b.now, *m.estimate.finish) << ")";
+    }
+    std::cout << "\n";
+  }
 }
 
 }  // namespace
@@ -50,6 +109,7 @@ int command_status(const config::config& c, bool json) {
   storage::database db(db_settings(c, 1));
   storage::job_queue queue(db);
   auto stats = queue.stats_sync();
+  const auto backlog = read_backlog_section(c, db);
   struct page_error {
     std::string page, repo, error, run;
   };
@@ -182,6 +242,7 @@ int command_status(const config::config& c, bool json) {
                     {"last_limit_headers", boost::json::parse(x.headers)}});
     }
     out["rate_limits"] = std::move(rl);
+    out["backlog"] = backlog_json(backlog);
     std::cout << log::redact(boost::json::serialize(out)) << "\n";
     return exit_ok;
   }
@@ -235,6 +296,7 @@ int command_status(const config::config& c, bool json) {
     std::cout << fmt::format("  {:<7} calls={} throttled={} last_call={} last_headers={}\n", x.api,
                              x.calls, x.throttled, x.last_call, x.headers);
   }
+  print_backlog(backlog);
   return exit_ok;
 }
 

@@ -23,6 +23,7 @@
 #include "daemon/cli.hpp"
 #include "daemon/engine/api_stack.hpp"
 #include "daemon/engine/audit_recorder.hpp"
+#include "daemon/engine/backlog_report.hpp"
 #include "daemon/engine/daemon_metrics.hpp"
 #include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/job_runner.hpp"
@@ -252,6 +253,7 @@ struct scrape_inputs {
   const leadership* leaders = nullptr;   // absent in one-shot modes
   const prune_counts* pruned = nullptr;  // absent in one-shot modes
   std::uint64_t probe_reads = 0;         // probe_figures::reads()
+  const storage::backlog_snapshot* backlog = nullptr;  // unset when Postgres did not answer
 };
 
 std::string render_metrics(runtime& rt, job_runner& runner, const scrape_inputs& in) {
@@ -368,6 +370,9 @@ std::string render_metrics(runtime& rt, job_runner& runner, const scrape_inputs&
     line("ngsync_leader", "gauge",
          "1 while this replica holds the data source's poll lease (replicas on one database).",
          leading);
+  }
+  if (in.backlog) {
+    out += backlog_metrics(backlog_budgets_of(rt.c), *in.backlog, std::chrono::system_clock::now());
   }
   out += metrics().render();
   return out;
@@ -537,6 +542,7 @@ int run_daemon(const config::config& c) {
                if (db_figures.queue) in.queue = *db_figures.queue;
                in.pages_in_error = db_figures.pages_in_error;
                in.probe_reads = probes.reads();
+               if (db_figures.backlog) in.backlog = &*db_figures.backlog;
                if (github_hooks) in.github_hooks = &github_hooks->counters();
                if (notion_hooks) in.notion_hooks = &notion_hooks->counters();
                in.leaders = &leaders;

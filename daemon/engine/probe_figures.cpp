@@ -22,6 +22,11 @@ net::awaitable<database_figures> probe_figures::get() {
       return storage::link_store::count_pages_in_error(t);
     };
     f.pages_in_error = co_await db_.run(std::move(count_errors), storage::retry_policy::once);
+    auto read_backlog = [](pqxx::connection& conn) {
+      pqxx::read_transaction t(conn);
+      return storage::read_backlog(t, std::chrono::system_clock::now());
+    };
+    f.backlog = co_await db_.run(std::move(read_backlog), storage::retry_policy::once);
   } catch (const std::exception&) {
     // Postgres is down or slow: the probes answer with what they have (reachable=false).
   }

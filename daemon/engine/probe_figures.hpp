@@ -9,6 +9,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "storage/backlog.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
 
@@ -19,6 +20,7 @@ struct database_figures {
   bool schema_current = false;  // migrations applied
   std::optional<storage::queue_stats> queue;
   std::optional<std::int64_t> pages_in_error;
+  std::optional<storage::backlog_snapshot> backlog;  // for the backlog ETA gauges
 };
 
 class probe_figures {
