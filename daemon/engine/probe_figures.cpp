@@ -22,11 +22,15 @@ net::awaitable<database_figures> probe_figures::get() {
       return storage::link_store::count_pages_in_error(t);
     };
     f.pages_in_error = co_await db_.run(std::move(count_errors), storage::retry_policy::once);
-    auto read_backlog = [](pqxx::connection& conn) {
-      pqxx::read_transaction t(conn);
-      return storage::read_backlog(t, std::chrono::system_clock::now());
-    };
-    f.backlog = co_await db_.run(std::move(read_backlog), storage::retry_policy::once);
+    if (!backlog_ || now - backlog_read_at_ >= std::chrono::seconds(15)) {
+      auto read_backlog = [](pqxx::connection& conn) {
+        pqxx::read_transaction t(conn);
+        return storage::read_backlog(t, std::chrono::system_clock::now());
+      };
+      backlog_ = co_await db_.run(std::move(read_backlog), storage::retry_policy::once);
+      backlog_read_at_ = now;
+    }
+    f.backlog = backlog_;
   } catch (const std::exception&) {
     // Postgres is down or slow: the probes answer with what they have (reachable=false).
   }

@@ -44,6 +44,9 @@ class probe_figures {
   std::chrono::steady_clock::time_point read_at_{};
   bool reading_ = false;
   std::uint64_t reads_ = 0;
+  // The backlog is a scan of every waiting job: read at most every 15 s, an ETA's resolution.
+  std::optional<storage::backlog_snapshot> backlog_;
+  std::chrono::steady_clock::time_point backlog_read_at_{};
 };
 
 }  // namespace ngsync::engine

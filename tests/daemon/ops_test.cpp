@@ -208,7 +208,7 @@ TEST_CASE(
         "ngsync_rate_limit_pauses_total", "ngsync_rate_limit_tokens", "ngsync_api_requests_total",
         "ngsync_api_request_duration_seconds", "ngsync_sync_latency_seconds",
         "ngsync_poll_duration_seconds", "ngsync_poll_pages", "ngsync_pages_in_error",
-        "ngsync_webhooks_total"}) {
+        "ngsync_webhooks_total", "ngsync_backlog_jobs", "ngsync_backlog_eta_seconds"}) {
     CHECK_MESSAGE(metrics.find(std::string("# TYPE ") + name) != std::string::npos, name);
   }
   // The values follow what happened: two issues created (201 writes to GitHub), two pages synced
