@@ -44,23 +44,23 @@ class reader {
       : file_(std::move(file)), env_(env), errors_(errors), warnings_(warnings), needed_(needed) {}
 
   void warning(const YAML::Node& at, const std::string& key, std::string message) {
+    warnings_.push_back(entry(at, key, std::move(message)));
+  }
+
+  // A problem at the node's position in the file (line and column are 1-based).
+  config_error entry(const YAML::Node& at, const std::string& key, std::string message) const {
     config_error e{file_, 0, 0, key, std::move(message)};
     if (at.IsDefined() && at.Mark().line >= 0) {
       e.line = at.Mark().line + 1;
       e.column = at.Mark().column + 1;
     }
-    warnings_.push_back(std::move(e));
+    return e;
   }
 
   bool api_secrets() const { return needed_ == secrets_needed::all; }
 
   void error(const YAML::Node& at, const std::string& key, std::string message) {
-    config_error e{file_, 0, 0, key, std::move(message)};
-    if (at.IsDefined() && at.Mark().line >= 0) {
-      e.line = at.Mark().line + 1;
-      e.column = at.Mark().column + 1;
-    }
-    errors_.push_back(std::move(e));
+    errors_.push_back(entry(at, key, std::move(message)));
   }
 
   static std::string join(const std::string& path, const std::string& key) {
