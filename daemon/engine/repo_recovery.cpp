@@ -6,6 +6,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/api/api_failure.hpp"
 #include "core/log/logging.hpp"
 #include "core/notion/notion_id.hpp"
 #include "core/sync/adoption.hpp"
@@ -83,7 +84,22 @@ net::awaitable<bool> repo_recovery::before_create(github::github_client& github,
                            issue.html_url, issue.is_pull_request ? "draft_pr" : "issue"});
           return true;
         };
-    co_await github.list_issues_by_creator(repo, own_login, std::move(keep));
+    std::optional<api::api_failure> refused;
+    try {
+      co_await github.list_issues_by_creator(repo, own_login, std::move(keep));
+    } catch (const api::api_exception& e) {
+      // Transient and throttled failures retry the job (the scan with it). A refusal (issues
+      // disabled: 410; no access: 404) is left to the create, which meets the same answer and
+      // shows it on the page; this process does not ask again, a restart does (no row).
+      if (e.failure().kind != api::failure_kind::permanent) throw;
+      refused = e.failure();
+    }
+    if (refused) {
+      log::get("sync")->warn("{}: recovery scan refused ({}); creates go ahead without it", repo,
+                             refused->describe());
+      settle(state::settled);
+      co_return false;
+    }
     auto save = [repo, data_source_id, found](pqxx::connection& c) {
       pqxx::work t(c);
       int linked = 0;
