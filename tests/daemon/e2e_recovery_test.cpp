@@ -69,7 +69,11 @@ TEST_CASE("a lost database: 500 pages re-linked by the numbers they carry, nothi
   const auto gets = calls(env, "github", "GET /repos/{o}/{r}/issues/{n}");
   const auto lists = calls(env, "github", "GET /repos/{o}/{r}/issues");
   const auto patches = calls(env, "github", "PATCH /repos/{o}/{r}/issues/{n}");
-  sync_once_ok(env);
+  const auto notion_writes = env.writes("notion");
+  const auto relinked = env.run_ngsync("sync-once");
+  REQUIRE_MESSAGE(relinked.exit_code == 0, relinked.output);
+  CHECK_MESSAGE(relinked.output.find("issues created=0 adopted=500") != std::string::npos,
+                relinked.output);
 
   CHECK(calls(env, "github", "POST /repos/{o}/{r}/issues") == creates);  // 0 creates
   const auto per_page = markers_per_page(env);
@@ -83,7 +87,8 @@ TEST_CASE("a lost database: 500 pages re-linked by the numbers they carry, nothi
   const auto new_lists = calls(env, "github", "GET /repos/{o}/{r}/issues") - lists;
   MESSAGE("after the loss: GET issue " << new_gets << ", list " << new_lists << ", PATCH "
                                        << calls(env, "github", "PATCH /repos/{o}/{r}/issues/{n}") -
-                                              patches);
+                                              patches
+                                       << ", Notion writes " << env.writes("notion") - notion_writes);
   CHECK(new_gets <= 500);
 
   // Settled: the next pass changes nothing on GitHub.
@@ -157,7 +162,9 @@ TEST_CASE("a lost database after lost write-backs: the recovery scan links, noth
   const auto creates = calls(env, "github", "POST /repos/{o}/{r}/issues");
   const auto gets = calls(env, "github", "GET /repos/{o}/{r}/issues/{n}");
   const auto lists = calls(env, "github", "GET /repos/{o}/{r}/issues");
+  const auto notion_writes = env.writes("notion");
   sync_once_ok(env);
+  MESSAGE("Notion writes after the loss: " << env.writes("notion") - notion_writes);
 
   CHECK(calls(env, "github", "POST /repos/{o}/{r}/issues") == creates);  // 0 creates
   const auto per_page = markers_per_page(env);
