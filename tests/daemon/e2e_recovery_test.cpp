@@ -131,6 +131,14 @@ TEST_CASE("a page naming an issue that is not its own is an Error on the page, n
   const auto notion_writes = env.writes("notion");
   env.run_ngsync("sync-once");
   CHECK(env.writes("notion") == notion_writes);
+
+  // Corrected by a person (the number cleared): the login page gets its own issue at last.
+  env.act("notion", "edit_page",
+          {{"page_id", login_page}, {"properties", {{"GitHub Issue Number", nullptr}}}});
+  env.run_ngsync("sync-once");
+  CHECK(env.property(login_page, "GitHub Sync Status") == json::value("Success"));
+  CHECK(markers_per_page(env)[login_page] == 2);  // the copy and its own
+  CHECK(env.issues().size() == issues_before + 2);
 }
 
 TEST_CASE("a lost database after lost write-backs: the recovery scan links, nothing created") {
