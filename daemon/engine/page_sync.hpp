@@ -15,6 +15,7 @@
 #include "daemon/engine/issue_extras_sync.hpp"
 #include "daemon/engine/link_batches.hpp"
 #include "daemon/engine/mapping_binding.hpp"
+#include "daemon/engine/repo_recovery.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
@@ -24,7 +25,9 @@ namespace ngsync::engine {
 struct page_sync_counters {
   std::uint64_t pages_synced = 0;  // jobs that ended with the page in sync
   std::uint64_t issues_created = 0;
-  std::uint64_t issues_adopted = 0;  // found by marker after an unknown outcome
+  // found by marker after an unknown outcome, or re-linked (the number the page carries, the
+  // recovery scan of a lost database)
+  std::uint64_t issues_adopted = 0;
   std::uint64_t issues_updated = 0;
   std::uint64_t issues_closed = 0;
   std::uint64_t issues_reopened = 0;
@@ -80,6 +83,7 @@ class page_syncer {
   link_batches links_;  // group commit of the link reads and writes (see link_batches.hpp)
   page_sync_counters counters_;
   issue_extras_syncer extras_;
+  repo_recovery recovery_;  // one scan per repository of a database that lost its links
   std::string own_github_login_;
 };
 
