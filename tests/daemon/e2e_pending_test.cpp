@@ -47,8 +47,8 @@ int free_port() {
   return ntohs(a.sin_port);
 }
 
-std::string own_listen() {
-  return "server:\n  listen: 127.0.0.1:" + std::to_string(free_port()) + "\n";
+std::string own_listen(int port = free_port()) {
+  return "server:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n";
 }
 
 // Notion PATCHes of one page, from the sandbox's call log.
@@ -106,7 +106,8 @@ void edit_config(const sandbox_env& env, const std::string& from, const std::str
 }  // namespace
 
 TEST_CASE("ngsync run: while GitHub answers 503 every page to create shows Pending and why, once") {
-  sandbox_env env({.config_extra = own_listen()});
+  const int port = free_port();
+  sandbox_env env({.config_extra = own_listen(port)});
   // Retries every second or so, and enough of them that the jobs stay alive for the test.
   edit_config(env, "  backoff_max: 1s\n",
               "  backoff_base: 500ms\n  backoff_max: 1s\n  max_attempts: 1000\n");
@@ -143,6 +144,16 @@ TEST_CASE("ngsync run: while GitHub answers 503 every page to create shows Pendi
     CHECK_MESSAGE(patches_of(env, p) == 1, p);
   }
   CHECK(env.issues().size() == issues_before);
+  // Failures, not rate limits: nothing counts as held past the horizon.
+  const auto metrics =
+      run_command("curl -sf http://127.0.0.1:" + std::to_string(port) + "/metrics").output;
+  CHECK_MESSAGE(metrics.find("\nngsync_jobs_throttled_past_horizon 0\n") != std::string::npos,
+                metrics);
+  const auto status = env.run_ngsync("status --json");
+  REQUIRE_MESSAGE(status.exit_code == 0, status.output);
+  CHECK(json::parse(status.output).at("queue").at("throttled_past_horizon") == 0);
+  CHECK(env.run_ngsync("status").output.find("throttled past the horizon (60 min): 0 job(s)") !=
+        std::string::npos);
   {
     pqxx::connection c(env.database_url());
     pqxx::read_transaction t(c);
