@@ -630,13 +630,17 @@ void read_sync(reader& r, const YAML::Node& n, sync_settings& out) {
     return;
   }
   if (!r.section(n, p, {"poll_interval", "watermark_overlap", "mappings", "reconcile_interval",
-                         "leader_lease", "shared_rate_budget"}))
+                         "leader_lease", "shared_rate_budget", "throttle_horizon"}))
     return;
   r.duration(n, p, "poll_interval", out.poll_interval);
   r.duration(n, p, "reconcile_interval", out.reconcile_interval);
   r.duration(n, p, "watermark_overlap", out.watermark_overlap);
   r.duration(n, p, "leader_lease", out.leader_lease);
   r.boolean(n, p, "shared_rate_budget", out.shared_rate_budget);
+  r.duration(n, p, "throttle_horizon", out.throttle_horizon);
+  if (out.throttle_horizon < std::chrono::minutes(1)) {
+    r.error(n["throttle_horizon"], p + ".throttle_horizon", "must be at least 1m");
+  }
   if (out.leader_lease < std::chrono::seconds(1)) {
     r.error(n["leader_lease"], p + ".leader_lease", "must be at least 1s");
   }

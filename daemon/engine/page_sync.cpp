@@ -309,11 +309,14 @@ net::awaitable<sync::sync_plan> page_syncer::preview(sync_page_hint hint) {
 net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
   std::optional<storage::created_issue> unrecorded;
   std::exception_ptr failure;
+  std::string page_id;
   try {
+    page_id = hint_from_payload(job.payload).page_id;
     co_await sync_rounds(std::move(job), unrecorded);
   } catch (...) {
     failure = std::current_exception();
   }
+  if (!failure) co_await forget_trouble(page_id);
   if (unrecorded) {
     // Stopped between creating the issue and the final write (an error, the page's own error
     // state): record the number now, so the retry finds the issue on the link instead of

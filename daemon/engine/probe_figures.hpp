@@ -19,6 +19,8 @@ struct database_figures {
   bool schema_current = false;  // migrations applied
   std::optional<storage::queue_stats> queue;
   std::optional<std::int64_t> pages_in_error;
+  // Jobs held by rate limits past sync.throttle_horizon (storage/page_notices).
+  std::optional<std::int64_t> throttled_past_horizon;
 };
 
 class probe_figures {
@@ -33,6 +35,7 @@ class probe_figures {
 
   // How many times Postgres was read (ngsync_probe_database_reads_total).
   std::uint64_t reads() const { return reads_; }
+  void set_throttle_horizon(std::chrono::seconds h) { throttle_horizon_ = h; }
 
  private:
   storage::database& db_;
@@ -40,6 +43,7 @@ class probe_figures {
   std::chrono::milliseconds max_age_;
   std::optional<database_figures> last_;
   std::chrono::steady_clock::time_point read_at_{};
+  std::chrono::seconds throttle_horizon_{3600};
   bool reading_ = false;
   std::uint64_t reads_ = 0;
 };
