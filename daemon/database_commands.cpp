@@ -14,6 +14,7 @@
 #include "storage/job_queue.hpp"
 #include "storage/migrator.hpp"
 #include "storage/notion_webhook_tokens.hpp"
+#include "storage/page_notices.hpp"
 
 namespace ngsync::daemon {
 namespace {
@@ -131,9 +132,15 @@ int command_status(const config::config& c, bool json) {
   std::vector<dead_job> dead;
   std::vector<limit_state> limits;
   std::vector<storage::notion_token_row> notion_tokens;
+  // Page jobs held by rate limits longer than sync.throttle_horizon: they never die, so they
+  // must be seen somewhere (issue 19).
+  std::int64_t throttled_past_horizon = 0;
+  const auto horizon = std::chrono::duration_cast<std::chrono::seconds>(c.sync.throttle_horizon);
   db.run_sync([&](pqxx::connection& conn) {
     pqxx::read_transaction t(conn);
     notion_tokens = storage::notion_webhook_tokens::all(t);
+    throttled_past_horizon =
+        storage::page_notices::throttled_past(t, horizon, std::chrono::system_clock::now());
     for (const auto& row :
          t.exec("SELECT notion_page_id, coalesce(github_repo,''), coalesce(last_error,''), "
                 "coalesce(last_sync_run_id,'') FROM ops_pages_in_error LIMIT 50")) {
@@ -215,7 +222,9 @@ int command_status(const config::config& c, bool json) {
                     {"due", stats.due},
                     {"oldest_due_age_ms", stats.oldest_due_age
                                               ? boost::json::value(stats.oldest_due_age->count())
-                                              : boost::json::value(nullptr)}};
+                                              : boost::json::value(nullptr)},
+                    {"throttled_past_horizon", throttled_past_horizon},
+                    {"throttle_horizon_s", horizon.count()}};
     boost::json::array e, p, d;
     for (const auto& x : errors) {
       // Each text redacted before serialisation: escaping could hide a secret from the rule.
@@ -255,6 +264,8 @@ int command_status(const config::config& c, bool json) {
       std::cout << fmt::format("  {:<10} {:<16} {}\n", state, kind, n);
     }
   }
+  std::cout << fmt::format("throttled past the horizon ({} min): {} job(s)\n",
+                           horizon.count() / 60, throttled_past_horizon);
   std::cout << "dead jobs: " << dead.size() << (dead.size() == 50 ? "+" : "") << "\n";
   for (const auto& x : dead) {
     std::cout << fmt::format("  #{} {}: {}\n", x.id, x.kind, log::redact(x.error));

@@ -96,12 +96,12 @@ void database::drop_connection_of_this_thread() {
 database::retry_state::retry_state(const database_settings& s)
     : settings_(s),
       give_up_at_(std::chrono::steady_clock::now() + s.retry_for),
-      backoff_(s.initial_backoff) {}
+      backoff_(s.initial_backoff, s.max_backoff) {}
 
 bool database::retry_state::wait_before_retry(const std::exception& cause) {
   ++attempt_;
   const auto now = std::chrono::steady_clock::now();
-  if (now + backoff_ > give_up_at_) {
+  if (now + backoff_.current() > give_up_at_) {
     log::get("db")->error("database unreachable, giving up attempts={} error=\"{}\"", attempt_,
                           log::redact(cause.what()));
     return false;
@@ -109,10 +109,9 @@ bool database::retry_state::wait_before_retry(const std::exception& cause) {
   // Only the first few are worth a warning; a restart produces many.
   if (attempt_ <= 3 || attempt_ % 10 == 0) {
     log::get("db")->warn("connection lost, retrying attempt={} backoff_ms={} error=\"{}\"",
-                         attempt_, backoff_.count(), log::redact(cause.what()));
+                         attempt_, backoff_.current().count(), log::redact(cause.what()));
   }
-  std::this_thread::sleep_for(backoff_);
-  backoff_ = std::min(backoff_ * 2, settings_.max_backoff);
+  std::this_thread::sleep_for(backoff_.next());
   return true;
 }
 

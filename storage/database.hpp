@@ -21,6 +21,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <pqxx/pqxx>
 
+#include "core/time/backoff.hpp"
+
 namespace ngsync::storage {
 
 namespace net = boost::asio;
@@ -188,7 +190,7 @@ class database {
    private:
     const database_settings& settings_;
     std::chrono::steady_clock::time_point give_up_at_;
-    std::chrono::milliseconds backoff_;
+    time::doubling_backoff backoff_;
     int attempt_ = 0;
   };
 

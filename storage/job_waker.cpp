@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "core/log/logging.hpp"
+#include "core/time/backoff.hpp"
 
 namespace ngsync::storage {
 namespace {
@@ -52,7 +53,7 @@ void job_waker::bump() {
 
 void job_waker::listen_loop() {
   auto logger = log::get("queue");
-  auto backoff = std::chrono::milliseconds(100);
+  time::doubling_backoff backoff(std::chrono::milliseconds(100), std::chrono::milliseconds(2000));
   while (!stop_) {
     try {
       auto c = database::open(settings_);
@@ -61,7 +62,7 @@ void job_waker::listen_loop() {
       listening_ = true;
       // Anything enqueued while we were not listening must not wait for a timeout.
       bump();
-      backoff = std::chrono::milliseconds(100);
+      backoff.reset();
       while (!stop_) {
         // Short waits so the destructor is never held up for long.
         c->await_notification(0, 200'000);
@@ -70,13 +71,13 @@ void job_waker::listen_loop() {
     } catch (const std::exception& e) {
       listening_ = false;
       if (stop_) break;
+      const auto wait = backoff.next();
       logger->warn("notification listener lost its connection backoff_ms={} error=\"{}\"",
-                   backoff.count(), log::redact(e.what()));
-      auto until = std::chrono::steady_clock::now() + backoff;
+                   wait.count(), log::redact(e.what()));
+      auto until = std::chrono::steady_clock::now() + wait;
       while (!stop_ && std::chrono::steady_clock::now() < until) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
     }
   }
 }

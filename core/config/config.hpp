@@ -173,6 +173,9 @@ struct sync_settings {
   millis leader_lease{15'000};
   // Request budgets shared by all replicas through Postgres (table rate_budget).
   bool shared_rate_budget = true;
+  // A page's job held by rate limits longer than this counts as stuck in `ngsync status` and
+  // /metrics, and its page says how long it has waited.
+  millis throttle_horizon{3'600'000};
   std::vector<mapping> mappings;
 };
 

@@ -44,23 +44,23 @@ class reader {
       : file_(std::move(file)), env_(env), errors_(errors), warnings_(warnings), needed_(needed) {}
 
   void warning(const YAML::Node& at, const std::string& key, std::string message) {
+    warnings_.push_back(entry(at, key, std::move(message)));
+  }
+
+  // A problem at the node's position in the file (line and column are 1-based).
+  config_error entry(const YAML::Node& at, const std::string& key, std::string message) const {
     config_error e{file_, 0, 0, key, std::move(message)};
     if (at.IsDefined() && at.Mark().line >= 0) {
       e.line = at.Mark().line + 1;
       e.column = at.Mark().column + 1;
     }
-    warnings_.push_back(std::move(e));
+    return e;
   }
 
   bool api_secrets() const { return needed_ == secrets_needed::all; }
 
   void error(const YAML::Node& at, const std::string& key, std::string message) {
-    config_error e{file_, 0, 0, key, std::move(message)};
-    if (at.IsDefined() && at.Mark().line >= 0) {
-      e.line = at.Mark().line + 1;
-      e.column = at.Mark().column + 1;
-    }
-    errors_.push_back(std::move(e));
+    errors_.push_back(entry(at, key, std::move(message)));
   }
 
   static std::string join(const std::string& path, const std::string& key) {
@@ -630,13 +630,17 @@ void read_sync(reader& r, const YAML::Node& n, sync_settings& out) {
     return;
   }
   if (!r.section(n, p, {"poll_interval", "watermark_overlap", "mappings", "reconcile_interval",
-                         "leader_lease", "shared_rate_budget"}))
+                         "leader_lease", "shared_rate_budget", "throttle_horizon"}))
     return;
   r.duration(n, p, "poll_interval", out.poll_interval);
   r.duration(n, p, "reconcile_interval", out.reconcile_interval);
   r.duration(n, p, "watermark_overlap", out.watermark_overlap);
   r.duration(n, p, "leader_lease", out.leader_lease);
   r.boolean(n, p, "shared_rate_budget", out.shared_rate_budget);
+  r.duration(n, p, "throttle_horizon", out.throttle_horizon);
+  if (out.throttle_horizon < std::chrono::minutes(1)) {
+    r.error(n["throttle_horizon"], p + ".throttle_horizon", "must be at least 1m");
+  }
   if (out.leader_lease < std::chrono::seconds(1)) {
     r.error(n["leader_lease"], p + ".leader_lease", "must be at least 1s");
   }

@@ -136,6 +136,18 @@ net::awaitable<void> github_client::list_issues_since(
   std::string path = repo_path(repo) +
                      "/issues?state=all&sort=updated&direction=asc&per_page=100&since=" +
                      boost::urls::encode(since_iso, boost::urls::unreserved_chars);
+  co_await list_issue_pages(std::move(path), std::move(visit));
+}
+
+net::awaitable<void> github_client::list_issues_by_creator(
+    std::string repo, std::string creator, std::function<bool(const github_issue&)> visit) {
+  std::string path = repo_path(repo) + "/issues?state=all&per_page=100&creator=" +
+                     boost::urls::encode(creator, boost::urls::unreserved_chars);
+  co_await list_issue_pages(std::move(path), std::move(visit));
+}
+
+net::awaitable<void> github_client::list_issue_pages(
+    std::string path, std::function<bool(const github_issue&)> visit) {
   const auto& base = caller_.config().base_url;
   for (int guard = 0; guard < 10000 && !path.empty(); ++guard) {
     ratelimit::api_request req;

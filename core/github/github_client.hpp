@@ -68,6 +68,10 @@ class github_client {
   // false to stop early (e.g. once the marker is found).
   boost::asio::awaitable<void> list_issues_since(std::string repo, std::string since_iso,
                                                  std::function<bool(const github_issue&)> visit);
+  // Every issue (and PR) `creator` opened in the repository, open or closed, 100 per call (the
+  // recovery scan of a lost database: issues the daemon opened carry their page's marker).
+  boost::asio::awaitable<void> list_issues_by_creator(
+      std::string repo, std::string creator, std::function<bool(const github_issue&)> visit);
   boost::asio::awaitable<std::vector<comment>> list_comments(std::string repo, std::int64_t number);
   boost::asio::awaitable<comment> create_comment(std::string repo, std::int64_t number,
                                                  std::string body);
@@ -95,6 +99,9 @@ class github_client {
   boost::asio::awaitable<std::string> own_login();
 
  private:
+  // Follows a list of issues from `path` through its Link header's next URLs.
+  boost::asio::awaitable<void> list_issue_pages(std::string path,
+                                                std::function<bool(const github_issue&)> visit);
   boost::asio::awaitable<ratelimit::api_result> call(ratelimit::api_request req,
                                                      const std::string& operation);
   ratelimit::api_caller& caller_;

@@ -44,12 +44,21 @@ const std::regex& token_pattern() {
   return re;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
+// One record stays one line, and a JSON line stays valid JSON: a CR or LF in a message (an API's
+// error body, a page title, a header an attacker chose) would otherwise forge a second record.
+// Control characters become escapes (\n \r \t, else JSON's \u00XX or the text line's \xNN);
+// JSON also escapes its quote and backslash. Everything else, UTF-8 included, is kept as it is.
+enum class escape_style { json, text };
+
+void append_escaped(std::string& out, std::string_view s, escape_style style) {
+  const bool json = style == escape_style::json;
   for (unsigned char c : s) {
     switch (c) {
       case '"':
-        out += "\\\"";
+        out += json ? "\\\"" : "\"";
+        break;
+      case '\\':
+        out += json ? "\\\\" : "\\";
         break;
       case '\n':
         out += "\\n";
@@ -61,40 +70,24 @@ void append_json_string(std::string& out, std::string_view s) {
         out += "\\t";
         break;
       default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-}
-
-// A text line must stay one line: a CR or LF in a message (an API's error body, a page title, a
-// header an attacker chose) would forge a second record. Control characters are written as
-// escapes; everything else, UTF-8 included, as it is.
-std::string escape_text_line(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f)
-          out += fmt::format("\\x{:02x}", c);
+        if (c < 0x20 || (!json && c == 0x7f))
+          out += json ? fmt::format("\\u{:04x}", c) : fmt::format("\\x{:02x}", c);
         else
           out.push_back(static_cast<char>(c));
     }
   }
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  append_escaped(out, s, escape_style::json);
+  out.push_back('"');
+}
+
+std::string escape_text_line(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  append_escaped(out, s, escape_style::text);
   return out;
 }
 

@@ -21,6 +21,24 @@ std::string waited(std::chrono::system_clock::duration d) {
 
 }  // namespace
 
+sync_trouble trouble_of(const api::api_failure& f, system_time waiting_since,
+                        system_time next_try) {
+  sync_trouble t;
+  t.api = f.api == "github" || f.api == "notion" ? f.api : std::string();
+  t.rate_limited = f.kind == api::failure_kind::throttled;
+  t.status = t.rate_limited ? 0 : f.status;
+  if (!t.rate_limited) {
+    if (f.status == 0) {
+      t.detail = f.message.substr(0, 80);
+    } else if (f.api == "notion") {
+      t.detail = f.code;
+    }
+  }
+  t.waiting_since = waiting_since;
+  t.next_try = next_try;
+  return t;
+}
+
 std::string clock_time_utc(system_time t, system_time now) {
   const auto secs = std::chrono::time_point_cast<std::chrono::seconds>(t);
   const auto day = std::chrono::floor<std::chrono::days>(t);

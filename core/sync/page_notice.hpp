@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/api/api_failure.hpp"
+
 namespace ngsync::sync {
 
 using system_time = std::chrono::system_clock::time_point;
@@ -29,6 +31,11 @@ struct notice_settings {
   // says how long it has waited.
   std::chrono::seconds throttle_horizon{3600};
 };
+
+// The trouble an API failure means for a page. Only what a person needs and nothing secret: the
+// API, the status, Notion's error code (GitHub's codes name validation details, never a 5xx), or
+// for no answer at all the transport's short reason.
+sync_trouble trouble_of(const api::api_failure& f, system_time waiting_since, system_time next_try);
 
 // "GitHub answered 503", "Notion did not answer (timed out)", "waiting for GitHub's rate limit":
 // the part of a notice that changes only when the cause does.

@@ -131,6 +131,17 @@ struct runtime {
     me = co_await webhooks::learn_own_identity(c, apis.notion_caller(), apis.github_caller(),
                                                apis.app_auth(), with_notion_identity);
     syncer.set_own_github_login(me.github_login);
+    sync::notice_settings notices;
+    notices.throttle_horizon =
+        std::chrono::duration_cast<std::chrono::seconds>(c.sync.throttle_horizon);
+    syncer.set_notice_settings(notices);
+    try {
+      co_await syncer.load_page_notices();
+    } catch (const std::exception& e) {
+      logger->warn("could not read the pages told about trouble ({}); their next success "
+                   "leaves the notice row in place",
+                   e.what());
+    }
     for (const auto& m : c.sync.mappings) {
       mapping_binding b;
       b.name = m.name;
@@ -248,6 +259,7 @@ std::int64_t pages_in_error(storage::database& db) {
 struct scrape_inputs {
   storage::queue_stats queue;
   std::optional<std::int64_t> pages_in_error;  // unset when Postgres did not answer
+  std::optional<std::int64_t> throttled_past_horizon;  // likewise
   const webhooks::github_webhook_counters* github_hooks = nullptr;
   const webhooks::notion_webhook_counters* notion_hooks = nullptr;
   const leadership* leaders = nullptr;   // absent in one-shot modes
@@ -296,6 +308,11 @@ std::string render_metrics(runtime& rt, job_runner& runner, const scrape_inputs&
        {{"", double(s.pages_written_back)}});
   line("ngsync_page_errors_total", "counter", "Pages that ended a sync in error.",
        {{"", double(s.pages_in_error)}});
+  if (in.throttled_past_horizon) {
+    line("ngsync_jobs_throttled_past_horizon", "gauge",
+         "Page jobs held by rate limits for longer than sync.throttle_horizon.",
+         {{"", double(*in.throttled_past_horizon)}});
+  }
   if (in.pages_in_error) {
     line("ngsync_pages_in_error", "gauge", "Linked pages whose last sync ended in error.",
          {{"", double(*in.pages_in_error)}});
@@ -395,6 +412,10 @@ int run_sync_once(const config::config& c) {
   runner.on_dead([&rt](storage::claimed_job job, std::string error) -> net::awaitable<void> {
     co_await rt.syncer.report_failure(std::move(job), std::move(error), true);
   });
+  runner.on_retry([&rt](storage::claimed_job job,
+                        std::optional<api::api_failure> failure) -> net::awaitable<void> {
+    co_await rt.syncer.report_trouble(std::move(job), std::move(failure));
+  });
   run_to_completion(rt, [&]() -> net::awaitable<void> {
     co_await rt.resolve_mappings();
     // Audit rows are written as the run goes, not all at its end.
@@ -482,6 +503,10 @@ int run_daemon(const config::config& c) {
   runner.on_dead([&rt](storage::claimed_job job, std::string error) -> net::awaitable<void> {
     co_await rt.syncer.report_failure(std::move(job), std::move(error), true);
   });
+  runner.on_retry([&rt](storage::claimed_job job,
+                        std::optional<api::api_failure> failure) -> net::awaitable<void> {
+    co_await rt.syncer.report_trouble(std::move(job), std::move(failure));
+  });
 
   // Replicas on one database: only the lease holder polls a data source or reconciles.
   leadership leaders(rt.db, leadership::make_holder_id(), c.sync.leader_lease);
@@ -499,6 +524,8 @@ int run_daemon(const config::config& c) {
   std::chrono::steady_clock::time_point last_tick = started;
   http::router routes;
   probe_figures probes(rt.db, rt.queue);
+  probes.set_throttle_horizon(
+      std::chrono::duration_cast<std::chrono::seconds>(c.sync.throttle_horizon));
   routes.add(http::bhttp::verb::get, "/healthz",
              [&](http::server_request req) -> net::awaitable<http::server_response> {
                const auto age = std::chrono::steady_clock::now() - last_tick;
@@ -541,6 +568,7 @@ int run_daemon(const config::config& c) {
                const auto db_figures = co_await probes.get();
                if (db_figures.queue) in.queue = *db_figures.queue;
                in.pages_in_error = db_figures.pages_in_error;
+               in.throttled_past_horizon = db_figures.throttled_past_horizon;
                in.probe_reads = probes.reads();
                if (db_figures.backlog) in.backlog = &*db_figures.backlog;
                if (github_hooks) in.github_hooks = &github_hooks->counters();

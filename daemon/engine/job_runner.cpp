@@ -150,11 +150,13 @@ net::awaitable<void> job_runner::run_one(storage::claimed_job job) {
   storage::job_failure failure = storage::job_failure::transient();
   bool ok = false;
   bool permanent = false;
+  std::optional<api::api_failure> api_failed;
   try {
     co_await handler_(job);
     ok = true;
   } catch (const api::api_exception& e) {
     error = e.what();
+    api_failed = e.failure();
     switch (e.failure().kind) {
       case api::failure_kind::throttled:
         failure = storage::job_failure::retry_after(*e.failure().retry_at);
@@ -193,6 +195,8 @@ net::awaitable<void> job_runner::run_one(storage::claimed_job job) {
       if (outcome == storage::failure_outcome::dead) {
         ++counters_.dead;
         if (on_dead_) co_await on_dead_(job, error);
+      } else if (!permanent && on_retry_) {
+        co_await on_retry_(job, std::move(api_failed));
       }
     }
   } catch (const std::exception& e) {

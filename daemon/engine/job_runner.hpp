@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/api/api_failure.hpp"
 #include "storage/group_commit.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/job_waker.hpp"
@@ -26,6 +27,11 @@ using dead_job_hook =
 
 // host:pid, the worker id of this process's claims.
 std::string default_worker_id();
+
+// Called after a failed job was rescheduled (a retry or a rate-limit pause), with the API's
+// failure when the job failed on an API call (to tell the page, issue 19).
+using retry_job_hook = std::function<boost::asio::awaitable<void>(
+    storage::claimed_job, std::optional<api::api_failure> failure)>;
 
 struct job_runner_settings {
   int workers = 4;
@@ -51,6 +57,7 @@ class job_runner {
              job_runner_settings settings);
 
   void on_dead(dead_job_hook hook) { on_dead_ = std::move(hook); }
+  void on_retry(retry_job_hook hook) { on_retry_ = std::move(hook); }
 
   // Works until stop(); then lets running jobs finish within `grace` and releases the rest
   // (their leases expire and another process takes them).
@@ -80,6 +87,7 @@ class job_runner {
   storage::job_waker* waker_;
   job_handler handler_;
   dead_job_hook on_dead_;
+  retry_job_hook on_retry_;
   job_runner_settings settings_;
   job_runner_counters counters_;
   int running_ = 0;

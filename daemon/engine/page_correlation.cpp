@@ -7,6 +7,31 @@
 namespace ngsync::engine {
 namespace net = boost::asio;
 
+bool needs_correlation(const std::optional<storage::page_link>& link) {
+  return !link || (!link->issue_number && !link->create_attempt_id);
+}
+
+namespace {
+
+// The refusal is the page's state: a row in error, which the caller's mark_error then fills.
+net::awaitable<void> record_refusal(storage::database& db, std::string page_id,
+                                    std::string data_source_id) {
+  auto save = [page_id, data_source_id](pqxx::connection& c) {
+    pqxx::work t(c);
+    if (!storage::link_store::get(t, page_id)) {
+      storage::page_link l;
+      l.notion_page_id = page_id;
+      l.data_source_id = data_source_id;
+      l.sync_status = "error";
+      storage::link_store::upsert(t, l);
+    }
+    t.commit();
+  };
+  co_await db.run(std::move(save));
+}
+
+}  // namespace
+
 net::awaitable<correlation_outcome> correlate_page(storage::database& db,
                                                    github::github_client& github,
                                                    const notion::notion_page& page,
@@ -20,6 +45,7 @@ net::awaitable<correlation_outcome> correlate_page(storage::database& db,
   out.claimed = true;
   if (claim->has_error()) {
     out.refusal = claim->error().message;
+    co_await record_refusal(db, page.id, data_source_id);
     co_return out;
   }
   const auto wanted = claim->value();
@@ -33,6 +59,9 @@ net::awaitable<correlation_outcome> correlate_page(storage::database& db,
   const auto verdict = sync::judge_claim(page.id, wanted, found, mapped, own_login);
   if (verdict.verdict != sync::claim_verdict::adopt) {
     out.refusal = verdict.message;
+    log::get("sync")->warn("page={} names {}#{}, not adopted: {}", page.id, wanted.repo,
+                           wanted.number, verdict.message);
+    co_await record_refusal(db, page.id, data_source_id);
     co_return out;
   }
   storage::page_link link;
@@ -48,7 +77,10 @@ net::awaitable<correlation_outcome> correlate_page(storage::database& db,
     pqxx::work t(c);
     // Only when still unknown: a concurrent create for this page (impossible while jobs of one
     // page never overlap, but cheap to respect) keeps its own row.
-    if (!storage::link_store::get(t, link.notion_page_id)) storage::link_store::upsert(t, link);
+    // An error row left by an earlier refusal (since corrected on the page) gives way.
+    const auto current = storage::link_store::get(t, link.notion_page_id);
+    if (!current || (!current->issue_number && !current->create_attempt_id))
+      storage::link_store::upsert(t, link);
     t.commit();
   };
   co_await db.run(std::move(save));

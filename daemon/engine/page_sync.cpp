@@ -15,6 +15,7 @@
 #include "daemon/engine/daemon_metrics.hpp"
 #include "daemon/engine/draft_pr_open.hpp"
 #include "daemon/engine/page_content.hpp"
+#include "daemon/engine/page_correlation.hpp"
 #include "storage/link_store.hpp"
 #include "core/notion/notion_id.hpp"
 #include "core/sync/adoption.hpp"
@@ -120,6 +121,13 @@ bool mirrored_since(const storage::page_link& link, const std::string& last_edit
   return false;
 }
 
+// load() reads no content for a page before its create status that has no link: nothing of it
+// reaches GitHub. A page re-linked afterwards needs it, or the plan would empty the issue body.
+bool content_skipped_unlinked(const notion::notion_page& page, const sync::mapping_rules& rules) {
+  return rules.sync_body && !page.in_trash &&
+         sync::classify_status(page, rules, false).cls == sync::status_class::before_create;
+}
+
 [[noreturn]] void fail_permanent(const std::string& operation, const std::string& why) {
   api::throw_malformed("ngsync", operation, why);
 }
@@ -163,7 +171,8 @@ page_syncer::page_syncer(storage::database& db, ratelimit::api_caller& notion,
       github_caller_(github),
       mappings_(mappings),
       links_(db),
-      extras_(db, notion, github) {}
+      extras_(db, notion, github),
+      recovery_(db) {}
 
 net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
                                                       sync::mapping_rules rules, std::string error,
@@ -278,8 +287,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
 
   if (ctx.link) ctx.state = to_state(*ctx.link);
   if (rules.sync_body && !ctx.page.in_trash &&
-      (ctx.state ||
-       sync::classify_status(ctx.page, rules, false).cls != sync::status_class::before_create)) {
+      (ctx.state || !content_skipped_unlinked(ctx.page, rules))) {
     ctx.content = co_await read_page_content(notion_api, ctx.page, rules.user_map);
   }
   co_return ctx;
@@ -301,11 +309,14 @@ net::awaitable<sync::sync_plan> page_syncer::preview(sync_page_hint hint) {
 net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
   std::optional<storage::created_issue> unrecorded;
   std::exception_ptr failure;
+  std::string page_id;
   try {
+    page_id = hint_from_payload(job.payload).page_id;
     co_await sync_rounds(std::move(job), unrecorded);
   } catch (...) {
     failure = std::current_exception();
   }
+  if (!failure) co_await forget_trouble(page_id);
   if (unrecorded) {
     // Stopped between creating the issue and the final write (an error, the page's own error
     // state): record the number now, so the retry finds the issue on the link instead of
@@ -340,7 +351,28 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
   const auto ds = ctx.hint.data_source_id;
 
   std::optional<github::github_issue> issue;
-  if (sync::needs_issue(ctx.page, ctx.content, ctx.state, rules)) {
+  if (needs_correlation(ctx.link)) {
+    // No issue on record (a lost or restored database): the page may still name its issue.
+    auto found = co_await correlate_page(db_, github_api, ctx.page, *ctx.mapping, ds,
+                                         own_github_login_);
+    if (found.refusal) {
+      auto page_copy = ctx.page;
+      auto rules_copy = rules;
+      co_await report_extras_error(std::move(page_copy), std::move(rules_copy), *found.refusal,
+                                   run_tag, true);
+      co_return;  // the page's state, not a job failure; nothing is created
+    }
+    if (found.link) {
+      ++counters_.issues_adopted;
+      ctx.link = found.link;
+      ctx.state = to_state(*ctx.link);
+      issue = std::move(found.issue);  // already read: the plan compares with it
+      if (content_skipped_unlinked(ctx.page, rules)) {
+        ctx.content = co_await read_page_content(notion_api, ctx.page, rules.user_map);
+      }
+    }
+  }
+  if (!issue && sync::needs_issue(ctx.page, ctx.content, ctx.state, rules)) {
     issue = co_await github_api.get_issue(ctx.state->repo, *ctx.state->issue_number);
   }
 
@@ -496,6 +528,24 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         break;
       }
       if (const auto* create = std::get_if<sync::create_issue_action>(&action)) {
+        // 0. A database that lost its links reads the repository's marked issues once first:
+        //    the issue this page had may exist, its number never written back.
+        if (co_await recovery_.before_create(github_api, create->repo, ds, own_github_login_)) {
+          auto relinked = co_await links_.get(page_id);
+          if (relinked && relinked->issue_number) {
+            ++counters_.issues_adopted;
+            logger->info("page={} run={} re-linked to {}#{} by the recovery scan", page_id, run,
+                         create->repo, *relinked->issue_number);
+            ctx.link = relinked;
+            ctx.state = to_state(*relinked);
+            if (content_skipped_unlinked(ctx.page, rules)) {
+              ctx.content = co_await read_page_content(notion_api, ctx.page, rules.user_map);
+            }
+            issue.reset();
+            replan = true;
+            break;
+          }
+        }
         // 1. Record the intent (committed) before GitHub hears of the issue.
         const auto attempt = new_attempt_id();
         const auto repo = create->repo;

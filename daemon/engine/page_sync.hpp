@@ -5,16 +5,22 @@
 // and a retry that finds an intent without a number looks for the page's marker among the
 // repository's issues before creating. Failures throw api::api_exception for the job runner.
 #include <map>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
 
 #include "core/github/github_client.hpp"
+#include "core/api/api_failure.hpp"
 #include "core/notion/notion_client.hpp"
+#include "core/sync/page_notice.hpp"
 #include "core/sync/sync_action.hpp"
 #include "daemon/engine/issue_extras_sync.hpp"
 #include "daemon/engine/link_batches.hpp"
 #include "daemon/engine/mapping_binding.hpp"
+#include "daemon/engine/repo_recovery.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
@@ -24,7 +30,9 @@ namespace ngsync::engine {
 struct page_sync_counters {
   std::uint64_t pages_synced = 0;  // jobs that ended with the page in sync
   std::uint64_t issues_created = 0;
-  std::uint64_t issues_adopted = 0;  // found by marker after an unknown outcome
+  // found by marker after an unknown outcome, or re-linked (the number the page carries, the
+  // recovery scan of a lost database)
+  std::uint64_t issues_adopted = 0;
   std::uint64_t issues_updated = 0;
   std::uint64_t issues_closed = 0;
   std::uint64_t issues_reopened = 0;
@@ -47,6 +55,15 @@ class page_syncer {
   // attempt only, to avoid churn); a dead job shows Error and marks the link.
   boost::asio::awaitable<void> report_failure(storage::claimed_job job, std::string error,
                                               bool dead);
+
+  // After a job was rescheduled (a retry or a rate-limit pause, see page_trouble.cpp): the page
+  // shows Pending and why, once per change of cause (core/sync/page_notice).
+  boost::asio::awaitable<void> report_trouble(storage::claimed_job job,
+                                              std::optional<api::api_failure> failure);
+  // Reads which pages were told about trouble (kept across restarts), so their next success
+  // forgets it. Call once before jobs run.
+  boost::asio::awaitable<void> load_page_notices();
+  void set_notice_settings(sync::notice_settings s) { notice_settings_ = s; }
 
   const page_sync_counters& counters() const { return counters_; }
   // Project board, milestone and comment work that follows a linked issue (issue #8).
@@ -80,7 +97,13 @@ class page_syncer {
   link_batches links_;  // group commit of the link reads and writes (see link_batches.hpp)
   page_sync_counters counters_;
   issue_extras_syncer extras_;
+  repo_recovery recovery_;  // one scan per repository of a database that lost its links
   std::string own_github_login_;
+  // Pages with a row in page_notices: a success forgets the notice (one DELETE, only for them).
+  boost::asio::awaitable<void> forget_trouble(std::string page_id);
+  sync::notice_settings notice_settings_;
+  std::mutex noticed_mutex_;
+  std::set<std::string> noticed_pages_;
 };
 
 }  // namespace ngsync::engine

@@ -2,6 +2,7 @@
 
 #include "storage/link_store.hpp"
 #include "storage/migrator.hpp"
+#include "storage/page_notices.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -17,11 +18,16 @@ net::awaitable<database_figures> probe_figures::get() {
     f.schema_current = co_await db_.run(std::move(check_schema), storage::retry_policy::once);
     f.reachable = true;
     f.queue = co_await queue_.stats();
-    auto count_errors = [](pqxx::connection& conn) {
+    auto count_errors = [horizon = throttle_horizon_](pqxx::connection& conn) {
       pqxx::read_transaction t(conn);
-      return storage::link_store::count_pages_in_error(t);
+      return std::pair{storage::link_store::count_pages_in_error(t),
+                       storage::page_notices::throttled_past(t, horizon,
+                                                             std::chrono::system_clock::now())};
     };
-    f.pages_in_error = co_await db_.run(std::move(count_errors), storage::retry_policy::once);
+    const auto [errors, throttled] =
+        co_await db_.run(std::move(count_errors), storage::retry_policy::once);
+    f.pages_in_error = errors;
+    f.throttled_past_horizon = throttled;
     if (!backlog_ || now - backlog_read_at_ >= std::chrono::seconds(15)) {
       auto read_backlog = [](pqxx::connection& conn) {
         pqxx::read_transaction t(conn);

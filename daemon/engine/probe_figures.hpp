@@ -21,6 +21,8 @@ struct database_figures {
   std::optional<storage::queue_stats> queue;
   std::optional<std::int64_t> pages_in_error;
   std::optional<storage::backlog_snapshot> backlog;  // for the backlog ETA gauges
+  // Jobs held by rate limits past sync.throttle_horizon (storage/page_notices).
+  std::optional<std::int64_t> throttled_past_horizon;
 };
 
 class probe_figures {
@@ -35,6 +37,7 @@ class probe_figures {
 
   // How many times Postgres was read (ngsync_probe_database_reads_total).
   std::uint64_t reads() const { return reads_; }
+  void set_throttle_horizon(std::chrono::seconds h) { throttle_horizon_ = h; }
 
  private:
   storage::database& db_;
@@ -42,6 +45,7 @@ class probe_figures {
   std::chrono::milliseconds max_age_;
   std::optional<database_figures> last_;
   std::chrono::steady_clock::time_point read_at_{};
+  std::chrono::seconds throttle_horizon_{3600};
   bool reading_ = false;
   std::uint64_t reads_ = 0;
   // The backlog is a scan of every waiting job: read at most every 15 s, an ETA's resolution.

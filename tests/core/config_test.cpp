@@ -110,6 +110,18 @@ TEST_CASE("a minimal file gets the documented defaults") {
   CHECK(c.sync.mappings[0].ownership.title == "notion");
   CHECK(c.sync.mappings[0].ownership.labels == "notion");
   CHECK(c.sync.mappings[0].ownership.status == "newer_wins");
+  CHECK(c.sync.throttle_horizon == std::chrono::hours(1));
+}
+
+TEST_CASE("sync.throttle_horizon is a duration of at least a minute") {
+  const std::string m = minimal;
+  auto r = load(replace(m, "  poll_interval: 30s\n", "  poll_interval: 30s\n  throttle_horizon: 2h\n"));
+  REQUIRE(r.errors.empty());
+  CHECK(r.value->sync.throttle_horizon == std::chrono::hours(2));
+  r = load(replace(m, "  poll_interval: 30s\n", "  poll_interval: 30s\n  throttle_horizon: 10s\n"));
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].key == "sync.throttle_horizon");
+  CHECK(r.errors[0].message.find("at least 1m") != std::string::npos);
 }
 
 TEST_CASE("per-field ownership is read from the mapping") {

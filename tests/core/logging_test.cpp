@@ -96,3 +96,17 @@ TEST_CASE("a text log line stays one line: CR, LF and control characters are esc
   CHECK(text.find("ok\\n2026-01-01T00:00:00.000Z error [sync] forged\\r\\x1b[2J") !=
         std::string::npos);
 }
+
+TEST_CASE("a JSON log line stays one valid JSON object whatever the message holds") {
+  stderr_capture capture;
+  ngsync::log::settings s;
+  s.format = ngsync::log::line_format::json;
+  ngsync::log::configure(s);
+  ngsync::log::get("jsonescape")->warn("path C:\\tmp \"quoted\"\nnext\x01");
+  ngsync::log::get("jsonescape")->flush();
+  ngsync::log::configure(ngsync::log::settings{});  // plain lines for the other tests
+  const auto text = capture.text();
+  INFO(text);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 1);
+  CHECK(text.find(R"("msg":"path C:\\tmp \"quoted\"\nnext\u0001")") != std::string::npos);
+}

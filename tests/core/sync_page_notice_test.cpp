@@ -62,3 +62,37 @@ TEST_CASE("one Notion write per change of cause, never one per retry") {
   t.status = 502;
   CHECK(notice_changes(cause, trouble_cause(t)));  // another cause: one write
 }
+
+TEST_CASE("an API failure becomes the trouble a page is told about") {
+  ngsync::api::api_failure f;
+  f.api = "github";
+  f.kind = ngsync::api::failure_kind::transient;
+  f.status = 503;
+  f.code = "custom";  // GitHub's codes are validation details, not for the page
+  f.message = "Service Unavailable";
+  auto t = trouble_of(f, t0, t0 + 4min);
+  CHECK(trouble_notice(t, t0) == "GitHub answered 503; retrying at 14:02 UTC");
+  CHECK(t.waiting_since == t0);
+
+  f.api = "notion";
+  f.status = 502;
+  f.code = "bad_gateway";
+  CHECK(trouble_cause(trouble_of(f, t0, t0)) == "Notion answered 502 (bad_gateway)");
+
+  f.status = 0;
+  f.code.clear();
+  f.message = "Operation timed out";
+  CHECK(trouble_cause(trouble_of(f, t0, t0)) == "Notion did not answer (Operation timed out)");
+
+  f.api = "github";
+  f.kind = ngsync::api::failure_kind::throttled;
+  f.status = 403;
+  f.retry_at = t0 + 4min;
+  t = trouble_of(f, t0, t0 + 4min);
+  CHECK(t.rate_limited);
+  CHECK(trouble_cause(t) == "waiting for GitHub's rate limit");
+  CHECK_FALSE(notice_due(t, t0 + 30s));
+  CHECK(notice_due(t, t0 + 61s));
+  // The same cause on the next retry, with a later time: no second write.
+  CHECK_FALSE(notice_changes(trouble_cause(trouble_of(f, t0, t0 + 9min)), trouble_cause(t)));
+}

@@ -779,3 +779,35 @@ TEST_CASE("page moved back to active after GitHub's close was mirrored reopens t
     CHECK(*u.title == "Fix the login page");
   }
 }
+
+TEST_CASE("a page left showing Pending and a retry notice gets Success and an empty error") {
+  // While a job retries, the page shows Pending and "GitHub answered 503; retrying at ..."
+  // (page_notice). The sync that then succeeds decides from what the page shows.
+  const auto rules = default_rules();
+  auto pending = page_builder().build();
+  pending.properties["Sync Status"] = text_prop(notion::property_type::select, "Pending");
+  pending.properties["Sync Error"] =
+      text_prop(notion::property_type::rich_text, "GitHub answered 503; retrying at 14:02 UTC");
+  // The create itself (no link yet).
+  auto plan = plan_page(pending, "Body text", std::nullopt, std::nullopt, rules, now);
+  auto wbs = actions_of<write_back_action>(plan);
+  REQUIRE(wbs.size() == 1);
+  CHECK(wbs[0]->status == sync_status_value::success);
+  CHECK(wbs[0]->error_text == std::string());
+
+  // Linked and otherwise written back: only the Pending and the notice make it stale.
+  const auto w = sync_once(page_builder().build(), rules);
+  auto linked = page_builder().written_back().build();
+  linked.properties["Sync Status"] = text_prop(notion::property_type::select, "Pending");
+  linked.properties["Sync Error"] =
+      text_prop(notion::property_type::rich_text, "waiting for GitHub's rate limit since 13:58 UTC");
+  plan = plan_page(linked, "Body text", w.link, std::nullopt, rules, now);
+  wbs = actions_of<write_back_action>(plan);
+  REQUIRE_MESSAGE(wbs.size() == 1, describe(plan));
+  CHECK(wbs[0]->status == sync_status_value::success);
+  CHECK(wbs[0]->error_text == std::string());
+  // The same page showing Success and no error needs nothing.
+  CHECK(plan_page(page_builder().written_back().build(), "Body text", w.link, std::nullopt, rules,
+                  now)
+            .empty());
+}

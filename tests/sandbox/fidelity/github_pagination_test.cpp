@@ -105,4 +105,39 @@ TEST_CASE("github: 250 issues listed through Link pagination, across a renamed r
   CHECK(links(open).at("last").find("page=9") != std::string::npos);  // 249 open issues
 }
 
+TEST_CASE("github: creator selects the issues one login opened, case-insensitively, paginated") {
+  github_harness gh;
+  gh.emu->load(basic_scenario());
+  for (int i = 0; i < 150; ++i) {
+    REQUIRE(gh.request(http::verb::post, "/repos/octo/tracker/issues", "tok-octo",
+                       json::object{{"title", "issue " + std::to_string(i)}})
+                .result_int() == 201);
+    gh.clock.advance(std::chrono::seconds(1));  // under the content-creation limit
+  }
+  for (int i = 0; i < 3; ++i) {
+    gh.emu->act("create_issue",
+                json::object{{"repo", "octo/tracker"}, {"title", "by helper"}, {"as", "helper"}});
+  }
+  auto list_all = [&](std::string target) {
+    std::vector<std::string> authors;
+    for (int pages = 0; pages < 10; ++pages) {
+      auto page = gh.request(http::verb::get, target, "tok-octo");
+      REQUIRE(page.result_int() == 200);
+      const json::value listed = body_of(page);
+      for (const auto& issue : listed.as_array())
+        authors.emplace_back(issue.at("user").at("login").as_string());
+      const auto rel = links(page);
+      if (!rel.count("next")) break;
+      CHECK(rel.at("next").find("creator=") != std::string::npos);  // the filter carries over
+      target = target_of(rel.at("next"));
+    }
+    return authors;
+  };
+  const auto octo = list_all("/repos/octo/tracker/issues?state=all&per_page=100&creator=OCTO");
+  CHECK(octo.size() == 150);
+  CHECK(std::set<std::string>(octo.begin(), octo.end()) == std::set<std::string>{"octo"});
+  const auto helper = list_all("/repos/octo/tracker/issues?state=all&per_page=100&creator=helper");
+  CHECK(helper.size() == 3);
+}
+
 }  // namespace ngsync::sandbox::fidelity

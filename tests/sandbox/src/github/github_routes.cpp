@@ -335,10 +335,18 @@ api_response github_emulator::list_issues_route(api_call& call) {
       start = comma + 1;
     }
   }
+  // creator: issues that login opened; GitHub compares logins case-insensitively.
+  auto lower = [](std::string t) {
+    std::transform(t.begin(), t.end(), t.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    return t;
+  };
+  const std::string creator = lower(call.param("creator"));
   std::vector<const gh_issue*> found;
   for (const auto& [n, issue] : repo.issues) {
     if (issue.deleted) continue;
     if (state != "all" && issue.state != state) continue;
+    if (!creator.empty() && lower(issue.author) != creator) continue;
     if (since && issue.updated_at < *since) continue;
     bool labels_ok = true;
     for (const auto& l : wanted_labels)

@@ -1232,11 +1232,15 @@ void notion_emulator::load(const json::value& scenario) {
         if (auto* extra = o.if_contains("properties"); extra && extra->is_object())
           for (const auto& [k, v] : extra->as_object()) props[k] = v;
         const auto t = format_time(start + step * i);
-        add_page(json::object{{"data_source_id", ds_id},
-                              {"created_time", t},
-                              {"last_edited_time", t},
-                              {"properties", props}},
-                 true);
+        json::object page{{"data_source_id", ds_id},
+                          {"created_time", t},
+                          {"last_edited_time", t},
+                          {"properties", props}};
+        // The same content for every page (blocks, or Markdown turned into blocks): benchmarks
+        // sync bodies of a realistic size.
+        for (const char* key : {"content", "markdown"})
+          if (auto* v = o.if_contains(key)) page[key] = *v;
+        add_page(page, true);
       }
     }
   if (auto* w = s.if_contains("webhook"); w && w->is_object()) {

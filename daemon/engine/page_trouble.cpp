@@ -1,0 +1,110 @@
+// What a page shows while its sync is in trouble (issue 19 item 2): after the queue rescheduled
+// a sync_page job, the page shows Pending and, in words, why and when it is tried again. The
+// rules are core/sync/page_notice; the cause written is kept in page_notices (storage), so a
+// retry with the same cause, or a restart, writes nothing: Notion's 3 requests/s are shared.
+#include <fmt/format.h>
+
+#include "core/log/logging.hpp"
+#include "core/sync/utf8_text.hpp"
+#include "daemon/engine/page_sync.hpp"
+#include "storage/page_notices.hpp"
+
+namespace ngsync::engine {
+namespace net = boost::asio;
+
+net::awaitable<void> page_syncer::load_page_notices() {
+  auto read = [](pqxx::connection& c) {
+    pqxx::read_transaction t(c);
+    std::set<std::string> pages;
+    for (const auto& row : t.exec("SELECT page_id FROM page_notices"))
+      pages.insert(row[0].as<std::string>());
+    return pages;
+  };
+  auto pages = co_await db_.run(std::move(read));
+  std::lock_guard lock(noticed_mutex_);
+  noticed_pages_.merge(pages);
+}
+
+net::awaitable<void> page_syncer::forget_trouble(std::string page_id) {
+  {
+    std::lock_guard lock(noticed_mutex_);
+    if (noticed_pages_.erase(page_id) == 0) co_return;
+  }
+  auto clear = [page_id](pqxx::connection& c) {
+    pqxx::work t(c);
+    storage::page_notices::clear(t, page_id);
+    t.commit();
+  };
+  try {
+    co_await db_.run(std::move(clear));
+  } catch (const std::exception& e) {
+    // The row stays: the page's next trouble with the same cause is not written again, which
+    // is what it showed anyway until the success wrote over it. Retried on the next success.
+    std::lock_guard lock(noticed_mutex_);
+    noticed_pages_.insert(page_id);
+    log::get("sync")->warn("page={} could not forget its notice: {}", page_id, e.what());
+  }
+}
+
+net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
+                                                 std::optional<api::api_failure> failure) {
+  auto logger = log::get("sync");
+  if (job.kind != sync_page_kind) co_return;
+  sync_page_hint hint;
+  try {
+    hint = hint_from_payload(job.payload);
+  } catch (const std::exception&) {
+    co_return;
+  }
+  auto m = mappings_.find(hint.mapping);
+  if (m == mappings_.end()) co_return;
+  const auto& wb = m->second.rules.write_back;
+  const auto page_id = hint.page_id;
+  try {
+    const auto job_id = job.id;
+    auto read = [job_id, page_id](pqxx::connection& c) {
+      pqxx::read_transaction t(c);
+      return std::pair{storage::page_notices::timing(t, job_id),
+                       storage::page_notices::shown_cause(t, page_id)};
+    };
+    auto [timing, shown] = co_await db_.run(std::move(read));
+    if (!timing) co_return;  // already running again or settled: nothing true to say
+    const auto trouble = failure ? sync::trouble_of(*failure, timing->created_at, timing->run_at)
+                                 : sync::sync_trouble{{}, 0, {}, false, timing->created_at,
+                                                      timing->run_at};
+    const auto now = std::chrono::system_clock::now();
+    if (!sync::notice_due(trouble, now, notice_settings_)) co_return;
+    const auto cause = sync::trouble_cause(trouble);
+    if (!sync::notice_changes(shown, cause)) co_return;
+    const auto text = sync::trouble_notice(trouble, now, notice_settings_);
+
+    sync::write_back_action a;
+    if (wb.sync_status) a.status = sync::sync_status_value::pending;
+    if (wb.sync_error) a.error_text = std::string(sync::cut_to_code_points(text, 1900));
+    auto props = sync::notion_write_back_properties(a, wb);
+    if (!props.empty()) {
+      notion::notion_client notion_api(notion_caller_, job.sync_run_id.value_or(""));
+      co_await notion_api.update_page_properties(page_id, std::move(props));
+      ++counters_.pages_written_back;
+    }
+    // Recorded even when the mapping writes nothing back: the count of jobs stuck behind rate
+    // limits (status, /metrics) reads it.
+    storage::page_notice_row row{cause, trouble.rate_limited, trouble.waiting_since, job.id};
+    auto save = [page_id, row](pqxx::connection& c) {
+      pqxx::work t(c);
+      storage::page_notices::record(t, page_id, row);
+      t.commit();
+    };
+    co_await db_.run(std::move(save));
+    {
+      std::lock_guard lock(noticed_mutex_);
+      noticed_pages_.insert(page_id);
+    }
+    logger->info("page={} shows Pending: {}", page_id, text);
+  } catch (const std::exception& e) {
+    // Not written: the next retry tries again (nothing was recorded).
+    logger->warn("page={} could not show its trouble on the page: {}", page_id, e.what());
+  }
+}
+
+}  // namespace ngsync::engine

@@ -1,0 +1,124 @@
+#include "daemon/engine/repo_recovery.hpp"
+
+#include <chrono>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/api/api_failure.hpp"
+#include "core/log/logging.hpp"
+#include "core/notion/notion_id.hpp"
+#include "core/sync/adoption.hpp"
+#include "core/sync/issue_body.hpp"
+#include "storage/recovery_scan.hpp"
+
+namespace ngsync::engine {
+namespace net = boost::asio;
+
+namespace {
+
+// The link table keys pages by the API's dashed form; a marker may carry either.
+std::string dashed(const std::string& compact) {
+  return compact.substr(0, 8) + "-" + compact.substr(8, 4) + "-" + compact.substr(12, 4) + "-" +
+         compact.substr(16, 4) + "-" + compact.substr(20);
+}
+
+}  // namespace
+
+net::awaitable<bool> repo_recovery::before_create(github::github_client& github, std::string repo,
+                                                  std::string data_source_id,
+                                                  std::string own_login) {
+  // One worker scans a repository; the others wait for it (a create must not pass the scan).
+  for (bool waited = false;;) {
+    {
+      std::lock_guard lock(mutex_);
+      auto& s = repos_[repo];
+      if (s == state::settled) co_return waited;
+      if (s == state::unknown) {
+        s = state::running;
+        break;
+      }
+    }
+    waited = true;
+    net::steady_timer pause(co_await net::this_coro::executor, std::chrono::milliseconds(50));
+    co_await pause.async_wait(net::use_awaitable);
+  }
+  auto settle = [this, &repo](state to) {
+    std::lock_guard lock(mutex_);
+    repos_[repo] = to;
+  };
+  try {
+    auto check = [repo](pqxx::connection& c) {
+      pqxx::work t(c);
+      auto need = storage::recovery_scan::need(t, repo);
+      if (need == storage::scan_need::unneeded) storage::recovery_scan::record_unneeded(t, repo);
+      t.commit();
+      return need;
+    };
+    const auto need = co_await db_.run(std::move(check));
+    if (need != storage::scan_need::needed) {
+      settle(state::settled);
+      co_return false;
+    }
+    if (own_login.empty()) {
+      // Without the daemon's identity no issue can be told ours; nothing is adopted, and the
+      // create goes on as before (the marker search after an unknown outcome still runs).
+      log::get("sync")->warn("{}: recovery scan skipped, the daemon's GitHub identity is unknown "
+                             "(set github.own_login)",
+                             repo);
+      settle(state::settled);
+      co_return false;
+    }
+    std::vector<storage::recovered_issue> found;
+    int listed = 0;
+    std::function<bool(const github::github_issue&)> keep =
+        [&found, &listed, &own_login](const github::github_issue& issue) {
+          ++listed;
+          // The filter asked GitHub for the daemon's issues; the author is checked again here.
+          if (!sync::written_by_daemon(issue.user_login, own_login)) return true;
+          const auto markers = sync::parse_markers(issue.body);
+          const auto page = markers.page_id ? notion::compact_id(*markers.page_id) : "";
+          if (page.size() != 32) return true;
+          found.push_back({dashed(page), static_cast<int>(issue.number), issue.node_id,
+                           issue.html_url, issue.is_pull_request ? "draft_pr" : "issue"});
+          return true;
+        };
+    std::optional<api::api_failure> refused;
+    try {
+      co_await github.list_issues_by_creator(repo, own_login, std::move(keep));
+    } catch (const api::api_exception& e) {
+      // Transient and throttled failures retry the job (the scan with it). A refusal (issues
+      // disabled: 410; no access: 404) is left to the create, which meets the same answer and
+      // shows it on the page; this process does not ask again, a restart does (no row).
+      if (e.failure().kind != api::failure_kind::permanent) throw;
+      refused = e.failure();
+    }
+    if (refused) {
+      log::get("sync")->warn("{}: recovery scan refused ({}); creates go ahead without it", repo,
+                             refused->describe());
+      settle(state::settled);
+      co_return false;
+    }
+    auto save = [repo, data_source_id, found](pqxx::connection& c) {
+      pqxx::work t(c);
+      int linked = 0;
+      const bool ours = storage::recovery_scan::record(t, repo, data_source_id, found, &linked);
+      t.commit();
+      return ours ? linked : -1;
+    };
+    const int linked = co_await db_.run(std::move(save));
+    ++scans_;
+    log::get("sync")->info("{}: recovery scan read {} issue(s) the daemon opened, {} marked; {} "
+                           "page(s) re-linked{}",
+                           repo, listed, found.size(), linked < 0 ? 0 : linked,
+                           linked < 0 ? " (another process recorded the scan first)" : "");
+    settle(state::settled);
+    co_return true;
+  } catch (...) {
+    settle(state::unknown);  // the next create tries again
+    throw;
+  }
+}
+
+}  // namespace ngsync::engine
