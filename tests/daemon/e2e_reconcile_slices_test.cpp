@@ -129,5 +129,5 @@ TEST_CASE("periodic reconcile finds a lost GitHub edit next pass, and a deleted 
     status = issue_and_status(env, runbook_page).second;
     if (status.starts_with("error")) break;
   }
-  CHECK_MESSAGE(status.find("is gone on GitHub") != std::string::npos, status);
+  CHECK_MESSAGE(status.find("was deleted on GitHub") != std::string::npos, status);  // a 410
 }
