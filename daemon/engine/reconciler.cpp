@@ -539,9 +539,17 @@ net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_
   auto logger = log::get("reconcile");
   net::steady_timer timer(co_await net::this_coro::executor);
   while (!*stopping) {
-    timer.expires_after(c.sync.reconcile_interval);
-    boost::system::error_code ec;
-    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+    // The interval is waited out a second at a time: now that passes are on by default, one
+    // long timer would hold a stopping daemon until it fired.
+    const auto due = std::chrono::steady_clock::now() + c.sync.reconcile_interval;
+    for (auto left = c.sync.reconcile_interval; !*stopping && left.count() > 0;) {
+      timer.expires_after(std::min<std::chrono::steady_clock::duration>(left,
+                                                                        std::chrono::seconds(1)));
+      boost::system::error_code ec;
+      co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+      left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          due - std::chrono::steady_clock::now());
+    }
     if (*stopping) break;
     // Replicas: only the holder of the reconcile lease runs the periodic pass.
     if (may_run && !may_run()) continue;
