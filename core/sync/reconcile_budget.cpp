@@ -18,10 +18,10 @@ reconcile_budget budget_reconcile(std::int64_t links, std::int64_t repositories,
     b.links_per_pass = (links + passes - 1) / passes;
   }
   b.passes_per_hour = 3'600'000.0 / static_cast<double>(interval.count());
-  b.notion_calls_per_hour =
-      static_cast<std::int64_t>(std::ceil(b.passes_per_hour * static_cast<double>(b.links_per_pass)));
-  b.github_calls_per_hour = static_cast<std::int64_t>(std::ceil(
-      b.passes_per_hour * static_cast<double>(b.links_per_pass + repositories)));
+  b.notion_calls_per_hour = static_cast<std::int64_t>(
+      std::ceil(b.passes_per_hour * static_cast<double>(b.links_per_pass)));
+  b.github_calls_per_hour = static_cast<std::int64_t>(
+      std::ceil(b.passes_per_hour * static_cast<double>(b.links_per_pass + repositories)));
   return b;
 }
 

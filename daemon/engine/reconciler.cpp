@@ -18,17 +18,17 @@
 #include "core/github/github_client.hpp"
 #include "core/log/logging.hpp"
 #include "core/notion/notion_client.hpp"
+#include "core/notion/notion_id.hpp"
+#include "core/sync/adoption.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/issue_location.hpp"
 #include "core/sync/reconcile_budget.hpp"
-#include "core/time/iso8601.hpp"
 #include "core/sync/synced_fields.hpp"
+#include "core/time/iso8601.hpp"
 #include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
 #include "storage/link_store.hpp"
-#include "core/notion/notion_id.hpp"
-#include "core/sync/adoption.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -176,8 +176,8 @@ class reconcile_pass {
       auto read = [&slice, &c = config_](pqxx::connection& conn) {
         pqxx::read_transaction t(conn);
         const auto links = storage::link_store::count_verifiable(t);
-        const auto budget = sync::budget_reconcile(links, 1, c.sync.reconcile_interval,
-                                                   c.sync.reconcile_window);
+        const auto budget =
+            sync::budget_reconcile(links, 1, c.sync.reconcile_interval, c.sync.reconcile_window);
         slice = storage::link_store::due_for_verification(
             t, static_cast<int>(std::min<std::int64_t>(budget.links_per_pass, 1'000'000)));
         return storage::link_store::last_reconcile_pass(t);
@@ -425,8 +425,8 @@ class reconcile_pass {
       ++report_.issues_gone;
       report_.findings.push_back(ref + " " + problem + "; " + verb_ + "mark the link of page " +
                                  link.notion_page_id + " in error");
-      if (!dry_) co_await mark_error(link.notion_page_id, "issue " + ref + " " + problem +
-                                                              " on GitHub");
+      if (!dry_)
+        co_await mark_error(link.notion_page_id, "issue " + ref + " " + problem + " on GitHub");
       co_return;
     }
     if (auto moved = sync::moved_location(issue->html_url, repo, *link.issue_number)) {
@@ -543,8 +543,8 @@ net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_
     // long timer would hold a stopping daemon until it fired.
     const auto due = std::chrono::steady_clock::now() + c.sync.reconcile_interval;
     for (auto left = c.sync.reconcile_interval; !*stopping && left.count() > 0;) {
-      timer.expires_after(std::min<std::chrono::steady_clock::duration>(left,
-                                                                        std::chrono::seconds(1)));
+      timer.expires_after(
+          std::min<std::chrono::steady_clock::duration>(left, std::chrono::seconds(1)));
       boost::system::error_code ec;
       co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
       left = std::chrono::duration_cast<std::chrono::milliseconds>(

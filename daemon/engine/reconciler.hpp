@@ -56,8 +56,8 @@ boost::asio::awaitable<reconcile_report> reconcile(
     ratelimit::api_caller& github, const std::map<std::string, mapping_binding>& mappings,
     const config::config& c, reconcile_options options);
 
-// Runs a slice pass of reconcile() every c.sync.reconcile_interval until *stopping, skipping the passes when
-// `may_run` (set when several replicas share the database) says another replica leads.
+// Runs a slice pass of reconcile() every c.sync.reconcile_interval until *stopping, skipping the
+// passes when `may_run` (set when several replicas share the database) says another replica leads.
 boost::asio::awaitable<void> run_periodic_reconcile(
     storage::database& db, storage::job_queue& queue, ratelimit::api_caller& notion,
     ratelimit::api_caller& github, const std::map<std::string, mapping_binding>& mappings,

@@ -13,7 +13,7 @@ TEST_CASE("a reconcile pass checks ceil(links * interval / window) links") {
   CHECK(b.notion_calls_per_hour == 210);
   CHECK(b.github_calls_per_hour == 216);  // 210 issue GETs + 6 issues-list calls
 
-  CHECK(budget_reconcile(9, 1, 1h, 3h).links_per_pass == 3);  // a third per pass
+  CHECK(budget_reconcile(9, 1, 1h, 3h).links_per_pass == 3);   // a third per pass
   CHECK(budget_reconcile(10, 1, 1h, 3h).links_per_pass == 4);  // rounded up, never short
 }
 

@@ -96,8 +96,9 @@ TEST_CASE("periodic reconcile: a third of the links per pass, each verified once
   for (const auto& [page, n] : times_verified) CHECK_MESSAGE(n == 1, page);
 }
 
-TEST_CASE("periodic reconcile finds a lost GitHub edit next pass, and a deleted issue within the "
-          "window") {
+TEST_CASE(
+    "periodic reconcile finds a lost GitHub edit next pass, and a deleted issue within the "
+    "window") {
   sandbox_env_options o;
   o.sync_extra = "  reconcile_interval: 1h\n  reconcile_window: 3h\n";
   sandbox_env env(o);
@@ -111,7 +112,9 @@ TEST_CASE("periodic reconcile finds a lost GitHub edit next pass, and a deleted 
 
   // No webhook is configured: both changes are exactly what a down daemon never hears about.
   env.act("github", "edit_issue",
-          {{"repo", "acme/roadmap"}, {"number", login_issue}, {"title", "Renamed on GitHub"},
+          {{"repo", "acme/roadmap"},
+           {"number", login_issue},
+           {"title", "Renamed on GitHub"},
            {"as", "ada-l"}});
   auto next = env.run_ngsync("sync-once");
   REQUIRE_MESSAGE(next.exit_code == 0, next.output);
