@@ -313,6 +313,49 @@ std::vector<page_link> link_store::list_by_repo(pqxx::transaction_base& t,
   return out;
 }
 
+std::int64_t link_store::count_verifiable(pqxx::transaction_base& t) {
+  return t
+      .exec1("SELECT count(*) FROM page_links"
+             " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL")[0]
+      .as<std::int64_t>();
+}
+
+std::vector<page_link> link_store::due_for_verification(pqxx::transaction_base& t, int limit) {
+  // The order matches the partial index page_links_verify_due: a slice reads `limit` rows.
+  static const std::string sql = select_columns +
+                                 " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL"
+                                 " ORDER BY verified_at NULLS FIRST, notion_page_id LIMIT $1";
+  std::vector<page_link> out;
+  for (const auto& row : exec_named(t, "link_due_for_verification", sql, limit)) {
+    out.push_back(from_row(row));
+  }
+  return out;
+}
+
+void link_store::mark_verified(pqxx::transaction_base& t, const std::vector<std::string>& page_ids,
+                               sys_time at) {
+  if (page_ids.empty()) return;
+  static const std::string sql =
+      "UPDATE page_links SET verified_at = " + sql_ts(2) +
+      " WHERE notion_page_id IN (SELECT jsonb_array_elements_text($1::jsonb))";
+  boost::json::array ids;
+  for (const auto& id : page_ids) ids.emplace_back(id);
+  exec_named(t, "link_mark_verified", sql, boost::json::serialize(ids), to_epoch_us(at));
+}
+
+std::optional<sys_time> link_store::last_reconcile_pass(pqxx::transaction_base& t) {
+  auto rows = t.exec("SELECT " + sql_us("last_started_at") + " FROM reconcile_passes");
+  if (rows.empty()) return std::nullopt;
+  return time_field(rows[0][0]);
+}
+
+void link_store::record_reconcile_pass(pqxx::transaction_base& t, sys_time started) {
+  t.exec_params("INSERT INTO reconcile_passes (last_started_at) VALUES (" + sql_ts(1) +
+                    ") ON CONFLICT (only_row) DO UPDATE SET last_started_at ="
+                    " EXCLUDED.last_started_at",
+                to_epoch_us(started));
+}
+
 std::int64_t link_store::count_pages_in_error(pqxx::transaction_base& t) {
   return t.exec1("SELECT count(*) FROM ops_pages_in_error")[0].as<std::int64_t>();
 }

@@ -117,6 +117,18 @@ class link_store {
   static void invalidate_hash(pqxx::transaction_base& t, const std::string& page_id);
   // Every link that has an issue in `repo` (lower case).
   static std::vector<page_link> list_by_repo(pqxx::transaction_base& t, const std::string& repo);
+
+  // --- Sliced reconciliation (migration 0016) ---
+  // Links that have an issue.
+  static std::int64_t count_verifiable(pqxx::transaction_base& t);
+  // The `limit` links with an issue verified longest ago (never verified first).
+  static std::vector<page_link> due_for_verification(pqxx::transaction_base& t, int limit);
+  // Records that a reconcile pass verified these links at `at`.
+  static void mark_verified(pqxx::transaction_base& t, const std::vector<std::string>& page_ids,
+                            sys_time at);
+  // When the last periodic reconcile pass started (nullopt: none yet), and recording a new one.
+  static std::optional<sys_time> last_reconcile_pass(pqxx::transaction_base& t);
+  static void record_reconcile_pass(pqxx::transaction_base& t, sys_time started);
 };
 
 }  // namespace ngsync::storage

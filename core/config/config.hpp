@@ -167,7 +167,10 @@ struct mapping {
 
 struct sync_settings {
   millis poll_interval{30'000};
-  millis reconcile_interval{0};  // periodic reconciliation; 0 = off (`ngsync reconcile` only)
+  // Periodic reconciliation: a pass every interval (0 = off; `ngsync reconcile` runs a full one),
+  // each verifying the slice of links that gets every link verified once per window.
+  millis reconcile_interval{600'000};
+  millis reconcile_window{86'400'000};
   millis watermark_overlap{120'000};
   // Several replicas on one database: the poll/reconcile leader lease, renewed every third of it.
   millis leader_lease{15'000};

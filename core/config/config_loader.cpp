@@ -630,10 +630,12 @@ void read_sync(reader& r, const YAML::Node& n, sync_settings& out) {
     return;
   }
   if (!r.section(n, p, {"poll_interval", "watermark_overlap", "mappings", "reconcile_interval",
-                         "leader_lease", "shared_rate_budget", "throttle_horizon"}))
+                         "reconcile_window", "leader_lease", "shared_rate_budget",
+                         "throttle_horizon"}))
     return;
   r.duration(n, p, "poll_interval", out.poll_interval);
   r.duration(n, p, "reconcile_interval", out.reconcile_interval);
+  r.duration(n, p, "reconcile_window", out.reconcile_window);
   r.duration(n, p, "watermark_overlap", out.watermark_overlap);
   r.duration(n, p, "leader_lease", out.leader_lease);
   r.boolean(n, p, "shared_rate_budget", out.shared_rate_budget);
@@ -646,6 +648,9 @@ void read_sync(reader& r, const YAML::Node& n, sync_settings& out) {
   }
   if (out.poll_interval < std::chrono::seconds(1)) {
     r.error(n["poll_interval"], p + ".poll_interval", "must be at least 1s");
+  }
+  if (out.reconcile_window < std::chrono::minutes(1)) {
+    r.error(n["reconcile_window"], p + ".reconcile_window", "must be at least 1m");
   }
   auto maps = r.child(n, "mappings", p, true);
   if (!maps.IsDefined()) return;

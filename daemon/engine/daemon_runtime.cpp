@@ -422,6 +422,20 @@ int run_sync_once(const config::config& c) {
     net::co_spawn(rt.io, rt.audit.run_flusher(std::chrono::milliseconds(500)), net::detached);
     for (auto& p : rt.pollers) co_await p->poll_once();
     co_await runner.drain();
+    if (c.sync.reconcile_interval.count() > 0) {
+      // The safety net for scheduled sync-once users: one reconcile slice (the links due
+      // soonest, sized as for a pass every reconcile_interval), then the repairs it queued.
+      reconcile_options o;
+      o.mode = reconcile_mode::slice;
+      o.own_github_login = rt.me.github_login;
+      try {
+        co_await reconcile(rt.db, rt.queue, rt.apis.notion_caller(), rt.apis.github_caller(),
+                           rt.mappings, c, o);
+      } catch (const std::exception& e) {
+        logger->warn("reconcile slice failed: {}", log::redact(e.what()));
+      }
+      co_await runner.drain();
+    }
     rt.audit.stop();
     co_await rt.audit.flush();
   });

@@ -18,15 +18,17 @@
 #include "core/github/github_client.hpp"
 #include "core/log/logging.hpp"
 #include "core/notion/notion_client.hpp"
+#include "core/notion/notion_id.hpp"
+#include "core/sync/adoption.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/issue_location.hpp"
+#include "core/sync/reconcile_budget.hpp"
 #include "core/sync/synced_fields.hpp"
+#include "core/time/iso8601.hpp"
 #include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
 #include "storage/link_store.hpp"
-#include "core/notion/notion_id.hpp"
-#include "core/sync/adoption.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -122,6 +124,11 @@ bool drifted(const github::github_issue& issue, const storage::page_link& link) 
   return !want_rev.empty() && rev.value_or("") != want_rev;
 }
 
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 int api_status(const api::api_exception& e) {
   return static_cast<int>(e.failure().status);
 }
@@ -131,43 +138,130 @@ int api_status(const api::api_exception& e) {
 std::string reconcile_report::summary() const {
   return fmt::format(
       "repositories={} marked_issues={} in_order={} adopted={} issues_gone={} transferred={} "
-      "pages_gone={} drift={} foreign_marked={}",
+      "pages_gone={} drift={} foreign_marked={} links_verified={}",
       repositories, marked_issues, in_order, adopted, issues_gone, transferred, pages_gone, drift,
-      foreign_marked);
+      foreign_marked, links_verified);
 }
 
-net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_queue& queue,
-                                           ratelimit::api_caller& notion,
-                                           ratelimit::api_caller& github,
-                                           const std::map<std::string, mapping_binding>& mappings,
-                                           const config::config& c, reconcile_options options) {
-  auto logger = log::get("reconcile");
-  reconcile_report report;
-  const bool dry = options.dry_run;
-  const std::string verb = dry ? "would " : "";
-  github::github_client github_api(github, "reconcile");
-  notion::notion_client notion_api(notion, "reconcile");
-  const int max_attempts = c.queue.max_attempts;
+namespace {
 
-  // The repositories to look at: fixed ones, plus those of existing links (per-page repos).
-  std::set<std::string> repos;
-  for (const auto& [name, b] : mappings) {
-    if (b.rules.fixed_repository) repos.insert(*b.rules.fixed_repository);
-  }
-  auto read_repos = [](pqxx::connection& conn) {
-    pqxx::read_transaction t(conn);
-    std::vector<std::string> out;
-    for (const auto& row : t.exec("SELECT DISTINCT github_repo FROM page_links"
-                                  " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL")) {
-      out.push_back(row[0].as<std::string>());
+// One reconcile pass: the checks of the class comment, each a function shared by the full and
+// the slice pass.
+class reconcile_pass {
+ public:
+  reconcile_pass(storage::database& db, storage::job_queue& queue, ratelimit::api_caller& notion,
+                 ratelimit::api_caller& github,
+                 const std::map<std::string, mapping_binding>& mappings, const config::config& c,
+                 const reconcile_options& options)
+      : db_(db),
+        queue_(queue),
+        github_api_(github, "reconcile"),
+        notion_api_(notion, "reconcile"),
+        mappings_(mappings),
+        options_(options),
+        dry_(options.dry_run),
+        verb_(options.dry_run ? "would " : ""),
+        max_attempts_(c.queue.max_attempts),
+        config_(c) {}
+
+  net::awaitable<reconcile_report> run() {
+    auto logger = log::get("reconcile");
+    const auto started = std::chrono::system_clock::now();
+    const bool full = options_.mode == reconcile_mode::full;
+    std::string since = "1970-01-01T00:00:00Z";
+    std::vector<storage::page_link> slice;
+    if (!full) {
+      // The slice, sized by sync/reconcile_budget.hpp, and the marker scan's start: the previous
+      // pass's start less the poll overlap (clocks differ), or one window back for the first.
+      auto read = [&slice, &c = config_](pqxx::connection& conn) {
+        pqxx::read_transaction t(conn);
+        const auto links = storage::link_store::count_verifiable(t);
+        const auto budget =
+            sync::budget_reconcile(links, 1, c.sync.reconcile_interval, c.sync.reconcile_window);
+        slice = storage::link_store::due_for_verification(
+            t, static_cast<int>(std::min<std::int64_t>(budget.links_per_pass, 1'000'000)));
+        return storage::link_store::last_reconcile_pass(t);
+      };
+      const auto last = co_await db_.run(std::move(read));
+      since = iso8601::format(last ? *last - config_.sync.watermark_overlap
+                                   : started - config_.sync.reconcile_window);
     }
-    return out;
-  };
-  auto linked_repos = co_await db.run(std::move(read_repos));
-  for (auto& r : linked_repos) repos.insert(r);
+    // Issues of the slice are read one by one below: the marker scan leaves them to that.
+    std::set<std::pair<std::string, std::int64_t>> in_slice;
+    for (const auto& l : slice) in_slice.emplace(lower(*l.github_repo), *l.issue_number);
 
-  for (const auto& repo : repos) {
-    ++report.repositories;
+    for (const auto& repo : co_await repositories()) {
+      ++report_.repositories;
+      auto marked = co_await list_marked(repo, since);
+      report_.marked_issues += static_cast<int>(marked.size());
+      auto read_links = [repo](pqxx::connection& conn) {
+        pqxx::read_transaction t(conn);
+        return storage::link_store::list_by_repo(t, repo);
+      };
+      auto links = co_await db_.run(std::move(read_links));
+      std::map<std::int64_t, const storage::page_link*> by_number;
+      for (const auto& l : links) by_number[*l.issue_number] = &l;
+      std::set<std::int64_t> seen;
+      for (const auto& issue : marked) {
+        seen.insert(issue.number);
+        if (in_slice.count({lower(repo), issue.number})) continue;
+        auto it = by_number.find(issue.number);
+        if (it == by_number.end()) {
+          co_await adopt_marked(repo, issue);
+        } else {
+          co_await compare_with_link(repo, issue, *it->second);
+        }
+      }
+      if (!full) continue;
+      // Full pass: the links the marker scan did not see get their issue read, then every page.
+      for (const auto& link : links) {
+        if (!seen.count(*link.issue_number)) co_await verify_issue(link);
+      }
+      for (const auto& link : links) co_await verify_page(link);
+      co_await mark_verified(links, started);
+    }
+    for (const auto& link : slice) {
+      co_await verify_issue(link);
+      co_await verify_page(link);
+    }
+    co_await mark_verified(slice, started);
+    if (!dry_) {
+      auto record = [started](pqxx::connection& conn) {
+        pqxx::work t(conn);
+        storage::link_store::record_reconcile_pass(t, started);
+        t.commit();
+      };
+      co_await db_.run(std::move(record));
+    }
+    logger->info("reconcile{}{} done: {}", full ? "" : " (slice)", dry_ ? " (dry run)" : "",
+                 report_.summary());
+    co_return report_;
+  }
+
+ private:
+  // The repositories to look at: fixed ones, plus those of existing links (per-page repos).
+  net::awaitable<std::set<std::string>> repositories() {
+    std::set<std::string> repos;
+    for (const auto& [name, b] : mappings_) {
+      if (b.rules.fixed_repository) repos.insert(*b.rules.fixed_repository);
+    }
+    auto read_repos = [](pqxx::connection& conn) {
+      pqxx::read_transaction t(conn);
+      std::vector<std::string> out;
+      for (const auto& row :
+           t.exec("SELECT DISTINCT github_repo FROM page_links"
+                  " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL")) {
+        out.push_back(row[0].as<std::string>());
+      }
+      return out;
+    };
+    for (auto& r : co_await db_.run(std::move(read_repos))) repos.insert(r);
+    co_return repos;
+  }
+
+  // The issues of `repo` updated since `since` that carry a page marker.
+  net::awaitable<std::vector<github::github_issue>> list_marked(const std::string& repo,
+                                                                const std::string& since) {
     std::vector<github::github_issue> marked;
     std::function<bool(const github::github_issue&)> collect =
         [&marked](const github::github_issue& issue) {
@@ -175,260 +269,264 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
           return true;
         };
     // A retry lists from the start again, so it starts from an empty list.
-    auto list_marked = [&github_api, &marked, &collect, repo, since = options.since]() {
+    auto list = [this, &marked, &collect, repo, since]() {
       marked.clear();
-      return github_api.list_issues_since(repo, since, collect);
+      return github_api_.list_issues_since(repo, since, collect);
     };
-    co_await waiting_out_pauses(std::move(list_marked));
-    report.marked_issues += static_cast<int>(marked.size());
-    auto read_links = [repo](pqxx::connection& conn) {
-      pqxx::read_transaction t(conn);
-      return storage::link_store::list_by_repo(t, repo);
-    };
-    auto links = co_await db.run(std::move(read_links));
-    std::map<std::int64_t, const storage::page_link*> by_number;
-    for (const auto& l : links) by_number[*l.issue_number] = &l;
-    std::set<std::int64_t> seen;
+    co_await waiting_out_pauses(std::move(list));
+    co_return marked;
+  }
 
-    for (const auto& issue : marked) {
-      seen.insert(issue.number);
-      const auto ref = repo + "#" + std::to_string(issue.number);
-      auto it = by_number.find(issue.number);
-      if (it == by_number.end()) {
-        // Marker but no link: adopt the issue for the page it names, if the daemon wrote it.
-        const auto marker_page = *sync::parse_markers(issue.body).page_id;
-        if (!sync::written_by_daemon(issue.user_login, options.own_github_login)) {
-          ++report.foreign_marked;
-          report.findings.push_back(
-              ref + ": carries the marker of page " + marker_page + " but was opened by " +
-              (issue.user_login.empty() ? std::string("an unknown author") : "@" + issue.user_login) +
-              (options.own_github_login.empty() ? " (the daemon's own GitHub identity is unknown)"
-                                                : ", not by @" + options.own_github_login) +
-              "; never linked");
-          continue;
-        }
-        json::value raw;
-        try {
-          auto read_page = [&notion_api, marker_page]() {
-            return notion_api.get_page(marker_page);
-          };
-          auto got = co_await waiting_out_pauses(std::move(read_page));
-          raw = std::move(got);
-        } catch (const api::api_exception& e) {
-          if (api_status(e) != 404) throw;
-          report.findings.push_back(ref + ": names page " + marker_page +
-                                    " which does not exist; left alone");
-          continue;
-        }
-        auto page = notion::parse_page(raw);
-        if (!page) continue;
-        const auto* b = mapping_of_data_source(mappings, page->parent_data_source_id);
-        if (!b) {
-          report.findings.push_back(ref + ": page " + page->id + " is outside every mapping");
-          continue;
-        }
-        ++report.adopted;
-        report.findings.push_back(ref + ": marker for page " + page->id + " but no link; " + verb +
-                                  "adopt it and sync the page");
-        if (dry) continue;
-        storage::page_link link;
-        link.notion_page_id = page->id;
-        link.data_source_id = page->parent_data_source_id;
-        link.github_repo = repo;
-        link.issue_number = static_cast<int>(issue.number);
-        link.issue_node_id = issue.node_id;
-        link.issue_html_url = issue.html_url;
-        link.kind = issue.is_pull_request ? "draft_pr" : "issue";
-        sync_page_hint hint;
-        hint.page_id = page->id;
-        hint.data_source_id = page->parent_data_source_id;
-        hint.mapping = b->name;
-        hint.source = "reconcile";
-        auto spec = to_job_spec(hint, max_attempts);
-        auto adopt = [link, spec, &queue](pqxx::connection& conn) {
-          pqxx::work t(conn);
-          auto existing = storage::link_store::get(t, link.notion_page_id, true);
-          if (existing && existing->issue_number) {
-            // The page is linked to another issue already: keep that link, just sync.
-            queue.enqueue(t, spec);
-            t.commit();
-            return;
-          }
-          if (existing) {
-            storage::link_store::record_created(t, link.notion_page_id, *link.issue_number,
-                                                link.issue_node_id.value_or(""),
-                                                link.issue_html_url.value_or(""), link.kind);
-          } else {
-            storage::link_store::upsert(t, link);
-          }
-          queue.enqueue(t, spec);
-          t.commit();
-        };
-        co_await db.run(std::move(adopt));
-        logger->info("adopted issue={} for page={}", ref, page->id);
-        continue;
-      }
-      const auto& link = *it->second;
-      if (drifted(issue, link)) {
-        ++report.drift;
-        report.findings.push_back(ref + ": differs from what the daemon last wrote; " + verb +
-                                  "handle it as a GitHub change to page " + link.notion_page_id);
-        if (dry) continue;
-        // The same job a webhook for this issue makes (a missed webhook is exactly what drift
-        // means): it mirrors what GitHub owns (a close or reopen, under newer-wins) into Notion
-        // and hands Notion-owned fields to a sync_page job that restores them. A bare sync_page
-        // job would never mirror the status: from Notion's side nothing changed.
-        storage::job_spec spec;
-        spec.kind = webhooks::github_issue_event_kind;
-        spec.payload = json::object{
-            {"repo", repo},          {"number", issue.number}, {"page_id", link.notion_page_id},
-            {"action", "reconcile"}, {"delivery", ""},         {"sender", ""}};
-        spec.unique_key = "github-issue:" + repo + "#" + std::to_string(issue.number);
-        spec.page_key = link.notion_page_id;
-        spec.max_attempts = max_attempts;
-        auto enqueue = [spec, &queue](pqxx::connection& conn) {
-          pqxx::work t(conn);
-          queue.enqueue(t, spec);
-          t.commit();
-        };
-        co_await db.run(std::move(enqueue));
-        continue;
-      }
-      ++report.in_order;
+  net::awaitable<void> enqueue(storage::job_spec spec, std::string invalidate_page = {}) {
+    auto write = [spec = std::move(spec), invalidate_page, this](pqxx::connection& conn) {
+      pqxx::work t(conn);
+      if (!invalidate_page.empty()) storage::link_store::invalidate_hash(t, invalidate_page);
+      queue_.enqueue(t, spec);
+      t.commit();
+    };
+    co_await db_.run(std::move(write));
+  }
+
+  net::awaitable<void> mark_error(std::string page_id, std::string message) {
+    auto mark = [page_id, message](pqxx::connection& conn) {
+      pqxx::work t(conn);
+      storage::link_store::mark_error(t, page_id, message, "reconcile");
+      t.commit();
+    };
+    co_await db_.run(std::move(mark));
+  }
+
+  storage::job_spec sync_page_spec(const std::string& page_id, const std::string& data_source_id,
+                                   const mapping_binding& b) const {
+    sync_page_hint hint;
+    hint.page_id = page_id;
+    hint.data_source_id = data_source_id;
+    hint.mapping = b.name;
+    hint.source = "reconcile";
+    return to_job_spec(hint, max_attempts_);
+  }
+
+  // Marker but no link: adopt the issue for the page it names, if the daemon wrote it.
+  net::awaitable<void> adopt_marked(const std::string& repo, const github::github_issue& issue) {
+    auto logger = log::get("reconcile");
+    const auto ref = repo + "#" + std::to_string(issue.number);
+    const auto marker_page = *sync::parse_markers(issue.body).page_id;
+    const auto& own = options_.own_github_login;
+    if (!sync::written_by_daemon(issue.user_login, own)) {
+      ++report_.foreign_marked;
+      report_.findings.push_back(
+          ref + ": carries the marker of page " + marker_page + " but was opened by " +
+          (issue.user_login.empty() ? std::string("an unknown author") : "@" + issue.user_login) +
+          (own.empty() ? " (the daemon's own GitHub identity is unknown)" : ", not by @" + own) +
+          "; never linked");
+      co_return;
     }
-
-    // Links the marker pass did not see (only on a full pass: a window misses old issues).
-    const bool full = options.since < "2000";
-    for (const auto& link : links) {
-      if (!full || seen.count(*link.issue_number)) continue;
-      const auto ref = repo + "#" + std::to_string(*link.issue_number);
-      std::string problem;
-      std::optional<sync::issue_location> moved;
-      std::string moved_url;
-      try {
-        auto read_issue = [&github_api, repo, number = *link.issue_number]() {
-          return github_api.get_issue(repo, number);
-        };
-        auto issue = co_await waiting_out_pauses(std::move(read_issue));
-        problem = "carries no marker for page " + link.notion_page_id;
-        moved = sync::moved_location(issue.html_url, repo, *link.issue_number);
-        moved_url = issue.html_url;
-      } catch (const api::api_exception& e) {
-        const auto status = api_status(e);
-        const bool redirect = status == 301 || status == 302 || status == 307 || status == 308;
-        if (status != 404 && status != 410 && !redirect) throw;
-        problem = status == 410 ? "was deleted"
-                  : redirect    ? "was moved or transferred and the redirect could not be followed"
-                                : "is gone";
+    json::value raw;
+    try {
+      auto read_page = [this, marker_page]() { return notion_api_.get_page(marker_page); };
+      auto got = co_await waiting_out_pauses(std::move(read_page));
+      raw = std::move(got);
+    } catch (const api::api_exception& e) {
+      if (api_status(e) != 404) throw;
+      report_.findings.push_back(ref + ": names page " + marker_page +
+                                 " which does not exist; left alone");
+      co_return;
+    }
+    auto page = notion::parse_page(raw);
+    if (!page) co_return;
+    const auto* b = mapping_of_data_source(mappings_, page->parent_data_source_id);
+    if (!b) {
+      report_.findings.push_back(ref + ": page " + page->id + " is outside every mapping");
+      co_return;
+    }
+    ++report_.adopted;
+    report_.findings.push_back(ref + ": marker for page " + page->id + " but no link; " + verb_ +
+                               "adopt it and sync the page");
+    if (dry_) co_return;
+    storage::page_link link;
+    link.notion_page_id = page->id;
+    link.data_source_id = page->parent_data_source_id;
+    link.github_repo = repo;
+    link.issue_number = static_cast<int>(issue.number);
+    link.issue_node_id = issue.node_id;
+    link.issue_html_url = issue.html_url;
+    link.kind = issue.is_pull_request ? "draft_pr" : "issue";
+    auto spec = sync_page_spec(page->id, page->parent_data_source_id, *b);
+    auto adopt = [link, spec, this](pqxx::connection& conn) {
+      pqxx::work t(conn);
+      auto existing = storage::link_store::get(t, link.notion_page_id, true);
+      if (existing && existing->issue_number) {
+        // The page is linked to another issue already: keep that link, just sync.
+        queue_.enqueue(t, spec);
+        t.commit();
+        return;
       }
-      if (moved) {
-        // Transferred (the 301 was followed): the link moves with the issue.
-        ++report.transferred;
-        report.findings.push_back(ref + " was transferred to " + moved->repo + "#" +
-                                  std::to_string(moved->number) + "; " + verb +
-                                  "move the link of page " + link.notion_page_id);
-        if (dry) continue;
-        auto moved_link = link;
-        moved_link.github_repo = moved->repo;
-        moved_link.issue_number = static_cast<int>(moved->number);
-        moved_link.issue_html_url = moved_url;
-        auto save_move = [moved_link](pqxx::connection& conn) {
-          pqxx::work t(conn);
-          storage::link_store::upsert(t, moved_link);
-          t.commit();
-        };
-        co_await db.run(std::move(save_move));
-        continue;
-      }
-      const bool gone = problem != "carries no marker for page " + link.notion_page_id;
-      if (gone) {
-        ++report.issues_gone;
-        report.findings.push_back(ref + " " + problem + "; " + verb + "mark the link of page " +
-                                  link.notion_page_id + " in error");
-        if (dry) continue;
-        const auto pid = link.notion_page_id;
-        const auto message = "issue " + ref + " " + problem + " on GitHub";
-        auto mark = [pid, message](pqxx::connection& conn) {
-          pqxx::work t(conn);
-          storage::link_store::mark_error(t, pid, message, "reconcile");
-          t.commit();
-        };
-        co_await db.run(std::move(mark));
+      if (existing) {
+        storage::link_store::record_created(t, link.notion_page_id, *link.issue_number,
+                                            link.issue_node_id.value_or(""),
+                                            link.issue_html_url.value_or(""), link.kind);
       } else {
-        ++report.drift;
-        report.findings.push_back(ref + " " + problem + "; " + verb + "sync the page");
-        if (dry) continue;
-        const auto* b = mapping_of_data_source(mappings, link.data_source_id);
-        if (!b) continue;
-        sync_page_hint hint;
-        hint.page_id = link.notion_page_id;
-        hint.data_source_id = link.data_source_id;
-        hint.mapping = b->name;
-        hint.source = "reconcile";
-        auto spec = to_job_spec(hint, max_attempts);
-        const auto pid = link.notion_page_id;
-        auto enqueue = [pid, spec, &queue](pqxx::connection& conn) {
-          pqxx::work t(conn);
-          storage::link_store::invalidate_hash(t, pid);
-          queue.enqueue(t, spec);
-          t.commit();
-        };
-        co_await db.run(std::move(enqueue));
+        storage::link_store::upsert(t, link);
       }
-    }
+      queue_.enqueue(t, spec);
+      t.commit();
+    };
+    co_await db_.run(std::move(adopt));
+    logger->info("adopted issue={} for page={}", ref, page->id);
+  }
 
-    // Pages gone or trashed (full pass only: one Notion read per link).
-    for (const auto& link : links) {
-      if (!full) break;
-      const auto ref = repo + "#" + std::to_string(*link.issue_number);
-      bool trashed = false, missing = false;
-      try {
-        auto read_page = [&notion_api, id = link.notion_page_id]() {
-          return notion_api.get_page(id);
-        };
-        auto raw = co_await waiting_out_pauses(std::move(read_page));
-        auto page = notion::parse_page(raw);
-        trashed = page && page->in_trash;
-      } catch (const api::api_exception& e) {
-        if (api_status(e) != 404) throw;
-        missing = true;
-      }
-      if (!trashed && !missing) continue;
-      ++report.pages_gone;
-      const auto* b = mapping_of_data_source(mappings, link.data_source_id);
-      const bool close = b && b->rules.close_on_trash && trashed;
-      report.findings.push_back("page " + link.notion_page_id + " of " + ref + " is " +
-                                (missing ? "gone" : "in the trash") + "; " + verb +
-                                (close ? "sync it (closes the issue)" : "mark the link in error"));
-      if (dry) continue;
-      if (close) {  // a hint: the planner closes the issue, or finds it closed already
-        sync_page_hint hint;
-        hint.page_id = link.notion_page_id;
-        hint.data_source_id = link.data_source_id;
-        hint.mapping = b->name;
-        hint.source = "reconcile";
-        auto spec = to_job_spec(hint, max_attempts);
-        auto enqueue = [spec, &queue](pqxx::connection& conn) {
-          pqxx::work t(conn);
-          queue.enqueue(t, spec);
-          t.commit();
-        };
-        co_await db.run(std::move(enqueue));
-      } else if (!close) {
-        const auto pid = link.notion_page_id;
-        const std::string message =
-            missing ? "the Notion page no longer exists" : "the Notion page is in the trash";
-        auto mark = [pid, message](pqxx::connection& conn) {
-          pqxx::work t(conn);
-          storage::link_store::mark_error(t, pid, message, "reconcile");
-          t.commit();
-        };
-        co_await db.run(std::move(mark));
-      }
+  // A linked issue that carries a marker: in order, or drifted from what the daemon wrote.
+  net::awaitable<void> compare_with_link(const std::string& repo, const github::github_issue& issue,
+                                         const storage::page_link& link) {
+    const auto ref = repo + "#" + std::to_string(issue.number);
+    if (!drifted(issue, link)) {
+      ++report_.in_order;
+      co_return;
+    }
+    ++report_.drift;
+    report_.findings.push_back(ref + ": differs from what the daemon last wrote; " + verb_ +
+                               "handle it as a GitHub change to page " + link.notion_page_id);
+    if (dry_) co_return;
+    // The same job a webhook for this issue makes (a missed webhook is exactly what drift
+    // means): it mirrors what GitHub owns (a close or reopen, under newer-wins) into Notion
+    // and hands Notion-owned fields to a sync_page job that restores them. A bare sync_page
+    // job would never mirror the status: from Notion's side nothing changed.
+    storage::job_spec spec;
+    spec.kind = webhooks::github_issue_event_kind;
+    spec.payload = json::object{
+        {"repo", repo},          {"number", issue.number}, {"page_id", link.notion_page_id},
+        {"action", "reconcile"}, {"delivery", ""},         {"sender", ""}};
+    spec.unique_key = "github-issue:" + repo + "#" + std::to_string(issue.number);
+    spec.page_key = link.notion_page_id;
+    spec.max_attempts = max_attempts_;
+    co_await enqueue(std::move(spec));
+  }
+
+  // Reads the link's issue: gone, transferred, without the marker, or compared as above.
+  net::awaitable<void> verify_issue(const storage::page_link& link) {
+    const auto repo = *link.github_repo;
+    const auto ref = repo + "#" + std::to_string(*link.issue_number);
+    std::optional<github::github_issue> issue;
+    std::string problem;
+    try {
+      auto read_issue = [this, repo, number = *link.issue_number]() {
+        return github_api_.get_issue(repo, number);
+      };
+      issue = co_await waiting_out_pauses(std::move(read_issue));
+    } catch (const api::api_exception& e) {
+      const auto status = api_status(e);
+      const bool redirect = status == 301 || status == 302 || status == 307 || status == 308;
+      if (status != 404 && status != 410 && !redirect) throw;
+      problem = status == 410 ? "was deleted"
+                : redirect    ? "was moved or transferred and the redirect could not be followed"
+                              : "is gone";
+    }
+    if (!issue) {
+      ++report_.issues_gone;
+      report_.findings.push_back(ref + " " + problem + "; " + verb_ + "mark the link of page " +
+                                 link.notion_page_id + " in error");
+      if (!dry_)
+        co_await mark_error(link.notion_page_id, "issue " + ref + " " + problem + " on GitHub");
+      co_return;
+    }
+    if (auto moved = sync::moved_location(issue->html_url, repo, *link.issue_number)) {
+      // Transferred (the 301 was followed): the link moves with the issue.
+      ++report_.transferred;
+      report_.findings.push_back(ref + " was transferred to " + moved->repo + "#" +
+                                 std::to_string(moved->number) + "; " + verb_ +
+                                 "move the link of page " + link.notion_page_id);
+      if (dry_) co_return;
+      auto moved_link = link;
+      moved_link.github_repo = moved->repo;
+      moved_link.issue_number = static_cast<int>(moved->number);
+      moved_link.issue_html_url = issue->html_url;
+      auto save_move = [moved_link](pqxx::connection& conn) {
+        pqxx::work t(conn);
+        storage::link_store::upsert(t, moved_link);
+        t.commit();
+      };
+      co_await db_.run(std::move(save_move));
+      co_return;
+    }
+    if (sync::parse_markers(issue->body).page_id) {
+      co_await compare_with_link(repo, *issue, link);
+      co_return;
+    }
+    ++report_.drift;
+    report_.findings.push_back(ref + " carries no marker for page " + link.notion_page_id + "; " +
+                               verb_ + "sync the page");
+    if (dry_) co_return;
+    const auto* b = mapping_of_data_source(mappings_, link.data_source_id);
+    if (!b) co_return;
+    co_await enqueue(sync_page_spec(link.notion_page_id, link.data_source_id, *b),
+                     link.notion_page_id);
+  }
+
+  // Reads the link's page: gone or in the trash.
+  net::awaitable<void> verify_page(const storage::page_link& link) {
+    const auto ref = *link.github_repo + "#" + std::to_string(*link.issue_number);
+    bool trashed = false, missing = false;
+    try {
+      auto read_page = [this, id = link.notion_page_id]() { return notion_api_.get_page(id); };
+      auto raw = co_await waiting_out_pauses(std::move(read_page));
+      auto page = notion::parse_page(raw);
+      trashed = page && page->in_trash;
+    } catch (const api::api_exception& e) {
+      if (api_status(e) != 404) throw;
+      missing = true;
+    }
+    ++report_.links_verified;
+    if (!trashed && !missing) co_return;
+    ++report_.pages_gone;
+    const auto* b = mapping_of_data_source(mappings_, link.data_source_id);
+    const bool close = b && b->rules.close_on_trash && trashed;
+    report_.findings.push_back("page " + link.notion_page_id + " of " + ref + " is " +
+                               (missing ? "gone" : "in the trash") + "; " + verb_ +
+                               (close ? "sync it (closes the issue)" : "mark the link in error"));
+    if (dry_) co_return;
+    if (close) {  // a hint: the planner closes the issue, or finds it closed already
+      co_await enqueue(sync_page_spec(link.notion_page_id, link.data_source_id, *b));
+    } else {
+      co_await mark_error(link.notion_page_id, missing ? "the Notion page no longer exists"
+                                                       : "the Notion page is in the trash");
     }
   }
-  logger->info("reconcile{} done: {}", dry ? " (dry run)" : "", report.summary());
-  co_return report;
+
+  net::awaitable<void> mark_verified(const std::vector<storage::page_link>& links,
+                                     std::chrono::system_clock::time_point at) {
+    if (dry_ || links.empty()) co_return;
+    std::vector<std::string> ids;
+    for (const auto& l : links) ids.push_back(l.notion_page_id);
+    auto mark = [ids = std::move(ids), at](pqxx::connection& conn) {
+      pqxx::work t(conn);
+      storage::link_store::mark_verified(t, ids, at);
+      t.commit();
+    };
+    co_await db_.run(std::move(mark));
+  }
+
+  storage::database& db_;
+  storage::job_queue& queue_;
+  github::github_client github_api_;
+  notion::notion_client notion_api_;
+  const std::map<std::string, mapping_binding>& mappings_;
+  reconcile_options options_;
+  bool dry_;
+  std::string verb_;
+  int max_attempts_;
+  const config::config& config_;
+  reconcile_report report_;
+};
+
+}  // namespace
+
+net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_queue& queue,
+                                           ratelimit::api_caller& notion,
+                                           ratelimit::api_caller& github,
+                                           const std::map<std::string, mapping_binding>& mappings,
+                                           const config::config& c, reconcile_options options) {
+  reconcile_pass pass(db, queue, notion, github, mappings, c, options);
+  co_return co_await pass.run();
 }
 
 net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_queue& queue,
@@ -441,14 +539,23 @@ net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_
   auto logger = log::get("reconcile");
   net::steady_timer timer(co_await net::this_coro::executor);
   while (!*stopping) {
-    timer.expires_after(c.sync.reconcile_interval);
-    boost::system::error_code ec;
-    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+    // The interval is waited out a second at a time: now that passes are on by default, one
+    // long timer would hold a stopping daemon until it fired.
+    const auto due = std::chrono::steady_clock::now() + c.sync.reconcile_interval;
+    for (auto left = c.sync.reconcile_interval; !*stopping && left.count() > 0;) {
+      timer.expires_after(
+          std::min<std::chrono::steady_clock::duration>(left, std::chrono::seconds(1)));
+      boost::system::error_code ec;
+      co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+      left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          due - std::chrono::steady_clock::now());
+    }
     if (*stopping) break;
     // Replicas: only the holder of the reconcile lease runs the periodic pass.
     if (may_run && !may_run()) continue;
     try {
       reconcile_options o;
+      o.mode = reconcile_mode::slice;
       o.own_github_login = own_github_login;
       co_await reconcile(db, queue, notion, github, mappings, c, o);
     } catch (const std::exception& e) {

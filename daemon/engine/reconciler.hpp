@@ -32,14 +32,21 @@ struct reconcile_report {
   int pages_gone = 0;
   int drift = 0;
   int foreign_marked = 0;  // a page's marker in an issue someone else opened: reported only
+  int links_verified = 0;  // links whose issue and page were read this pass
   std::vector<std::string> findings;  // one line per finding, what was (or would be) done
 
   std::string summary() const;
 };
 
+// full: the marker scan lists every issue, and every link's issue and page are read (the cost
+// grows with the database; `ngsync reconcile`). slice: the marker scan lists the issues updated
+// since the previous pass, and only the links due soonest are read (sync/reconcile_budget.hpp):
+// the periodic passes of `ngsync run` and the pass at the end of `sync-once`.
+enum class reconcile_mode { full, slice };
+
 struct reconcile_options {
   bool dry_run = false;
-  std::string since = "1970-01-01T00:00:00Z";  // a full pass; the periodic job passes a window
+  reconcile_mode mode = reconcile_mode::full;
   // The daemon's GitHub login: only issues it opened are adopted by their marker.
   std::string own_github_login;
 };
@@ -49,8 +56,8 @@ boost::asio::awaitable<reconcile_report> reconcile(
     ratelimit::api_caller& github, const std::map<std::string, mapping_binding>& mappings,
     const config::config& c, reconcile_options options);
 
-// Runs reconcile() every c.sync.reconcile_interval until *stopping, skipping the passes when
-// `may_run` (set when several replicas share the database) says another replica leads.
+// Runs a slice pass of reconcile() every c.sync.reconcile_interval until *stopping, skipping the
+// passes when `may_run` (set when several replicas share the database) says another replica leads.
 boost::asio::awaitable<void> run_periodic_reconcile(
     storage::database& db, storage::job_queue& queue, ratelimit::api_caller& notion,
     ratelimit::api_caller& github, const std::map<std::string, mapping_binding>& mappings,

@@ -49,6 +49,12 @@ std::int64_t issue_number_of(const sandbox_env& env, const std::string& page_id)
   return v.to_number<std::int64_t>();
 }
 
+sandbox_env_options without_periodic_reconcile() {
+  sandbox_env_options o;
+  o.sync_extra = "  reconcile_interval: 0s\n";
+  return o;
+}
+
 void sync_once_ok(const sandbox_env& env) {
   auto r = env.run_ngsync("sync-once");
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
@@ -84,7 +90,9 @@ TEST_CASE("a Ready page gets its issue, and the page gets number, URL, Success a
 }
 
 TEST_CASE("ten sync-once runs create nothing new; the write-back causes no GitHub call") {
-  sandbox_env env;
+  // The sync's own calls only: the reconcile slice each run ends with reads issues by design
+  // (its cost is checked in e2e_reconcile_slices_test.cpp).
+  sandbox_env env(without_periodic_reconcile());
   sync_once_ok(env);
   const auto github_writes = env.writes("github");
   const auto notion_writes = env.writes("notion");
@@ -200,8 +208,9 @@ TEST_CASE("a permanent GitHub error lands on the page without a retry storm") {
 TEST_CASE("a write-back refused after the create still records the issue on the link") {
   // The new issue's number normally reaches the link with the in-sync state, after the
   // write-back. When the write-back fails, the sync records it on its way out: the retry then
-  // updates that issue without searching GitHub for its marker, and creates nothing.
-  sandbox_env env;
+  // updates that issue without searching GitHub for its marker, and creates nothing. (The
+  // reconcile slice at the end of a run lists issues by design: off here.)
+  sandbox_env env(without_periodic_reconcile());
   env.control_post("/control/faults",
                    json::object{{"rules", json::array{json::object{{"api", "notion"},
                                                                    {"method", "PATCH"},

@@ -38,6 +38,7 @@ struct sandbox_env_options {
   std::string scenario_file;  // under tests/daemon/scenarios/ unless absolute
   std::string mapping_extra;  // YAML lines appended to the mapping (indented 6 spaces)
   std::string config_extra;   // YAML appended at the top level (e.g. a server section)
+  std::string sync_extra;     // YAML lines in the sync section (indented 2 spaces)
   int workers = 0;            // queue.workers; 0 = the daemon's default
   std::string poll_interval = "1s";
   bool body = true;
@@ -197,7 +198,8 @@ class sandbox_env {
         << "database:\n  url_env: DATABASE_URL\n"
         << "queue:\n  backoff_base: 100ms\n  backoff_max: 1s\n  lease: 10s\n"
         << (options_.workers > 0 ? "  workers: " + std::to_string(options_.workers) + "\n" : "")
-        << "sync:\n  poll_interval: " << options_.poll_interval << "\n  mappings:\n"
+        << "sync:\n  poll_interval: " << options_.poll_interval << "\n"
+        << options_.sync_extra << "  mappings:\n"
         << "    - name: roadmap\n"
         << "      notion: {database_id: c37a2c66-e3aa-4a0d-a447-73de3b80c253}\n"
         << "      github: " << options_.mapping_github << "\n"
