@@ -59,7 +59,9 @@ std::int64_t calls(const sandbox_env& env, const std::string& api, const std::st
 }  // namespace
 
 TEST_CASE("a lost database: 500 pages re-linked by the numbers they carry, nothing created") {
-  sandbox_env env({.scenario_file = "five_hundred.json", .body = false});
+  sandbox_env env({.scenario_file = "five_hundred.json",
+                   .sync_extra = "  reconcile_interval: 0s\n",  // count correlation alone
+                   .body = false});
   sync_once_ok(env);
   REQUIRE(env.issues().size() == 500);
   const auto creates = calls(env, "github", "POST /repos/{o}/{r}/issues");
@@ -145,7 +147,9 @@ TEST_CASE("a lost database after lost write-backs: the recovery scan links, noth
   // About one write-back in ten fails after its create: those pages never learn their number.
   // The sync records the number on the link (see e2e_sync_test), but then the database is lost
   // too. Only the issue's marker is left: the scan before the first create finds it.
-  sandbox_env env({.scenario_file = "five_hundred.json", .body = false});
+  sandbox_env env({.scenario_file = "five_hundred.json",
+                   .sync_extra = "  reconcile_interval: 0s\n",  // count correlation alone
+                   .body = false});
   env.control_post("/control/faults",
                    json::object{{"rules", json::array{json::object{{"api", "notion"},
                                                                    {"method", "PATCH"},
