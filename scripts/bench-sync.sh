@@ -73,7 +73,9 @@ print(json.dumps({
     "users": [{"login": "ngsync-bot", "id": 900}],
     "tokens": [{"token": "ghp_benchtokenforngsync00000001", "login": "ngsync-bot"}],
     "limits": {"content_per_minute": 10000000, "content_per_hour": 10000000, "primary_per_hour": 10000000},
-    "repos": [{"full_name": "acme/bench", "id": 9001, "labels": ["bug", "feature"]}]}}))
+    "repos": [{"full_name": "acme/bench", "id": 9001, "labels": ["bug", "feature"],
+               # GitHub drops labels silently unless the token has push access.
+               "collaborators": ["ngsync-bot"]}]}}))
 PY
 }
 
