@@ -29,6 +29,9 @@ while [[ ${1:-} == --fast || ${1:-} == --sanitizers ]]; do
   shift
 done
 jobs=${NGSYNC_JOBS:-$(nproc)}
+# Test cases run in parallel (one CTest entry per doctest case): most of an end-to-end case's
+# time is waiting on processes and sockets, not CPU. NGSYNC_TEST_JOBS=1 runs them one by one.
+test_jobs=${NGSYNC_TEST_JOBS:-$((2 * $(nproc)))}
 
 bash scripts/install-deps.sh
 
@@ -54,7 +57,7 @@ begin "$preset"
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j"$jobs"
 # chaos_short (label chaos) runs as its own stage below, with a fixed seed.
-NGSYNC_BUILD_DIR=$root/build/$preset ctest --preset "$preset" --output-on-failure -LE chaos "$@"
+NGSYNC_BUILD_DIR=$root/build/$preset ctest --preset "$preset" --output-on-failure -j"$test_jobs" -LE chaos "$@"
 finish "$preset"
 if ((fast)); then summary; exit 0; fi
 
@@ -98,7 +101,8 @@ cmake --build --preset asan-ubsan -j"$jobs"
 # quickstart and chaos scripts drive the same binaries as the debug stage already did; under ASan
 # their timing assumptions (settle windows) would test the sanitizer's speed, not ngsync.
 env "${sanitizer_env[@]}" NGSYNC_BUILD_DIR="$root/build/asan-ubsan" \
-  ctest --preset asan-ubsan --output-on-failure --timeout 1800 -E '^(quickstart|chaos_short)$' "$@"
+  ctest --preset asan-ubsan --output-on-failure -j"$test_jobs" --timeout 1800 \
+    -E '^(quickstart|chaos_short)$' "$@"
 finish asan-ubsan
 
 begin tsan

@@ -20,12 +20,44 @@ struct last_written_values {
   std::vector<std::string> assignees;
   desired_state state = desired_state::open;
   std::string written_at;  // ISO 8601 time of that write
+  // Set only when GitHub's answer showed other names than the write sent: GitHub drops labels and
+  // assignees without an error when the token lacks push access (github-api.md). What the issue
+  // held right after the write; comparisons with GitHub use it (labels_on_github), while the
+  // sent lists above say what Notion asked for, so an unchanged page does not ask again.
+  std::optional<std::vector<std::string>> labels_applied;
+  std::optional<std::vector<std::string>> assignees_applied;
 
   friend bool operator==(const last_written_values&, const last_written_values&) = default;
 };
 
 // The values a successful plan wrote (what the executor stores after applying it).
 last_written_values written_values_of(const synced_fields& fields, std::string written_at);
+
+// What GitHub's answer to a create or update showed for the name lists that write sent (unset:
+// the write did not send that list).
+struct github_applied_names {
+  std::optional<std::vector<std::string>> labels;
+  std::optional<std::vector<std::string>> assignees;
+};
+
+// As above, plus what GitHub applied of the lists the write sent. Recording only the request
+// would make every later comparison (reconcile, GitHub events) see drift and write the same
+// dropped names again, forever.
+last_written_values written_values_of(const synced_fields& fields, std::string written_at,
+                                      const github_applied_names& applied);
+
+// The names the issue held after the daemon's last write (the sent list unless GitHub dropped some).
+const std::vector<std::string>& labels_on_github(const last_written_values& w);
+const std::vector<std::string>& assignees_on_github(const last_written_values& w);
+
+// The names the last write sent that GitHub did not apply, each as "label X" or "assignee Y",
+// compared as GitHub compares names (case-insensitively). Empty when all were applied.
+std::vector<std::string> dropped_by_github(const last_written_values& w);
+
+// What the page says while GitHub holds fewer names than the page asks for (its Error text), or
+// nothing when it holds them all.
+std::optional<std::string> dropped_names_message(const last_written_values& w,
+                                                 const std::string& repo);
 
 struct link_state {
   std::string repo;                          // "owner/repo" the issue lives in, lower case

@@ -331,7 +331,7 @@ update_issue_action update_for(const synced_fields& d, const link_state& link,
   if (rules.labels_property) {
     const bool differs = !same_name_set(d.labels, issue.labels);
     if (should_push(own.labels, differs, rec, rec && !same_name_set(d.labels, lw->labels),
-                    rec && !same_name_set(issue.labels, lw->labels), notion_newer)) {
+                    rec && !same_name_set(issue.labels, labels_on_github(*lw)), notion_newer)) {
       u.labels = d.labels;
     }
   }
@@ -339,7 +339,8 @@ update_issue_action update_for(const synced_fields& d, const link_state& link,
   if (rules.assignees_property) {
     const bool differs = !same_name_set(d.assignees, issue.assignees);
     if (should_push(own.assignees, differs, rec, rec && !same_name_set(d.assignees, lw->assignees),
-                    rec && !same_name_set(issue.assignees, lw->assignees), notion_newer)) {
+                    rec && !same_name_set(issue.assignees, assignees_on_github(*lw)),
+                    notion_newer)) {
       u.assignees = d.assignees;
     }
   }

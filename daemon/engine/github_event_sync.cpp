@@ -46,6 +46,13 @@ std::optional<sync::last_written_values> last_written_of(const json::object& o) 
   w.body_revision = text_of(o, "body_revision");
   w.labels = names_of(o, "labels");
   w.assignees = names_of(o, "assignees");
+  // What GitHub held after that write when it dropped names (page_sync.cpp's written_json).
+  if (const auto* a = o.if_contains("labels_applied"); a && a->is_array()) {
+    w.labels_applied = names_of(o, "labels_applied");
+  }
+  if (const auto* a = o.if_contains("assignees_applied"); a && a->is_array()) {
+    w.assignees_applied = names_of(o, "assignees_applied");
+  }
   const auto st = text_of(o, "state");
   w.state = st == sync::to_string(sync::desired_state::closed_completed)
                 ? sync::desired_state::closed_completed
@@ -76,10 +83,10 @@ std::vector<std::string> drifted_notion_fields(const github::github_issue& issue
   const auto& own = rules.ownership;
   if (own.title == sync::field_owner::notion && issue.title != lw.title) out.push_back("title");
   if (rules.labels_property && own.labels == sync::field_owner::notion &&
-      !sync::same_name_set(issue.labels, lw.labels))
+      !sync::same_name_set(issue.labels, sync::labels_on_github(lw)))
     out.push_back("labels");
   if (rules.assignees_property && own.assignees == sync::field_owner::notion &&
-      !sync::same_name_set(issue.assignees, lw.assignees))
+      !sync::same_name_set(issue.assignees, sync::assignees_on_github(lw)))
     out.push_back("assignees");
   if (rules.sync_body && own.body == sync::field_owner::notion) {
     const auto rev = sync::parse_markers(issue.body).revision;
@@ -299,11 +306,14 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
     to_github["state"] = sync::to_string(*plan.new_last_written_state);
   }
   if (plan.new_last_written_title) to_github["title"] = *plan.new_last_written_title;
+  // GitHub's own value becomes the record: nothing of it was dropped.
   if (plan.new_last_written_labels) {
     to_github["labels"] = json::value_from(*plan.new_last_written_labels);
+    to_github["labels_applied"] = nullptr;
   }
   if (plan.new_last_written_assignees) {
     to_github["assignees"] = json::value_from(*plan.new_last_written_assignees);
+    to_github["assignees_applied"] = nullptr;
   }
 
   // Notion-owned fields GitHub changed: the executor restores them (the hash is forgotten so it

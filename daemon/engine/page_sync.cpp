@@ -53,13 +53,41 @@ bool in_mapping(const mapping_binding& mapping, const notion::notion_page& p) {
   return false;
 }
 
+// GitHub dropped names this round's write sent, or the last write's when this round wrote none:
+// said on the page in place of Success while GitHub holds fewer names than the page asks for.
+std::optional<std::string> dropped_names_notice(const sync::sync_plan& plan,
+                                                const std::optional<sync::link_state>& state,
+                                                const sync::github_applied_names& applied) {
+  if (plan.desired && (applied.labels || applied.assignees)) {
+    return sync::dropped_names_message(sync::written_values_of(*plan.desired, {}, applied),
+                                       plan.desired->repo);
+  }
+  if (state && state->last_written) {
+    return sync::dropped_names_message(*state->last_written, state->repo);
+  }
+  return std::nullopt;
+}
+
 json::object written_json(const sync::last_written_values& v) {
   json::array labels, assignees;
   for (const auto& l : v.labels) labels.emplace_back(l);
   for (const auto& a : v.assignees) assignees.emplace_back(a);
-  return {
-      {"title", v.title},       {"body_revision", v.body_revision},  {"labels", labels},
-      {"assignees", assignees}, {"state", sync::to_string(v.state)}, {"written_at", v.written_at}};
+  // The stored record is merged key by key (jsonb ||): an absent "applied" list is written as
+  // null, so a write GitHub applied in full clears the previous one's.
+  auto applied = [](const std::optional<std::vector<std::string>>& names) -> json::value {
+    if (!names) return nullptr;
+    json::array a;
+    for (const auto& n : *names) a.emplace_back(n);
+    return a;
+  };
+  return {{"title", v.title},
+          {"body_revision", v.body_revision},
+          {"labels", labels},
+          {"assignees", assignees},
+          {"labels_applied", applied(v.labels_applied)},
+          {"assignees_applied", applied(v.assignees_applied)},
+          {"state", sync::to_string(v.state)},
+          {"written_at", v.written_at}};
 }
 
 std::optional<sync::last_written_values> written_from(const json::object& o) {
@@ -76,6 +104,15 @@ std::optional<sync::last_written_values> written_from(const json::object& o) {
       for (const auto& x : a->as_array()) {
         if (x.is_string())
           (std::string(k) == "labels" ? w.labels : w.assignees).emplace_back(x.as_string().c_str());
+      }
+    }
+  }
+  for (const char* k : {"labels_applied", "assignees_applied"}) {
+    if (auto* a = o.if_contains(k); a && a->is_array()) {
+      auto& held = std::string(k) == "labels_applied" ? w.labels_applied : w.assignees_applied;
+      held.emplace();
+      for (const auto& x : a->as_array()) {
+        if (x.is_string()) held->emplace_back(x.as_string().c_str());
       }
     }
   }
@@ -457,6 +494,9 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
     bool extras_ran = false;
     bool extras_error_shown = false;  // written to the page with the plan's write-back
     std::optional<std::string> extras_error;
+    // The name lists GitHub's answers showed for what this round's writes sent; what it
+    // dropped is said on the page (core/sync/link_state.hpp).
+    sync::github_applied_names applied;
     for (const auto& action : plan.actions) {
       logger->debug("page={} run={} action: {}", page_id, run, sync::describe(action));
       if (const auto* find = std::get_if<sync::find_issue_by_marker_action>(&action)) {
@@ -559,6 +599,8 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         } else {
           github::new_issue fresh{create->title, create->body, create->labels, create->assignees};
           made = co_await github_api.create_issue(repo, std::move(fresh));
+          if (!create->labels.empty()) applied.labels = made.labels;
+          if (!create->assignees.empty()) applied.assignees = made.assignees;
         }
         ++counters_.issues_created;
         crash_point(crash_after_issue_create);
@@ -598,13 +640,18 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           u.state_reason = update->state->state_reason;
           ++(open ? counters_.issues_reopened : counters_.issues_closed);
         }
-        co_await github_api.update_issue(update->repo, update->number, std::move(u));
+        const bool sent_labels = u.labels.has_value(), sent_assignees = u.assignees.has_value();
+        const auto shown =
+            co_await github_api.update_issue(update->repo, update->number, std::move(u));
+        if (sent_labels) applied.labels = shown.labels;
+        if (sent_assignees) applied.assignees = shown.assignees;
         ++counters_.issues_updated;
         if (plan.desired) {
           // Record what GitHub now holds before anything else can fail. A replan after the page
           // was trashed mid-sync, or the retry after a crash, must compare with this write, not
           // with the one before it: otherwise a reopen made here looks like a person's and stands.
-          auto written = written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
+          auto written =
+              written_json(sync::written_values_of(*plan.desired, iso8601::format(now), applied));
           auto save_written = [page_id, written](pqxx::connection& c) {
             pqxx::work t(c);
             storage::link_store::merge_provenance(t, page_id, written, json::object());
@@ -629,6 +676,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
                                                  std::move(target), run);
           }
         }
+        if (!extras_error) extras_error = dropped_names_notice(plan, ctx.state, applied);
         // An extras error replaces Success; the number and URL are still written back.
         auto shown = *wb;
         bool shown_already = false;
@@ -728,7 +776,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
       o.synced_at = std::min(now, ctx.read_at);
       if (plan.desired) {
         o.written_to_github =
-            written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
+            written_json(sync::written_values_of(*plan.desired, iso8601::format(now), applied));
       }
       const storage::synced_page synced{page_id, o, unrecorded};
       co_await links_.mark_in_sync(synced);

@@ -115,8 +115,16 @@ bool drifted(const github::github_issue& issue, const storage::page_link& link) 
   }
   // Labels and assignees too: a person's edit whose webhook was lost (daemon down) is otherwise
   // never noticed, and Notion's values are never restored.
-  if (w.contains("labels") && names(issue.labels) != names(written_names("labels"))) return true;
-  if (w.contains("assignees") && names(issue.assignees) != names(written_names("assignees"))) {
+  // What GitHub held after that write: it drops names silently without push access.
+  auto held = [&](const char* k, const char* applied) {
+    const auto* a = w.if_contains(applied);
+    return a && a->is_array() ? written_names(applied) : written_names(k);
+  };
+  if (w.contains("labels") && names(issue.labels) != names(held("labels", "labels_applied"))) {
+    return true;
+  }
+  if (w.contains("assignees") &&
+      names(issue.assignees) != names(held("assignees", "assignees_applied"))) {
     return true;
   }
   const auto rev = sync::parse_markers(issue.body).revision;

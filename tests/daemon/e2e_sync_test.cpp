@@ -1,11 +1,14 @@
 // End to end, Notion -> GitHub: the real ngsync binary against the real sandbox process and the
 // private Postgres. Each case checks the outcome on both sides (issues in the GitHub emulator,
 // write-back properties on the Notion pages) and, where it matters, the number of API calls.
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <thread>
 
 #include <pqxx/pqxx>
+#include <unistd.h>
 
 #include <doctest/doctest.h>
 
@@ -103,6 +106,48 @@ TEST_CASE("ten sync-once runs create nothing new; the write-back causes no GitHu
   CHECK(env.writes("github") == github_writes);
   CHECK(env.writes("notion") == notion_writes);
   CHECK(env.call_counts("github").count("GET /repos/{o}/{r}/issues/{n}") == 0);
+}
+
+TEST_CASE("a token without push access: GitHub drops labels and assignees; the page says so once") {
+  // GitHub ignores labels and assignees from a caller without push access, without an error
+  // (github-api.md). The daemon must record what GitHub shows, say so on the page, and never
+  // "restore" the dropped names: reconcile (on here) and GitHub events would otherwise write
+  // them again on every pass.
+  std::ifstream in(std::string(NGSYNC_SOURCE_DIR) + "/tests/daemon/scenarios/small.json");
+  std::string scenario((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string with_push = R"("collaborators": ["ngsync-bot", )";
+  const auto at = scenario.find(with_push);
+  REQUIRE(at != std::string::npos);
+  scenario.replace(at, with_push.size(), R"("collaborators": [)");
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("ngsync-no-push-" + std::to_string(::getpid()) + ".json");
+  std::ofstream(file) << scenario;
+  sandbox_env_options o;
+  o.scenario_file = file.string();
+  sandbox_env env(o);
+  std::filesystem::remove(file);
+  // Exit status 4: sync-once finished with pages in error (README, exit codes).
+  std::string last_output;
+  auto sync_once_in_error = [&] {
+    auto r = env.run_ngsync("sync-once");
+    REQUIRE_MESSAGE(r.exit_code == 4, r.output);
+    last_output = r.output;
+  };
+  sync_once_in_error();
+  const auto n = issue_number_of(env, login_page);
+  const auto issue = env.issues().at(n);
+  CHECK(issue.at("labels").as_array().empty());
+  CHECK(issue.at("assignees").as_array().empty());
+  CHECK(env.property(login_page, "GitHub Sync Status") == json::value("Error"));
+  const std::string error = env.property(login_page, "GitHub Sync Error").as_string().c_str();
+  CHECK_MESSAGE(error.find("GitHub did not apply label bug, assignee ada-l on acme/roadmap") == 0,
+                error);
+  CHECK(error.find("push access") != std::string::npos);
+  const auto github_writes = env.writes("github");
+  const auto notion_writes = env.writes("notion");
+  for (int i = 0; i < 4; ++i) sync_once_in_error();
+  CHECK_MESSAGE(env.writes("github") == github_writes, last_output);
+  CHECK(env.writes("notion") == notion_writes);
 }
 
 TEST_CASE("edits propagate; a person's text survives; Complete, reopen and Won't do") {

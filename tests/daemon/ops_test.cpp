@@ -12,6 +12,7 @@
 #include <set>
 
 #include "tests/daemon/support/child_process.hpp"
+#include "tests/skip.hpp"
 #include "tests/daemon/support/process.hpp"
 #include "tests/daemon/support/sandbox_run.hpp"
 #include "tests/storage/scratch_database.hpp"
@@ -234,7 +235,7 @@ TEST_CASE(
     CHECK(run_command("promtool check metrics < " + (sb.dir() / "broken.txt").string()).exit_code !=
           0);
   } else {
-    MESSAGE("promtool not installed (Debian package prometheus): metrics format not linted");
+    ngsync::testing::skip("promtool not installed (Debian package prometheus): metrics format not linted");
   }
 
   daemon.signal(SIGTERM);
@@ -257,7 +258,7 @@ TEST_CASE("deploy/systemd/ngsync.service passes systemd-analyze verify and is ha
     CHECK_MESSAGE(unit.find(line) != std::string::npos, line);
   }
   if (!have_tool("systemd-analyze")) {
-    MESSAGE("SKIPPED: systemd-analyze is not installed (Debian package systemd)");
+    ngsync::testing::skip("systemd-analyze is not installed (Debian package systemd)");
     return;
   }
   // verify needs the ExecStart binary to exist: point it at the one just built.
@@ -270,7 +271,7 @@ TEST_CASE("deploy/systemd/ngsync.service passes systemd-analyze verify and is ha
   auto r = run_command("systemd-analyze verify " + (dir / "ngsync.service").string());
   if (r.output.find("Failed to connect") != std::string::npos ||
       r.output.find("System has not been booted with systemd") != std::string::npos) {
-    MESSAGE("SKIPPED: systemd-analyze cannot run in this container: " << r.output);
+    ngsync::testing::skip("systemd-analyze cannot run in this container: " + r.output);
     return;
   }
   CHECK_MESSAGE(r.exit_code == 0, r.output);
