@@ -7,6 +7,8 @@ Runs BINARY --list-test-cases after every build of it and writes OUT.cmake, whic
 (TEST_INCLUDE_FILES). One CTest entry per test case lets `ctest -j` run them in parallel, lets a
 hang in one case time out alone, and shows a skipped case as skipped: the binary exits 77 when the
 case called ngsync::testing::skip() (tests/skip.hpp), and SKIP_RETURN_CODE says what 77 means.
+A case in the doctest suite "runs alone" (one that stops the shared test Postgres, say) gets
+RUN_SERIAL: CTest runs nothing else beside it.
 
 doctest's own CMake helper splits the listing as a CMake list, which breaks on the ';' many of our
 test names contain; this script writes every name as a bracket argument instead, where nothing is
@@ -32,13 +34,18 @@ def doctest_filter(name: str) -> str:
     return name.replace("\\", "\\\\").replace(",", "\\,")
 
 
+def test_cases(binary: str, *filters: str) -> list[str]:
+    listing = subprocess.run([binary, "--list-test-cases", "--no-version", *filters], check=True,
+                             capture_output=True, text=True).stdout
+    return [line for line in listing.splitlines()
+            if line.strip() and not line.startswith("[doctest]") and not line.startswith("=====")]
+
+
 def main() -> int:
     binary, prefix, out = sys.argv[1:4]
     timeout = sys.argv[4] if len(sys.argv) > 4 else "900"
-    listing = subprocess.run([binary, "--list-test-cases", "--no-version"], check=True,
-                             capture_output=True, text=True).stdout
-    names = [line for line in listing.splitlines()
-             if line.strip() and not line.startswith("[doctest]") and not line.startswith("=====")]
+    names = test_cases(binary)
+    alone = set(test_cases(binary, "--test-suite=runs alone"))
     if not names:
         print(f"discover_test_cases.py: {binary} lists no test cases", file=sys.stderr)
         return 1
@@ -46,8 +53,9 @@ def main() -> int:
     for name in names:
         test = bracket(f"{prefix}: {name}")
         lines.append(f"add_test({test} {bracket(binary)} {bracket('--test-case=' + doctest_filter(name))})")
+        serial = " RUN_SERIAL TRUE" if name in alone else ""
         lines.append(f"set_tests_properties({test} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT {timeout}"
-                     f" LABELS {bracket(prefix)})")
+                     f" LABELS {bracket(prefix)}{serial})")
     with open(out, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     return 0

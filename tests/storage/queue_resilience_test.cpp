@@ -19,6 +19,7 @@
 
 #include "storage/job_queue.hpp"
 #include "storage/job_waker.hpp"
+#include "tests/skip.hpp"
 #include "tests/storage/scratch_database.hpp"
 
 extern char** environ;
@@ -167,10 +168,12 @@ TEST_CASE("queue: jobs of a worker killed with SIGKILL run again after lease exp
   for (auto& h : healthy) CHECK(q.complete_sync(h.id, "healthy"));
 }
 
-TEST_CASE("queue: workers survive a Postgres restart and finish every job") {
+// It stops the test Postgres: no other test case may run meanwhile (tests/discover_test_cases.py).
+TEST_CASE("queue: workers survive a Postgres restart and finish every job" *
+          doctest::test_suite("runs alone")) {
   const char* dir = std::getenv("NGSYNC_TEST_PG_DIR");
   if (!dir) {
-    MESSAGE("skipped: NGSYNC_TEST_PG_DIR is not set (scripts/test.sh sets it)");
+    ngsync::testing::skip("NGSYNC_TEST_PG_DIR is not set (scripts/test.sh sets it)");
     return;
   }
   scratch_database sdb;
