@@ -46,7 +46,8 @@ struct github_applied_names {
 last_written_values written_values_of(const synced_fields& fields, std::string written_at,
                                       const github_applied_names& applied);
 
-// The names the issue held after the daemon's last write (the sent list unless GitHub dropped some).
+// The names the issue held after the daemon's last write (the sent list unless GitHub dropped
+// some).
 const std::vector<std::string>& labels_on_github(const last_written_values& w);
 const std::vector<std::string>& assignees_on_github(const last_written_values& w);
 

@@ -21,7 +21,6 @@ namespace json = boost::json;
 
 namespace {
 
-
 std::string text_of(const json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();

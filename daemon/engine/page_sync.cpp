@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "core/log/logging.hpp"
+#include "core/notion/notion_id.hpp"
+#include "core/sync/adoption.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/link_state.hpp"
 #include "core/sync/planner.hpp"
@@ -17,8 +19,6 @@
 #include "daemon/engine/page_content.hpp"
 #include "daemon/engine/page_correlation.hpp"
 #include "storage/link_store.hpp"
-#include "core/notion/notion_id.hpp"
-#include "core/sync/adoption.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -290,9 +290,9 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
     if (!reparsed) api::throw_malformed("notion", "read page", reparsed.error().message);
     ctx.page = std::move(*reparsed);
     if (!in_mapping(*ctx.mapping, ctx.page)) {
-    ctx.outside_mapping = true;
-    co_return ctx;
-  }
+      ctx.outside_mapping = true;
+      co_return ctx;
+    }
   }
 
   // People past 25 entries are cut from the page object: read them from the property endpoint.
@@ -362,9 +362,10 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
     try {
       co_await links_.record_created(created);
     } catch (const std::exception& e) {
-      log::get("sync")->warn("page={} could not record issue #{} yet ({}); the retry finds it by "
-                             "its marker",
-                             created.page_id, created.issue_number, e.what());
+      log::get("sync")->warn(
+          "page={} could not record issue #{} yet ({}); the retry finds it by "
+          "its marker",
+          created.page_id, created.issue_number, e.what());
       if (!failure) throw;
     }
   }
@@ -390,8 +391,8 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
   std::optional<github::github_issue> issue;
   if (needs_correlation(ctx.link)) {
     // No issue on record (a lost or restored database): the page may still name its issue.
-    auto found = co_await correlate_page(db_, github_api, ctx.page, *ctx.mapping, ds,
-                                         own_github_login_);
+    auto found =
+        co_await correlate_page(db_, github_api, ctx.page, *ctx.mapping, ds, own_github_login_);
     if (found.refusal) {
       auto page_copy = ctx.page;
       auto rules_copy = rules;
@@ -522,9 +523,10 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         co_await github_api.list_issues_since(find->repo, std::move(listed_since),
                                               std::move(look_for_marker));
         for (const auto& f : foreign) {
-          logger->warn("page={} run={} {}#{} carries this page's marker but was opened by @{}, "
-                       "not the daemon: never adopted",
-                       page_id, run, find->repo, f.number, f.user_login);
+          logger->warn(
+              "page={} run={} {}#{} carries this page's marker but was opened by @{}, "
+              "not the daemon: never adopted",
+              page_id, run, find->repo, f.number, f.user_login);
         }
         if (!found && !foreign.empty() && own_github_login_.empty()) {
           // Cannot tell ours from a copy: neither adopt nor create a possible duplicate.

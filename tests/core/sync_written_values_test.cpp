@@ -22,7 +22,8 @@ const std::string at = "2026-12-07T02:00:00Z";
 
 }  // namespace
 
-TEST_CASE("written values: a write that sent no name list, or had it all applied, records the request") {
+TEST_CASE(
+    "written values: a write that sent no name list, or had it all applied, records the request") {
   CHECK(written_values_of(wanted(), at, github_applied_names{}) == written_values_of(wanted(), at));
   github_applied_names all;
   all.labels = std::vector<std::string>{"ui", "BUG"};  // GitHub's case and order
@@ -40,7 +41,7 @@ TEST_CASE("written values: what GitHub dropped is kept beside what was sent") {
   shown.assignees = std::vector<std::string>{"alice"};
   const auto w = written_values_of(wanted(), at, shown);
   CHECK(w.labels == std::vector<std::string>{"bug", "UI"});  // what Notion asked for
-  CHECK(labels_on_github(w).empty());                         // what the issue holds
+  CHECK(labels_on_github(w).empty());                        // what the issue holds
   CHECK(assignees_on_github(w) == std::vector<std::string>{"alice"});
   CHECK_FALSE(w.assignees_applied.has_value());
   CHECK(dropped_by_github(w) == std::vector<std::string>{"label bug", "label UI"});

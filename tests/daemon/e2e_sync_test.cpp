@@ -7,8 +7,8 @@
 #include <regex>
 #include <thread>
 
-#include <pqxx/pqxx>
 #include <unistd.h>
+#include <pqxx/pqxx>
 
 #include <doctest/doctest.h>
 
@@ -276,8 +276,7 @@ TEST_CASE("a write-back refused after the create still records the issue on the 
     REQUIRE_FALSE(r[0][0].is_null());
     number = r[0][0].as<std::int64_t>();
     CHECK(env.issues().count(number) == 1);
-    CHECK(r[0][1].as<std::string>().find("/issues/" + std::to_string(number)) !=
-          std::string::npos);
+    CHECK(r[0][1].as<std::string>().find("/issues/" + std::to_string(number)) != std::string::npos);
   }
   env.control_post("/control/faults", json::object{{"rules", json::array{}}});
   const auto lists_before = env.call_counts("github")["GET /repos/{o}/{r}/issues"];
@@ -350,18 +349,17 @@ TEST_CASE("ngsync run: a poll that reads its own write-backs again does not enqu
   sandbox_env env({.scenario_file = "five_hundred.json", .poll_interval = "1h", .body = false});
   REQUIRE(env.run_ngsync("migrate").exit_code == 0);
   // Slow query pages leave the workers time to write back while the poll is under way.
-  env.control_post("/control/faults",
-                   json::object{{"rules", json::array{json::object{
-                                              {"api", "notion"},
-                                              {"method", "POST"},
-                                              {"path_prefix", "/v1/data_sources/"},
-                                              {"latency_ms", 400}}}}});
-  child_process daemon(
-      {ngsync_binary(), "--config", env.config_path().string(), "run"},
-      {{"NOTION_TOKEN", "secret_sandbox_notion_token"},
-       {"GITHUB_TOKEN", "ghp_sandboxtokenforngsync0001"},
-       {"DATABASE_URL", env.database_url()}},
-      (env.dir() / "run.log").string());
+  env.control_post(
+      "/control/faults",
+      json::object{{"rules", json::array{json::object{{"api", "notion"},
+                                                      {"method", "POST"},
+                                                      {"path_prefix", "/v1/data_sources/"},
+                                                      {"latency_ms", 400}}}}});
+  child_process daemon({ngsync_binary(), "--config", env.config_path().string(), "run"},
+                       {{"NOTION_TOKEN", "secret_sandbox_notion_token"},
+                        {"GITHUB_TOKEN", "ghp_sandboxtokenforngsync0001"},
+                        {"DATABASE_URL", env.database_url()}},
+                       (env.dir() / "run.log").string());
   const std::regex poll_line(
       R"(pages=(\d+) enqueued=(\d+) skipped=\d+ \(own write-backs read again=(\d+)\))");
   std::smatch m;
@@ -424,9 +422,10 @@ TEST_CASE("a job still holding a snapshot from before the trash does not reopen 
   {
     pqxx::connection c(env.database_url());
     pqxx::work t(c);
-    const auto ds = t.exec_params1("SELECT data_source_id FROM page_links WHERE notion_page_id = $1",
-                                   runbook_page)[0]
-                        .as<std::string>();
+    const auto ds =
+        t.exec_params1("SELECT data_source_id FROM page_links WHERE notion_page_id = $1",
+                       runbook_page)[0]
+            .as<std::string>();
     const json::object payload{{"page_id", runbook_page}, {"data_source_id", ds},
                                {"mapping", "roadmap"},    {"source", "poll"},
                                {"page", snapshot},        {"seen_at_ms", seen_ms}};
@@ -506,7 +505,8 @@ TEST_CASE("create recovery adopts only the daemon's own issue, never a copy of i
     CHECK(n != copies[page]);
     CHECK(issues.at(n).at("user").at("login").as_string() == "ngsync-bot");
     // The copy is left as its author wrote it, and no third issue appeared.
-    CHECK(issues.at(copies[page]).at("body").as_string() == "<!-- Notion-Page-ID: " + page + " -->");
+    CHECK(issues.at(copies[page]).at("body").as_string() ==
+          "<!-- Notion-Page-ID: " + page + " -->");
     CHECK(issues_with_marker(env, page) == 2);
     CHECK(env.property(page, "GitHub Sync Status") == json::value("Success"));
   }

@@ -12,9 +12,9 @@
 #include <set>
 
 #include "tests/daemon/support/child_process.hpp"
-#include "tests/skip.hpp"
 #include "tests/daemon/support/process.hpp"
 #include "tests/daemon/support/sandbox_run.hpp"
+#include "tests/skip.hpp"
 #include "tests/storage/scratch_database.hpp"
 
 using namespace ngsync::test;
@@ -235,7 +235,8 @@ TEST_CASE(
     CHECK(run_command("promtool check metrics < " + (sb.dir() / "broken.txt").string()).exit_code !=
           0);
   } else {
-    ngsync::testing::skip("promtool not installed (Debian package prometheus): metrics format not linted");
+    ngsync::testing::skip(
+        "promtool not installed (Debian package prometheus): metrics format not linted");
   }
 
   daemon.signal(SIGTERM);
@@ -250,11 +251,10 @@ TEST_CASE(
 TEST_CASE("deploy/systemd/ngsync.service passes systemd-analyze verify and is hardened") {
   const auto unit = read_file(source_dir + "/deploy/systemd/ngsync.service");
   REQUIRE(!unit.empty());
-  for (const char* line :
-       {"Type=notify", "WatchdogSec=", "Restart=on-failure", "EnvironmentFile=", "DynamicUser=yes",
-        "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes",
-        "\nCapabilityBoundingSet=\n", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
-        "\nLimitCORE=0\n"}) {
+  for (const char* line : {"Type=notify", "WatchdogSec=", "Restart=on-failure", "EnvironmentFile=",
+                           "DynamicUser=yes", "ProtectSystem=strict", "ProtectHome=yes",
+                           "PrivateTmp=yes", "NoNewPrivileges=yes", "\nCapabilityBoundingSet=\n",
+                           "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX", "\nLimitCORE=0\n"}) {
     CHECK_MESSAGE(unit.find(line) != std::string::npos, line);
   }
   if (!have_tool("systemd-analyze")) {
