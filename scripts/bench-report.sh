@@ -50,7 +50,7 @@ rows = [
   ("Pages/s while syncing (start-up and first poll excluded)", find("sync", r"syncing [\d.]+ s \((\d+) pages/s\)"),
    "", "the same run, from the first issue created to the last"),
   ("API calls per changed page", find("sync", r"API calls per page:\s+([\d.]+)"), "≈ 3", "1 content read + 1 GitHub write + 1 Notion write"),
-  ("API calls per unchanged page (re-run)", find("sync", r"unchanged re-run:\s+(.*)"), "0 GitHub writes", "1 content read per page whose own write-back the poll sees (the query cannot say whether the body changed); GitHub: the reconcile slice"),
+  ("API calls per unchanged page (re-run)", find("sync", r"unchanged re-run:\s+(.*)"), "0 GitHub writes", "a re-run inside the minute of the write-backs: Notion times edits to the minute, so each page gets the one more look owed after its own write-back, which reads its content (the query cannot say whether the body changed); GitHub: the reconcile slice's reads"),
   ("Fraction of the Notion budget used, limits on", find("sync", r"budget = ([\d.]+)"),
    "≥ 0.95", "Notion 3 req/s (run at 30/s, 10x)"),
   ("Rate-limit violations", find("sync", r"limit violations:\s+(\d+)"), "0", "the sandbox's enforced limits"),
