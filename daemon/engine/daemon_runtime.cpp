@@ -33,6 +33,7 @@
 #include "daemon/engine/probe_figures.hpp"
 #include "daemon/engine/pruner.hpp"
 #include "daemon/engine/reconciler.hpp"
+#include "daemon/engine/riding_out.hpp"
 #include "daemon/engine/systemd_notify.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
 #include "daemon/webhooks/notion_webhook.hpp"
@@ -94,33 +95,11 @@ struct runtime {
   // Start-up reads ride out rate limits and transient failures (the API or the network may be
   // busy right when the daemon starts); a permanent failure (bad token, unknown database) stops.
   template <class F>
-  net::awaitable<typename std::invoke_result_t<F&>::value_type> with_startup_retry(F f) {
-    auto logger = log::get("main");
-    net::steady_timer timer(io);
-    auto delay = std::chrono::milliseconds(500);
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-    for (;;) {
-      std::optional<api::api_failure> failure;
-      try {
-        co_return co_await f();
-      } catch (const api::api_exception& e) {
-        if (e.failure().kind == api::failure_kind::permanent ||
-            std::chrono::steady_clock::now() > give_up) {
-          throw;
-        }
-        failure = e.failure();
-      }
-      auto wait = delay;
-      if (failure->retry_at) {
-        wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-            *failure->retry_at - std::chrono::system_clock::now());
-      }
-      logger->warn("start-up call failed, retrying in {} ms: {}", wait.count(),
-                   failure->describe());
-      timer.expires_after(std::max(wait, std::chrono::milliseconds(50)));
-      co_await timer.async_wait(net::use_awaitable);
-      delay = std::min(delay * 2, std::chrono::milliseconds(30'000));
-    }
+  auto with_startup_retry(F f) {
+    api::ride_out_policy p;
+    p.longest_wait = std::chrono::milliseconds(30'000);
+    p.give_up_after = std::chrono::minutes(5);
+    return riding_out(std::move(f), p, "main", "start-up read");
   }
 
   // Resolves databases to data sources and reads each schema for the write-back types; learns
@@ -138,9 +117,10 @@ struct runtime {
     try {
       co_await syncer.load_page_notices();
     } catch (const std::exception& e) {
-      logger->warn("could not read the pages told about trouble ({}); their next success "
-                   "leaves the notice row in place",
-                   e.what());
+      logger->warn(
+          "could not read the pages told about trouble ({}); their next success "
+          "leaves the notice row in place",
+          e.what());
     }
     for (const auto& m : c.sync.mappings) {
       mapping_binding b;
@@ -258,13 +238,13 @@ std::int64_t pages_in_error(storage::database& db) {
 // webhook receivers' counters (absent when the endpoint is not configured).
 struct scrape_inputs {
   storage::queue_stats queue;
-  std::optional<std::int64_t> pages_in_error;  // unset when Postgres did not answer
+  std::optional<std::int64_t> pages_in_error;          // unset when Postgres did not answer
   std::optional<std::int64_t> throttled_past_horizon;  // likewise
   const webhooks::github_webhook_counters* github_hooks = nullptr;
   const webhooks::notion_webhook_counters* notion_hooks = nullptr;
-  const leadership* leaders = nullptr;   // absent in one-shot modes
-  const prune_counts* pruned = nullptr;  // absent in one-shot modes
-  std::uint64_t probe_reads = 0;         // probe_figures::reads()
+  const leadership* leaders = nullptr;                 // absent in one-shot modes
+  const prune_counts* pruned = nullptr;                // absent in one-shot modes
+  std::uint64_t probe_reads = 0;                       // probe_figures::reads()
   const storage::backlog_snapshot* backlog = nullptr;  // unset when Postgres did not answer
 };
 

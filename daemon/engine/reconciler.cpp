@@ -26,6 +26,7 @@
 #include "core/sync/synced_fields.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/github_event_sync.hpp"
+#include "daemon/engine/riding_out.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
 #include "storage/link_store.hpp"
@@ -39,34 +40,12 @@ namespace {
 // A rate-limit pause (or a passing 5xx) is waited out, as the daemon's start-up does: the one-shot
 // `ngsync reconcile` would otherwise exit on the first 429. Permanent failures go to the caller.
 template <class F>
-net::awaitable<typename std::invoke_result_t<F&>::value_type> waiting_out_pauses(F f) {
-  auto logger = log::get("reconcile");
-  net::steady_timer timer(co_await net::this_coro::executor);
-  auto delay = std::chrono::milliseconds(500);
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(10);
-  for (int transient = 0;;) {
-    std::optional<api::api_failure> failure;
-    try {
-      co_return co_await f();
-    } catch (const api::api_exception& e) {
-      const auto kind = e.failure().kind;
-      if (kind == api::failure_kind::permanent || std::chrono::steady_clock::now() > give_up ||
-          (kind == api::failure_kind::transient && ++transient >= 4)) {
-        throw;
-      }
-      failure = e.failure();
-    }
-    auto wait = delay;
-    if (failure->retry_at) {
-      wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-          *failure->retry_at - std::chrono::system_clock::now());
-    } else {
-      delay = std::min(delay * 2, std::chrono::milliseconds(8'000));
-    }
-    logger->info("waiting {} ms before retrying: {}", wait.count(), failure->describe());
-    timer.expires_after(std::max(wait, std::chrono::milliseconds(50)));
-    co_await timer.async_wait(net::use_awaitable);
-  }
+auto waiting_out_pauses(F f) {
+  api::ride_out_policy p;
+  p.longest_wait = std::chrono::milliseconds(8'000);
+  p.give_up_after = std::chrono::minutes(10);
+  p.transient_limit = 4;
+  return riding_out(std::move(f), p, "reconcile", "reconcile read");
 }
 
 std::string state_text(const github::github_issue& i) {
