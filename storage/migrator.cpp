@@ -1,6 +1,6 @@
 #include "storage/migrator.hpp"
 
-#include "core/sync/synced_fields.hpp"
+#include "core/hash/sha256.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -107,7 +107,7 @@ migration make_migration(const std::string& file_name, std::string sql) {
   migration m;
   m.version = std::stoi(name.substr(0, digits));
   m.name = name;
-  m.checksum = sync::sha256_hex(sql);
+  m.checksum = hash::sha256_hex(sql);
   m.sql = std::move(sql);
   return m;
 }

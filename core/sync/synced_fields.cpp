@@ -6,8 +6,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include <openssl/evp.h>
-
+#include "core/hash/sha256.hpp"
 #include "core/sync/utf8_text.hpp"
 
 namespace ngsync::sync {
@@ -34,27 +33,8 @@ void put_list(std::string& out, std::string_view name, const std::vector<std::st
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int len = 0;
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest.data(), &len) != 1) {
-    throw std::runtime_error("sha256: OpenSSL digest failed");
-  }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 0xF]);
-  }
-  return out;
-}
-
 std::string content_revision(std::string_view content_markdown) {
-  return sha256_hex(content_markdown).substr(0, 16);
+  return hash::sha256_hex(content_markdown).substr(0, 16);
 }
 
 std::vector<std::string> canonical_name_set(std::vector<std::string> names) {
@@ -97,7 +77,7 @@ std::string hash_synced_fields(const synced_fields& f) {
   put_list(canon, "labels", canonical_name_set(f.labels));
   put_list(canon, "assignees", canonical_name_set(f.assignees));
   put(canon, "state", to_string(f.state));
-  return sha256_hex(canon);
+  return hash::sha256_hex(canon);
 }
 
 const char* to_string(desired_state s) noexcept {

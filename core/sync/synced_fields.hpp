@@ -36,9 +36,6 @@ std::string hash_synced_fields(const synced_fields& fields);
 // hash, not a timestamp, so an unchanged page renders a byte-identical managed section.
 std::string content_revision(std::string_view content_markdown);
 
-// SHA-256 of `data` in lower-case hex (OpenSSL EVP).
-std::string sha256_hex(std::string_view data);
-
 // Sorted, de-duplicated (first spelling kept, compared case-insensitively), blanks dropped.
 std::vector<std::string> canonical_name_set(std::vector<std::string> names);
 

@@ -7,7 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "core/sync/synced_fields.hpp"
+#include "core/hash/sha256.hpp"
 
 namespace ngsync::webhooks {
 namespace {
@@ -44,7 +44,7 @@ bool verify_sha256_signature(std::string_view key, std::string_view body, std::s
 }
 
 std::string key_fingerprint(std::string_view key) {
-  return "sha256:" + sync::sha256_hex(key).substr(0, 12);
+  return "sha256:" + hash::sha256_hex(key).substr(0, 12);
 }
 
 }  // namespace ngsync::webhooks

@@ -4,6 +4,7 @@
 
 #include "core/github/github_client.hpp"
 #include "core/github/milestones.hpp"
+#include "core/hash/sha256.hpp"
 #include "core/log/logging.hpp"
 #include "core/notion/page_comments.hpp"
 #include "core/sync/adoption.hpp"
@@ -298,7 +299,7 @@ net::awaitable<void> issue_extras_syncer::sync_snapshot(config::mapping m, notio
   const auto page_id = page.id;
   const auto body = fmt::format("{}\n**Notion Status Snapshot**\n\n```json\n{}\n```\n",
                                 snapshot_marker, json::serialize(status_snapshot(page, m)));
-  const auto hash = sync::sha256_hex(body);
+  const auto hash = ngsync::hash::sha256_hex(body);
   auto read = [page_id](pqxx::connection& c) {
     pqxx::read_transaction t(c);
     return storage::issue_extras_store::get(t, page_id);

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/hash/sha256.hpp"
 #include "core/sync/repo_name.hpp"
 #include "core/sync/sync_action.hpp"
 #include "core/sync/sync_run_id.hpp"
@@ -28,7 +29,8 @@ synced_fields sample() {
 }  // namespace
 
 TEST_CASE("sha256_hex matches the known digest") {
-  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(ngsync::hash::sha256_hex("abc") ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(content_revision("abc") == "ba7816bf8f01cfea");
 }
 

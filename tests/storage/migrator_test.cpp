@@ -3,6 +3,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/hash/sha256.hpp"
 #include "core/sync/synced_fields.hpp"
 #include "storage/migrator.hpp"
 #include "tests/storage/scratch_database.hpp"
@@ -52,7 +53,7 @@ TEST_CASE("migrations: the embedded set applies on an empty database, then is a 
   {
     pqxx::read_transaction t(*c);
     auto r = t.exec_params1("SELECT checksum FROM schema_migrations WHERE version = 1");
-    CHECK(r[0].as<std::string>() == ngsync::sync::sha256_hex(all.front().sql));
+    CHECK(r[0].as<std::string>() == ngsync::hash::sha256_hex(all.front().sql));
   }
 
   auto second = migrate(*c);
