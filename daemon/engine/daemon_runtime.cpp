@@ -34,6 +34,7 @@
 #include "daemon/engine/pruner.hpp"
 #include "daemon/engine/reconciler.hpp"
 #include "daemon/engine/riding_out.hpp"
+#include "daemon/engine/sync_job.hpp"
 #include "daemon/engine/systemd_notify.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
 #include "daemon/webhooks/notion_webhook.hpp"
@@ -171,7 +172,7 @@ struct runtime {
   job_handler handler() {
     return [this](storage::claimed_job job) -> net::awaitable<void> {
       // Two-way sync (issue 7): GitHub issue events mirrored into Notion.
-      if (job.kind == webhooks::github_issue_event_kind) {
+      if (job.kind == github_issue_event_kind) {
         co_await github_events.sync(std::move(job));
         co_return;
       }

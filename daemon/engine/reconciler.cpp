@@ -28,7 +28,6 @@
 #include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/riding_out.hpp"
 #include "daemon/engine/sync_job.hpp"
-#include "daemon/webhooks/github_webhook.hpp"
 #include "storage/link_store.hpp"
 
 namespace ngsync::engine {
@@ -379,7 +378,7 @@ class reconcile_pass {
     // and hands Notion-owned fields to a sync_page job that restores them. A bare sync_page
     // job would never mirror the status: from Notion's side nothing changed.
     storage::job_spec spec;
-    spec.kind = webhooks::github_issue_event_kind;
+    spec.kind = github_issue_event_kind;
     spec.payload = json::object{
         {"repo", repo},          {"number", issue.number}, {"page_id", link.notion_page_id},
         {"action", "reconcile"}, {"delivery", ""},         {"sender", ""}};

@@ -13,6 +13,9 @@
 namespace ngsync::engine {
 
 inline constexpr const char* sync_page_kind = "sync_page";
+// A change GitHub reported for a linked issue (webhook or reconcile): mirrored into the page by
+// github_event_syncer.
+inline constexpr const char* github_issue_event_kind = "github_issue_event";
 
 struct sync_page_hint {
   std::string page_id;

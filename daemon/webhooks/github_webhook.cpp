@@ -5,6 +5,7 @@
 #include "core/log/logging.hpp"
 #include "core/webhooks/github_event.hpp"
 #include "core/webhooks/signature.hpp"
+#include "daemon/engine/sync_job.hpp"
 #include "storage/link_store.hpp"
 #include "storage/webhook_deliveries.hpp"
 
@@ -67,8 +68,7 @@ net::awaitable<http::server_response> github_webhook_receiver::handle(http::serv
       (event == "pull_request" || !e.is_pull_request) && is_synced_issue_action(e.action);
   const auto hook = header(req, "X-GitHub-Hook-ID");
   const int max_attempts = settings_.max_attempts;
-  auto record = [this, e, event, own, relevant, hook, delivery,
-                 max_attempts](pqxx::connection& c) {
+  auto record = [this, e, event, own, relevant, hook, delivery, max_attempts](pqxx::connection& c) {
     pqxx::work t(c);
     if (!storage::webhook_deliveries::first_delivery(t, "github", hook, delivery, event,
                                                      e.action)) {
@@ -81,7 +81,7 @@ net::awaitable<http::server_response> github_webhook_receiver::handle(http::serv
         outcome = delivery_outcome::no_link;
       } else {
         storage::job_spec spec;
-        spec.kind = github_issue_event_kind;
+        spec.kind = engine::github_issue_event_kind;
         spec.payload = json::object{
             {"repo", e.repo},     {"number", e.number},   {"page_id", link->notion_page_id},
             {"action", e.action}, {"delivery", delivery}, {"sender", e.sender_login}};

@@ -16,8 +16,6 @@
 
 namespace ngsync::webhooks {
 
-inline constexpr const char* github_issue_event_kind = "github_issue_event";
-
 struct github_webhook_settings {
   std::string secret;  // the hook secret; empty refuses every delivery
   int max_attempts = 10;
