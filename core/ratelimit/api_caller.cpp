@@ -2,11 +2,6 @@
 
 #include <charconv>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "core/log/logging.hpp"
 
 namespace ngsync::ratelimit {
@@ -30,11 +25,6 @@ std::string excerpt_of_failure(std::string_view body) {
 bool is_mutating(http::verb v) {
   return v == http::verb::post || v == http::verb::patch || v == http::verb::put ||
          v == http::verb::delete_;
-}
-
-net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-  net::steady_timer t(co_await net::this_coro::executor, d);
-  co_await t.async_wait(net::as_tuple(net::use_awaitable));
 }
 
 }  // namespace
@@ -171,7 +161,7 @@ net::awaitable<api_result> api_caller::call(api_request req) {
       ++failures;
       if (idempotent && http::is_retryable(r.error()) && failures < config_.retry.max_attempts) {
         ++retries_;
-        co_await sleep_for(config_.retry.delay(failures, rng_));
+        co_await clock.sleep_until(clock.steady_now() + config_.retry.delay(failures, rng_));
         continue;
       }
       log->warn("msg=\"request failed\" api={} method={} path={} error=\"{}\" attempts={}",
@@ -213,7 +203,7 @@ net::awaitable<api_result> api_caller::call(api_request req) {
     if (idempotent && retry_policy::retryable_status(status) &&
         failures < config_.retry.max_attempts) {
       ++retries_;
-      co_await sleep_for(config_.retry.delay(failures, rng_));
+      co_await clock.sleep_until(clock.steady_now() + config_.retry.delay(failures, rng_));
       continue;
     }
     out.response = std::move(*r);
