@@ -164,7 +164,7 @@ net::awaitable<api_result> api_caller::call(api_request req) {
         co_await clock.sleep_until(clock.steady_now() + config_.retry.delay(failures, rng_));
         continue;
       }
-      log->warn("msg=\"request failed\" api={} method={} path={} error=\"{}\" attempts={}",
+      log->warn(R"(msg="request failed" api={} method={} path={} error="{}" attempts={})",
                 config_.name, std::string(boost::beast::http::to_string(req.method)),
                 ngsync::log::redact(req.path), r.error().message(), out.attempts);
       co_return out;
@@ -186,9 +186,8 @@ net::awaitable<api_result> api_caller::call(api_request req) {
           log->error("msg=\"pause listener threw\" api={} error={}", config_.name, e.what());
         }
       }
-      log->warn("msg=\"api paused\" api={} status={} reason=\"{}\" pause_s={} path={}",
-                config_.name, status, sig->reason, sig->wait.count(),
-                ngsync::log::redact(req.path));
+      log->warn(R"(msg="api paused" api={} status={} reason="{}" pause_s={} path={})", config_.name,
+                status, sig->reason, sig->wait.count(), ngsync::log::redact(req.path));
       out.response = std::move(*r);
       co_return out;
     }

@@ -43,6 +43,7 @@ net::awaitable<void> record_then_wait(recorded_flushes& seen,
                                       const std::vector<int_committer::entry>& entries,
                                       std::chrono::milliseconds round_trip) {
   std::vector<int> items;
+  items.reserve(entries.size());
   for (const auto& e : entries) items.push_back(e.item);
   seen.batches.push_back(items);
   seen.started_ms.push_back(seen.now_ms());
@@ -163,7 +164,9 @@ TEST_CASE("group commit: a busy committer lingers for more items, a quiet one do
   const std::vector<std::pair<int, int>> arrivals{{1, 0},  {2, 5},  {3, 6},
                                                   {4, 30}, {5, 50}, {6, 600}};
   virtual_clock::duration quiet_wait{};
-  for (const auto& [item, at_ms] : arrivals) {
+  for (const auto& arrival : arrivals) {
+    const int item = arrival.first;
+    const int at_ms = arrival.second;
     net::co_spawn(
         io,
         [&, item, at_ms]() -> net::awaitable<void> {
