@@ -5,6 +5,8 @@
 // many items per statement, so Postgres parses, plans and commits once for all of them.
 //
 // Threading rule: every member runs on one executor (the I/O thread), like the callers.
+// Time: the linger is the one wait, on a `LingerTimer` (the steady clock in production; tests
+// give a timer on their own clock, tests/support/virtual_time.hpp, and never sleep).
 #include <chrono>
 #include <cstddef>
 #include <exception>
@@ -29,7 +31,7 @@ namespace ngsync::storage {
 // only while many jobs are at that step anyway.
 inline constexpr std::chrono::microseconds busy_linger{2000};
 
-template <class Item, class Result>
+template <class Item, class Result, class LingerTimer = boost::asio::steady_timer>
 class group_commit {
  public:
   // One gathered item: the flush fills `result`, or `error` when this item alone failed.
@@ -87,7 +89,7 @@ class group_commit {
     namespace net = boost::asio;
     for (;;) {
       if (full_.empty() && gathering_ && last_size_ > 1 && linger_.count() > 0) {
-        net::steady_timer wait(co_await net::this_coro::executor, linger_);
+        LingerTimer wait(co_await net::this_coro::executor, linger_);
         boost::system::error_code ec;
         co_await wait.async_wait(net::redirect_error(net::use_awaitable, ec));
       }

@@ -2,11 +2,6 @@
 
 #include <charconv>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "core/log/logging.hpp"
 
 namespace ngsync::ratelimit {
@@ -30,11 +25,6 @@ std::string excerpt_of_failure(std::string_view body) {
 bool is_mutating(http::verb v) {
   return v == http::verb::post || v == http::verb::patch || v == http::verb::put ||
          v == http::verb::delete_;
-}
-
-net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-  net::steady_timer t(co_await net::this_coro::executor, d);
-  co_await t.async_wait(net::as_tuple(net::use_awaitable));
 }
 
 }  // namespace
@@ -171,10 +161,10 @@ net::awaitable<api_result> api_caller::call(api_request req) {
       ++failures;
       if (idempotent && http::is_retryable(r.error()) && failures < config_.retry.max_attempts) {
         ++retries_;
-        co_await sleep_for(config_.retry.delay(failures, rng_));
+        co_await clock.sleep_until(clock.steady_now() + config_.retry.delay(failures, rng_));
         continue;
       }
-      log->warn("msg=\"request failed\" api={} method={} path={} error=\"{}\" attempts={}",
+      log->warn(R"(msg="request failed" api={} method={} path={} error="{}" attempts={})",
                 config_.name, std::string(boost::beast::http::to_string(req.method)),
                 ngsync::log::redact(req.path), r.error().message(), out.attempts);
       co_return out;
@@ -196,9 +186,8 @@ net::awaitable<api_result> api_caller::call(api_request req) {
           log->error("msg=\"pause listener threw\" api={} error={}", config_.name, e.what());
         }
       }
-      log->warn("msg=\"api paused\" api={} status={} reason=\"{}\" pause_s={} path={}",
-                config_.name, status, sig->reason, sig->wait.count(),
-                ngsync::log::redact(req.path));
+      log->warn(R"(msg="api paused" api={} status={} reason="{}" pause_s={} path={})", config_.name,
+                status, sig->reason, sig->wait.count(), ngsync::log::redact(req.path));
       out.response = std::move(*r);
       co_return out;
     }
@@ -213,7 +202,7 @@ net::awaitable<api_result> api_caller::call(api_request req) {
     if (idempotent && retry_policy::retryable_status(status) &&
         failures < config_.retry.max_attempts) {
       ++retries_;
-      co_await sleep_for(config_.retry.delay(failures, rng_));
+      co_await clock.sleep_until(clock.steady_now() + config_.retry.delay(failures, rng_));
       continue;
     }
     out.response = std::move(*r);

@@ -58,15 +58,11 @@ net::awaitable<limiter_grant> api_limiter::acquire(request_traits traits,
   }
   limiter_permit permit(this);
 
-  net::steady_timer timer(executor_);
   for (;;) {
     if (auto until = budget_.paused_until(); too_long(until)) co_return limiter_grant{{}, until};
     const steady_time at = budget_.reserve(traits);
-    if (at > clock.steady_now()) {
-      // The budget's clock is the steady clock in production; timers follow it.
-      timer.expires_after(at - clock.steady_now());
-      co_await timer.async_wait(net::as_tuple(net::use_awaitable));
-    }
+    // The wait follows the budget's clock (the steady clock in production, a test's clock there).
+    if (at > clock.steady_now()) co_await clock.sleep_until(at);
     // A pause that began while we waited wins over our earlier reservation.
     if (!budget_.paused_until()) break;
   }

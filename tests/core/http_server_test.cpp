@@ -22,7 +22,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "core/http/server.hpp"
-#include "core/http/tls_files.hpp"
+#include "tests/support/tls_files.hpp"
 
 namespace {
 
@@ -261,14 +261,14 @@ TEST_CASE("TLS: a client that trusts the generated CA verifies the server by IP 
   const auto dir =
       std::filesystem::temp_directory_path() / ("ngsync-tls-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  auto files = nh::ensure_server_tls_files(dir.string());
+  auto files = ngsync::test::ensure_server_tls_files(dir.string());
   const auto first_mtime = std::filesystem::last_write_time(files.server_cert);
   // A second call reuses the files rather than making new ones.
-  CHECK(std::filesystem::last_write_time(nh::ensure_server_tls_files(dir.string()).server_cert) ==
-        first_mtime);
+  CHECK(std::filesystem::last_write_time(
+            ngsync::test::ensure_server_tls_files(dir.string()).server_cert) == first_mtime);
 
   nh::server_options o;
-  o.tls = nh::make_server_tls_context(files);
+  o.tls = ngsync::test::make_server_tls_context(files);
   running_server s(o, text("secure"));
 
   for (std::string host : {"127.0.0.1", "localhost"}) {

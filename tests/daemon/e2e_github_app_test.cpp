@@ -5,6 +5,7 @@
 #include <csignal>
 #include <thread>
 
+#include "tests/daemon/support/child_process.hpp"
 #include "tests/daemon/support/sandbox_env.hpp"
 
 using namespace ngsync::test;
@@ -53,10 +54,9 @@ TEST_CASE("GitHub App: tokens are minted, refreshed when they expire mid-run, an
       "    private_key_file: " +
       (keys / "app.pem").string() + "\n");
   const auto log = env.dir() / "run.log";
-  auto started = run_command(env.env_prefix() + ngsync_binary() + " --config " +
-                             shell_quote(env.config_path().string()) + " run > " +
-                             shell_quote(log.string()) + " 2>&1 & echo $!");
-  const int pid = std::stoi(started.output);
+  // Killed and reaped when the test ends, also when a REQUIRE below fails.
+  child_process daemon({ngsync_binary(), "--config", env.config_path().string(), "run"},
+                       env.ngsync_environment(), log.string());
   auto wait_for = [&](auto done, int seconds) {
     for (int i = 0; i < seconds * 10 && !done(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -98,8 +98,8 @@ TEST_CASE("GitHub App: tokens are minted, refreshed when they expire mid-run, an
       wait_for([&] { return env.issues().at(n).at("title").as_string() == "Edited after expiry"; },
                20),
       read_file(log));
-  ::kill(pid, SIGTERM);
-  CHECK(wait_for([&] { return ::kill(pid, 0) != 0; }, 15));
+  daemon.signal(SIGTERM);
+  CHECK(daemon.wait_for_exit(std::chrono::seconds(15)).has_value());
   const auto counts = env.call_counts("github");
   CHECK(counts.at("POST /app/installations/{id}/access_tokens") >= 2);
   CHECK(read_file(log).find("ghs_") == std::string::npos);  // tokens never reach the log

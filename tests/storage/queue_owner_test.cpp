@@ -4,7 +4,6 @@
 #include <doctest/doctest.h>
 
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,12 +16,12 @@
 
 #include "storage/job_queue.hpp"
 #include "storage/queue_owner.hpp"
+#include "tests/storage/helper_process.hpp"
 #include "tests/storage/scratch_database.hpp"
-
-extern char** environ;
 
 using namespace ngsync::storage;
 using namespace std::chrono_literals;
+using ngsync::storage::testing::helper_process;
 using ngsync::storage::testing::scratch_database;
 
 namespace {
@@ -113,38 +112,14 @@ TEST_CASE("queue: the jobs of a SIGKILLed process are free within seconds, attem
   REQUIRE(mine.size() == 3);
 
   // Another process claims three and is SIGKILLed while holding them.
-  int out[2];
-  REQUIRE(pipe(out) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
-  std::vector<std::string> args = {exe, "--no-skip", "-tc=queue owner crash helper*"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  setenv("NGSYNC_OWNER_HELPER_URL", sdb.url().c_str(), 1);
-  pid_t child = 0;
-  REQUIRE(posix_spawn(&child, exe.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-  unsetenv("NGSYNC_OWNER_HELPER_URL");
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  std::string text;
-  char buf[256];
-  while (text.find("CLAIMED") == std::string::npos ||
-         text.find('\n', text.find("CLAIMED")) == std::string::npos) {
-    auto n = read(out[0], buf, sizeof buf);
-    if (n <= 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  kill(child, SIGKILL);
+  helper_process helper("queue owner crash helper*", "NGSYNC_OWNER_HELPER_URL", sdb.url());
+  const std::string text = helper.read_line_with("CLAIMED", 60s);
+  helper.kill();
   const auto killed_at = std::chrono::steady_clock::now();
-  int status = 0;
-  waitpid(child, &status, 0);
-  close(out[0]);
-  CHECK(WIFSIGNALED(status));
-  REQUIRE(text.find("CLAIMED") != std::string::npos);
+  const auto status = helper.reap();
+  REQUIRE(status.has_value());
+  CHECK(WIFSIGNALED(*status));
+  REQUIRE_MESSAGE(text.find("CLAIMED") != std::string::npos, "the helper said: " << text);
   std::istringstream in(text.substr(text.find("CLAIMED") + 7));
   std::set<std::int64_t> doomed;
   for (std::int64_t id; in >> id;) doomed.insert(id);

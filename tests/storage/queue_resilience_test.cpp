@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,12 +19,12 @@
 #include "storage/job_queue.hpp"
 #include "storage/job_waker.hpp"
 #include "tests/skip.hpp"
+#include "tests/storage/helper_process.hpp"
 #include "tests/storage/scratch_database.hpp"
-
-extern char** environ;
 
 using namespace ngsync::storage;
 using namespace std::chrono_literals;
+using ngsync::storage::testing::helper_process;
 using ngsync::storage::testing::scratch_database;
 
 namespace {
@@ -115,37 +114,13 @@ TEST_CASE("queue: jobs of a worker killed with SIGKILL run again after lease exp
   auto healthy = q.claim_sync("healthy", 2, 10min);
   REQUIRE(healthy.size() == 2);
 
-  int out[2];
-  REQUIRE(pipe(out) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
-  std::vector<std::string> args = {exe, "--no-skip", "-tc=queue crash helper*"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  setenv("NGSYNC_CRASH_HELPER_URL", sdb.url().c_str(), 1);
-  pid_t child = 0;
-  REQUIRE(posix_spawn(&child, exe.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-  unsetenv("NGSYNC_CRASH_HELPER_URL");
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-
-  std::string text;
-  char buf[256];
-  while (text.find("CLAIMED") == std::string::npos ||
-         text.find('\n', text.find("CLAIMED")) == std::string::npos) {
-    auto n = read(out[0], buf, sizeof buf);
-    if (n <= 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
-  close(out[0]);
-  CHECK(WIFSIGNALED(status));
+  helper_process helper("queue crash helper*", "NGSYNC_CRASH_HELPER_URL", sdb.url());
+  const std::string text = helper.read_line_with("CLAIMED", 60s);
+  helper.kill();
+  const auto status = helper.reap();
+  REQUIRE(status.has_value());
+  CHECK(WIFSIGNALED(*status));
+  REQUIRE_MESSAGE(text.find("CLAIMED") != std::string::npos, "the helper said: " << text);
   std::istringstream in(text.substr(text.find("CLAIMED") + 7));
   std::set<std::int64_t> doomed;
   for (std::int64_t id; in >> id;) doomed.insert(id);
@@ -215,7 +190,15 @@ TEST_CASE("queue: workers survive a Postgres restart and finish every job" *
       }
     });
   }
-  while (executed < 300) std::this_thread::sleep_for(10ms);
+  // Some work done before the outage; with a deadline, so workers that cannot start end the test.
+  while (executed < 300 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  if (executed < 300) {
+    finished = true;
+    for (auto& w : workers) w.join();
+    FAIL("the workers executed " << executed.load() << " jobs before their deadline, errors "
+                                 << errors.load());
+  }
   const std::string script = std::string(NGSYNC_SOURCE_DIR) + "/scripts/pg-private.sh";
   REQUIRE(std::system(("bash " + script + " stop " + dir).c_str()) == 0);
   std::this_thread::sleep_for(2s);

@@ -219,6 +219,7 @@ TEST_CASE("queue: jobs of one page never run at the same time") {
   std::array<std::atomic<int>, pages> running{};
   std::atomic<int> overlaps{0}, done{0};
   std::vector<std::thread> workers;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
   for (int w = 0; w < 4; ++w) {
     workers.emplace_back([&, w] {
       const std::string id = "w" + std::to_string(w);
@@ -226,6 +227,11 @@ TEST_CASE("queue: jobs of one page never run at the same time") {
         auto batch = q.claim_sync(id, 10, 30s);
         if (batch.empty()) {
           if (q.stats_sync().waiting == 0) break;
+          // Waiting for another worker to finish a page: never past the deadline.
+          if (std::chrono::steady_clock::now() > deadline) {
+            FAIL_CHECK("worker " << id << " still waiting for jobs after 60 s");
+            break;
+          }
           std::this_thread::sleep_for(1ms);
           continue;
         }

@@ -68,7 +68,10 @@ TEST_CASE("leader lease: replicas racing for a free or expired lease never both 
     for (int i = 0; i < replicas; ++i) {
       threads.emplace_back([&, i] {
         ++ready;
-        while (ready.load() < replicas) std::this_thread::yield();
+        // All start together (a thread that never starts ends the wait after 10 s).
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (ready.load() < replicas && std::chrono::steady_clock::now() < until)
+          std::this_thread::yield();
         if (try_hold_lease(*conns[i], "poll:ds", "replica-" + std::to_string(i), 5s)) ++winners;
       });
     }
@@ -314,7 +317,8 @@ TEST_CASE("shared writes: generous windows lease several slots per round trip an
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<double> granted;
   for (int i = 0; i < 600; ++i)
-    granted.push_back(after(t0, ((i / 8) % 2 ? b : a).claim(std::chrono::steady_clock::now(), create)));
+    granted.push_back(
+        after(t0, ((i / 8) % 2 ? b : a).claim(std::chrono::steady_clock::now(), create)));
   std::sort(granted.begin(), granted.end());
   // No second of sends holds more than 200 across both replicas (the 10 ms allowance is the
   // replicas' view of each other through the database clock).
@@ -325,7 +329,8 @@ TEST_CASE("shared writes: generous windows lease several slots per round trip an
   CHECK(granted.back() - granted.front() < 3.2);
   auto c = sdb.connect();
   pqxx::work t(*c);
-  const auto r = t.exec1("SELECT count(*), count(DISTINCT at) FROM rate_claims WHERE api = 'github'");
-  CHECK(r[0].as<int>() >= 600);           // every slot granted is recorded
-  CHECK(r[1].as<int>() <= 600 / 2);       // several slots per round trip
+  const auto r =
+      t.exec1("SELECT count(*), count(DISTINCT at) FROM rate_claims WHERE api = 'github'");
+  CHECK(r[0].as<int>() >= 600);      // every slot granted is recorded
+  CHECK(r[1].as<int>() <= 600 / 2);  // several slots per round trip
 }

@@ -2,18 +2,23 @@
 // An end-to-end test bed: the real ngsync-sandbox process loaded with a scenario, a scratch
 // database on the test Postgres, and a config file pointing the real ngsync binary at both.
 // Tests drive `ngsync` through run_ngsync() and read both sides through the control API.
+// The sandbox is a child_process: stopped and reaped when the test bed goes away, also when its
+// constructor fails (a REQUIRE there destroys the members already made, the sandbox among them).
 #include <signal.h>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include <doctest/doctest.h>
 #include <boost/json.hpp>
 
+#include "tests/daemon/support/child_process.hpp"
 #include "tests/daemon/support/process.hpp"
 #include "tests/storage/scratch_database.hpp"
 
@@ -64,19 +69,21 @@ class sandbox_env {
     }
     scenario_path_ = scenario;
     const auto ready = dir_ / "ready.json";
-    const std::string cmd = std::string(NGSYNC_BINARY_DIR) + "/ngsync-sandbox --scenario " +
-                            shell_quote(scenario) + " --ready-file " + shell_quote(ready) +
-                            " --tls-dir " + shell_quote(dir_ / "tls") +
-                            (options_.github_prefix.empty()
-                                 ? std::string()
-                                 : " --github-prefix " + shell_quote(options_.github_prefix)) +
-                            " > " + shell_quote(dir_ / "sandbox.log") + " 2>&1 & echo $!";
-    auto started = run_command(cmd);
-    sandbox_pid_ = std::stoi(started.output);
-    for (int i = 0; i < 200 && !std::filesystem::exists(ready); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::vector<std::string> argv{std::string(NGSYNC_BINARY_DIR) + "/ngsync-sandbox",
+                                  "--scenario",
+                                  scenario,
+                                  "--ready-file",
+                                  ready.string(),
+                                  "--tls-dir",
+                                  (dir_ / "tls").string()};
+    if (!options_.github_prefix.empty()) {
+      argv.push_back("--github-prefix");
+      argv.push_back(options_.github_prefix);
     }
-    REQUIRE_MESSAGE(std::filesystem::exists(ready), read_file(dir_ / "sandbox.log"));
+    sandbox_ = std::make_unique<child_process>(std::move(argv),
+                                               std::map<std::string, std::optional<std::string>>{},
+                                               (dir_ / "sandbox.log").string());
+    REQUIRE_MESSAGE(wait_for_file(ready, std::chrono::seconds(20)), sandbox_->log());
     auto r = json::parse(read_file(ready)).as_object();
     notion_url_ = r["notion"].as_object()["url"].as_string().c_str();
     github_url_ = r["github"].as_object()["url"].as_string().c_str();
@@ -86,10 +93,10 @@ class sandbox_env {
   }
 
   ~sandbox_env() {
-    if (sandbox_pid_ > 0) ::kill(sandbox_pid_, SIGTERM);
-    for (int i = 0; i < 100 && ::kill(sandbox_pid_, 0) == 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    // SIGTERM first; child_process's own destructor SIGKILLs it if it is still running.
+    sandbox_->signal(SIGTERM);
+    sandbox_->wait_for_exit(std::chrono::seconds(5));
+    sandbox_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
@@ -98,9 +105,16 @@ class sandbox_env {
 
   // The environment every ngsync invocation gets: fake tokens and the scratch database.
   std::string env_prefix() const {
-    return "NOTION_TOKEN=secret_sandbox_notion_token GITHUB_TOKEN=ghp_sandboxtokenforngsync0001 "
-           "DATABASE_URL=" +
-           shell_quote(db_.url()) + " ";
+    std::string out;
+    for (const auto& [name, value] : ngsync_environment())
+      out += name + "=" + shell_quote(*value) + " ";
+    return out;
+  }
+  // The same, for a child_process (a long-running `ngsync run`).
+  std::map<std::string, std::optional<std::string>> ngsync_environment() const {
+    return {{"NOTION_TOKEN", "secret_sandbox_notion_token"},
+            {"GITHUB_TOKEN", "ghp_sandboxtokenforngsync0001"},
+            {"DATABASE_URL", db_.url()}};
   }
 
   process_result run_ngsync(const std::string& args, const std::string& extra_env = "") const {
@@ -217,7 +231,7 @@ class sandbox_env {
   sandbox_env_options options_;
   std::filesystem::path dir_;
   std::string scenario_path_;
-  int sandbox_pid_ = -1;
+  std::unique_ptr<child_process> sandbox_;
   std::string notion_url_, github_url_, control_url_, ca_file_;
   ngsync::storage::testing::scratch_database db_;
 };

@@ -17,9 +17,9 @@
 #include <boost/beast/http/write.hpp>
 
 #include "core/http/server.hpp"
-#include "core/http/tls_files.hpp"
 #include "tests/sandbox/src/notion/notion_emulator.hpp"
 #include "tests/sandbox/src/sandbox_host.hpp"
+#include "tests/support/tls_files.hpp"
 
 namespace {
 
@@ -64,7 +64,7 @@ std::string scenario_text(int seed) {
 
 struct running_sandbox {
   std::filesystem::path dir;
-  nh::tls_file_set files;
+  ngsync::test::tls_file_set files;
   net::io_context ioc;
   net::executor_work_guard<net::io_context::executor_type> guard{ioc.get_executor()};
   std::unique_ptr<sb::sandbox_host> host;
@@ -75,11 +75,11 @@ struct running_sandbox {
     dir = std::filesystem::temp_directory_path() /
           ("ngsync-sandbox-fw-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
-    files = nh::ensure_server_tls_files(dir.string());
+    files = ngsync::test::ensure_server_tls_files(dir.string());
     host = std::make_unique<sb::sandbox_host>(ioc.get_executor(), 7);
     host->add(sb::make_notion_emulator(host->services()));
     nh::server_options tls_opts;
-    tls_opts.tls = nh::make_server_tls_context(files);
+    tls_opts.tls = ngsync::test::make_server_tls_context(files);
     notion =
         std::make_unique<nh::server>(ioc.get_executor(), tls_opts, host->api_handler("notion"));
     notion->start();

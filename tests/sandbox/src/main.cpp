@@ -15,12 +15,12 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/http/server.hpp"
-#include "core/http/tls_files.hpp"
 #include "core/log/logging.hpp"
 #include "tests/sandbox/src/github/github_emulator.hpp"
 #include "tests/sandbox/src/notion/notion_emulator.hpp"
 #include "tests/sandbox/src/sandbox_host.hpp"
 #include "tests/sandbox/src/scenario_file.hpp"
+#include "tests/support/tls_files.hpp"
 
 namespace net = boost::asio;
 namespace json = boost::json;
@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
       tls_dir = (std::filesystem::temp_directory_path() / "ngsync-sandbox-tls").string();
     std::vector<std::string> hosts{"127.0.0.1", "localhost"};
     if (listen != "127.0.0.1") hosts.push_back(listen);
-    const auto files = nh::ensure_server_tls_files(tls_dir, hosts);
+    const auto files = ngsync::test::ensure_server_tls_files(tls_dir, hosts);
     const auto ca_file = std::filesystem::absolute(files.ca_cert).string();
 
     net::io_context ioc;
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     host.add(sb::make_github_emulator(host.services(), github_prefix));
     host.load_scenario(sb::read_scenario_file(scenario_path));
 
-    auto tls = nh::make_server_tls_context(files);
+    auto tls = ngsync::test::make_server_tls_context(files);
     auto make = [&](std::uint16_t port, std::shared_ptr<net::ssl::context> ctx, nh::handler h) {
       nh::server_options o;
       o.address = listen;

@@ -1,5 +1,5 @@
 // Certificate generation with OpenSSL 3: P-256 keys, a CA valid ten years, a leaf valid two.
-#include "core/http/tls_files.hpp"
+#include "tests/support/tls_files.hpp"
 
 #include <filesystem>
 #include <stdexcept>
@@ -11,7 +11,7 @@
 #include <openssl/x509v3.h>
 #include <boost/asio/ip/address.hpp>
 
-namespace ngsync::http {
+namespace ngsync::test {
 
 namespace fs = std::filesystem;
 namespace ssl = boost::asio::ssl;
@@ -141,4 +141,4 @@ std::shared_ptr<ssl::context> make_server_tls_context(const tls_file_set& files)
   return ctx;
 }
 
-}  // namespace ngsync::http
+}  // namespace ngsync::test

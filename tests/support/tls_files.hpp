@@ -1,13 +1,15 @@
 #pragma once
 // Server-side TLS material: a private CA plus a server certificate signed by it, made with the
 // OpenSSL API (the sandbox and tests serve HTTPS on loopback), and the server context built on it.
+// Test-only: the sandbox and the test binaries link it (CMake target ngsync_test_tls); the daemon
+// never generates certificates, it is given them.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <boost/asio/ssl/context.hpp>
 
-namespace ngsync::http {
+namespace ngsync::test {
 
 struct tls_file_set {
   std::string ca_cert;      // PEM; what clients trust
@@ -25,4 +27,4 @@ tls_file_set ensure_server_tls_files(const std::string& dir,
 // A TLS 1.2+ server context loaded from the leaf certificate and key.
 std::shared_ptr<boost::asio::ssl::context> make_server_tls_context(const tls_file_set& files);
 
-}  // namespace ngsync::http
+}  // namespace ngsync::test
