@@ -14,6 +14,7 @@
 #include "storage/job_queue.hpp"
 #include "storage/migrator.hpp"
 #include "storage/notion_webhook_tokens.hpp"
+#include "storage/ops_report.hpp"
 #include "storage/page_notices.hpp"
 
 namespace ngsync::daemon {
@@ -111,26 +112,8 @@ int command_status(const config::config& c, bool json) {
   storage::job_queue queue(db);
   auto stats = queue.stats_sync();
   const auto backlog = read_backlog_section(c, db);
-  struct page_error {
-    std::string page, repo, error, run;
-  };
-  struct poll_state {
-    std::string source, watermark, last_success, last_error;
-  };
-  struct dead_job {
-    long long id;
-    std::string kind, error;
-  };
-  // The rate-limit state per API as the audit log saw it in the last hour: the newest limit
-  // headers GitHub or Notion sent, and how many answers were throttles.
-  struct limit_state {
-    std::string api, headers, last_call;
-    long long calls = 0, throttled = 0;
-  };
-  std::vector<page_error> errors;
-  std::vector<poll_state> polls;
-  std::vector<dead_job> dead;
-  std::vector<limit_state> limits;
+  constexpr std::size_t listed = 50;  // at most this many pages in error and dead jobs are listed
+  storage::ops_report report;
   std::vector<storage::notion_token_row> notion_tokens;
   // Page jobs held by rate limits longer than sync.throttle_horizon: they never die, so they
   // must be seen somewhere (issue 19).
@@ -141,34 +124,12 @@ int command_status(const config::config& c, bool json) {
     notion_tokens = storage::notion_webhook_tokens::all(t);
     throttled_past_horizon =
         storage::page_notices::throttled_past(t, horizon, std::chrono::system_clock::now());
-    for (const auto& row :
-         t.exec("SELECT notion_page_id, coalesce(github_repo,''), coalesce(last_error,''), "
-                "coalesce(last_sync_run_id,'') FROM ops_pages_in_error LIMIT 50")) {
-      errors.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str()});
-    }
-    for (const auto& row :
-         t.exec("SELECT data_source_id, coalesce(watermark::text,''), "
-                "coalesce(last_success_at::text,''), coalesce(last_error,'') FROM poll_cursors "
-                "ORDER BY data_source_id")) {
-      polls.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str()});
-    }
-    for (const auto& row :
-         t.exec("SELECT id, kind, coalesce(last_error,'') FROM jobs WHERE state = 'dead' "
-                "ORDER BY id DESC LIMIT 50")) {
-      dead.push_back({row[0].as<long long>(), row[1].c_str(), row[2].c_str()});
-    }
-    for (const auto& row : t.exec(
-             "SELECT a.api, count(*), count(*) FILTER (WHERE a.status = 429 OR (a.status = 403 "
-             "AND (a.rate_limit ? 'retry-after' OR a.rate_limit->>'x-ratelimit-remaining' = "
-             "'0'))), "
-             "max(a.at)::text, coalesce((SELECT b.rate_limit::text FROM api_audit b WHERE "
-             "b.api = a.api AND b.rate_limit <> '{}'::jsonb AND b.at > now() - interval '1 hour' "
-             "ORDER BY b.id DESC LIMIT 1), '{}') FROM api_audit a "
-             "WHERE a.at > now() - interval '1 hour' GROUP BY a.api ORDER BY a.api")) {
-      limits.push_back({row[0].c_str(), row[4].c_str(), row[3].c_str(), row[1].as<long long>(),
-                        row[2].as<long long>()});
-    }
+    report = storage::read_ops_report(t, static_cast<int>(listed));
   });
+  const auto& errors = report.errors;
+  const auto& polls = report.polls;
+  const auto& dead = report.dead;
+  const auto& limits = report.limits;
 
   // The Notion webhook key: which token checks signatures and which wait for the operator. Tokens
   // appear only as fingerprints here (the full pending one: --show-notion-verification).
@@ -266,11 +227,11 @@ int command_status(const config::config& c, bool json) {
   }
   std::cout << fmt::format("throttled past the horizon ({} min): {} job(s)\n",
                            horizon.count() / 60, throttled_past_horizon);
-  std::cout << "dead jobs: " << dead.size() << (dead.size() == 50 ? "+" : "") << "\n";
+  std::cout << "dead jobs: " << dead.size() << (dead.size() == listed ? "+" : "") << "\n";
   for (const auto& x : dead) {
     std::cout << fmt::format("  #{} {}: {}\n", x.id, x.kind, log::redact(x.error));
   }
-  std::cout << "pages in error: " << errors.size() << (errors.size() == 50 ? "+" : "") << "\n";
+  std::cout << "pages in error: " << errors.size() << (errors.size() == listed ? "+" : "") << "\n";
   for (const auto& x : errors) {
     std::cout << fmt::format("  {} ({}): {}\n", x.page, x.repo, log::redact(x.error));
   }

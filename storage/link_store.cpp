@@ -360,4 +360,31 @@ std::int64_t link_store::count_pages_in_error(pqxx::transaction_base& t) {
   return t.exec1("SELECT count(*) FROM ops_pages_in_error")[0].as<std::int64_t>();
 }
 
+std::map<std::string, link_sync_state> link_store::sync_states(
+    pqxx::transaction_base& t, const std::vector<std::string>& page_ids) {
+  // Page ids are Notion UUIDs: nothing in them needs quoting inside an array literal.
+  std::string array = "{";
+  for (std::size_t i = 0; i < page_ids.size(); ++i) array += (i ? "," : "") + page_ids[i];
+  array += "}";
+  std::map<std::string, link_sync_state> out;
+  const auto rows =
+      t.exec_params("SELECT notion_page_id, sync_status, " + sql_us("notion_last_edited") + ", " +
+                        sql_us("last_synced_at") +
+                        " FROM page_links WHERE notion_page_id = ANY($1::text[])",
+                    array);
+  for (const auto& r : rows) {
+    out[r[0].c_str()] = {r[1].c_str(), time_field(r[2]), time_field(r[3])};
+  }
+  return out;
+}
+
+std::vector<std::string> link_store::linked_repositories(pqxx::transaction_base& t) {
+  std::vector<std::string> out;
+  for (const auto& row : t.exec("SELECT DISTINCT github_repo FROM page_links"
+                                " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL")) {
+    out.push_back(row[0].as<std::string>());
+  }
+  return out;
+}
+
 }  // namespace ngsync::storage

@@ -1,6 +1,7 @@
 #pragma once
 // The link between one Notion page and its GitHub issue (table page_links): what was synced,
 // the creation intent that makes issue creation happen once, and per-field provenance.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +61,13 @@ struct synced_page {
   std::optional<created_issue> created;
 };
 
+// A link's sync state as a poll reads it.
+struct link_sync_state {
+  std::string sync_status;
+  std::optional<sys_time> notion_last_edited;
+  std::optional<sys_time> last_synced_at;
+};
+
 class link_store {
  public:
   static std::optional<page_link> get(pqxx::transaction_base& t, const std::string& page_id,
@@ -70,6 +78,12 @@ class link_store {
   static void upsert(pqxx::transaction_base& t, const page_link& link);
   // Linked pages whose last sync ended in error (the ops_pages_in_error view).
   static std::int64_t count_pages_in_error(pqxx::transaction_base& t);
+  // What a poll needs to know of the links of a batch of pages, in one statement: pages
+  // without a link are absent from the map.
+  static std::map<std::string, link_sync_state> sync_states(
+      pqxx::transaction_base& t, const std::vector<std::string>& page_ids);
+  // Every repository some link has an issue in (lower case, each once).
+  static std::vector<std::string> linked_repositories(pqxx::transaction_base& t);
   // Step 1 of creating an issue (sync-model.md §3), committed before the POST.
   static void record_create_intent(pqxx::transaction_base& t, const std::string& page_id,
                                    const std::string& data_source_id, const std::string& repo,

@@ -30,6 +30,14 @@ void page_notices::record(pqxx::transaction_base& t, const std::string& page_id,
       page_id, row.cause, row.rate_limited, to_epoch_us(row.waiting_since), row.job_id);
 }
 
+std::set<std::string> page_notices::noticed_pages(pqxx::transaction_base& t) {
+  std::set<std::string> pages;
+  for (const auto& row : t.exec("SELECT page_id FROM page_notices")) {
+    pages.insert(row[0].as<std::string>());
+  }
+  return pages;
+}
+
 bool page_notices::clear(pqxx::transaction_base& t, const std::string& page_id) {
   return t.exec_params("DELETE FROM page_notices WHERE page_id = $1", page_id).affected_rows() > 0;
 }

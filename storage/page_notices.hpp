@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <pqxx/pqxx>
@@ -35,6 +36,9 @@ class page_notices {
                                                 const std::string& page_id);
   static void record(pqxx::transaction_base& t, const std::string& page_id,
                      const page_notice_row& row);
+  // Every page with a notice on record (read once at start-up: a success then forgets only
+  // those).
+  static std::set<std::string> noticed_pages(pqxx::transaction_base& t);
   // The page synced: whatever it was told no longer holds. True when a row went.
   static bool clear(pqxx::transaction_base& t, const std::string& page_id);
   // Jobs still waiting behind a rate limit that began more than `horizon` before `now`.

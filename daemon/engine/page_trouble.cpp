@@ -15,10 +15,7 @@ namespace net = boost::asio;
 net::awaitable<void> page_syncer::load_page_notices() {
   auto read = [](pqxx::connection& c) {
     pqxx::read_transaction t(c);
-    std::set<std::string> pages;
-    for (const auto& row : t.exec("SELECT page_id FROM page_notices"))
-      pages.insert(row[0].as<std::string>());
-    return pages;
+    return storage::page_notices::noticed_pages(t);
   };
   auto pages = co_await db_.run(std::move(read));
   std::lock_guard lock(noticed_mutex_);

@@ -22,6 +22,7 @@
 #include "daemon/engine/daemon_metrics.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/cursor_store.hpp"
+#include "storage/link_store.hpp"
 #include "storage/sql_time.hpp"
 
 namespace ngsync::engine {
@@ -29,29 +30,7 @@ namespace net = boost::asio;
 
 namespace {
 
-struct link_summary {
-  std::string sync_status;
-  std::optional<storage::sys_time> notion_last_edited;
-  std::optional<storage::sys_time> last_synced_at;
-};
-
-// The links of a batch of pages, in one statement.
-std::map<std::string, link_summary> links_of(pqxx::transaction_base& t,
-                                             const std::vector<std::string>& ids) {
-  std::string array = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + ids[i];
-  array += "}";
-  std::map<std::string, link_summary> out;
-  const auto rows =
-      t.exec_params("SELECT notion_page_id, sync_status, " + storage::sql_us("notion_last_edited") +
-                        ", " + storage::sql_us("last_synced_at") +
-                        " FROM page_links WHERE notion_page_id = ANY($1::text[])",
-                    array);
-  for (const auto& r : rows) {
-    out[r[0].c_str()] = {r[1].c_str(), storage::time_field(r[2]), storage::time_field(r[3])};
-  }
-  return out;
-}
+using link_summary = storage::link_sync_state;
 
 // A page needs no job when its link is in sync with exactly this edit and was verified after
 // the edit's minute closed: Notion's minute granularity means an edit made later in the same
@@ -197,7 +176,7 @@ net::awaitable<poll_result> poller::poll_once() {
     if (!ids.empty()) {
       auto read_links = [ids](pqxx::connection& c) {
         pqxx::read_transaction t(c);
-        return links_of(t, ids);
+        return storage::link_store::sync_states(t, ids);
       };
       links = co_await db_.run(std::move(read_links));
     }

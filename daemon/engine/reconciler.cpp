@@ -247,13 +247,7 @@ class reconcile_pass {
     }
     auto read_repos = [](pqxx::connection& conn) {
       pqxx::read_transaction t(conn);
-      std::vector<std::string> out;
-      for (const auto& row :
-           t.exec("SELECT DISTINCT github_repo FROM page_links"
-                  " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL")) {
-        out.push_back(row[0].as<std::string>());
-      }
-      return out;
+      return storage::link_store::linked_repositories(t);
     };
     for (auto& r : co_await db_.run(std::move(read_repos))) repos.insert(r);
     co_return repos;
