@@ -41,8 +41,7 @@ backlog_section read_backlog_section(const config::config& c, storage::database&
   const auto budgets = engine::backlog_budgets_of(c);
   b.budgets = engine::describe_budgets(budgets);
   b.now = std::chrono::system_clock::now();
-  const auto snapshot = db.run_sync([&](pqxx::connection& conn) {
-    pqxx::read_transaction t(conn);
+  const auto snapshot = db.read_sync([&](storage::transaction t) {
     return storage::read_backlog(t, b.now);
   });
   b.mappings = engine::estimate_mappings(budgets, snapshot, b.now);
@@ -92,8 +91,8 @@ int command_migrate(const config::config& c) {
   auto logger = log::get("migrate");
   storage::database db(db_settings(c, 1));
   try {
-    auto report = db.run_sync([](pqxx::connection& conn) { return storage::migrate(conn); },
-                              storage::retry_policy::once);
+    auto report = db.on_session_sync([](storage::session s) { return storage::migrate(s); },
+                                     storage::retry_policy::once);
     for (const auto& name : report.applied) logger->info("applied migration={}", name);
     std::cout << (report.applied.empty()
                       ? "schema is current"
@@ -119,8 +118,7 @@ int command_status(const config::config& c, bool json) {
   // must be seen somewhere (issue 19).
   std::int64_t throttled_past_horizon = 0;
   const auto horizon = std::chrono::duration_cast<std::chrono::seconds>(c.sync.throttle_horizon);
-  db.run_sync([&](pqxx::connection& conn) {
-    pqxx::read_transaction t(conn);
+  db.read_sync([&](storage::transaction t) {
     notion_tokens = storage::notion_webhook_tokens::all(t);
     throttled_past_horizon =
         storage::page_notices::throttled_past(t, horizon, std::chrono::system_clock::now());

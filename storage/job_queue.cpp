@@ -204,7 +204,8 @@ job_queue::job_queue(database& db, queue_settings settings)
 
 // ---- enqueue ----
 
-enqueue_result job_queue::enqueue(pqxx::work& t, const job_spec& spec) {
+enqueue_result job_queue::enqueue(transaction tx, const job_spec& spec) {
+  pqxx::transaction_base& t = tx.sql();
   prepare(t.conn(), "jobs_enqueue", enqueue_sql);
   const auto run_at = to_epoch_us(spec.run_at.value_or(settings_.clock()));
   auto row = t.exec_prepared1("jobs_enqueue", spec.kind, boost::json::serialize(spec.payload),
@@ -213,7 +214,8 @@ enqueue_result job_queue::enqueue(pqxx::work& t, const job_spec& spec) {
   return {row[0].as<std::int64_t>(), row[1].as<bool>()};
 }
 
-batch_enqueue_result job_queue::enqueue_batch(pqxx::work& t, const std::vector<job_spec>& specs) {
+batch_enqueue_result job_queue::enqueue_batch(transaction tx, const std::vector<job_spec>& specs) {
+  pqxx::transaction_base& t = tx.sql();
   if (specs.empty()) return {};
   // One statement cannot update the same waiting row twice, so specs sharing a unique key
   // are merged here first, by the same rule the database applies.

@@ -18,6 +18,7 @@
 #include "storage/database.hpp"
 #include "storage/queue_owner.hpp"
 #include "storage/sql_time.hpp"
+#include "storage/transaction.hpp"
 
 namespace ngsync::storage {
 
@@ -120,9 +121,9 @@ class job_queue {
   void claim_for(const queue_owner* owner) { owner_ = owner; }
 
   // --- inside a caller's transaction (the poller enqueues with its watermark) ---
-  enqueue_result enqueue(pqxx::work& t, const job_spec& spec);
+  enqueue_result enqueue(transaction t, const job_spec& spec);
   // One statement for many jobs; specs with the same unique_key are merged first.
-  batch_enqueue_result enqueue_batch(pqxx::work& t, const std::vector<job_spec>& specs);
+  batch_enqueue_result enqueue_batch(transaction t, const std::vector<job_spec>& specs);
 
   // --- each in its own transaction on the pool ---
   net::awaitable<enqueue_result> enqueue(job_spec spec);

@@ -1,8 +1,11 @@
 #include "storage/ops_report.hpp"
 
+#include <pqxx/pqxx>
+
 namespace ngsync::storage {
 
-ops_report read_ops_report(pqxx::transaction_base& t, int limit) {
+ops_report read_ops_report(transaction tx, int limit) {
+  pqxx::transaction_base& t = tx.sql();
   ops_report r;
   for (const auto& row :
        t.exec_params("SELECT notion_page_id, coalesce(github_repo,''), coalesce(last_error,''), "

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/pqxx>
+#include "storage/transaction.hpp"
 
 namespace ngsync::storage {
 
@@ -33,6 +33,6 @@ struct ops_report {
   std::vector<ops_api_limits> limits;  // by API name
 };
 
-ops_report read_ops_report(pqxx::transaction_base& t, int limit = 50);
+ops_report read_ops_report(transaction t, int limit = 50);
 
 }  // namespace ngsync::storage

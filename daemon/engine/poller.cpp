@@ -119,11 +119,10 @@ net::awaitable<poll_result> poller::poll_once() {
   auto logger = log::get("poll");
   poll_result result;
   const auto ds = data_source_id_;
-  auto read_cursor = [ds](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
+  auto read_cursor = [ds](storage::transaction t) {
     return storage::cursor_store::get(t, ds);
   };
-  auto cursor = co_await db_.run(std::move(read_cursor));
+  auto cursor = co_await db_.read(std::move(read_cursor));
   std::optional<std::string> since;
   if (cursor && cursor->watermark) since = iso8601::format(*cursor->watermark);
 
@@ -174,11 +173,10 @@ net::awaitable<poll_result> poller::poll_once() {
     std::vector<storage::job_spec> specs;
     std::map<std::string, link_summary> links;
     if (!ids.empty()) {
-      auto read_links = [ids](pqxx::connection& c) {
-        pqxx::read_transaction t(c);
+      auto read_links = [ids](storage::transaction t) {
         return storage::link_store::sync_states(t, ids);
       };
-      links = co_await db_.run(std::move(read_links));
+      links = co_await db_.read(std::move(read_links));
     }
     for (std::size_t i = 0; i < page.pages.size(); ++i) {
       const auto& p = page.pages[i];
@@ -227,8 +225,7 @@ net::awaitable<poll_result> poller::poll_once() {
     }
     const auto pages_in_batch = static_cast<std::int64_t>(page.pages.size());
     auto enqueue_and_advance = [this, specs = std::move(specs), watermark, more, ds,
-                                pages_in_batch](pqxx::connection& c) {
-      pqxx::work t(c);
+                                pages_in_batch](storage::transaction t) {
       std::int64_t n = 0;
       if (!specs.empty()) {
         auto r = queue_.enqueue_batch(t, specs);
@@ -249,8 +246,6 @@ net::awaitable<poll_result> poller::poll_once() {
           storage::cursor_store::advance(t, ds, mark, 0, now);
         }
       }
-      t.commit();
-      if (more) crash_point(crash_after_poll_batch);
       return n;
     };
     // Earlier batches may commit in any order: a crash between them re-polls from the old
@@ -271,11 +266,15 @@ net::awaitable<poll_result> poller::poll_once() {
       co_await written_oldest();
     }
     writing.emplace_back(
-        pending_enqueue::start(ex,
-                               [this, work = std::move(enqueue_and_advance)]() mutable {
-                                 return db_.run(std::move(work),
-                                                storage::retry_policy::idempotent);
-                               }),
+        pending_enqueue::start(
+            ex,
+            [this, work = std::move(enqueue_and_advance),
+             more]() mutable -> net::awaitable<std::int64_t> {
+              const auto n =
+                  co_await db_.write(std::move(work), storage::retry_policy::idempotent);
+              if (more) crash_point(crash_after_poll_batch);  // the batch is committed
+              co_return n;
+            }),
         std::move(batch_pages));
   }
   while (!writing.empty()) co_await written_oldest();
@@ -315,12 +314,10 @@ net::awaitable<void> poller::run() {
     if (!error.empty()) {
       const auto ds = data_source_id_;
       try {
-        auto save_poll_error = [ds, error](pqxx::connection& c) {
-          pqxx::work t(c);
+        auto save_poll_error = [ds, error](storage::transaction t) {
           storage::cursor_store::record_error(t, ds, error, std::chrono::system_clock::now());
-          t.commit();
         };
-        co_await db_.run(std::move(save_poll_error));
+        co_await db_.write(std::move(save_poll_error));
       } catch (const std::exception&) {
         // Postgres may be the failure; the next poll records again.
       }
