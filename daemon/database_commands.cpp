@@ -10,6 +10,7 @@
 #include "daemon/commands.hpp"
 #include "daemon/engine/backlog_report.hpp"
 #include "storage/backlog.hpp"
+#include "storage/blocking.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/migrator.hpp"
@@ -109,7 +110,7 @@ int command_migrate(const config::config& c) {
 int command_status(const config::config& c, bool json) {
   storage::database db(db_settings(c, 1));
   storage::job_queue queue(db);
-  auto stats = queue.stats_sync();
+  auto stats = storage::blocking(queue.stats());
   const auto backlog = read_backlog_section(c, db);
   constexpr std::size_t listed = 50;  // at most this many pages in error and dead jobs are listed
   storage::ops_report report;
@@ -281,7 +282,7 @@ int command_retry_dead(const config::config& c, std::optional<long long> id,
   storage::dead_job_filter filter;
   if (id) filter.id = *id;
   if (!kind.empty()) filter.kind = kind;
-  const auto n = queue.retry_dead_sync(filter);
+  const auto n = storage::blocking(queue.retry_dead(filter));
   std::cout << "requeued " << n << " dead job(s)\n";
   return exit_ok;
 }
