@@ -10,10 +10,12 @@
 #include "daemon/commands.hpp"
 #include "daemon/engine/backlog_report.hpp"
 #include "storage/backlog.hpp"
+#include "storage/blocking.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/migrator.hpp"
 #include "storage/notion_webhook_tokens.hpp"
+#include "storage/ops_report.hpp"
 #include "storage/page_notices.hpp"
 
 namespace ngsync::daemon {
@@ -40,8 +42,7 @@ backlog_section read_backlog_section(const config::config& c, storage::database&
   const auto budgets = engine::backlog_budgets_of(c);
   b.budgets = engine::describe_budgets(budgets);
   b.now = std::chrono::system_clock::now();
-  const auto snapshot = db.run_sync([&](pqxx::connection& conn) {
-    pqxx::read_transaction t(conn);
+  const auto snapshot = db.read_sync([&](storage::transaction t) {
     return storage::read_backlog(t, b.now);
   });
   b.mappings = engine::estimate_mappings(budgets, snapshot, b.now);
@@ -91,8 +92,8 @@ int command_migrate(const config::config& c) {
   auto logger = log::get("migrate");
   storage::database db(db_settings(c, 1));
   try {
-    auto report = db.run_sync([](pqxx::connection& conn) { return storage::migrate(conn); },
-                              storage::retry_policy::once);
+    auto report = db.on_session_sync([](storage::session s) { return storage::migrate(s); },
+                                     storage::retry_policy::once);
     for (const auto& name : report.applied) logger->info("applied migration={}", name);
     std::cout << (report.applied.empty()
                       ? "schema is current"
@@ -109,66 +110,25 @@ int command_migrate(const config::config& c) {
 int command_status(const config::config& c, bool json) {
   storage::database db(db_settings(c, 1));
   storage::job_queue queue(db);
-  auto stats = queue.stats_sync();
+  auto stats = storage::blocking(queue.stats());
   const auto backlog = read_backlog_section(c, db);
-  struct page_error {
-    std::string page, repo, error, run;
-  };
-  struct poll_state {
-    std::string source, watermark, last_success, last_error;
-  };
-  struct dead_job {
-    long long id;
-    std::string kind, error;
-  };
-  // The rate-limit state per API as the audit log saw it in the last hour: the newest limit
-  // headers GitHub or Notion sent, and how many answers were throttles.
-  struct limit_state {
-    std::string api, headers, last_call;
-    long long calls = 0, throttled = 0;
-  };
-  std::vector<page_error> errors;
-  std::vector<poll_state> polls;
-  std::vector<dead_job> dead;
-  std::vector<limit_state> limits;
+  constexpr std::size_t listed = 50;  // at most this many pages in error and dead jobs are listed
+  storage::ops_report report;
   std::vector<storage::notion_token_row> notion_tokens;
   // Page jobs held by rate limits longer than sync.throttle_horizon: they never die, so they
   // must be seen somewhere (issue 19).
   std::int64_t throttled_past_horizon = 0;
   const auto horizon = std::chrono::duration_cast<std::chrono::seconds>(c.sync.throttle_horizon);
-  db.run_sync([&](pqxx::connection& conn) {
-    pqxx::read_transaction t(conn);
+  db.read_sync([&](storage::transaction t) {
     notion_tokens = storage::notion_webhook_tokens::all(t);
     throttled_past_horizon =
         storage::page_notices::throttled_past(t, horizon, std::chrono::system_clock::now());
-    for (const auto& row :
-         t.exec("SELECT notion_page_id, coalesce(github_repo,''), coalesce(last_error,''), "
-                "coalesce(last_sync_run_id,'') FROM ops_pages_in_error LIMIT 50")) {
-      errors.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str()});
-    }
-    for (const auto& row :
-         t.exec("SELECT data_source_id, coalesce(watermark::text,''), "
-                "coalesce(last_success_at::text,''), coalesce(last_error,'') FROM poll_cursors "
-                "ORDER BY data_source_id")) {
-      polls.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str()});
-    }
-    for (const auto& row :
-         t.exec("SELECT id, kind, coalesce(last_error,'') FROM jobs WHERE state = 'dead' "
-                "ORDER BY id DESC LIMIT 50")) {
-      dead.push_back({row[0].as<long long>(), row[1].c_str(), row[2].c_str()});
-    }
-    for (const auto& row : t.exec(
-             "SELECT a.api, count(*), count(*) FILTER (WHERE a.status = 429 OR (a.status = 403 "
-             "AND (a.rate_limit ? 'retry-after' OR a.rate_limit->>'x-ratelimit-remaining' = "
-             "'0'))), "
-             "max(a.at)::text, coalesce((SELECT b.rate_limit::text FROM api_audit b WHERE "
-             "b.api = a.api AND b.rate_limit <> '{}'::jsonb AND b.at > now() - interval '1 hour' "
-             "ORDER BY b.id DESC LIMIT 1), '{}') FROM api_audit a "
-             "WHERE a.at > now() - interval '1 hour' GROUP BY a.api ORDER BY a.api")) {
-      limits.push_back({row[0].c_str(), row[4].c_str(), row[3].c_str(), row[1].as<long long>(),
-                        row[2].as<long long>()});
-    }
+    report = storage::read_ops_report(t, static_cast<int>(listed));
   });
+  const auto& errors = report.errors;
+  const auto& polls = report.polls;
+  const auto& dead = report.dead;
+  const auto& limits = report.limits;
 
   // The Notion webhook key: which token checks signatures and which wait for the operator. Tokens
   // appear only as fingerprints here (the full pending one: --show-notion-verification).
@@ -266,11 +226,11 @@ int command_status(const config::config& c, bool json) {
   }
   std::cout << fmt::format("throttled past the horizon ({} min): {} job(s)\n",
                            horizon.count() / 60, throttled_past_horizon);
-  std::cout << "dead jobs: " << dead.size() << (dead.size() == 50 ? "+" : "") << "\n";
+  std::cout << "dead jobs: " << dead.size() << (dead.size() == listed ? "+" : "") << "\n";
   for (const auto& x : dead) {
     std::cout << fmt::format("  #{} {}: {}\n", x.id, x.kind, log::redact(x.error));
   }
-  std::cout << "pages in error: " << errors.size() << (errors.size() == 50 ? "+" : "") << "\n";
+  std::cout << "pages in error: " << errors.size() << (errors.size() == listed ? "+" : "") << "\n";
   for (const auto& x : errors) {
     std::cout << fmt::format("  {} ({}): {}\n", x.page, x.repo, log::redact(x.error));
   }
@@ -322,7 +282,7 @@ int command_retry_dead(const config::config& c, std::optional<long long> id,
   storage::dead_job_filter filter;
   if (id) filter.id = *id;
   if (!kind.empty()) filter.kind = kind;
-  const auto n = queue.retry_dead_sync(filter);
+  const auto n = storage::blocking(queue.retry_dead(filter));
   std::cout << "requeued " << n << " dead job(s)\n";
   return exit_ok;
 }

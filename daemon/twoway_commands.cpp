@@ -35,10 +35,8 @@ std::string describe(const storage::notion_token_row& r) {
 
 int command_show_notion_verification(const config::config& c) {
   storage::database db(cli_database(c));
-  auto rows = db.run_sync([](pqxx::connection& conn) {
-    pqxx::read_transaction t(conn);
-    return storage::notion_webhook_tokens::all(t);
-  });
+  auto rows =
+      db.read_sync([](storage::transaction t) { return storage::notion_webhook_tokens::all(t); });
   std::vector<storage::notion_token_row> pending;
   for (const auto& r : rows) {
     if (!r.active) pending.push_back(r);
@@ -68,13 +66,10 @@ int command_show_notion_verification(const config::config& c) {
 
 int command_confirm_notion_token(const config::config& c, std::optional<long long> id) {
   storage::database db(cli_database(c));
-  auto result = db.run_sync(
-      [id](pqxx::connection& conn) {
-        pqxx::work t(conn);
-        auto r = storage::notion_webhook_tokens::confirm(
+  auto result = db.write_sync(
+      [id](storage::transaction t) {
+        return storage::notion_webhook_tokens::confirm(
             t, id ? std::optional<std::int64_t>(*id) : std::nullopt);
-        t.commit();
-        return r;
       },
       storage::retry_policy::once);
   using outcome = storage::notion_token_confirmation::outcome;

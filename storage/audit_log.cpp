@@ -77,11 +77,13 @@ std::string audit_log::safe_excerpt(const std::string& text, std::size_t limit) 
   return s;
 }
 
-void audit_log::append(pqxx::transaction_base& t, const api_call& call) {
+void audit_log::append(transaction tx, const api_call& call) {
+  pqxx::transaction_base& t = tx.sql();
   append_batch(t, {call});
 }
 
-void audit_log::append_batch(pqxx::transaction_base& t, const std::vector<api_call>& calls) {
+void audit_log::append_batch(transaction tx, const std::vector<api_call>& calls) {
+  pqxx::transaction_base& t = tx.sql();
   if (calls.empty()) return;
   boost::json::array rows;
   rows.reserve(calls.size());

@@ -11,6 +11,7 @@
 
 #include "storage/database.hpp"
 #include "storage/sql_time.hpp"
+#include "storage/transaction.hpp"
 
 namespace ngsync::storage {
 
@@ -33,9 +34,9 @@ inline constexpr std::size_t audit_excerpt_limit = 4096;
 
 class audit_log {
  public:
-  static void append(pqxx::transaction_base& t, const api_call& call);
+  static void append(transaction t, const api_call& call);
   // One statement for many rows (the HTTP layer buffers calls and flushes them together).
-  static void append_batch(pqxx::transaction_base& t, const std::vector<api_call>& calls);
+  static void append_batch(transaction t, const std::vector<api_call>& calls);
 
   // What append stores as the path: query values of token/secret/key/signature/password/code
   // parameters replaced by "[redacted]".

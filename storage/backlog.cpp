@@ -36,8 +36,9 @@ const std::string recent_sql = "SELECT " + sql_us("at") +
 
 }  // namespace
 
-backlog_snapshot read_backlog(pqxx::transaction_base& t, sys_time now, std::chrono::seconds window,
+backlog_snapshot read_backlog(transaction tx, sys_time now, std::chrono::seconds window,
                               const std::string& api) {
+  pqxx::transaction_base& t = tx.sql();
   backlog_snapshot s;
   // The estimate's cost makes the planner JIT-compile the window query, which takes longer than
   // running it (0.7 s of 1 s over 100,000 waiting jobs); this transaction only.

@@ -10,6 +10,7 @@
 #include <pqxx/pqxx>
 
 #include "storage/sql_time.hpp"
+#include "storage/transaction.hpp"
 
 namespace ngsync::storage {
 
@@ -33,7 +34,7 @@ struct backlog_snapshot {
 };
 
 // `now` decides which retries are still held; `window` is the longest content window.
-backlog_snapshot read_backlog(pqxx::transaction_base& t, sys_time now,
+backlog_snapshot read_backlog(transaction t, sys_time now,
                               std::chrono::seconds window = std::chrono::seconds(3600),
                               const std::string& api = "github");
 

@@ -4,8 +4,9 @@
 
 namespace ngsync::storage {
 
-std::optional<poll_cursor> cursor_store::get(pqxx::transaction_base& t,
+std::optional<poll_cursor> cursor_store::get(transaction tx,
                                              const std::string& data_source_id) {
+  pqxx::transaction_base& t = tx.sql();
   auto rows = t.exec_params("SELECT data_source_id, " + sql_us("watermark") + ", " +
                                 sql_us("last_poll_at") + ", " + sql_us("last_success_at") +
                                 ", last_error, pages_seen FROM poll_cursors"
@@ -22,8 +23,9 @@ std::optional<poll_cursor> cursor_store::get(pqxx::transaction_base& t,
   return c;
 }
 
-void cursor_store::advance(pqxx::transaction_base& t, const std::string& data_source_id,
+void cursor_store::advance(transaction tx, const std::string& data_source_id,
                            sys_time watermark, std::int64_t pages, sys_time now) {
+  pqxx::transaction_base& t = tx.sql();
   t.exec_params(
       "INSERT INTO poll_cursors (data_source_id, watermark, last_poll_at, last_success_at,"
       " pages_seen) VALUES ($1, " +
@@ -36,8 +38,9 @@ void cursor_store::advance(pqxx::transaction_base& t, const std::string& data_so
       data_source_id, to_epoch_us(watermark), to_epoch_us(now), pages);
 }
 
-void cursor_store::record_error(pqxx::transaction_base& t, const std::string& data_source_id,
+void cursor_store::record_error(transaction tx, const std::string& data_source_id,
                                 const std::string& error, sys_time now) {
+  pqxx::transaction_base& t = tx.sql();
   std::string text = log::redact(error);
   if (text.size() > 4000) text.resize(4000);
   t.exec_params(

@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "storage/sql_time.hpp"
+#include "storage/transaction.hpp"
 
 namespace ngsync::storage {
 
@@ -22,14 +23,14 @@ struct poll_cursor {
 
 class cursor_store {
  public:
-  static std::optional<poll_cursor> get(pqxx::transaction_base& t,
+  static std::optional<poll_cursor> get(transaction t,
                                         const std::string& data_source_id);
   // A successful poll: the watermark moves to `watermark` (never backwards), the error clears
   // and pages_seen grows by `pages`.
-  static void advance(pqxx::transaction_base& t, const std::string& data_source_id,
+  static void advance(transaction t, const std::string& data_source_id,
                       sys_time watermark, std::int64_t pages, sys_time now);
   // A failed poll: the watermark stays.
-  static void record_error(pqxx::transaction_base& t, const std::string& data_source_id,
+  static void record_error(transaction t, const std::string& data_source_id,
                            const std::string& error, sys_time now);
 };
 

@@ -22,6 +22,7 @@
 #include <pqxx/pqxx>
 
 #include "core/time/backoff.hpp"
+#include "storage/transaction.hpp"
 
 namespace ngsync::storage {
 
@@ -135,6 +136,52 @@ class database {
     return done.get();
   }
 
+  // --- The forms code outside storage/ uses: the work receives a storage::transaction (or a
+  // storage::session) and calls storage functions with it, never naming libpqxx. Each opens
+  // its transaction on the pool thread's connection and runs like `run` (same retries).
+
+  // A read-only transaction (BEGIN READ ONLY), rolled back when the work returns.
+  template <class F>
+  auto read(F f, retry_policy policy = retry_policy::idempotent) {
+    return run(in<pqxx::read_transaction, false>(std::move(f)), policy);
+  }
+  // A read-write transaction, committed when the work returns (rolled back when it throws).
+  template <class F>
+  auto write(F f, retry_policy policy = retry_policy::idempotent) {
+    return run(in<pqxx::work, true>(std::move(f)), policy);
+  }
+  // Autocommit: each statement commits on its own, with no BEGIN/COMMIT round trips around it.
+  // For a single statement, whose failure changes nothing by itself (the batched link writes
+  // of group commit, which then retry row by row; the one-row touch of an unchanged page).
+  template <class F>
+  auto autocommit(F f, retry_policy policy = retry_policy::idempotent) {
+    return run(in<pqxx::nontransaction, false>(std::move(f)), policy);
+  }
+  // The connection itself, for work that opens its own transactions: migrations, the leader
+  // leases, pruning in committed steps.
+  template <class F>
+  auto on_session(F f, retry_policy policy = retry_policy::idempotent) {
+    return run([f = std::move(f)](pqxx::connection& c) mutable { return f(session(c)); }, policy);
+  }
+  // The same, blocking the calling thread (CLI commands, start-up, tests).
+  template <class F>
+  auto read_sync(F f, retry_policy policy = retry_policy::idempotent) {
+    return run_sync(in<pqxx::read_transaction, false>(std::move(f)), policy);
+  }
+  template <class F>
+  auto write_sync(F f, retry_policy policy = retry_policy::idempotent) {
+    return run_sync(in<pqxx::work, true>(std::move(f)), policy);
+  }
+  template <class F>
+  auto autocommit_sync(F f, retry_policy policy = retry_policy::idempotent) {
+    return run_sync(in<pqxx::nontransaction, false>(std::move(f)), policy);
+  }
+  template <class F>
+  auto on_session_sync(F f, retry_policy policy = retry_policy::idempotent) {
+    return run_sync([f = std::move(f)](pqxx::connection& c) mutable { return f(session(c)); },
+                    policy);
+  }
+
   const database_settings& settings() const { return settings_; }
   net::thread_pool& pool() { return pool_; }
 
@@ -153,6 +200,23 @@ class database {
                                                 const std::string& application_name);
 
  private:
+  // Wraps `f(transaction)` into work on a connection: opens a `Tx` and, when `commit`, commits
+  // it after `f` returned.
+  template <class Tx, bool commit, class F>
+  static auto in(F f) {
+    return [f = std::move(f)](pqxx::connection& c) mutable {
+      Tx t(c);
+      if constexpr (std::is_void_v<std::invoke_result_t<F&, transaction>>) {
+        f(transaction(t));
+        if constexpr (commit) t.commit();
+      } else {
+        auto result = f(transaction(t));
+        if constexpr (commit) t.commit();
+        return result;
+      }
+    };
+  }
+
   template <class R, class F>
   R execute(F& f, retry_policy policy) {
     retry_state state(settings_);

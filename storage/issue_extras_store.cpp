@@ -2,7 +2,8 @@
 
 namespace ngsync::storage {
 
-issue_extras issue_extras_store::get(pqxx::transaction_base& t, const std::string& page_id) {
+issue_extras issue_extras_store::get(transaction tx, const std::string& page_id) {
+  pqxx::transaction_base& t = tx.sql();
   issue_extras e;
   auto rows = t.exec_params(
       "SELECT project_item_id, project_fields_written::text, milestone_title, "
@@ -19,8 +20,9 @@ issue_extras issue_extras_store::get(pqxx::transaction_base& t, const std::strin
   return e;
 }
 
-void issue_extras_store::set_project_item(pqxx::transaction_base& t, const std::string& page_id,
+void issue_extras_store::set_project_item(transaction tx, const std::string& page_id,
                                           const std::string& item_id) {
+  pqxx::transaction_base& t = tx.sql();
   // A new (or no) item starts with nothing set on it.
   t.exec_params(
       "UPDATE page_links SET project_item_id = NULLIF($2, ''), project_fields_written = "
@@ -28,32 +30,36 @@ void issue_extras_store::set_project_item(pqxx::transaction_base& t, const std::
       page_id, item_id);
 }
 
-void issue_extras_store::set_project_fields(pqxx::transaction_base& t, const std::string& page_id,
+void issue_extras_store::set_project_fields(transaction tx, const std::string& page_id,
                                             const boost::json::object& fields) {
+  pqxx::transaction_base& t = tx.sql();
   t.exec_params(
       "UPDATE page_links SET project_fields_written = $2::jsonb, updated_at = now() "
       "WHERE notion_page_id = $1",
       page_id, boost::json::serialize(fields));
 }
 
-void issue_extras_store::set_milestone(pqxx::transaction_base& t, const std::string& page_id,
+void issue_extras_store::set_milestone(transaction tx, const std::string& page_id,
                                        const std::string& title) {
+  pqxx::transaction_base& t = tx.sql();
   t.exec_params(
       "UPDATE page_links SET milestone_title = NULLIF($2, ''), updated_at = now() "
       "WHERE notion_page_id = $1",
       page_id, title);
 }
 
-void issue_extras_store::set_snapshot(pqxx::transaction_base& t, const std::string& page_id,
+void issue_extras_store::set_snapshot(transaction tx, const std::string& page_id,
                                       std::int64_t comment_id, const std::string& hash) {
+  pqxx::transaction_base& t = tx.sql();
   t.exec_params(
       "UPDATE page_links SET snapshot_comment_id = $2, snapshot_hash = $3, updated_at = now() "
       "WHERE notion_page_id = $1",
       page_id, comment_id, hash);
 }
 
-std::set<std::string> issue_extras_store::mirrored_comment_ids(pqxx::transaction_base& t,
+std::set<std::string> issue_extras_store::mirrored_comment_ids(transaction tx,
                                                                const std::string& page_id) {
+  pqxx::transaction_base& t = tx.sql();
   std::set<std::string> out;
   for (const auto& r : t.exec_params(
            "SELECT notion_comment_id FROM mirrored_comments WHERE notion_page_id = $1", page_id)) {
@@ -62,10 +68,11 @@ std::set<std::string> issue_extras_store::mirrored_comment_ids(pqxx::transaction
   return out;
 }
 
-void issue_extras_store::record_mirrored_comment(pqxx::transaction_base& t,
+void issue_extras_store::record_mirrored_comment(transaction tx,
                                                  const std::string& page_id,
                                                  const std::string& notion_comment_id,
                                                  std::int64_t github_comment_id) {
+  pqxx::transaction_base& t = tx.sql();
   t.exec_params(
       "INSERT INTO mirrored_comments (notion_comment_id, notion_page_id, github_comment_id) "
       "VALUES ($1, $2, $3) ON CONFLICT (notion_comment_id) DO NOTHING",

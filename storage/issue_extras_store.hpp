@@ -10,6 +10,8 @@
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
 
+#include "storage/transaction.hpp"
+
 namespace ngsync::storage {
 
 struct issue_extras {
@@ -22,20 +24,20 @@ struct issue_extras {
 
 class issue_extras_store {
  public:
-  static issue_extras get(pqxx::transaction_base& t, const std::string& page_id);
+  static issue_extras get(transaction t, const std::string& page_id);
   // Empty item id forgets the item (removed from the board).
-  static void set_project_item(pqxx::transaction_base& t, const std::string& page_id,
+  static void set_project_item(transaction t, const std::string& page_id,
                                const std::string& item_id);
-  static void set_project_fields(pqxx::transaction_base& t, const std::string& page_id,
+  static void set_project_fields(transaction t, const std::string& page_id,
                                  const boost::json::object& fields);
-  static void set_milestone(pqxx::transaction_base& t, const std::string& page_id,
+  static void set_milestone(transaction t, const std::string& page_id,
                             const std::string& title);
-  static void set_snapshot(pqxx::transaction_base& t, const std::string& page_id,
+  static void set_snapshot(transaction t, const std::string& page_id,
                            std::int64_t comment_id, const std::string& hash);
 
-  static std::set<std::string> mirrored_comment_ids(pqxx::transaction_base& t,
+  static std::set<std::string> mirrored_comment_ids(transaction t,
                                                     const std::string& page_id);
-  static void record_mirrored_comment(pqxx::transaction_base& t, const std::string& page_id,
+  static void record_mirrored_comment(transaction t, const std::string& page_id,
                                       const std::string& notion_comment_id,
                                       std::int64_t github_comment_id);
 };

@@ -21,6 +21,10 @@ const std::string epoch_us_of_locked_until =
 
 const std::string waiting = "('available', 'retryable')";
 
+// Wakes the workers that wait on the queue's channel (job_waker); sent in the transaction that
+// made a job runnable, so it arrives only if that commits.
+const std::string notify_workers = "pg_notify('" + std::string(job_channel) + "', '')";
+
 const std::string enqueue_sql =
     "WITH ins AS ("
     " INSERT INTO jobs AS j (kind, payload, unique_key, page_key, priority, run_at,"
@@ -36,7 +40,7 @@ const std::string enqueue_sql =
     "   page_key = coalesce(EXCLUDED.page_key, j.page_key),"
     "   sync_run_id = coalesce(EXCLUDED.sync_run_id, j.sync_run_id)"
     " RETURNING j.id, (j.xmax <> 0) AS merged)"
-    " SELECT ins.id, ins.merged FROM ins, (SELECT pg_notify('ngsync_jobs', '')) AS n";
+    " SELECT ins.id, ins.merged FROM ins, (SELECT " + notify_workers + ") AS n";
 
 const std::string enqueue_batch_sql =
     "WITH input AS ("
@@ -58,7 +62,7 @@ const std::string enqueue_batch_sql =
     "   sync_run_id = coalesce(EXCLUDED.sync_run_id, j.sync_run_id)"
     " RETURNING (j.xmax <> 0) AS merged)"
     " SELECT count(*) FILTER (WHERE NOT merged), count(*) FILTER (WHERE merged)"
-    " FROM ins, (SELECT pg_notify('ngsync_jobs', '')) AS n";
+    " FROM ins, (SELECT " + notify_workers + ") AS n";
 
 // $1 now, $2 batch size, $3 worker, $4 lease (microseconds), $5 the claiming process's owner
 // (queue_owner; NULL when it has none, and then only the lease frees the jobs).
@@ -150,7 +154,7 @@ const std::string retry_dead_sql =
     ","
     "   finished_at = NULL, locked_by = NULL, locked_until = NULL"
     " FROM pick WHERE j.id = pick.id RETURNING j.id)"
-    " SELECT count(*) FROM upd, (SELECT pg_notify('ngsync_jobs', '')) AS n";
+    " SELECT count(*) FROM upd, (SELECT " + notify_workers + ") AS n";
 
 std::string truncate_error(const std::string& error) {
   std::string text = log::redact(error);
@@ -204,7 +208,8 @@ job_queue::job_queue(database& db, queue_settings settings)
 
 // ---- enqueue ----
 
-enqueue_result job_queue::enqueue(pqxx::work& t, const job_spec& spec) {
+enqueue_result job_queue::enqueue(transaction tx, const job_spec& spec) {
+  pqxx::transaction_base& t = tx.sql();
   prepare(t.conn(), "jobs_enqueue", enqueue_sql);
   const auto run_at = to_epoch_us(spec.run_at.value_or(settings_.clock()));
   auto row = t.exec_prepared1("jobs_enqueue", spec.kind, boost::json::serialize(spec.payload),
@@ -213,7 +218,8 @@ enqueue_result job_queue::enqueue(pqxx::work& t, const job_spec& spec) {
   return {row[0].as<std::int64_t>(), row[1].as<bool>()};
 }
 
-batch_enqueue_result job_queue::enqueue_batch(pqxx::work& t, const std::vector<job_spec>& specs) {
+batch_enqueue_result job_queue::enqueue_batch(transaction tx, const std::vector<job_spec>& specs) {
+  pqxx::transaction_base& t = tx.sql();
   if (specs.empty()) return {};
   // One statement cannot update the same waiting row twice, so specs sharing a unique key
   // are merged here first, by the same rule the database applies.
@@ -269,24 +275,6 @@ net::awaitable<batch_enqueue_result> job_queue::enqueue_batch(std::vector<job_sp
   };
   auto result = co_await db_.run(std::move(work));
   co_return result;
-}
-
-enqueue_result job_queue::enqueue_sync(const job_spec& spec) {
-  return db_.run_sync([&](pqxx::connection& c) {
-    pqxx::work t(c, "enqueue");
-    auto r = enqueue(t, spec);
-    t.commit();
-    return r;
-  });
-}
-
-batch_enqueue_result job_queue::enqueue_batch_sync(const std::vector<job_spec>& specs) {
-  return db_.run_sync([&](pqxx::connection& c) {
-    pqxx::work t(c, "enqueue batch");
-    auto r = enqueue_batch(t, specs);
-    t.commit();
-    return r;
-  });
 }
 
 // ---- claim ----
@@ -363,11 +351,6 @@ net::awaitable<std::vector<claimed_job>> job_queue::claim(std::string worker_id,
   co_return result;
 }
 
-std::vector<claimed_job> job_queue::claim_sync(const std::string& worker_id, int max_jobs,
-                                               std::chrono::milliseconds lease) {
-  return db_.run_sync([&](pqxx::connection& c) { return claim_on(c, worker_id, max_jobs, lease); });
-}
-
 // ---- lease holders' operations ----
 
 bool job_queue::extend_on(pqxx::connection& c, std::int64_t job_id, const std::string& worker_id,
@@ -387,11 +370,6 @@ net::awaitable<bool> job_queue::extend_lease(std::int64_t job_id, std::string wo
   };
   auto result = co_await db_.run(std::move(work));
   co_return result;
-}
-
-bool job_queue::extend_lease_sync(std::int64_t job_id, const std::string& worker_id,
-                                  std::chrono::milliseconds lease) {
-  return db_.run_sync([&](pqxx::connection& c) { return extend_on(c, job_id, worker_id, lease); });
 }
 
 bool job_queue::complete_on(pqxx::connection& c, std::int64_t job_id,
@@ -433,16 +411,6 @@ net::awaitable<std::vector<std::int64_t>> job_queue::complete_batch(
                   pqxx::connection& c) { return complete_batch_on(c, job_ids, worker_id); };
   auto result = co_await db_.run(std::move(work));
   co_return result;
-}
-
-bool job_queue::complete_sync(std::int64_t job_id, const std::string& worker_id) {
-  return db_.run_sync([&](pqxx::connection& c) { return complete_on(c, job_id, worker_id); });
-}
-
-std::vector<std::int64_t> job_queue::complete_batch_sync(const std::vector<std::int64_t>& job_ids,
-                                                         const std::string& worker_id) {
-  return db_.run_sync(
-      [&](pqxx::connection& c) { return complete_batch_on(c, job_ids, worker_id); });
 }
 
 std::chrono::milliseconds job_queue::backoff_for(int attempts) {
@@ -516,7 +484,7 @@ failure_outcome job_queue::fail_on(pqxx::connection& c, std::int64_t job_id,
       t.exec_params("UPDATE jobs SET state = 'retryable', attempts = $2, run_at = " + ts(3) +
                         ", last_error = $4, locked_until = NULL WHERE id = $1",
                     job_id, attempts, to_epoch_us(run_at), text);
-      t.exec("SELECT pg_notify('ngsync_jobs', '')");
+      t.exec("SELECT " + notify_workers);
       t.commit();
       return failure_outcome::retry_scheduled;
     } catch (const pqxx::unique_violation&) {
@@ -534,12 +502,6 @@ net::awaitable<failure_outcome> job_queue::fail(std::int64_t job_id, std::string
   co_return result;
 }
 
-failure_outcome job_queue::fail_sync(std::int64_t job_id, const std::string& worker_id,
-                                     const std::string& error, job_failure failure) {
-  return db_.run_sync(
-      [&](pqxx::connection& c) { return fail_on(c, job_id, worker_id, error, failure); });
-}
-
 // ---- maintenance ----
 
 std::int64_t job_queue::reclaim_on(pqxx::connection& c) {
@@ -551,7 +513,7 @@ std::int64_t job_queue::reclaim_on(pqxx::connection& c) {
   pqxx::work t(c, "reclaim expired");
   auto orphans = t.exec_prepared("jobs_release_orphans", queue_owner_lock_space, now, grace_us);
   auto expired = t.exec_prepared("jobs_reclaim", now);
-  if (!orphans.empty() || !expired.empty()) t.exec("SELECT pg_notify('ngsync_jobs', '')");
+  if (!orphans.empty() || !expired.empty()) t.exec("SELECT " + notify_workers);
   t.commit();
   if (!orphans.empty()) {
     log::get("queue")->warn("released jobs of workers that are gone count={}", orphans.size());
@@ -568,10 +530,6 @@ net::awaitable<std::int64_t> job_queue::reclaim_expired() {
   co_return result;
 }
 
-std::int64_t job_queue::reclaim_expired_sync() {
-  return db_.run_sync([this](pqxx::connection& c) { return reclaim_on(c); });
-}
-
 std::int64_t job_queue::retry_dead_on(pqxx::connection& c, const dead_job_filter& filter) {
   pqxx::work t(c, "retry dead");
   auto row = t.exec_params1(retry_dead_sql, filter.id, filter.kind, to_epoch_us(settings_.clock()));
@@ -585,10 +543,6 @@ net::awaitable<std::int64_t> job_queue::retry_dead(dead_job_filter filter) {
   };
   auto result = co_await db_.run(std::move(work));
   co_return result;
-}
-
-std::int64_t job_queue::retry_dead_sync(const dead_job_filter& filter) {
-  return db_.run_sync([&](pqxx::connection& c) { return retry_dead_on(c, filter); });
 }
 
 queue_stats job_queue::stats_on(pqxx::connection& c) {
@@ -627,10 +581,6 @@ net::awaitable<queue_stats> job_queue::stats() {
   co_return result;
 }
 
-queue_stats job_queue::stats_sync() {
-  return db_.run_sync([this](pqxx::connection& c) { return stats_on(c); });
-}
-
 prune_result job_queue::prune_on(pqxx::connection& c, std::chrono::seconds completed_older_than,
                                  std::chrono::seconds audit_older_than) {
   // In batches, each its own short transaction (storage/retention), never one long DELETE.
@@ -655,12 +605,6 @@ net::awaitable<prune_result> job_queue::prune(std::chrono::seconds completed_old
   };
   auto result = co_await db_.run(std::move(work));
   co_return result;
-}
-
-prune_result job_queue::prune_sync(std::chrono::seconds completed_older_than,
-                                   std::chrono::seconds audit_older_than) {
-  return db_.run_sync(
-      [&](pqxx::connection& c) { return prune_on(c, completed_older_than, audit_older_than); });
 }
 
 }  // namespace ngsync::storage

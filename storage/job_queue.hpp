@@ -16,13 +16,12 @@
 #include <pqxx/pqxx>
 
 #include "storage/database.hpp"
+#include "storage/job_channel.hpp"
 #include "storage/queue_owner.hpp"
 #include "storage/sql_time.hpp"
+#include "storage/transaction.hpp"
 
 namespace ngsync::storage {
-
-// Channel every enqueue notifies (pg_notify in the enqueuing transaction).
-inline constexpr const char* job_channel = "ngsync_jobs";
 
 struct job_spec {
   std::string kind;
@@ -120,11 +119,12 @@ class job_queue {
   void claim_for(const queue_owner* owner) { owner_ = owner; }
 
   // --- inside a caller's transaction (the poller enqueues with its watermark) ---
-  enqueue_result enqueue(pqxx::work& t, const job_spec& spec);
+  enqueue_result enqueue(transaction t, const job_spec& spec);
   // One statement for many jobs; specs with the same unique_key are merged first.
-  batch_enqueue_result enqueue_batch(pqxx::work& t, const std::vector<job_spec>& specs);
+  batch_enqueue_result enqueue_batch(transaction t, const std::vector<job_spec>& specs);
 
-  // --- each in its own transaction on the pool ---
+  // --- each in its own transaction on the pool; awaitable only (code without an event loop
+  // uses storage/blocking.hpp; tests and the bench, tests/storage/sync_queue.hpp) ---
   net::awaitable<enqueue_result> enqueue(job_spec spec);
   net::awaitable<batch_enqueue_result> enqueue_batch(std::vector<job_spec> specs);
 
@@ -150,24 +150,6 @@ class job_queue {
   net::awaitable<queue_stats> stats();
   net::awaitable<prune_result> prune(std::chrono::seconds completed_older_than,
                                      std::chrono::seconds audit_older_than);
-
-  // Blocking versions of the same, for the CLI and tests (run through database::run_sync).
-  std::vector<claimed_job> claim_sync(const std::string& worker_id, int max_jobs,
-                                      std::chrono::milliseconds lease);
-  enqueue_result enqueue_sync(const job_spec& spec);
-  bool extend_lease_sync(std::int64_t job_id, const std::string& worker_id,
-                         std::chrono::milliseconds lease);
-  batch_enqueue_result enqueue_batch_sync(const std::vector<job_spec>& specs);
-  bool complete_sync(std::int64_t job_id, const std::string& worker_id);
-  std::vector<std::int64_t> complete_batch_sync(const std::vector<std::int64_t>& job_ids,
-                                                const std::string& worker_id);
-  failure_outcome fail_sync(std::int64_t job_id, const std::string& worker_id,
-                            const std::string& error, job_failure failure);
-  std::int64_t reclaim_expired_sync();
-  std::int64_t retry_dead_sync(const dead_job_filter& filter);
-  queue_stats stats_sync();
-  prune_result prune_sync(std::chrono::seconds completed_older_than,
-                          std::chrono::seconds audit_older_than);
 
   const queue_settings& settings() const { return settings_; }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Wakes idle workers when a job is enqueued: a dedicated connection LISTENs on ngsync_jobs
+// Wakes idle workers when a job is enqueued: a dedicated connection LISTENs on job_channel
 // (on a thread of its own, since libpqxx blocks) and coroutines wait for the next
 // notification or a timeout, whichever comes first.
 #include <atomic>
@@ -17,13 +17,14 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "storage/database.hpp"
+#include "storage/job_channel.hpp"
 
 namespace ngsync::storage {
 
 class job_waker {
  public:
   // Starts listening at once (reconnecting with backoff if Postgres is down).
-  explicit job_waker(database_settings settings, std::string channel = "ngsync_jobs");
+  explicit job_waker(database_settings settings, std::string channel = job_channel);
   ~job_waker();
   job_waker(const job_waker&) = delete;
   job_waker& operator=(const job_waker&) = delete;

@@ -4,8 +4,9 @@
 
 namespace ngsync::storage {
 
-bool try_hold_lease(pqxx::connection& c, const std::string& name, const std::string& holder,
+bool try_hold_lease(session s, const std::string& name, const std::string& holder,
                     std::chrono::milliseconds length) {
+  pqxx::connection_base& c = s.sql();
   // The row lock taken by ON CONFLICT DO UPDATE serialises competing replicas: the second one
   // re-reads the winner's row and its WHERE no longer matches, so it gets no row back.
   prepare(c, "lease_hold",
@@ -21,14 +22,16 @@ bool try_hold_lease(pqxx::connection& c, const std::string& name, const std::str
   return !r.empty();
 }
 
-void release_lease(pqxx::connection& c, const std::string& name, const std::string& holder) {
+void release_lease(session s, const std::string& name, const std::string& holder) {
+  pqxx::connection_base& c = s.sql();
   prepare(c, "lease_release", "DELETE FROM leader_leases WHERE name = $1 AND holder = $2");
   pqxx::work t(c);
   t.exec_prepared("lease_release", name, holder);
   t.commit();
 }
 
-std::string lease_holder(pqxx::connection& c, const std::string& name) {
+std::string lease_holder(session s, const std::string& name) {
+  pqxx::connection_base& c = s.sql();
   prepare(c, "lease_holder",
           "SELECT holder FROM leader_leases WHERE name = $1 AND expires_at >= now()");
   pqxx::read_transaction t(c);

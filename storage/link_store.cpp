@@ -62,8 +62,9 @@ pqxx::result exec_named(pqxx::transaction_base& t, const char* name, const std::
 
 }  // namespace
 
-std::optional<page_link> link_store::get(pqxx::transaction_base& t, const std::string& page_id,
+std::optional<page_link> link_store::get(transaction tx, const std::string& page_id,
                                          bool for_update) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string by_page = select_columns + " WHERE notion_page_id = $1";
   static const std::string by_page_for_update = by_page + " FOR UPDATE";
   auto rows = for_update ? exec_named(t, "link_get_for_update", by_page_for_update, page_id)
@@ -72,15 +73,17 @@ std::optional<page_link> link_store::get(pqxx::transaction_base& t, const std::s
   return from_row(rows[0]);
 }
 
-std::optional<page_link> link_store::find_by_issue(pqxx::transaction_base& t,
+std::optional<page_link> link_store::find_by_issue(transaction tx,
                                                    const std::string& repo, int issue_number) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql = select_columns + " WHERE github_repo = $1 AND issue_number = $2";
   auto rows = exec_named(t, "link_find_by_issue", sql, lower(repo), issue_number);
   if (rows.empty()) return std::nullopt;
   return from_row(rows[0]);
 }
 
-void link_store::upsert(pqxx::transaction_base& t, const page_link& l) {
+void link_store::upsert(transaction tx, const page_link& l) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "INSERT INTO page_links (notion_page_id, data_source_id, notion_last_edited,"
       " synced_fields_hash, github_repo, issue_number, issue_node_id, issue_html_url, kind,"
@@ -110,9 +113,10 @@ void link_store::upsert(pqxx::transaction_base& t, const page_link& l) {
              boost::json::serialize(l.written_to_notion), boost::json::serialize(l.conflict_log));
 }
 
-void link_store::record_create_intent(pqxx::transaction_base& t, const std::string& page_id,
+void link_store::record_create_intent(transaction tx, const std::string& page_id,
                                       const std::string& data_source_id, const std::string& repo,
                                       const std::string& attempt_id, sys_time at) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "INSERT INTO page_links (notion_page_id, data_source_id, github_repo, create_attempt_id,"
       " create_intent_at) VALUES ($1, $2, $3, $4, " +
@@ -125,9 +129,10 @@ void link_store::record_create_intent(pqxx::transaction_base& t, const std::stri
              to_epoch_us(at));
 }
 
-void link_store::record_created(pqxx::transaction_base& t, const std::string& page_id,
+void link_store::record_created(transaction tx, const std::string& page_id,
                                 int issue_number, const std::string& node_id,
                                 const std::string& html_url, const std::string& kind) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "UPDATE page_links SET issue_number = $2, issue_node_id = $3, issue_html_url = $4,"
       " kind = $5, updated_at = now() WHERE notion_page_id = $1";
@@ -138,8 +143,9 @@ void link_store::record_created(pqxx::transaction_base& t, const std::string& pa
   }
 }
 
-void link_store::mark_in_sync(pqxx::transaction_base& t, const std::string& page_id,
+void link_store::mark_in_sync(transaction tx, const std::string& page_id,
                               const sync_outcome& o) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "UPDATE page_links SET sync_status = 'in_sync', last_error = NULL,"
       " notion_last_edited = coalesce(" +
@@ -157,8 +163,9 @@ void link_store::mark_in_sync(pqxx::transaction_base& t, const std::string& page
              boost::json::serialize(o.written_to_notion));
 }
 
-void link_store::mark_error(pqxx::transaction_base& t, const std::string& page_id,
+void link_store::mark_error(transaction tx, const std::string& page_id,
                             const std::string& error, const std::string& sync_run_id) {
+  pqxx::transaction_base& t = tx.sql();
   std::string text = log::redact(error);
   if (text.size() > 4000) text.resize(4000);
   static const std::string sql =
@@ -167,17 +174,19 @@ void link_store::mark_error(pqxx::transaction_base& t, const std::string& page_i
   exec_named(t, "link_mark_error", sql, page_id, text, sync_run_id);
 }
 
-void link_store::clear_error(pqxx::transaction_base& t, const std::string& page_id,
+void link_store::clear_error(transaction tx, const std::string& page_id,
                              const std::string& sync_run_id) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "UPDATE page_links SET sync_status = 'in_sync', last_error = NULL, last_sync_run_id = $2,"
       " updated_at = now() WHERE notion_page_id = $1 AND sync_status = 'error'";
   exec_named(t, "link_clear_error", sql, page_id, sync_run_id);
 }
 
-void link_store::merge_provenance(pqxx::transaction_base& t, const std::string& page_id,
+void link_store::merge_provenance(transaction tx, const std::string& page_id,
                                   const boost::json::object& written_to_github,
                                   const boost::json::object& written_to_notion) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "UPDATE page_links SET written_to_github = written_to_github || $2::jsonb,"
       " written_to_notion = written_to_notion || $3::jsonb, updated_at = now()"
@@ -186,8 +195,9 @@ void link_store::merge_provenance(pqxx::transaction_base& t, const std::string& 
              boost::json::serialize(written_to_notion));
 }
 
-void link_store::append_conflict(pqxx::transaction_base& t, const std::string& page_id,
+void link_store::append_conflict(transaction tx, const std::string& page_id,
                                  const boost::json::object& entry, int keep) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "UPDATE page_links SET conflict_log = (SELECT coalesce(jsonb_agg(e ORDER BY n), '[]'::jsonb)"
       " FROM (SELECT e, n FROM jsonb_array_elements(conflict_log || jsonb_build_array($2::jsonb))"
@@ -196,7 +206,8 @@ void link_store::append_conflict(pqxx::transaction_base& t, const std::string& p
   exec_named(t, "link_append_conflict", sql, page_id, boost::json::serialize(entry), keep);
 }
 
-void link_store::invalidate_hash(pqxx::transaction_base& t, const std::string& page_id) {
+void link_store::invalidate_hash(transaction tx, const std::string& page_id) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "UPDATE page_links SET synced_fields_hash = NULL, updated_at = now()"
       " WHERE notion_page_id = $1";
@@ -230,7 +241,8 @@ std::vector<bool> pages_found(const pqxx::result& returned, const std::vector<Ro
 // off: a plan made while page_links was nearly empty must not scan it whole once it is large.
 
 std::vector<std::optional<page_link>> link_store::get_many(
-    pqxx::transaction_base& t, const std::vector<std::string>& page_ids) {
+    transaction tx, const std::vector<std::string>& page_ids) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "SELECT " + column_list + " FROM ngsync_links_get_many($1::jsonb)";
   boost::json::array ids;
@@ -245,8 +257,9 @@ std::vector<std::optional<page_link>> link_store::get_many(
   return out;
 }
 
-void link_store::record_create_intents(pqxx::transaction_base& t,
+void link_store::record_create_intents(transaction tx,
                                        const std::vector<create_intent>& intents) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "INSERT INTO page_links (notion_page_id, data_source_id, github_repo, create_attempt_id,"
       " create_intent_at) SELECT v.page, v.ds, v.repo, v.attempt, " +
@@ -266,8 +279,9 @@ void link_store::record_create_intents(pqxx::transaction_base& t,
   exec_named(t, "link_create_intents", sql, rows_param(rows));
 }
 
-std::vector<bool> link_store::record_created_many(pqxx::transaction_base& t,
+std::vector<bool> link_store::record_created_many(transaction tx,
                                                   const std::vector<created_issue>& created) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql = "SELECT * FROM ngsync_links_record_created($1::jsonb)";
   boost::json::array rows;
   for (const auto& c : created)
@@ -279,8 +293,9 @@ std::vector<bool> link_store::record_created_many(pqxx::transaction_base& t,
   return pages_found(exec_named(t, "link_record_created_many", sql, rows_param(rows)), created);
 }
 
-std::vector<bool> link_store::mark_in_sync_many(pqxx::transaction_base& t,
+std::vector<bool> link_store::mark_in_sync_many(transaction tx,
                                                 const std::vector<synced_page>& synced) {
+  pqxx::transaction_base& t = tx.sql();
   static const std::string sql = "SELECT * FROM ngsync_links_mark_in_sync($1::jsonb)";
   boost::json::array rows;
   for (const auto& s : synced) {
@@ -303,8 +318,9 @@ std::vector<bool> link_store::mark_in_sync_many(pqxx::transaction_base& t,
   return pages_found(exec_named(t, "link_mark_in_sync_many", sql, rows_param(rows)), synced);
 }
 
-std::vector<page_link> link_store::list_by_repo(pqxx::transaction_base& t,
+std::vector<page_link> link_store::list_by_repo(transaction tx,
                                                 const std::string& repo) {
+  pqxx::transaction_base& t = tx.sql();
   std::vector<page_link> out;
   static const std::string sql =
       select_columns + " WHERE github_repo = $1 AND issue_number IS NOT NULL ORDER BY issue_number";
@@ -313,14 +329,16 @@ std::vector<page_link> link_store::list_by_repo(pqxx::transaction_base& t,
   return out;
 }
 
-std::int64_t link_store::count_verifiable(pqxx::transaction_base& t) {
+std::int64_t link_store::count_verifiable(transaction tx) {
+  pqxx::transaction_base& t = tx.sql();
   return t
       .exec1("SELECT count(*) FROM page_links"
              " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL")[0]
       .as<std::int64_t>();
 }
 
-std::vector<page_link> link_store::due_for_verification(pqxx::transaction_base& t, int limit) {
+std::vector<page_link> link_store::due_for_verification(transaction tx, int limit) {
+  pqxx::transaction_base& t = tx.sql();
   // The order matches the partial index page_links_verify_due: a slice reads `limit` rows.
   static const std::string sql = select_columns +
                                  " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL"
@@ -332,8 +350,9 @@ std::vector<page_link> link_store::due_for_verification(pqxx::transaction_base& 
   return out;
 }
 
-void link_store::mark_verified(pqxx::transaction_base& t, const std::vector<std::string>& page_ids,
+void link_store::mark_verified(transaction tx, const std::vector<std::string>& page_ids,
                                sys_time at) {
+  pqxx::transaction_base& t = tx.sql();
   if (page_ids.empty()) return;
   static const std::string sql =
       "UPDATE page_links SET verified_at = " + sql_ts(2) +
@@ -343,21 +362,53 @@ void link_store::mark_verified(pqxx::transaction_base& t, const std::vector<std:
   exec_named(t, "link_mark_verified", sql, boost::json::serialize(ids), to_epoch_us(at));
 }
 
-std::optional<sys_time> link_store::last_reconcile_pass(pqxx::transaction_base& t) {
+std::optional<sys_time> link_store::last_reconcile_pass(transaction tx) {
+  pqxx::transaction_base& t = tx.sql();
   auto rows = t.exec("SELECT " + sql_us("last_started_at") + " FROM reconcile_passes");
   if (rows.empty()) return std::nullopt;
   return time_field(rows[0][0]);
 }
 
-void link_store::record_reconcile_pass(pqxx::transaction_base& t, sys_time started) {
+void link_store::record_reconcile_pass(transaction tx, sys_time started) {
+  pqxx::transaction_base& t = tx.sql();
   t.exec_params("INSERT INTO reconcile_passes (last_started_at) VALUES (" + sql_ts(1) +
                     ") ON CONFLICT (only_row) DO UPDATE SET last_started_at ="
                     " EXCLUDED.last_started_at",
                 to_epoch_us(started));
 }
 
-std::int64_t link_store::count_pages_in_error(pqxx::transaction_base& t) {
+std::int64_t link_store::count_pages_in_error(transaction tx) {
+  pqxx::transaction_base& t = tx.sql();
   return t.exec1("SELECT count(*) FROM ops_pages_in_error")[0].as<std::int64_t>();
+}
+
+std::map<std::string, link_sync_state> link_store::sync_states(
+    transaction tx, const std::vector<std::string>& page_ids) {
+  pqxx::transaction_base& t = tx.sql();
+  // Page ids are Notion UUIDs: nothing in them needs quoting inside an array literal.
+  std::string array = "{";
+  for (std::size_t i = 0; i < page_ids.size(); ++i) array += (i ? "," : "") + page_ids[i];
+  array += "}";
+  std::map<std::string, link_sync_state> out;
+  const auto rows =
+      t.exec_params("SELECT notion_page_id, sync_status, " + sql_us("notion_last_edited") + ", " +
+                        sql_us("last_synced_at") +
+                        " FROM page_links WHERE notion_page_id = ANY($1::text[])",
+                    array);
+  for (const auto& r : rows) {
+    out[r[0].c_str()] = {r[1].c_str(), time_field(r[2]), time_field(r[3])};
+  }
+  return out;
+}
+
+std::vector<std::string> link_store::linked_repositories(transaction tx) {
+  pqxx::transaction_base& t = tx.sql();
+  std::vector<std::string> out;
+  for (const auto& row : t.exec("SELECT DISTINCT github_repo FROM page_links"
+                                " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL")) {
+    out.push_back(row[0].as<std::string>());
+  }
+  return out;
 }
 
 }  // namespace ngsync::storage

@@ -1,6 +1,7 @@
 #pragma once
 // The link between one Notion page and its GitHub issue (table page_links): what was synced,
 // the creation intent that makes issue creation happen once, and per-field provenance.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <pqxx/pqxx>
 
 #include "storage/sql_time.hpp"
+#include "storage/transaction.hpp"
 
 namespace ngsync::storage {
 
@@ -60,75 +62,88 @@ struct synced_page {
   std::optional<created_issue> created;
 };
 
+// A link's sync state as a poll reads it.
+struct link_sync_state {
+  std::string sync_status;
+  std::optional<sys_time> notion_last_edited;
+  std::optional<sys_time> last_synced_at;
+};
+
 class link_store {
  public:
-  static std::optional<page_link> get(pqxx::transaction_base& t, const std::string& page_id,
+  static std::optional<page_link> get(transaction t, const std::string& page_id,
                                       bool for_update = false);
-  static std::optional<page_link> find_by_issue(pqxx::transaction_base& t, const std::string& repo,
+  static std::optional<page_link> find_by_issue(transaction t, const std::string& repo,
                                                 int issue_number);
   // Writes every column of `link` (insert or replace).
-  static void upsert(pqxx::transaction_base& t, const page_link& link);
+  static void upsert(transaction t, const page_link& link);
   // Linked pages whose last sync ended in error (the ops_pages_in_error view).
-  static std::int64_t count_pages_in_error(pqxx::transaction_base& t);
+  static std::int64_t count_pages_in_error(transaction t);
+  // What a poll needs to know of the links of a batch of pages, in one statement: pages
+  // without a link are absent from the map.
+  static std::map<std::string, link_sync_state> sync_states(
+      transaction t, const std::vector<std::string>& page_ids);
+  // Every repository some link has an issue in (lower case, each once).
+  static std::vector<std::string> linked_repositories(transaction t);
   // Step 1 of creating an issue (sync-model.md §3), committed before the POST.
-  static void record_create_intent(pqxx::transaction_base& t, const std::string& page_id,
+  static void record_create_intent(transaction t, const std::string& page_id,
                                    const std::string& data_source_id, const std::string& repo,
                                    const std::string& attempt_id, sys_time at);
   // Step 3: the issue exists. The intent stays for the record.
-  static void record_created(pqxx::transaction_base& t, const std::string& page_id,
+  static void record_created(transaction t, const std::string& page_id,
                              int issue_number, const std::string& node_id,
                              const std::string& html_url, const std::string& kind = "issue");
-  static void mark_in_sync(pqxx::transaction_base& t, const std::string& page_id,
+  static void mark_in_sync(transaction t, const std::string& page_id,
                            const sync_outcome& outcome);
-  static void mark_error(pqxx::transaction_base& t, const std::string& page_id,
+  static void mark_error(transaction t, const std::string& page_id,
                          const std::string& error, const std::string& sync_run_id);
 
   // Back to in_sync without a new sync outcome: the error no longer holds (the hash and the
   // provenance stay as they are).
-  static void clear_error(pqxx::transaction_base& t, const std::string& page_id,
+  static void clear_error(transaction t, const std::string& page_id,
                           const std::string& sync_run_id);
 
   // --- Batched forms: the same writes for many pages in one statement, for group commit. A
   // batch may not name a page twice (one running job per page guarantees it); on any error
   // the statement changed nothing and the caller retries the rows one by one.
   // The links of `page_ids`, in the same order (nullopt: none).
-  static std::vector<std::optional<page_link>> get_many(pqxx::transaction_base& t,
+  static std::vector<std::optional<page_link>> get_many(transaction t,
                                                         const std::vector<std::string>& page_ids);
-  static void record_create_intents(pqxx::transaction_base& t,
+  static void record_create_intents(transaction t,
                                     const std::vector<create_intent>& intents);
   // For each row, whether its link existed (record_created throws instead).
-  static std::vector<bool> record_created_many(pqxx::transaction_base& t,
+  static std::vector<bool> record_created_many(transaction t,
                                                const std::vector<created_issue>& rows);
   // One flag per row: whether the page has a link row (a row without one changes nothing).
-  static std::vector<bool> mark_in_sync_many(pqxx::transaction_base& t,
+  static std::vector<bool> mark_in_sync_many(transaction t,
                                              const std::vector<synced_page>& rows);
 
   // --- Two-way sync (GitHub -> Notion) and reconciliation ---
   // Merges key by key into the provenance objects (what a GitHub event mirrored into Notion, and
   // the GitHub values that the Notion -> GitHub direction must then treat as already written).
-  static void merge_provenance(pqxx::transaction_base& t, const std::string& page_id,
+  static void merge_provenance(transaction t, const std::string& page_id,
                                const boost::json::object& written_to_github,
                                const boost::json::object& written_to_notion);
   // Appends one decision to conflict_log, keeping the newest `keep` entries.
-  static void append_conflict(pqxx::transaction_base& t, const std::string& page_id,
+  static void append_conflict(transaction t, const std::string& page_id,
                               const boost::json::object& entry, int keep = 50);
   // Forgets the synced hash, so the next sync of the page compares every field with GitHub
   // (used to restore Notion-owned fields someone changed on GitHub, and for drift).
-  static void invalidate_hash(pqxx::transaction_base& t, const std::string& page_id);
+  static void invalidate_hash(transaction t, const std::string& page_id);
   // Every link that has an issue in `repo` (lower case).
-  static std::vector<page_link> list_by_repo(pqxx::transaction_base& t, const std::string& repo);
+  static std::vector<page_link> list_by_repo(transaction t, const std::string& repo);
 
   // --- Sliced reconciliation (migration 0016) ---
   // Links that have an issue.
-  static std::int64_t count_verifiable(pqxx::transaction_base& t);
+  static std::int64_t count_verifiable(transaction t);
   // The `limit` links with an issue verified longest ago (never verified first).
-  static std::vector<page_link> due_for_verification(pqxx::transaction_base& t, int limit);
+  static std::vector<page_link> due_for_verification(transaction t, int limit);
   // Records that a reconcile pass verified these links at `at`.
-  static void mark_verified(pqxx::transaction_base& t, const std::vector<std::string>& page_ids,
+  static void mark_verified(transaction t, const std::vector<std::string>& page_ids,
                             sys_time at);
   // When the last periodic reconcile pass started (nullopt: none yet), and recording a new one.
-  static std::optional<sys_time> last_reconcile_pass(pqxx::transaction_base& t);
-  static void record_reconcile_pass(pqxx::transaction_base& t, sys_time started);
+  static std::optional<sys_time> last_reconcile_pass(transaction t);
+  static void record_reconcile_pass(transaction t, sys_time started);
 };
 
 }  // namespace ngsync::storage

@@ -125,7 +125,8 @@ const std::vector<migration>& embedded_migrations() {
   return all;
 }
 
-migration_report migrate(pqxx::connection_base& c, const std::vector<migration>& migrations) {
+migration_report migrate(session s, const std::vector<migration>& migrations) {
+  pqxx::connection_base& c = s.sql();
   auto logger = log::get("migrate");
   migration_lock lock(c);
   {
@@ -164,15 +165,15 @@ migration_report migrate(pqxx::connection_base& c, const std::vector<migration>&
   return report;
 }
 
-std::vector<migration> pending_migrations(pqxx::connection_base& c,
-                                          const std::vector<migration>& migrations) {
+std::vector<migration> pending_migrations(session s, const std::vector<migration>& migrations) {
+  pqxx::connection_base& c = s.sql();
   pqxx::read_transaction t(c, "pending migrations");
   return compare(read_applied(t), migrations);
 }
 
-bool schema_is_current(pqxx::connection_base& c, const std::vector<migration>& migrations) {
+bool schema_is_current(session s, const std::vector<migration>& migrations) {
   try {
-    return pending_migrations(c, migrations).empty();
+    return pending_migrations(s, migrations).empty();
   } catch (const migration_error&) {
     return false;
   }

@@ -8,6 +8,8 @@
 
 #include <pqxx/pqxx>
 
+#include "storage/transaction.hpp"
+
 namespace ngsync::storage {
 
 struct migration {
@@ -39,16 +41,16 @@ struct migration_report {
 // for the first's lock and then finds nothing to do. Throws migration_error when an applied
 // file's checksum differs from the one recorded, or when the database has a migration this
 // binary does not know.
-migration_report migrate(pqxx::connection_base& c,
+migration_report migrate(session s,
                          const std::vector<migration>& migrations = embedded_migrations());
 
 // The migrations not yet applied (after the same drift checks as migrate, without the lock).
 std::vector<migration> pending_migrations(
-    pqxx::connection_base& c, const std::vector<migration>& migrations = embedded_migrations());
+    session s, const std::vector<migration>& migrations = embedded_migrations());
 
 // True when every migration is applied and none drifted (for /readyz). Never throws for a
 // drifted or empty schema; connection errors do propagate.
-bool schema_is_current(pqxx::connection_base& c,
+bool schema_is_current(session s,
                        const std::vector<migration>& migrations = embedded_migrations());
 
 }  // namespace ngsync::storage

@@ -15,8 +15,9 @@ notion_token_row row_of(const pqxx::row& r) {
 
 }  // namespace
 
-notion_token_offer notion_webhook_tokens::offer(pqxx::transaction_base& t,
+notion_token_offer notion_webhook_tokens::offer(transaction tx,
                                                 const std::string& token) {
+  pqxx::transaction_base& t = tx.sql();
   // One statement, so two replicas receiving the same verification at once cannot both insert.
   auto r = t.exec_params(
       "INSERT INTO notion_webhook_tokens AS n (token, state) VALUES ($1, 'pending')"
@@ -36,13 +37,15 @@ notion_token_offer notion_webhook_tokens::offer(pqxx::transaction_base& t,
   return result;
 }
 
-std::optional<std::string> notion_webhook_tokens::active(pqxx::transaction_base& t) {
+std::optional<std::string> notion_webhook_tokens::active(transaction tx) {
+  pqxx::transaction_base& t = tx.sql();
   auto r = t.exec("SELECT token FROM notion_webhook_tokens WHERE state = 'active'");
   if (r.empty()) return std::nullopt;
   return r[0][0].as<std::string>();
 }
 
-std::vector<notion_token_row> notion_webhook_tokens::all(pqxx::transaction_base& t) {
+std::vector<notion_token_row> notion_webhook_tokens::all(transaction tx) {
+  pqxx::transaction_base& t = tx.sql();
   std::vector<notion_token_row> out;
   for (const auto& r : t.exec(std::string("SELECT ") + columns +
                               " FROM notion_webhook_tokens"
@@ -52,8 +55,9 @@ std::vector<notion_token_row> notion_webhook_tokens::all(pqxx::transaction_base&
   return out;
 }
 
-notion_token_confirmation notion_webhook_tokens::confirm(pqxx::transaction_base& t,
+notion_token_confirmation notion_webhook_tokens::confirm(transaction tx,
                                                          std::optional<std::int64_t> id) {
+  pqxx::transaction_base& t = tx.sql();
   notion_token_confirmation c{notion_token_confirmation::outcome::none_pending, {}, {}, {}};
   // Locks the rows so a verification arriving meanwhile waits for this choice.
   for (const auto& r : t.exec(std::string("SELECT ") + columns +

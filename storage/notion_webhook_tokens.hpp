@@ -11,6 +11,8 @@
 
 #include <pqxx/pqxx>
 
+#include "storage/transaction.hpp"
+
 namespace ngsync::storage {
 
 struct notion_token_row {
@@ -41,15 +43,15 @@ class notion_webhook_tokens {
   static constexpr int pending_kept = 10;
 
   // Stores a token from an unsigned verification request as pending.
-  static notion_token_offer offer(pqxx::transaction_base& t, const std::string& token);
+  static notion_token_offer offer(transaction t, const std::string& token);
   // The key X-Notion-Signature is checked with; none until an operator confirmed one.
-  static std::optional<std::string> active(pqxx::transaction_base& t);
+  static std::optional<std::string> active(transaction t);
   // Every stored token: the active one first, then the pending ones, newest first.
-  static std::vector<notion_token_row> all(pqxx::transaction_base& t);
+  static std::vector<notion_token_row> all(transaction t);
   // Makes a pending token active: the one with `id`, or the only pending one when `id` is unset
   // (several pending and no id: `ambiguous`, nothing changes). The previously active token and
   // the other pending ones are deleted.
-  static notion_token_confirmation confirm(pqxx::transaction_base& t,
+  static notion_token_confirmation confirm(transaction t,
                                            std::optional<std::int64_t> id);
 };
 

@@ -5,11 +5,13 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <pqxx/pqxx>
 
 #include "storage/sql_time.hpp"
+#include "storage/transaction.hpp"
 
 namespace ngsync::storage {
 
@@ -29,16 +31,19 @@ struct page_notice_row {
 class page_notices {
  public:
   // The job's times; none when the job is gone or no longer waiting.
-  static std::optional<job_timing> timing(pqxx::transaction_base& t, std::int64_t job_id);
+  static std::optional<job_timing> timing(transaction t, std::int64_t job_id);
   // The cause last written on the page; none when nothing was written since its last success.
-  static std::optional<std::string> shown_cause(pqxx::transaction_base& t,
+  static std::optional<std::string> shown_cause(transaction t,
                                                 const std::string& page_id);
-  static void record(pqxx::transaction_base& t, const std::string& page_id,
+  static void record(transaction t, const std::string& page_id,
                      const page_notice_row& row);
+  // Every page with a notice on record (read once at start-up: a success then forgets only
+  // those).
+  static std::set<std::string> noticed_pages(transaction t);
   // The page synced: whatever it was told no longer holds. True when a row went.
-  static bool clear(pqxx::transaction_base& t, const std::string& page_id);
+  static bool clear(transaction t, const std::string& page_id);
   // Jobs still waiting behind a rate limit that began more than `horizon` before `now`.
-  static std::int64_t throttled_past(pqxx::transaction_base& t, std::chrono::seconds horizon,
+  static std::int64_t throttled_past(transaction t, std::chrono::seconds horizon,
                                      sys_time now);
 };
 

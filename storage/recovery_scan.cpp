@@ -23,7 +23,8 @@ bool claim_row(pqxx::transaction_base& t, const std::string& repo, int issues_fo
 
 }  // namespace
 
-scan_need recovery_scan::need(pqxx::transaction_base& t, const std::string& repo) {
+scan_need recovery_scan::need(transaction tx, const std::string& repo) {
+  pqxx::transaction_base& t = tx.sql();
   const auto r = t.exec_params(
       "SELECT EXISTS (SELECT 1 FROM repo_recovery_scans WHERE repo = $1),"
       " EXISTS (SELECT 1 FROM page_links WHERE github_repo = $1 AND issue_number IS NOT NULL)",
@@ -32,13 +33,15 @@ scan_need recovery_scan::need(pqxx::transaction_base& t, const std::string& repo
   return r[0][1].as<bool>() ? scan_need::unneeded : scan_need::needed;
 }
 
-bool recovery_scan::record_unneeded(pqxx::transaction_base& t, const std::string& repo) {
+bool recovery_scan::record_unneeded(transaction tx, const std::string& repo) {
+  pqxx::transaction_base& t = tx.sql();
   return claim_row(t, repo, 0);
 }
 
-bool recovery_scan::record(pqxx::transaction_base& t, const std::string& repo,
+bool recovery_scan::record(transaction tx, const std::string& repo,
                            const std::string& data_source_id,
                            const std::vector<recovered_issue>& found, int* linked) {
+  pqxx::transaction_base& t = tx.sql();
   if (linked) *linked = 0;
   if (!claim_row(t, repo, static_cast<int>(found.size()))) return false;
   for (const auto& f : found) {

@@ -8,6 +8,8 @@
 
 #include <pqxx/pqxx>
 
+#include "storage/transaction.hpp"
+
 namespace ngsync::storage {
 
 // An issue the scan found: the daemon opened it, and its marker names `page_id`.
@@ -28,13 +30,13 @@ enum class scan_need {
 struct recovery_scan {
   // Whether `repo` ("owner/repo") needs its scan. A database that already links an issue in the
   // repository was not lost (or was recovered): record_unneeded() settles it without a read.
-  static scan_need need(pqxx::transaction_base& t, const std::string& repo);
+  static scan_need need(transaction t, const std::string& repo);
   // Settles a repository that needs no scan. False when a row was already there.
-  static bool record_unneeded(pqxx::transaction_base& t, const std::string& repo);
+  static bool record_unneeded(transaction t, const std::string& repo);
   // Records the scan's links (under `data_source_id`; a page or issue already linked keeps its
   // row) and the scan row, in the caller's transaction. False, with nothing written, when
   // another process recorded the scan first. Returns through `linked` how many links are new.
-  static bool record(pqxx::transaction_base& t, const std::string& repo,
+  static bool record(transaction t, const std::string& repo,
                      const std::string& data_source_id, const std::vector<recovered_issue>& found,
                      int* linked = nullptr);
 };

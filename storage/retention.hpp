@@ -9,15 +9,16 @@
 #include <pqxx/pqxx>
 
 #include "storage/sql_time.hpp"
+#include "storage/transaction.hpp"
 
 namespace ngsync::storage {
 
 // Completed jobs that finished before `before` (dead jobs stay until retried or removed by hand).
-std::int64_t prune_completed_jobs(pqxx::connection& c, sys_time before, int limit);
+std::int64_t prune_completed_jobs(session s, sys_time before, int limit);
 // api_audit rows written before `before` (the append-only trigger lets this transaction delete).
-std::int64_t prune_audit_rows(pqxx::connection& c, sys_time before, int limit);
+std::int64_t prune_audit_rows(session s, sys_time before, int limit);
 // Webhook delivery ids received before `before`: a redelivery older than that is handled again,
 // which the level-triggered sync makes harmless.
-std::int64_t prune_webhook_deliveries(pqxx::connection& c, sys_time before, int limit);
+std::int64_t prune_webhook_deliveries(session s, sys_time before, int limit);
 
 }  // namespace ngsync::storage

@@ -6,12 +6,14 @@
 
 #include <pqxx/pqxx>
 
+#include "storage/transaction.hpp"
+
 namespace ngsync::storage {
 
 class webhook_deliveries {
  public:
   // True the first time (source, hook_id, delivery_id) is seen; false for a redelivery.
-  static bool first_delivery(pqxx::transaction_base& t, const std::string& source,
+  static bool first_delivery(transaction t, const std::string& source,
                              const std::string& hook_id, const std::string& delivery_id,
                              const std::string& event = {}, const std::string& action = {});
 };

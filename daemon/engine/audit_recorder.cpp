@@ -33,12 +33,10 @@ net::awaitable<void> audit_recorder::flush() {
   pending_.clear();
   const auto n = batch.size();
   try {
-    auto append_rows = [batch = std::move(batch)](pqxx::connection& c) {
-      pqxx::work t(c);
+    auto append_rows = [batch = std::move(batch)](storage::transaction t) {
       storage::audit_log::append_batch(t, batch);
-      t.commit();
     };
-    co_await db_.run(std::move(append_rows));
+    co_await db_.write(std::move(append_rows));
     written_ += n;
   } catch (const std::exception& e) {
     // Auditing must not stop the sync: the rows are dropped and the loss is logged.

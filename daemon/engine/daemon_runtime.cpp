@@ -77,8 +77,8 @@ struct runtime {
 
   void migrate_if_configured() {
     if (!c.database.migrate_on_start) return;
-    auto report = db.run_sync([](pqxx::connection& conn) { return storage::migrate(conn); },
-                              storage::retry_policy::idempotent);
+    auto report = db.on_session_sync([](storage::session s) { return storage::migrate(s); },
+                                     storage::retry_policy::idempotent);
     for (const auto& name : report.applied) log::get("migrate")->info("applied migration={}", name);
   }
 
@@ -229,8 +229,7 @@ constexpr const char* reconcile_lease_name = "reconcile";
 constexpr const char* prune_lease_name = "prune";
 
 std::int64_t pages_in_error(storage::database& db) {
-  return db.run_sync([](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
+  return db.read_sync([](storage::transaction t) {
     return storage::link_store::count_pages_in_error(t);
   });
 }

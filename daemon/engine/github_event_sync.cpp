@@ -123,11 +123,10 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
   auto number = n->as_int64();
   const auto run = job.sync_run_id.value_or("gh-" + std::to_string(job.id));
 
-  auto read_link = [repo, number](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
+  auto read_link = [repo, number](storage::transaction t) {
     return storage::link_store::find_by_issue(t, repo, static_cast<int>(number));
   };
-  auto link = co_await db_.run(std::move(read_link));
+  auto link = co_await db_.read(std::move(read_link));
   if (!link) {
     logger->info("issue={}#{} run={} is no longer linked to a page; nothing to mirror", repo,
                  number, run);
@@ -165,12 +164,10 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
                                                : " was moved or transferred on GitHub (HTTP " +
                                                      std::to_string(gone_status) +
                                                      ") and the redirect could not be followed");
-    auto save_error = [pid, message, run](pqxx::connection& c) {
-      pqxx::work t(c);
+    auto save_error = [pid, message, run](storage::transaction t) {
       storage::link_store::mark_error(t, pid, message, run);
-      t.commit();
     };
-    co_await db_.run(std::move(save_error));
+    co_await db_.write(std::move(save_error));
     logger->warn("page={} run={} {}", pid, run, message);
     co_return;
   }
@@ -181,12 +178,10 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
     moved_link.github_repo = moved->repo;
     moved_link.issue_number = static_cast<int>(moved->number);
     moved_link.issue_html_url = issue.html_url;
-    auto save_move = [moved_link](pqxx::connection& c) {
-      pqxx::work t(c);
+    auto save_move = [moved_link](storage::transaction t) {
       storage::link_store::upsert(t, moved_link);
-      t.commit();
     };
-    co_await db_.run(std::move(save_move));
+    co_await db_.write(std::move(save_move));
     logger->info("page={} run={} issue {}#{} was transferred to {}#{}; link updated",
                  link->notion_page_id, run, repo, number, moved->repo, moved->number);
     repo = moved->repo;
@@ -224,14 +219,12 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
                          " was reopened on GitHub after its page went to the Notion trash; "
                          "restore the page or close the issue";
     const bool flip = open != shown;
-    auto save = [pid, open, flip, message, run, seen](pqxx::connection& c) {
-      pqxx::work t(c);
+    auto save = [pid, open, flip, message, run, seen](storage::transaction t) {
       storage::link_store::merge_provenance(t, pid, seen, json::object());
       if (flip && open) storage::link_store::mark_error(t, pid, message, run);
       if (flip && !open) storage::link_store::clear_error(t, pid, run);
-      t.commit();
     };
-    co_await db_.run(std::move(save));
+    co_await db_.write(std::move(save));
     if (flip) {
       logger->warn("page={} run={} {}", pid, run,
                    open ? message : "issue closed again; the trashed page and its issue agree");
@@ -362,8 +355,7 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
   // (say, back to the status it had before) is compared with the issue, not with a stale hash.
   const bool notion_written = !plan.empty();
   auto save = [pid, to_github, to_notion, conflicts, restore_job, queue,
-               notion_written](pqxx::connection& c) {
-    pqxx::work t(c);
+               notion_written](storage::transaction t) {
     if (!to_github.empty() || !to_notion.empty())
       storage::link_store::merge_provenance(t, pid, to_github, to_notion);
     if (notion_written) storage::link_store::invalidate_hash(t, pid);
@@ -374,9 +366,8 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
       storage::link_store::invalidate_hash(t, pid);
       queue->enqueue(t, *restore_job);
     }
-    t.commit();
   };
-  co_await db_.run(std::move(save));
+  co_await db_.write(std::move(save));
 }
 
 }  // namespace ngsync::engine

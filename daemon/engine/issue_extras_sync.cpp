@@ -133,13 +133,12 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
   auto logger = log::get("sync");
   const auto& settings = *m.project;
   const auto page_id = page.id;
-  auto read = [page_id](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
+  auto read = [page_id](storage::transaction t) {
     auto link = storage::link_store::get(t, page_id);
     auto extras = storage::issue_extras_store::get(t, page_id);
     return std::make_pair(std::move(link), std::move(extras));
   };
-  auto loaded = co_await db_.run(std::move(read));
+  auto loaded = co_await db_.read(std::move(read));
   const auto& link = loaded.first;
   const auto& extras = loaded.second;
   if (!link || !link->issue_node_id || link->issue_node_id->empty()) {
@@ -153,12 +152,10 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
       const auto item = *extras.project_item_id;
       co_await github::delete_project_item(gql, b.id, item);
       ++counters_.project_items_removed;
-      auto forget = [page_id](pqxx::connection& c) {
-        pqxx::work t(c);
+      auto forget = [page_id](storage::transaction t) {
         storage::issue_extras_store::set_project_item(t, page_id, "");
-        t.commit();
       };
-      co_await db_.run(std::move(forget));
+      co_await db_.write(std::move(forget));
     }
     co_return std::nullopt;
   }
@@ -171,12 +168,10 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
     item_id = co_await github::add_project_item(gql, b.id, content);
     ++counters_.project_items_added;
     written.clear();
-    auto save_item = [page_id, item_id](pqxx::connection& c) {
-      pqxx::work t(c);
+    auto save_item = [page_id, item_id](storage::transaction t) {
       storage::issue_extras_store::set_project_item(t, page_id, item_id);
-      t.commit();
     };
-    co_await db_.run(std::move(save_item));
+    co_await db_.write(std::move(save_item));
     logger->info("page={} run={} added {}#{} to project {}", page_id, run, issue.repo, issue.number,
                  b.title);
   }
@@ -248,12 +243,10 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
     }
   }
   if (written != extras.project_fields_written) {
-    auto save_fields = [page_id, written](pqxx::connection& c) {
-      pqxx::work t(c);
+    auto save_fields = [page_id, written](storage::transaction t) {
       storage::issue_extras_store::set_project_fields(t, page_id, written);
-      t.commit();
     };
-    co_await db_.run(std::move(save_fields));
+    co_await db_.write(std::move(save_fields));
   }
   if (errors.empty()) co_return std::nullopt;
   std::string msg;
@@ -269,11 +262,10 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_milestone(
     co_return fmt::format("milestone property '{}' is not on the page", m.milestone_property);
   }
   const auto title = github::project_value_of(*p).value_or("");
-  auto read = [page_id](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
+  auto read = [page_id](storage::transaction t) {
     return storage::issue_extras_store::get(t, page_id);
   };
-  auto extras = co_await db_.run(std::move(read));
+  auto extras = co_await db_.read(std::move(read));
   if (extras.milestone_title.value_or("") == title) co_return std::nullopt;
   std::optional<std::int64_t> number;
   if (!title.empty()) {
@@ -285,12 +277,10 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_milestone(
   }
   co_await github::set_issue_milestone(github_caller_, issue.repo, issue.number, number, run);
   ++counters_.milestones_set;
-  auto save = [page_id, title](pqxx::connection& c) {
-    pqxx::work t(c);
+  auto save = [page_id, title](storage::transaction t) {
     storage::issue_extras_store::set_milestone(t, page_id, title);
-    t.commit();
   };
-  co_await db_.run(std::move(save));
+  co_await db_.write(std::move(save));
   co_return std::nullopt;
 }
 
@@ -300,11 +290,10 @@ net::awaitable<void> issue_extras_syncer::sync_snapshot(config::mapping m, notio
   const auto body = fmt::format("{}\n**Notion Status Snapshot**\n\n```json\n{}\n```\n",
                                 snapshot_marker, json::serialize(status_snapshot(page, m)));
   const auto hash = ngsync::hash::sha256_hex(body);
-  auto read = [page_id](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
+  auto read = [page_id](storage::transaction t) {
     return storage::issue_extras_store::get(t, page_id);
   };
-  auto extras = co_await db_.run(std::move(read));
+  auto extras = co_await db_.read(std::move(read));
   if (extras.snapshot_hash && *extras.snapshot_hash == hash && extras.snapshot_comment_id)
     co_return;
   github::github_client gh(github_caller_, run);
@@ -341,12 +330,10 @@ net::awaitable<void> issue_extras_syncer::sync_snapshot(config::mapping m, notio
     written_id = c.id;
   }
   ++counters_.snapshots_written;
-  auto save = [page_id, written_id, hash](pqxx::connection& c) {
-    pqxx::work t(c);
+  auto save = [page_id, written_id, hash](storage::transaction t) {
     storage::issue_extras_store::set_snapshot(t, page_id, written_id, hash);
-    t.commit();
   };
-  co_await db_.run(std::move(save));
+  co_await db_.write(std::move(save));
 }
 
 net::awaitable<void> issue_extras_syncer::mirror_comments(notion::notion_page page,
@@ -354,11 +341,10 @@ net::awaitable<void> issue_extras_syncer::mirror_comments(notion::notion_page pa
   const auto page_id = page.id;
   auto comments = co_await notion::list_page_comments(notion_caller_, page_id, run);
   if (comments.empty()) co_return;
-  auto read = [page_id](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
+  auto read = [page_id](storage::transaction t) {
     return storage::issue_extras_store::mirrored_comment_ids(t, page_id);
   };
-  auto done = co_await db_.run(std::move(read));
+  auto done = co_await db_.read(std::move(read));
   std::vector<notion::page_comment> pending;
   for (auto& c : comments) {
     if (!done.count(c.id)) pending.push_back(std::move(c));
@@ -387,12 +373,10 @@ net::awaitable<void> issue_extras_syncer::mirror_comments(notion::notion_page pa
       crash_point(crash_after_comment_mirror);
     }
     const auto comment_id = c.id;
-    auto record = [page_id, comment_id, github_id](pqxx::connection& conn) {
-      pqxx::work t(conn);
+    auto record = [page_id, comment_id, github_id](storage::transaction t) {
       storage::issue_extras_store::record_mirrored_comment(t, page_id, comment_id, github_id);
-      t.commit();
     };
-    co_await db_.run(std::move(record));
+    co_await db_.write(std::move(record));
   }
 }
 

@@ -44,10 +44,10 @@ net::awaitable<void> leadership::renew_once() {
     const bool was = leads(name);
     bool holds = false;
     try {
-      auto hold = [name, holder = holder_, lease = lease_](pqxx::connection& c) {
-        return storage::try_hold_lease(c, name, holder, lease);
+      auto hold = [name, holder = holder_, lease = lease_](storage::session s) {
+        return storage::try_hold_lease(s, name, holder, lease);
       };
-      holds = co_await db_.run(std::move(hold), storage::retry_policy::once);
+      holds = co_await db_.on_session(std::move(hold), storage::retry_policy::once);
     } catch (const std::exception& e) {
       logger->warn("lease={} renewal failed: {}", name, log::redact(e.what()));
       continue;  // keep what we had until our copy runs out
@@ -81,10 +81,10 @@ net::awaitable<void> leadership::run() {
     if (!leads(name)) continue;
     held_until_.erase(name);
     try {
-      auto release = [name, holder = holder_](pqxx::connection& c) {
-        storage::release_lease(c, name, holder);
+      auto release = [name, holder = holder_](storage::session s) {
+        storage::release_lease(s, name, holder);
       };
-      co_await db_.run(std::move(release), storage::retry_policy::once);
+      co_await db_.on_session(std::move(release), storage::retry_policy::once);
     } catch (const std::exception&) {
       // It expires on its own.
     }

@@ -4,58 +4,21 @@
 #include <stdexcept>
 #include <vector>
 
+#include "storage/batched_rows.hpp"
+
 namespace ngsync::engine {
 namespace net = boost::asio;
 
 namespace {
 
-template <class Result>
-struct row_outcome {
-  Result result{};
-  std::exception_ptr error;
-};
-
-// Starts `batched` (one statement for every row of `entries`) on a pool connection; the
-// awaitable yields one outcome per row. A statement error changes nothing (autocommit), so the
-// rows are then tried one by one and only a row that fails again carries the error. A lost
-// connection fails the whole attempt: the database retries it, which every batched statement
-// allows (each is idempotent). Not a coroutine: g++ 12 mis-handles by-value class parameters
-// of coroutine templates, so the flushes below only co_await what this returns.
+// Writes the items of `entries` with `batched`, one statement for all (storage/batched_rows).
 template <class Entry, class Batched>
 auto run_rows(storage::database& db, const std::vector<Entry>& entries, Batched batched) {
   using item_type = decltype(entries.front().item);
-  using result_type = decltype(entries.front().result);
   std::vector<item_type> items;
   items.reserve(entries.size());
   for (const auto& e : entries) items.push_back(e.item);
-  auto work = [items = std::move(items), batched](pqxx::connection& c) {
-    std::vector<row_outcome<result_type>> out(items.size());
-    auto run = [&](const std::vector<item_type>& rows) {
-      pqxx::nontransaction t(c);  // one statement: autocommit
-      return batched(t, rows);
-    };
-    try {
-      auto results = run(items);
-      for (std::size_t i = 0; i < items.size(); ++i) out[i].result = results[i];
-      return out;
-    } catch (const std::exception& e) {
-      if (storage::is_connection_loss(e)) throw;
-      if (items.size() == 1) {
-        out[0].error = std::current_exception();
-        return out;
-      }
-    }
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      try {
-        out[i].result = run({items[i]}).front();
-      } catch (const std::exception& e) {
-        if (storage::is_connection_loss(e)) throw;
-        out[i].error = std::current_exception();
-      }
-    }
-    return out;
-  };
-  return db.run(std::move(work));
+  return storage::write_rows(db, std::move(items), batched);
 }
 
 template <class Entry, class Outcome>
@@ -80,20 +43,20 @@ auto flush_with(storage::database& db, Batched batched) {
 
 link_batches::link_batches(storage::database& db)
     : reads_(flush_with<decltype(reads_)::entry>(
-          db, [](pqxx::transaction_base& t, const std::vector<std::string>& ids) {
+          db, [](storage::transaction t, const std::vector<std::string>& ids) {
             return storage::link_store::get_many(t, ids);
           }), 64, storage::busy_linger),
       intents_(flush_with<decltype(intents_)::entry>(
-          db, [](pqxx::transaction_base& t, const std::vector<storage::create_intent>& rows) {
+          db, [](storage::transaction t, const std::vector<storage::create_intent>& rows) {
             storage::link_store::record_create_intents(t, rows);
             return std::vector<bool>(rows.size(), true);
           }), 64, storage::busy_linger),
       created_(flush_with<decltype(created_)::entry>(
-          db, [](pqxx::transaction_base& t, const std::vector<storage::created_issue>& rows) {
+          db, [](storage::transaction t, const std::vector<storage::created_issue>& rows) {
             return storage::link_store::record_created_many(t, rows);
           }), 64, storage::busy_linger),
       synced_(flush_with<decltype(synced_)::entry>(
-          db, [](pqxx::transaction_base& t, const std::vector<storage::synced_page>& rows) {
+          db, [](storage::transaction t, const std::vector<storage::synced_page>& rows) {
             return storage::link_store::mark_in_sync_many(t, rows);
           }), 64, storage::busy_linger) {}
 

@@ -16,8 +16,7 @@ namespace {
 // The refusal is the page's state: a row in error, which the caller's mark_error then fills.
 net::awaitable<void> record_refusal(storage::database& db, std::string page_id,
                                     std::string data_source_id) {
-  auto save = [page_id, data_source_id](pqxx::connection& c) {
-    pqxx::work t(c);
+  auto save = [page_id, data_source_id](storage::transaction t) {
     if (!storage::link_store::get(t, page_id)) {
       storage::page_link l;
       l.notion_page_id = page_id;
@@ -25,9 +24,8 @@ net::awaitable<void> record_refusal(storage::database& db, std::string page_id,
       l.sync_status = "error";
       storage::link_store::upsert(t, l);
     }
-    t.commit();
   };
-  co_await db.run(std::move(save));
+  co_await db.write(std::move(save));
 }
 
 }  // namespace
@@ -73,17 +71,15 @@ net::awaitable<correlation_outcome> correlate_page(storage::database& db,
   link.issue_html_url = found->html_url;
   link.kind = found->is_pull_request ? "draft_pr" : "issue";
   link.sync_status = "pending";  // no hash: the next plan compares everything with the issue
-  auto save = [link](pqxx::connection& c) {
-    pqxx::work t(c);
+  auto save = [link](storage::transaction t) {
     // Only when still unknown: a concurrent create for this page (impossible while jobs of one
     // page never overlap, but cheap to respect) keeps its own row.
     // An error row left by an earlier refusal (since corrected on the page) gives way.
     const auto current = storage::link_store::get(t, link.notion_page_id);
     if (!current || (!current->issue_number && !current->create_attempt_id))
       storage::link_store::upsert(t, link);
-    t.commit();
   };
-  co_await db.run(std::move(save));
+  co_await db.write(std::move(save));
   log::get("sync")->info("page={} re-linked to {}#{} (named by the page, marker and author checked)",
                          page.id, wanted.repo, wanted.number);
   out.link = std::move(link);

@@ -217,12 +217,10 @@ net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
   ++counters_.pages_in_error;
   log::get("sync")->warn("page={} run={} error: {}", page.id, run, error);
   const auto page_id = page.id;
-  auto save_error = [page_id, error, run](pqxx::connection& c) {
-    pqxx::work t(c);
+  auto save_error = [page_id, error, run](storage::transaction t) {
     storage::link_store::mark_error(t, page_id, error, run);
-    t.commit();
   };
-  co_await db_.run(std::move(save_error));
+  co_await db_.write(std::move(save_error));
   if (!show_on_page) co_return;
   // Writing the same error again would only bump last_edited_time (and start another sync).
   const auto& wb = rules.write_back;
@@ -482,11 +480,10 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           o.written_to_github =
               written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
         }
-        auto touch_synced = [page_id, o](pqxx::connection& c) {
-          pqxx::nontransaction t(c);  // one statement: autocommit
+        auto touch_synced = [page_id, o](storage::transaction t) {
           storage::link_store::mark_in_sync(t, page_id, o);
         };
-        co_await db_.run(std::move(touch_synced));
+        co_await db_.autocommit(std::move(touch_synced));  // one statement
       }
       co_return;
     }
@@ -542,13 +539,11 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           const auto repo = find->repo;
           const auto kind = found->is_pull_request ? "draft_pr" : "issue";
           const auto f = *found;
-          auto save_adopted = [page_id, f, kind](pqxx::connection& c) {
-            pqxx::work t(c);
+          auto save_adopted = [page_id, f, kind](storage::transaction t) {
             storage::link_store::record_created(t, page_id, static_cast<int>(f.number), f.node_id,
                                                 f.html_url, kind);
-            t.commit();
           };
-          co_await db_.run(std::move(save_adopted));
+          co_await db_.write(std::move(save_adopted));
           ctx.state->issue_number = found->number;
           ctx.state->issue_url = found->html_url;
           ctx.state->create_intent = false;
@@ -654,13 +649,11 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           // with the one before it: otherwise a reopen made here looks like a person's and stands.
           auto written =
               written_json(sync::written_values_of(*plan.desired, iso8601::format(now), applied));
-          auto save_written = [page_id, written](pqxx::connection& c) {
-            pqxx::work t(c);
+          auto save_written = [page_id, written](storage::transaction t) {
             storage::link_store::merge_provenance(t, page_id, written, json::object());
             storage::link_store::invalidate_hash(t, page_id);
-            t.commit();
           };
-          co_await db_.run(std::move(save_written));
+          co_await db_.write(std::move(save_written));
         }
         logger->info("page={} run={} updated {}#{}: {}", page_id, run, update->repo, update->number,
                      sync::describe(action));
@@ -753,8 +746,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
       logger->warn("page={} run={} error: {}", page_id, run, *error_message);
       const auto msg = *error_message;
       const bool has_link = ctx.link.has_value();
-      auto save_error = [page_id, ds, msg, run, has_link](pqxx::connection& c) {
-        pqxx::work t(c);
+      auto save_error = [page_id, ds, msg, run, has_link](storage::transaction t) {
         if (!has_link) {
           storage::page_link l;
           l.notion_page_id = page_id;
@@ -763,9 +755,8 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           storage::link_store::upsert(t, l);
         }
         storage::link_store::mark_error(t, page_id, msg, run);
-        t.commit();
       };
-      co_await db_.run(std::move(save_error));
+      co_await db_.write(std::move(save_error));
       co_return;  // a page error is the page's state, not a job failure: no retry storm
     }
     if (!plan.synced_hash.empty() || (ctx.link && ctx.link->synced_fields_hash)) {
@@ -813,12 +804,10 @@ net::awaitable<void> page_syncer::report_failure(storage::claimed_job job, std::
   const auto page_id = hint.page_id;
   const auto run = job.sync_run_id.value_or("");
   if (dead) {
-    auto save_dead = [page_id, error, run](pqxx::connection& c) {
-      pqxx::work t(c);
+    auto save_dead = [page_id, error, run](storage::transaction t) {
       storage::link_store::mark_error(t, page_id, error, run);
-      t.commit();
     };
-    co_await db_.run(std::move(save_dead));
+    co_await db_.write(std::move(save_dead));
   }
   if (!dead && job.attempts > 1) co_return;
   sync::write_back_action a;

@@ -13,14 +13,10 @@ namespace ngsync::engine {
 namespace net = boost::asio;
 
 net::awaitable<void> page_syncer::load_page_notices() {
-  auto read = [](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
-    std::set<std::string> pages;
-    for (const auto& row : t.exec("SELECT page_id FROM page_notices"))
-      pages.insert(row[0].as<std::string>());
-    return pages;
+  auto read = [](storage::transaction t) {
+    return storage::page_notices::noticed_pages(t);
   };
-  auto pages = co_await db_.run(std::move(read));
+  auto pages = co_await db_.read(std::move(read));
   std::lock_guard lock(noticed_mutex_);
   noticed_pages_.merge(pages);
 }
@@ -30,13 +26,11 @@ net::awaitable<void> page_syncer::forget_trouble(std::string page_id) {
     std::lock_guard lock(noticed_mutex_);
     if (noticed_pages_.erase(page_id) == 0) co_return;
   }
-  auto clear = [page_id](pqxx::connection& c) {
-    pqxx::work t(c);
+  auto clear = [page_id](storage::transaction t) {
     storage::page_notices::clear(t, page_id);
-    t.commit();
   };
   try {
-    co_await db_.run(std::move(clear));
+    co_await db_.write(std::move(clear));
   } catch (const std::exception& e) {
     // The row stays: the page's next trouble with the same cause is not written again, which
     // is what it showed anyway until the success wrote over it. Retried on the next success.
@@ -62,12 +56,11 @@ net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
   const auto page_id = hint.page_id;
   try {
     const auto job_id = job.id;
-    auto read = [job_id, page_id](pqxx::connection& c) {
-      pqxx::read_transaction t(c);
+    auto read = [job_id, page_id](storage::transaction t) {
       return std::pair{storage::page_notices::timing(t, job_id),
                        storage::page_notices::shown_cause(t, page_id)};
     };
-    auto [timing, shown] = co_await db_.run(std::move(read));
+    auto [timing, shown] = co_await db_.read(std::move(read));
     if (!timing) co_return;  // already running again or settled: nothing true to say
     const auto trouble = failure ? sync::trouble_of(*failure, timing->created_at, timing->run_at)
                                  : sync::sync_trouble{{}, 0, {}, false, timing->created_at,
@@ -90,12 +83,10 @@ net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
     // Recorded even when the mapping writes nothing back: the count of jobs stuck behind rate
     // limits (status, /metrics) reads it.
     storage::page_notice_row row{cause, trouble.rate_limited, trouble.waiting_since, job.id};
-    auto save = [page_id, row](pqxx::connection& c) {
-      pqxx::work t(c);
+    auto save = [page_id, row](storage::transaction t) {
       storage::page_notices::record(t, page_id, row);
-      t.commit();
     };
-    co_await db_.run(std::move(save));
+    co_await db_.write(std::move(save));
     {
       std::lock_guard lock(noticed_mutex_);
       noticed_pages_.insert(page_id);

@@ -22,6 +22,7 @@
 #include "daemon/engine/daemon_metrics.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/cursor_store.hpp"
+#include "storage/link_store.hpp"
 #include "storage/sql_time.hpp"
 
 namespace ngsync::engine {
@@ -29,29 +30,7 @@ namespace net = boost::asio;
 
 namespace {
 
-struct link_summary {
-  std::string sync_status;
-  std::optional<storage::sys_time> notion_last_edited;
-  std::optional<storage::sys_time> last_synced_at;
-};
-
-// The links of a batch of pages, in one statement.
-std::map<std::string, link_summary> links_of(pqxx::transaction_base& t,
-                                             const std::vector<std::string>& ids) {
-  std::string array = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + ids[i];
-  array += "}";
-  std::map<std::string, link_summary> out;
-  const auto rows =
-      t.exec_params("SELECT notion_page_id, sync_status, " + storage::sql_us("notion_last_edited") +
-                        ", " + storage::sql_us("last_synced_at") +
-                        " FROM page_links WHERE notion_page_id = ANY($1::text[])",
-                    array);
-  for (const auto& r : rows) {
-    out[r[0].c_str()] = {r[1].c_str(), storage::time_field(r[2]), storage::time_field(r[3])};
-  }
-  return out;
-}
+using link_summary = storage::link_sync_state;
 
 // A page needs no job when its link is in sync with exactly this edit and was verified after
 // the edit's minute closed: Notion's minute granularity means an edit made later in the same
@@ -140,11 +119,10 @@ net::awaitable<poll_result> poller::poll_once() {
   auto logger = log::get("poll");
   poll_result result;
   const auto ds = data_source_id_;
-  auto read_cursor = [ds](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
+  auto read_cursor = [ds](storage::transaction t) {
     return storage::cursor_store::get(t, ds);
   };
-  auto cursor = co_await db_.run(std::move(read_cursor));
+  auto cursor = co_await db_.read(std::move(read_cursor));
   std::optional<std::string> since;
   if (cursor && cursor->watermark) since = iso8601::format(*cursor->watermark);
 
@@ -195,11 +173,10 @@ net::awaitable<poll_result> poller::poll_once() {
     std::vector<storage::job_spec> specs;
     std::map<std::string, link_summary> links;
     if (!ids.empty()) {
-      auto read_links = [ids](pqxx::connection& c) {
-        pqxx::read_transaction t(c);
-        return links_of(t, ids);
+      auto read_links = [ids](storage::transaction t) {
+        return storage::link_store::sync_states(t, ids);
       };
-      links = co_await db_.run(std::move(read_links));
+      links = co_await db_.read(std::move(read_links));
     }
     for (std::size_t i = 0; i < page.pages.size(); ++i) {
       const auto& p = page.pages[i];
@@ -248,8 +225,7 @@ net::awaitable<poll_result> poller::poll_once() {
     }
     const auto pages_in_batch = static_cast<std::int64_t>(page.pages.size());
     auto enqueue_and_advance = [this, specs = std::move(specs), watermark, more, ds,
-                                pages_in_batch](pqxx::connection& c) {
-      pqxx::work t(c);
+                                pages_in_batch](storage::transaction t) {
       std::int64_t n = 0;
       if (!specs.empty()) {
         auto r = queue_.enqueue_batch(t, specs);
@@ -270,8 +246,6 @@ net::awaitable<poll_result> poller::poll_once() {
           storage::cursor_store::advance(t, ds, mark, 0, now);
         }
       }
-      t.commit();
-      if (more) crash_point(crash_after_poll_batch);
       return n;
     };
     // Earlier batches may commit in any order: a crash between them re-polls from the old
@@ -292,11 +266,15 @@ net::awaitable<poll_result> poller::poll_once() {
       co_await written_oldest();
     }
     writing.emplace_back(
-        pending_enqueue::start(ex,
-                               [this, work = std::move(enqueue_and_advance)]() mutable {
-                                 return db_.run(std::move(work),
-                                                storage::retry_policy::idempotent);
-                               }),
+        pending_enqueue::start(
+            ex,
+            [this, work = std::move(enqueue_and_advance),
+             more]() mutable -> net::awaitable<std::int64_t> {
+              const auto n =
+                  co_await db_.write(std::move(work), storage::retry_policy::idempotent);
+              if (more) crash_point(crash_after_poll_batch);  // the batch is committed
+              co_return n;
+            }),
         std::move(batch_pages));
   }
   while (!writing.empty()) co_await written_oldest();
@@ -336,12 +314,10 @@ net::awaitable<void> poller::run() {
     if (!error.empty()) {
       const auto ds = data_source_id_;
       try {
-        auto save_poll_error = [ds, error](pqxx::connection& c) {
-          pqxx::work t(c);
+        auto save_poll_error = [ds, error](storage::transaction t) {
           storage::cursor_store::record_error(t, ds, error, std::chrono::system_clock::now());
-          t.commit();
         };
-        co_await db_.run(std::move(save_poll_error));
+        co_await db_.write(std::move(save_poll_error));
       } catch (const std::exception&) {
         // Postgres may be the failure; the next poll records again.
       }

@@ -14,26 +14,25 @@ net::awaitable<database_figures> probe_figures::get() {
   ++reads_;
   database_figures f;
   try {
-    auto check_schema = [](pqxx::connection& conn) { return storage::schema_is_current(conn); };
-    f.schema_current = co_await db_.run(std::move(check_schema), storage::retry_policy::once);
+    auto check_schema = [](storage::session s) { return storage::schema_is_current(s); };
+    f.schema_current =
+        co_await db_.on_session(std::move(check_schema), storage::retry_policy::once);
     f.reachable = true;
     f.queue = co_await queue_.stats();
-    auto count_errors = [horizon = throttle_horizon_](pqxx::connection& conn) {
-      pqxx::read_transaction t(conn);
+    auto count_errors = [horizon = throttle_horizon_](storage::transaction t) {
       return std::pair{storage::link_store::count_pages_in_error(t),
                        storage::page_notices::throttled_past(t, horizon,
                                                              std::chrono::system_clock::now())};
     };
     const auto [errors, throttled] =
-        co_await db_.run(std::move(count_errors), storage::retry_policy::once);
+        co_await db_.read(std::move(count_errors), storage::retry_policy::once);
     f.pages_in_error = errors;
     f.throttled_past_horizon = throttled;
     if (!backlog_ || now - backlog_read_at_ >= std::chrono::seconds(15)) {
-      auto read_backlog = [](pqxx::connection& conn) {
-        pqxx::read_transaction t(conn);
+      auto read_backlog = [](storage::transaction t) {
         return storage::read_backlog(t, std::chrono::system_clock::now());
       };
-      backlog_ = co_await db_.run(std::move(read_backlog), storage::retry_policy::once);
+      backlog_ = co_await db_.read(std::move(read_backlog), storage::retry_policy::once);
       backlog_read_at_ = now;
     }
     f.backlog = backlog_;

@@ -17,7 +17,7 @@ pruner::pruner(storage::database& db, pruner_settings s, std::function<bool()> g
     : db_(db), settings_(s), gate_(std::move(gate)) {}
 
 net::awaitable<prune_counts> pruner::prune_once() {
-  using prune_fn = std::int64_t (*)(pqxx::connection&, storage::sys_time, int);
+  using prune_fn = std::int64_t (*)(storage::session, storage::sys_time, int);
   const auto now = std::chrono::system_clock::now();
   prune_counts pass;
   auto table = [&](prune_fn fn, std::chrono::seconds keep,
@@ -26,8 +26,8 @@ net::awaitable<prune_counts> pruner::prune_once() {
     const int limit = settings_.batch_size;
     for (int i = 0; i < settings_.max_batches_per_table; ++i) {
       // Each batch is its own transaction on a pool thread; the event loop runs on meanwhile.
-      auto batch = [fn, before, limit](pqxx::connection& c) { return fn(c, before, limit); };
-      const auto n = co_await db_.run(std::move(batch));
+      auto batch = [fn, before, limit](storage::session s) { return fn(s, before, limit); };
+      const auto n = co_await db_.on_session(std::move(batch));
       count += n;
       if (n < limit) break;
     }

@@ -159,8 +159,7 @@ class reconcile_pass {
     if (!full) {
       // The slice, sized by sync/reconcile_budget.hpp, and the marker scan's start: the previous
       // pass's start less the poll overlap (clocks differ), or one window back for the first.
-      auto read = [&slice, &c = config_](pqxx::connection& conn) {
-        pqxx::read_transaction t(conn);
+      auto read = [&slice, &c = config_](storage::transaction t) {
         const auto links = storage::link_store::count_verifiable(t);
         const auto budget =
             sync::budget_reconcile(links, 1, c.sync.reconcile_interval, c.sync.reconcile_window);
@@ -168,7 +167,7 @@ class reconcile_pass {
             t, static_cast<int>(std::min<std::int64_t>(budget.links_per_pass, 1'000'000)));
         return storage::link_store::last_reconcile_pass(t);
       };
-      const auto last = co_await db_.run(std::move(read));
+      const auto last = co_await db_.read(std::move(read));
       since = iso8601::format(last ? *last - config_.sync.watermark_overlap
                                    : started - config_.sync.reconcile_window);
     }
@@ -180,11 +179,10 @@ class reconcile_pass {
       ++report_.repositories;
       auto marked = co_await list_marked(repo, since);
       report_.marked_issues += static_cast<int>(marked.size());
-      auto read_links = [repo](pqxx::connection& conn) {
-        pqxx::read_transaction t(conn);
+      auto read_links = [repo](storage::transaction t) {
         return storage::link_store::list_by_repo(t, repo);
       };
-      auto links = co_await db_.run(std::move(read_links));
+      auto links = co_await db_.read(std::move(read_links));
       std::map<std::int64_t, const storage::page_link*> by_number;
       for (const auto& l : links) by_number[*l.issue_number] = &l;
       std::set<std::int64_t> seen;
@@ -212,12 +210,10 @@ class reconcile_pass {
     }
     co_await mark_verified(slice, started);
     if (!dry_) {
-      auto record = [started](pqxx::connection& conn) {
-        pqxx::work t(conn);
+      auto record = [started](storage::transaction t) {
         storage::link_store::record_reconcile_pass(t, started);
-        t.commit();
       };
-      co_await db_.run(std::move(record));
+      co_await db_.write(std::move(record));
     }
     logger->info("reconcile{}{} done: {}", full ? "" : " (slice)", dry_ ? " (dry run)" : "",
                  report_.summary());
@@ -231,17 +227,10 @@ class reconcile_pass {
     for (const auto& [name, b] : mappings_) {
       if (b.rules.fixed_repository) repos.insert(*b.rules.fixed_repository);
     }
-    auto read_repos = [](pqxx::connection& conn) {
-      pqxx::read_transaction t(conn);
-      std::vector<std::string> out;
-      for (const auto& row :
-           t.exec("SELECT DISTINCT github_repo FROM page_links"
-                  " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL")) {
-        out.push_back(row[0].as<std::string>());
-      }
-      return out;
+    auto read_repos = [](storage::transaction t) {
+      return storage::link_store::linked_repositories(t);
     };
-    for (auto& r : co_await db_.run(std::move(read_repos))) repos.insert(r);
+    for (auto& r : co_await db_.read(std::move(read_repos))) repos.insert(r);
     co_return repos;
   }
 
@@ -264,22 +253,18 @@ class reconcile_pass {
   }
 
   net::awaitable<void> enqueue(storage::job_spec spec, std::string invalidate_page = {}) {
-    auto write = [spec = std::move(spec), invalidate_page, this](pqxx::connection& conn) {
-      pqxx::work t(conn);
+    auto write = [spec = std::move(spec), invalidate_page, this](storage::transaction t) {
       if (!invalidate_page.empty()) storage::link_store::invalidate_hash(t, invalidate_page);
       queue_.enqueue(t, spec);
-      t.commit();
     };
-    co_await db_.run(std::move(write));
+    co_await db_.write(std::move(write));
   }
 
   net::awaitable<void> mark_error(std::string page_id, std::string message) {
-    auto mark = [page_id, message](pqxx::connection& conn) {
-      pqxx::work t(conn);
+    auto mark = [page_id, message](storage::transaction t) {
       storage::link_store::mark_error(t, page_id, message, "reconcile");
-      t.commit();
     };
-    co_await db_.run(std::move(mark));
+    co_await db_.write(std::move(mark));
   }
 
   storage::job_spec sync_page_spec(const std::string& page_id, const std::string& data_source_id,
@@ -338,13 +323,11 @@ class reconcile_pass {
     link.issue_html_url = issue.html_url;
     link.kind = issue.is_pull_request ? "draft_pr" : "issue";
     auto spec = sync_page_spec(page->id, page->parent_data_source_id, *b);
-    auto adopt = [link, spec, this](pqxx::connection& conn) {
-      pqxx::work t(conn);
+    auto adopt = [link, spec, this](storage::transaction t) {
       auto existing = storage::link_store::get(t, link.notion_page_id, true);
       if (existing && existing->issue_number) {
         // The page is linked to another issue already: keep that link, just sync.
         queue_.enqueue(t, spec);
-        t.commit();
         return;
       }
       if (existing) {
@@ -355,9 +338,8 @@ class reconcile_pass {
         storage::link_store::upsert(t, link);
       }
       queue_.enqueue(t, spec);
-      t.commit();
     };
-    co_await db_.run(std::move(adopt));
+    co_await db_.write(std::move(adopt));
     logger->info("adopted issue={} for page={}", ref, page->id);
   }
 
@@ -426,12 +408,10 @@ class reconcile_pass {
       moved_link.github_repo = moved->repo;
       moved_link.issue_number = static_cast<int>(moved->number);
       moved_link.issue_html_url = issue->html_url;
-      auto save_move = [moved_link](pqxx::connection& conn) {
-        pqxx::work t(conn);
+      auto save_move = [moved_link](storage::transaction t) {
         storage::link_store::upsert(t, moved_link);
-        t.commit();
       };
-      co_await db_.run(std::move(save_move));
+      co_await db_.write(std::move(save_move));
       co_return;
     }
     if (sync::parse_markers(issue->body).page_id) {
@@ -483,12 +463,10 @@ class reconcile_pass {
     if (dry_ || links.empty()) co_return;
     std::vector<std::string> ids;
     for (const auto& l : links) ids.push_back(l.notion_page_id);
-    auto mark = [ids = std::move(ids), at](pqxx::connection& conn) {
-      pqxx::work t(conn);
+    auto mark = [ids = std::move(ids), at](storage::transaction t) {
       storage::link_store::mark_verified(t, ids, at);
-      t.commit();
     };
-    co_await db_.run(std::move(mark));
+    co_await db_.write(std::move(mark));
   }
 
   storage::database& db_;

@@ -49,14 +49,12 @@ net::awaitable<bool> repo_recovery::before_create(github::github_client& github,
     repos_[repo] = to;
   };
   try {
-    auto check = [repo](pqxx::connection& c) {
-      pqxx::work t(c);
+    auto check = [repo](storage::transaction t) {
       auto need = storage::recovery_scan::need(t, repo);
       if (need == storage::scan_need::unneeded) storage::recovery_scan::record_unneeded(t, repo);
-      t.commit();
       return need;
     };
-    const auto need = co_await db_.run(std::move(check));
+    const auto need = co_await db_.write(std::move(check));
     if (need != storage::scan_need::needed) {
       settle(state::settled);
       co_return false;
@@ -100,14 +98,12 @@ net::awaitable<bool> repo_recovery::before_create(github::github_client& github,
       settle(state::settled);
       co_return false;
     }
-    auto save = [repo, data_source_id, found](pqxx::connection& c) {
-      pqxx::work t(c);
+    auto save = [repo, data_source_id, found](storage::transaction t) {
       int linked = 0;
       const bool ours = storage::recovery_scan::record(t, repo, data_source_id, found, &linked);
-      t.commit();
       return ours ? linked : -1;
     };
-    const int linked = co_await db_.run(std::move(save));
+    const int linked = co_await db_.write(std::move(save));
     ++scans_;
     log::get("sync")->info("{}: recovery scan read {} issue(s) the daemon opened, {} marked; {} "
                            "page(s) re-linked{}",

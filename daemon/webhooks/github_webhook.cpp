@@ -68,8 +68,8 @@ net::awaitable<http::server_response> github_webhook_receiver::handle(http::serv
       (event == "pull_request" || !e.is_pull_request) && is_synced_issue_action(e.action);
   const auto hook = header(req, "X-GitHub-Hook-ID");
   const int max_attempts = settings_.max_attempts;
-  auto record = [this, e, event, own, relevant, hook, delivery, max_attempts](pqxx::connection& c) {
-    pqxx::work t(c);
+  auto record = [this, e, event, own, relevant, hook, delivery,
+                 max_attempts](storage::transaction t) {
     if (!storage::webhook_deliveries::first_delivery(t, "github", hook, delivery, event,
                                                      e.action)) {
       return delivery_outcome::duplicate;
@@ -92,10 +92,9 @@ net::awaitable<http::server_response> github_webhook_receiver::handle(http::serv
         outcome = delivery_outcome::enqueued;
       }
     }
-    t.commit();
     return outcome;
   };
-  const auto outcome = co_await db_.run(std::move(record));
+  const auto outcome = co_await db_.write(std::move(record));
   switch (outcome) {
     case delivery_outcome::duplicate:
       ++counters_.duplicates;

@@ -41,11 +41,10 @@ net::awaitable<std::optional<std::string>> notion_webhook_receiver::key(
   if (!settings_.configured_token.empty()) co_return settings_.configured_token;
   const auto now = std::chrono::steady_clock::now();
   if (key_read_at_ && now - *key_read_at_ < max_age) co_return key_;
-  auto read = [](pqxx::connection& c) {
-    pqxx::read_transaction t(c);
+  auto read = [](storage::transaction t) {
     return storage::notion_webhook_tokens::active(t);
   };
-  key_ = co_await db_.run(std::move(read));
+  key_ = co_await db_.read(std::move(read));
   key_read_at_ = now;
   co_return key_;
 }
@@ -86,13 +85,11 @@ net::awaitable<http::server_response> notion_webhook_receiver::unsigned_request(
     co_return answer(req, status::unauthorized, "missing signature");
   }
   const auto value = *token;
-  auto save = [value](pqxx::connection& c) {
-    pqxx::work tx(c);
+  auto save = [value](storage::transaction tx) {
     auto r = storage::notion_webhook_tokens::offer(tx, value);
-    tx.commit();
     return r;
   };
-  const auto offered = co_await db_.run(std::move(save));
+  const auto offered = co_await db_.write(std::move(save));
   ++counters_.verifications;
   const auto print = key_fingerprint(value);
   if (offered == storage::notion_token_offer::already_active) {
@@ -164,17 +161,15 @@ net::awaitable<http::server_response> notion_webhook_receiver::handle(http::serv
   spec.priority = 1;  // a person is waiting for this one; polls can wait
   const auto event_id = e.id.empty() ? std::string() : e.id;
   const auto type = e.type;
-  auto record = [this, spec, event_id, type](pqxx::connection& c) {
-    pqxx::work t(c);
+  auto record = [this, spec, event_id, type](storage::transaction t) {
     if (!event_id.empty() &&
         !storage::webhook_deliveries::first_delivery(t, "notion", "notion", event_id, type)) {
       return false;
     }
     queue_.enqueue(t, spec);
-    t.commit();
     return true;
   };
-  if (!co_await db_.run(std::move(record))) {
+  if (!co_await db_.write(std::move(record))) {
     ++counters_.duplicates;
     co_return answer(req, status::ok, "duplicate");
   }

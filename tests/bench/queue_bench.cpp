@@ -14,8 +14,10 @@
 #include "storage/job_queue.hpp"
 #include "storage/job_waker.hpp"
 #include "storage/migrator.hpp"
+#include "tests/storage/sync_queue.hpp"
 
 using namespace ngsync::storage;
+using ngsync::storage::testing::sync_queue;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
@@ -35,7 +37,7 @@ void truncate_jobs(database& db) {
   });
 }
 
-void bulk_insert(job_queue& q, int total) {
+void bulk_insert(sync_queue& q, int total) {
   const auto start = steady::now();
   constexpr int chunk = 10'000;
   for (int done = 0; done < total; done += chunk) {
@@ -47,7 +49,7 @@ void bulk_insert(job_queue& q, int total) {
               total / seconds_since(start));
 }
 
-void drain(job_queue& q, int workers, int total) {
+void drain(sync_queue& q, int workers, int total) {
   std::atomic<int> done{0};
   const auto start = steady::now();
   std::vector<std::thread> threads;
@@ -70,7 +72,7 @@ void drain(job_queue& q, int workers, int total) {
               total / s);
 }
 
-void latency(database& db, job_queue& q, const database_settings& settings, int samples) {
+void latency(database& db, sync_queue& q, const database_settings& settings, int samples) {
   truncate_jobs(db);
   job_waker waker(settings);
   while (!waker.listening()) std::this_thread::sleep_for(10ms);
@@ -127,7 +129,7 @@ int main(int argc, char** argv) {
     migrate(*c);
   }
   database db(settings);
-  job_queue q(db);
+  sync_queue q(db);
   std::printf("ngsync queue benchmark: %d no-op jobs, batch claim 100\n", total);
   for (int workers : {1, 4, 16}) {
     truncate_jobs(db);

@@ -18,8 +18,10 @@
 #include "storage/queue_owner.hpp"
 #include "tests/storage/helper_process.hpp"
 #include "tests/storage/scratch_database.hpp"
+#include "tests/storage/sync_queue.hpp"
 
 using namespace ngsync::storage;
+using ngsync::storage::testing::sync_queue;
 using namespace std::chrono_literals;
 using ngsync::storage::testing::helper_process;
 using ngsync::storage::testing::scratch_database;
@@ -83,7 +85,7 @@ TEST_CASE("queue owner crash helper: own, claim, report, then hang" * doctest::s
   database db(s);
   queue_owner owner(owner_settings(url, "doomed-process", "ngsync-owner-doomed"));
   REQUIRE(owner.id());
-  job_queue q(db);
+  sync_queue q(db);
   q.claim_for(&owner);
   auto jobs = q.claim_sync("doomed-process", 3, 10min);  // a lease far beyond the test
   std::string line = "CLAIMED";
@@ -100,7 +102,7 @@ TEST_CASE("queue: the jobs of a SIGKILLed process are free within seconds, attem
   queue_settings qs;
   qs.reclaim_interval = 0ms;  // every claim sweeps
   qs.owner_grace = 1s;
-  job_queue q(db, qs);
+  sync_queue q(db, qs);
   queue_owner me(owner_settings(sdb.url(), "rescuer"));
   REQUIRE(me.id());
   q.claim_for(&me);
@@ -151,7 +153,7 @@ TEST_CASE("queue: a closed owner session frees its claims; a failed run after th
   queue_settings qs;
   qs.reclaim_interval = 0ms;
   qs.owner_grace = 0ms;
-  job_queue q(db, qs);
+  sync_queue q(db, qs);
   auto gone = std::make_unique<queue_owner>(owner_settings(sdb.url(), "gone"));
   q.claim_for(gone.get());
   const auto id = q.enqueue_sync(spec("x")).id;
@@ -185,7 +187,7 @@ TEST_CASE("queue: a live owner's claims are never freed, even while its connecti
   queue_settings qs;
   qs.reclaim_interval = 0ms;
   qs.owner_grace = 3s;
-  job_queue q(db, qs);
+  sync_queue q(db, qs);
   queue_owner alive(owner_settings(sdb.url(), "alive"));
   REQUIRE(alive.id());
   q.claim_for(&alive);
@@ -195,7 +197,7 @@ TEST_CASE("queue: a live owner's claims are never freed, even while its connecti
 
   // Another replica sweeps and claims all along.
   database other_db(sdb.settings(1));
-  job_queue other(other_db, qs);
+  sync_queue other(other_db, qs);
   queue_owner other_owner(owner_settings(sdb.url(), "other", "ngsync-owner-other"));
   other.claim_for(&other_owner);
   REQUIRE(other.claim_sync("other", 10, 10min).empty());
@@ -229,7 +231,7 @@ TEST_CASE("queue: an expired lease is not a failed attempt and never makes a job
     return std::chrono::system_clock::now() + std::chrono::microseconds(offset_us.load());
   };
   qs.reclaim_interval = 0ms;
-  job_queue q(db, qs);
+  sync_queue q(db, qs);
   auto s = spec("last-chance");
   s.max_attempts = 1;
   const auto id = q.enqueue_sync(s).id;

@@ -21,8 +21,10 @@
 #include "tests/skip.hpp"
 #include "tests/storage/helper_process.hpp"
 #include "tests/storage/scratch_database.hpp"
+#include "tests/storage/sync_queue.hpp"
 
 using namespace ngsync::storage;
+using ngsync::storage::testing::sync_queue;
 using namespace std::chrono_literals;
 using ngsync::storage::testing::helper_process;
 using ngsync::storage::testing::scratch_database;
@@ -48,7 +50,7 @@ TEST_CASE("queue: a NOTIFY wakes a waiting worker well before its poll timeout")
   scratch_database sdb;
   sdb.migrate();
   database db(sdb.settings(1));  // one pooled connection, opened before measuring
-  job_queue q(db);
+  sync_queue q(db);
   job_waker waker(sdb.settings());
   for (int i = 0; i < 250 && !waker.listening(); ++i) std::this_thread::sleep_for(20ms);
   REQUIRE(waker.listening());
@@ -87,7 +89,7 @@ TEST_CASE("queue crash helper: claim jobs, report them, then hang" * doctest::sk
   s.url = url;
   s.threads = 1;
   database db(s);
-  job_queue q(db);
+  sync_queue q(db);
   auto jobs = q.claim_sync("doomed-worker", 3, 2s);
   std::string line = "CLAIMED";
   for (auto& j : jobs) line += " " + std::to_string(j.id);
@@ -106,7 +108,7 @@ TEST_CASE("queue: jobs of a worker killed with SIGKILL run again after lease exp
     return std::chrono::system_clock::now() + std::chrono::microseconds(offset_us.load());
   };
   qs.reclaim_interval = 0ms;
-  job_queue q(db, qs);
+  sync_queue q(db, qs);
   std::vector<job_spec> specs(6);
   for (auto& s : specs) s.kind = "crashy";
   q.enqueue_batch_sync(specs);
@@ -158,7 +160,7 @@ TEST_CASE("queue: workers survive a Postgres restart and finish every job" *
   database db(settings);
   queue_settings qs;
   qs.reclaim_interval = 200ms;
-  job_queue q(db, qs);
+  sync_queue q(db, qs);
   constexpr int total = 1500;
   std::vector<job_spec> specs(total);
   for (auto& s : specs) s.kind = "survive";

@@ -12,8 +12,10 @@
 
 #include "storage/job_queue.hpp"
 #include "tests/storage/scratch_database.hpp"
+#include "tests/storage/sync_queue.hpp"
 
 using namespace ngsync::storage;
+using ngsync::storage::testing::sync_queue;
 using namespace std::chrono_literals;
 using ngsync::storage::testing::scratch_database;
 
@@ -66,7 +68,7 @@ TEST_CASE("queue: N concurrent workers over M jobs run every job exactly once") 
   scratch_database sdb;
   sdb.migrate();
   database db(sdb.settings(6));
-  job_queue q(db);
+  sync_queue q(db);
   constexpr int jobs = 3000;
   std::vector<job_spec> specs;
   for (int i = 0; i < jobs; ++i) {
@@ -110,7 +112,7 @@ TEST_CASE("queue: coroutine workers drain through the awaitable API") {
   scratch_database sdb;
   sdb.migrate();
   database db(sdb.settings(3));
-  job_queue q(db);
+  sync_queue q(db);
   std::vector<job_spec> specs(500, spec("noop"));
   q.enqueue_batch_sync(specs);
   boost::asio::io_context io;
@@ -132,7 +134,7 @@ TEST_CASE("queue: waiting jobs with a unique key merge, also under concurrent en
   manual_clock clock;
   queue_settings qs;
   qs.clock = [&] { return clock.now(); };
-  job_queue q(db, qs);
+  sync_queue q(db, qs);
 
   auto a = spec("sync_page", "page:A", "A");
   a.priority = 1;
@@ -183,7 +185,7 @@ TEST_CASE("queue: a hint for a running job adds a waiting job that waits for the
   scratch_database sdb;
   sdb.migrate();
   database db(sdb.settings(2));
-  job_queue q(db);
+  sync_queue q(db);
   auto first = q.enqueue_sync(spec("sync_page", "page:P", "P"));
   auto claimed = q.claim_sync("w1", 10, 30s);
   REQUIRE(claimed.size() == 1);
@@ -208,7 +210,7 @@ TEST_CASE("queue: jobs of one page never run at the same time") {
   scratch_database sdb;
   sdb.migrate();
   database db(sdb.settings(4));
-  job_queue q(db);
+  sync_queue q(db);
   constexpr int pages = 5;
   std::vector<job_spec> specs;
   for (int i = 0; i < 400; ++i) {
@@ -258,7 +260,7 @@ TEST_CASE("queue: the batch completion is planned once per connection, not per c
   scratch_database sdb;
   sdb.migrate();
   database db(sdb.settings(1));  // one connection: every statement below runs on it
-  job_queue q(db);
+  sync_queue q(db);
   // A queue of a first sync's size, analyzed (as autovacuum does during one).
   db.run_sync([](pqxx::connection& c) {
     pqxx::nontransaction t(c);
@@ -300,7 +302,7 @@ TEST_CASE("queue: backoff with full jitter, Retry-After, dead after max attempts
   qs.jitter = [&] { return jitter; };
   qs.backoff_base = 1s;
   qs.backoff_cap = 3s;
-  job_queue q(db, qs);
+  sync_queue q(db, qs);
 
   auto s = spec("flaky");
   s.max_attempts = 4;
@@ -386,7 +388,7 @@ TEST_CASE("queue: only the lease holder completes or fails a job; leases extend"
   queue_settings qs;
   qs.clock = [&] { return clock.now(); };
   qs.reclaim_interval = 0ms;
-  job_queue q(db, qs);
+  sync_queue q(db, qs);
   const auto id = q.enqueue_sync(spec("x")).id;
   REQUIRE(q.claim_sync("holder", 1, 10s).size() == 1);
   CHECK_FALSE(q.complete_sync(id, "other"));
@@ -412,7 +414,7 @@ TEST_CASE("queue: stats and pruning") {
   manual_clock clock;
   queue_settings qs;
   qs.clock = [&] { return clock.now(); };
-  job_queue q(db, qs);
+  sync_queue q(db, qs);
   for (int i = 0; i < 3; ++i) q.enqueue_sync(spec("old"));
   auto batch = q.claim_sync("w", 10, 30s);
   REQUIRE(batch.size() == 3);
