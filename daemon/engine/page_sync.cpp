@@ -10,6 +10,7 @@
 #include "core/sync/link_state.hpp"
 #include "core/sync/planner.hpp"
 #include "core/sync/utf8_text.hpp"
+#include "core/sync/provenance.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
 #include "daemon/engine/daemon_metrics.hpp"
@@ -53,42 +54,6 @@ bool in_mapping(const mapping_binding& mapping, const notion::notion_page& p) {
   return false;
 }
 
-json::object written_json(const sync::last_written_values& v) {
-  json::array labels, assignees;
-  for (const auto& l : v.labels) labels.emplace_back(l);
-  for (const auto& a : v.assignees) assignees.emplace_back(a);
-  return {
-      {"title", v.title},       {"body_revision", v.body_revision},  {"labels", labels},
-      {"assignees", assignees}, {"state", sync::to_string(v.state)}, {"written_at", v.written_at}};
-}
-
-std::optional<sync::last_written_values> written_from(const json::object& o) {
-  auto text = [&](const char* k) -> std::string {
-    auto* v = o.if_contains(k);
-    return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
-  };
-  if (!o.contains("title")) return std::nullopt;
-  sync::last_written_values w;
-  w.title = text("title");
-  w.body_revision = text("body_revision");
-  for (const char* k : {"labels", "assignees"}) {
-    if (auto* a = o.if_contains(k); a && a->is_array()) {
-      for (const auto& x : a->as_array()) {
-        if (x.is_string())
-          (std::string(k) == "labels" ? w.labels : w.assignees).emplace_back(x.as_string().c_str());
-      }
-    }
-  }
-  const auto st = text("state");
-  w.state = st == sync::to_string(sync::desired_state::closed_completed)
-                ? sync::desired_state::closed_completed
-            : st == sync::to_string(sync::desired_state::closed_not_planned)
-                ? sync::desired_state::closed_not_planned
-                : sync::desired_state::open;
-  w.written_at = text("written_at");
-  return w;
-}
-
 sync::link_state to_state(const storage::page_link& l) {
   sync::link_state s;
   s.repo = l.github_repo.value_or("");
@@ -98,7 +63,7 @@ sync::link_state to_state(const storage::page_link& l) {
   s.synced_hash = l.synced_fields_hash.value_or("");
   s.create_intent = l.create_attempt_id.has_value() && !l.issue_number;
   if (l.create_intent_at) s.create_intent_at = iso8601::format(*l.create_intent_at);
-  s.last_written = written_from(l.written_to_github);
+  s.last_written = sync::last_written_from(l.written_to_github);
   return s;
 }
 
@@ -442,7 +407,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           // the page): that is the state to compare the next edit with, not the older hash.
           o.synced_fields_hash = plan.synced_hash;
           o.written_to_github =
-              written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
+              sync::provenance_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
         }
         auto touch_synced = [page_id, o](pqxx::connection& c) {
           pqxx::nontransaction t(c);  // one statement: autocommit
@@ -604,7 +569,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           // Record what GitHub now holds before anything else can fail. A replan after the page
           // was trashed mid-sync, or the retry after a crash, must compare with this write, not
           // with the one before it: otherwise a reopen made here looks like a person's and stands.
-          auto written = written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
+          auto written = sync::provenance_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
           auto save_written = [page_id, written](pqxx::connection& c) {
             pqxx::work t(c);
             storage::link_store::merge_provenance(t, page_id, written, json::object());
@@ -728,7 +693,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
       o.synced_at = std::min(now, ctx.read_at);
       if (plan.desired) {
         o.written_to_github =
-            written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
+            sync::provenance_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
       }
       const storage::synced_page synced{page_id, o, unrecorded};
       co_await links_.mark_in_sync(synced);

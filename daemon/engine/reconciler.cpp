@@ -20,8 +20,10 @@
 #include "core/notion/notion_client.hpp"
 #include "core/notion/notion_id.hpp"
 #include "core/sync/adoption.hpp"
+#include "core/sync/drift.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/issue_location.hpp"
+#include "core/sync/provenance.hpp"
 #include "core/sync/reconcile_budget.hpp"
 #include "core/sync/synced_fields.hpp"
 #include "core/time/iso8601.hpp"
@@ -69,59 +71,14 @@ net::awaitable<typename std::invoke_result_t<F&>::value_type> waiting_out_pauses
   }
 }
 
-std::string state_text(const github::github_issue& i) {
-  if (i.state == github::issue_state::open) return sync::to_string(sync::desired_state::open);
-  return i.state_reason == "not_planned" ? sync::to_string(sync::desired_state::closed_not_planned)
-                                         : sync::to_string(sync::desired_state::closed_completed);
-}
-
-bool is_open_text(const std::string& s) {
-  return s == sync::to_string(sync::desired_state::open);
-}
-
-// What GitHub shows differs from what the daemon last wrote there.
+// What GitHub shows differs from what the daemon last wrote there (sync/drift.hpp).
 bool drifted(const github::github_issue& issue, const storage::page_link& link) {
-  const auto& w = link.written_to_github;
-  if (!w.contains("title")) return false;  // no record yet: the next sync compares everything
-  auto text = [&](const char* k) {
-    const auto* v = w.if_contains(k);
-    return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
-  };
-  // Name sets compared case-insensitively, as GitHub compares label names and logins.
-  auto names = [](const auto& list) {
-    std::set<std::string> out;
-    for (const auto& n : list) {
-      std::string lower;
-      for (char c : std::string_view(n)) lower.push_back(static_cast<char>(std::tolower(c)));
-      out.insert(lower);
-    }
-    return out;
-  };
-  auto written_names = [&](const char* k) {
-    std::vector<std::string> out;
-    if (const auto* v = w.if_contains(k); v && v->is_array()) {
-      for (const auto& x : v->as_array()) {
-        if (x.is_string()) out.emplace_back(x.as_string().c_str());
-      }
-    }
-    return out;
-  };
-  if (issue.title != text("title")) return true;
+  auto drift = sync::drift_of(issue, sync::last_written_from(link.written_to_github));
   // An open issue whose page is in the trash is a known difference, shown on the link.
   const bool reopen_shown = link.sync_status == "error" && link.last_error &&
                             link.last_error->starts_with(trashed_page_reopened);
-  if (!reopen_shown && is_open_text(state_text(issue)) != is_open_text(text("state"))) {
-    return true;
-  }
-  // Labels and assignees too: a person's edit whose webhook was lost (daemon down) is otherwise
-  // never noticed, and Notion's values are never restored.
-  if (w.contains("labels") && names(issue.labels) != names(written_names("labels"))) return true;
-  if (w.contains("assignees") && names(issue.assignees) != names(written_names("assignees"))) {
-    return true;
-  }
-  const auto rev = sync::parse_markers(issue.body).revision;
-  const auto want_rev = text("body_revision");
-  return !want_rev.empty() && rev.value_or("") != want_rev;
+  if (reopen_shown) drift.state = false;
+  return drift.any();
 }
 
 std::string lower(std::string s) {

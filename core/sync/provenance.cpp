@@ -1,0 +1,50 @@
+#include "core/sync/provenance.hpp"
+
+#include <boost/json.hpp>
+
+namespace ngsync::sync {
+namespace json = boost::json;
+namespace {
+
+std::string text_of(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
+}
+
+std::vector<std::string> names_of(const json::object& o, const char* key) {
+  std::vector<std::string> out;
+  if (const auto* a = o.if_contains(key); a && a->is_array()) {
+    for (const auto& x : a->as_array()) {
+      if (x.is_string()) out.emplace_back(x.as_string().c_str());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+json::object provenance_json(const last_written_values& written) {
+  json::array labels, assignees;
+  for (const auto& l : written.labels) labels.emplace_back(l);
+  for (const auto& a : written.assignees) assignees.emplace_back(a);
+  return {{"title", written.title},
+          {"body_revision", written.body_revision},
+          {"labels", std::move(labels)},
+          {"assignees", std::move(assignees)},
+          {"state", to_string(written.state)},
+          {"written_at", written.written_at}};
+}
+
+std::optional<last_written_values> last_written_from(const json::object& stored) {
+  if (!stored.contains("title")) return std::nullopt;
+  last_written_values w;
+  w.title = text_of(stored, "title");
+  w.body_revision = text_of(stored, "body_revision");
+  w.labels = names_of(stored, "labels");
+  w.assignees = names_of(stored, "assignees");
+  w.state = desired_state_from(text_of(stored, "state")).value_or(desired_state::open);
+  w.written_at = text_of(stored, "written_at");
+  return w;
+}
+
+}  // namespace ngsync::sync
