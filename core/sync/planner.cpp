@@ -5,16 +5,13 @@
 #include "core/sync/drift.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/issue_title.hpp"
+#include "core/sync/notion_text.hpp"
 #include "core/sync/repo_name.hpp"
 #include "core/sync/sync_run_id.hpp"
 #include "core/sync/utf8_text.hpp"
 
 namespace ngsync::sync {
 namespace {
-
-// Notion caps one rich-text run at 2000 characters: the error text on the page is cut the same
-// way, so comparing it with a new message works.
-constexpr std::size_t notion_text_cap = 2000;
 
 std::string folded(std::string_view s) {
   std::string out(trim_ascii(s));
@@ -240,7 +237,7 @@ void add_error(sync_plan& plan, const notion::notion_page& page, const mapping_r
   plan.synced_hash.clear();
   if (page.in_trash || !rules.write_back.any()) return;
   const auto t = find_write_back(page, rules, plan.warnings);
-  const std::string shown(cut_to_code_points(message, notion_text_cap));
+  const std::string shown(shown_error_text(message));
   write_back_action wb;
   bool stale = false;
   if (t.status) {

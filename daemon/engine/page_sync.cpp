@@ -8,8 +8,8 @@
 #include "core/log/logging.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/link_state.hpp"
+#include "core/sync/notion_text.hpp"
 #include "core/sync/planner.hpp"
-#include "core/sync/utf8_text.hpp"
 #include "core/sync/provenance.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
@@ -154,7 +154,7 @@ net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
   if (!show_on_page) co_return;
   // Writing the same error again would only bump last_edited_time (and start another sync).
   const auto& wb = rules.write_back;
-  const std::string shown(sync::cut_to_code_points(error, 1900));
+  const std::string shown(sync::shown_error_text(error));
   sync::write_back_action a;
   bool stale = false;
   if (wb.sync_status) {
@@ -600,7 +600,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         if (extras_error) {
           if (shown.status) shown.status = sync::sync_status_value::error;
           if (shown.error_text)
-            shown.error_text = std::string(sync::cut_to_code_points(*extras_error, 1900));
+            shown.error_text = std::string(sync::shown_error_text(*extras_error));
           shown.last_sync_at.reset();
           extras_error_shown = true;
           shown_already = page_already_shows(ctx.page, rules.write_back, shown);
@@ -739,7 +739,7 @@ net::awaitable<void> page_syncer::report_failure(storage::claimed_job job, std::
   sync::write_back_action a;
   if (wb.sync_status)
     a.status = dead ? sync::sync_status_value::error : sync::sync_status_value::pending;
-  if (wb.sync_error) a.error_text = error.substr(0, 1900);
+  if (wb.sync_error) a.error_text = std::string(sync::shown_error_text(error));
   auto props = sync::notion_write_back_properties(a, wb);
   if (props.empty()) co_return;
   notion::notion_client notion_api(notion_caller_, run);
