@@ -94,23 +94,17 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
   github::github_client github_api(github_caller_, run);
   notion::notion_client notion_api(notion_caller_, run);
   github::github_issue issue;
-  unsigned gone_status = 0;
+  std::optional<std::string> gone;
   try {
     issue = co_await github_api.get_issue(repo, number);
   } catch (const api::api_exception& e) {
-    gone_status = e.failure().status;
-    const bool moved =
-        gone_status == 301 || gone_status == 302 || gone_status == 307 || gone_status == 308;
-    if (gone_status != 404 && gone_status != 410 && !moved) throw;
+    const auto reason = sync::issue_gone(e.failure());
+    if (!reason) throw;
+    gone = sync::gone_message(repo, number, *reason, e.failure().status);
   }
-  if (gone_status != 0) {
+  if (gone) {
     const auto pid = link->notion_page_id;
-    const auto message = "issue " + repo + "#" + std::to_string(number) +
-                         (gone_status == 410   ? " was deleted on GitHub"
-                          : gone_status == 404 ? " is gone from GitHub"
-                                               : " was moved or transferred on GitHub (HTTP " +
-                                                     std::to_string(gone_status) +
-                                                     ") and the redirect could not be followed");
+    const auto message = *gone;
     auto save_error = [pid, message, run](pqxx::connection& c) {
       pqxx::work t(c);
       storage::link_store::mark_error(t, pid, message, run);

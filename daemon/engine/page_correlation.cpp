@@ -3,6 +3,7 @@
 #include "core/api/api_failure.hpp"
 #include "core/log/logging.hpp"
 #include "core/sync/correlation.hpp"
+#include "core/sync/issue_location.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -53,7 +54,7 @@ net::awaitable<correlation_outcome> correlate_page(storage::database& db,
   try {
     found = co_await github.get_issue(wanted.repo, wanted.number);
   } catch (const api::api_exception& e) {
-    if (!api::names_missing_resource(e.failure())) throw;
+    if (!sync::issue_gone(e.failure())) throw;
   }
   const auto mapped = sync::mapped_repository(page, rules).value_or("");
   const auto verdict = sync::judge_claim(page.id, wanted, found, mapped, own_login);

@@ -364,26 +364,22 @@ class reconcile_pass {
     const auto repo = *link.github_repo;
     const auto ref = repo + "#" + std::to_string(*link.issue_number);
     std::optional<github::github_issue> issue;
-    std::string problem;
+    std::string gone;
     try {
       auto read_issue = [this, repo, number = *link.issue_number]() {
         return github_api_.get_issue(repo, number);
       };
       issue = co_await waiting_out_pauses(std::move(read_issue));
     } catch (const api::api_exception& e) {
-      const auto status = api_status(e);
-      const bool redirect = status == 301 || status == 302 || status == 307 || status == 308;
-      if (status != 404 && status != 410 && !redirect) throw;
-      problem = status == 410 ? "was deleted"
-                : redirect    ? "was moved or transferred and the redirect could not be followed"
-                              : "is gone";
+      const auto reason = sync::issue_gone(e.failure());
+      if (!reason) throw;
+      gone = sync::gone_message(repo, *link.issue_number, *reason, e.failure().status);
     }
     if (!issue) {
       ++report_.issues_gone;
-      report_.findings.push_back(ref + " " + problem + "; " + verb_ + "mark the link of page " +
+      report_.findings.push_back(gone + "; " + verb_ + "mark the link of page " +
                                  link.notion_page_id + " in error");
-      if (!dry_)
-        co_await mark_error(link.notion_page_id, "issue " + ref + " " + problem + " on GitHub");
+      if (!dry_) co_await mark_error(link.notion_page_id, gone);
       co_return;
     }
     if (auto moved = sync::moved_location(issue->html_url, repo, *link.issue_number)) {
