@@ -125,7 +125,7 @@ class reconcile_pass {
     auto logger = log::get("reconcile");
     const auto started = std::chrono::system_clock::now();
     const bool full = options_.mode == reconcile_mode::full;
-    std::string since = "1970-01-01T00:00:00Z";
+    std::optional<std::string> since;  // a full pass lists every issue
     std::vector<storage::page_link> slice;
     if (!full) {
       // The slice, sized by sync/reconcile_budget.hpp, and the marker scan's start: the previous
@@ -216,9 +216,9 @@ class reconcile_pass {
     co_return repos;
   }
 
-  // The issues of `repo` updated since `since` that carry a page marker.
-  net::awaitable<std::vector<github::github_issue>> list_marked(const std::string& repo,
-                                                                const std::string& since) {
+  // The issues of `repo` updated since `since` (nullopt: all of them) that carry a page marker.
+  net::awaitable<std::vector<github::github_issue>> list_marked(
+      const std::string& repo, const std::optional<std::string>& since) {
     std::vector<github::github_issue> marked;
     std::function<bool(const github::github_issue&)> collect =
         [&marked](const github::github_issue& issue) {
