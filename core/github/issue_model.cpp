@@ -33,8 +33,8 @@ api::parse_result<github_issue> parse_issue(const json::value& value) {
   else if (state == "closed")
     issue.state = issue_state::closed;
   else
-    return api::parse_error{"issue #" + std::to_string(issue.number) + ": bad \"state\" \"" + state +
-                       "\""};
+    return api::parse_error{"issue #" + std::to_string(issue.number) + ": bad \"state\" \"" +
+                            state + "\""};
 
   issue.node_id = string_or_empty(*o, "node_id");
   issue.html_url = string_or_empty(*o, "html_url");

@@ -90,8 +90,8 @@ std::optional<std::string> notion_user_for(const std::string& login,
 // GitHub's value is taken; records a conflict when both sides changed since the last sync.
 bool take_github_list(const char* field, field_owner owner, const std::vector<std::string>& github,
                       const std::vector<std::string>& notion,
-                      const std::vector<std::string>* last_written, bool drifted,
-                      bool notion_newer, notion_mirror_plan& plan) {
+                      const std::vector<std::string>* last_written, bool drifted, bool notion_newer,
+                      notion_mirror_plan& plan) {
   if (same_name_set(github, notion)) return false;
   // Without a record GitHub's value counts as changed: there is nothing to echo.
   const bool github_changed = !last_written || drifted;

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/api/api_failure.hpp"
+
 namespace ngsync::sync {
 namespace {
 

@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/api/api_failure.hpp"
+namespace ngsync::api {
+struct api_failure;
+}
 
 namespace ngsync::sync {
 

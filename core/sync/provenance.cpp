@@ -29,8 +29,8 @@ json::object provenance_json(const last_written_values& written) {
   for (const auto& a : written.assignees) assignees.emplace_back(a);
   return {{"title", written.title},
           {"body_revision", written.body_revision},
-          {"labels", std::move(labels)},
-          {"assignees", std::move(assignees)},
+          {"labels", labels},
+          {"assignees", assignees},
           {"state", to_string(written.state)},
           {"written_at", written.written_at}};
 }

@@ -113,8 +113,8 @@ const char* to_string(desired_state s) noexcept {
 }
 
 std::optional<desired_state> desired_state_from(std::string_view text) noexcept {
-  for (auto s : {desired_state::open, desired_state::closed_completed,
-                 desired_state::closed_not_planned}) {
+  for (auto s :
+       {desired_state::open, desired_state::closed_completed, desired_state::closed_not_planned}) {
     if (text == to_string(s)) return s;
   }
   return std::nullopt;

@@ -47,8 +47,7 @@ api::parse_result<github_issue_event> parse_github_issue_event(std::string_view 
   } else {
     if (!issue || !issue->is_object()) return api::parse_error{"webhook without 'issue'"};
     const auto* number = issue->as_object().if_contains("number");
-    if (!number || !number->is_int64())
-      return api::parse_error{"webhook without 'issue.number'"};
+    if (!number || !number->is_int64()) return api::parse_error{"webhook without 'issue.number'"};
     e.number = number->as_int64();
     e.is_pull_request = issue->as_object().contains("pull_request");
   }

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "core/log/logging.hpp"
+#include "core/notion/notion_id.hpp"
+#include "core/sync/adoption.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/link_state.hpp"
 #include "core/sync/notion_text.hpp"
@@ -18,8 +20,6 @@
 #include "daemon/engine/page_content.hpp"
 #include "daemon/engine/page_correlation.hpp"
 #include "storage/link_store.hpp"
-#include "core/notion/notion_id.hpp"
-#include "core/sync/adoption.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -569,7 +569,8 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           // Record what GitHub now holds before anything else can fail. A replan after the page
           // was trashed mid-sync, or the retry after a crash, must compare with this write, not
           // with the one before it: otherwise a reopen made here looks like a person's and stands.
-          auto written = sync::provenance_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
+          auto written =
+              sync::provenance_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
           auto save_written = [page_id, written](pqxx::connection& c) {
             pqxx::work t(c);
             storage::link_store::merge_provenance(t, page_id, written, json::object());

@@ -92,13 +92,12 @@ TEST_CASE("malformed issues fail with a message") {
 
 // One parse-error type for every hand-written JSON parser: a caller handles a Notion page, a
 // GitHub issue and either webhook's failure the same way.
-static_assert(std::is_same_v<decltype(parse_issue(json::value()))::error_type,
-                             ngsync::api::parse_error>);
+static_assert(
+    std::is_same_v<decltype(parse_issue(json::value()))::error_type, ngsync::api::parse_error>);
 static_assert(std::is_same_v<decltype(ngsync::notion::parse_page(json::value()))::error_type,
                              ngsync::api::parse_error>);
-static_assert(
-    std::is_same_v<decltype(ngsync::webhooks::parse_github_issue_event(""))::error_type,
-                   ngsync::api::parse_error>);
+static_assert(std::is_same_v<decltype(ngsync::webhooks::parse_github_issue_event(""))::error_type,
+                             ngsync::api::parse_error>);
 static_assert(std::is_same_v<decltype(ngsync::webhooks::parse_notion_event(""))::error_type,
                              ngsync::api::parse_error>);
 

@@ -43,8 +43,8 @@ github::github_issue echo_of(const last_written_values& w) {
   i.body = body_with_revision(w.body_revision);
   i.labels = w.labels;
   i.assignees = w.assignees;
-  i.state = w.state == desired_state::open ? github::issue_state::open
-                                           : github::issue_state::closed;
+  i.state =
+      w.state == desired_state::open ? github::issue_state::open : github::issue_state::closed;
   if (w.state == desired_state::closed_not_planned) i.state_reason = "not_planned";
   if (w.state == desired_state::closed_completed) i.state_reason = "completed";
   return i;
@@ -169,8 +169,8 @@ TEST_CASE("drift: the fields restored over GitHub's change are the drifted ones 
 }
 
 TEST_CASE("provenance: the stored record reads back as written") {
-  for (auto state : {desired_state::open, desired_state::closed_completed,
-                     desired_state::closed_not_planned}) {
+  for (auto state :
+       {desired_state::open, desired_state::closed_completed, desired_state::closed_not_planned}) {
     auto w = written();
     w.state = state;
     CHECK(last_written_from(provenance_json(w)) == w);

@@ -1,6 +1,7 @@
 // Where an issue lives, from its html_url: the check that notices a transferred issue.
 #include <doctest/doctest.h>
 
+#include "core/api/api_failure.hpp"
 #include "core/sync/issue_location.hpp"
 
 using namespace ngsync::sync;
@@ -30,9 +31,8 @@ TEST_CASE("a transferred issue is noticed; the same place (any case) is not a mo
 
 namespace {
 
-ngsync::api::api_failure failed_read(unsigned status,
-                                     ngsync::api::failure_kind kind =
-                                         ngsync::api::failure_kind::permanent) {
+ngsync::api::api_failure failed_read(
+    unsigned status, ngsync::api::failure_kind kind = ngsync::api::failure_kind::permanent) {
   ngsync::api::api_failure f;
   f.kind = kind;
   f.api = "github";
