@@ -8,6 +8,8 @@
 
 #include <pqxx/pqxx>
 
+#include "core/sync/synced_fields.hpp"
+
 namespace ngsync::storage {
 
 // An issue the scan found: the daemon opened it, and its marker names `page_id`.
@@ -16,7 +18,7 @@ struct recovered_issue {
   int issue_number = 0;
   std::string issue_node_id;
   std::string issue_html_url;
-  std::string kind = "issue";  // or "draft_pr"
+  sync::issue_kind kind = sync::issue_kind::issue;
 };
 
 enum class scan_need {

@@ -216,7 +216,7 @@ void add_success_write_back(sync_plan& plan, const notion::notion_page& page,
   }
   if (t.status) {
     wb.status = sync_status_value::success;
-    stale = stale || t.status->text != to_string(sync_status_value::success);
+    stale = stale || sync_status_value_from(t.status->text) != sync_status_value::success;
   }
   if (t.error) {
     wb.error_text = std::string();
@@ -242,7 +242,7 @@ void add_error(sync_plan& plan, const notion::notion_page& page, const mapping_r
   bool stale = false;
   if (t.status) {
     wb.status = sync_status_value::error;
-    stale = stale || t.status->text != to_string(sync_status_value::error);
+    stale = stale || sync_status_value_from(t.status->text) != sync_status_value::error;
   }
   if (t.error) {
     wb.error_text = shown;

@@ -85,6 +85,14 @@ const char* to_string(sync_status_value v) noexcept {
   return "?";
 }
 
+std::optional<sync_status_value> sync_status_value_from(std::string_view text) noexcept {
+  for (auto v :
+       {sync_status_value::pending, sync_status_value::success, sync_status_value::error}) {
+    if (text == to_string(v)) return v;
+  }
+  return std::nullopt;
+}
+
 std::string describe(const sync_action& action) {
   return std::visit(describer{}, action);
 }

@@ -144,7 +144,7 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
     // is theirs when newer). So the reopen stands, and the link says why the two sides differ
     // until someone restores the page or closes the issue; then the link is in sync again.
     const bool open = issue.state == github::issue_state::open;
-    const bool shown = link->sync_status == "error" && link->last_error &&
+    const bool shown = link->sync_status == sync::link_status::error && link->last_error &&
                        link->last_error->starts_with(trashed_page_reopened);
     // What a person changed on the issue of a trashed page is accepted as it is: recorded as
     // GitHub's values, so reconcile stops reporting it as drift. Not an open state, though: the

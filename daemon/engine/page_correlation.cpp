@@ -23,7 +23,7 @@ net::awaitable<void> record_refusal(storage::database& db, std::string page_id,
       storage::page_link l;
       l.notion_page_id = page_id;
       l.data_source_id = data_source_id;
-      l.sync_status = "error";
+      l.sync_status = sync::link_status::error;
       storage::link_store::upsert(t, l);
     }
     t.commit();
@@ -72,8 +72,9 @@ net::awaitable<correlation_outcome> correlate_page(storage::database& db,
   link.issue_number = static_cast<int>(found->number);
   link.issue_node_id = found->node_id;
   link.issue_html_url = found->html_url;
-  link.kind = found->is_pull_request ? "draft_pr" : "issue";
-  link.sync_status = "pending";  // no hash: the next plan compares everything with the issue
+  link.kind = found->is_pull_request ? sync::issue_kind::draft_pr : sync::issue_kind::issue;
+  link.sync_status =
+      sync::link_status::pending;  // no hash: the next plan compares everything with the issue
   auto save = [link](pqxx::connection& c) {
     pqxx::work t(c);
     // Only when still unknown: a concurrent create for this page (impossible while jobs of one

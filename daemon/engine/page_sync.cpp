@@ -59,7 +59,7 @@ sync::link_state to_state(const storage::page_link& l) {
   s.repo = l.github_repo.value_or("");
   if (l.issue_number) s.issue_number = *l.issue_number;
   s.issue_url = l.issue_html_url.value_or("");
-  s.is_pull_request = l.kind == "draft_pr";
+  s.is_pull_request = l.kind == sync::issue_kind::draft_pr;
   s.synced_hash = l.synced_fields_hash.value_or("");
   s.create_intent = l.create_attempt_id.has_value() && !l.issue_number;
   if (l.create_intent_at) s.create_intent_at = iso8601::format(*l.create_intent_at);
@@ -116,7 +116,7 @@ bool page_already_shows(const notion::notion_page& page, const sync::write_back_
   }
   if (shown.status) {
     const auto* p = prop(wb.sync_status);
-    if (!p || p->text != sync::to_string(*shown.status)) return false;
+    if (!p || sync::sync_status_value_from(p->text) != *shown.status) return false;
   }
   if (shown.error_text) {
     const auto* p = prop(wb.sync_error);
@@ -160,7 +160,7 @@ net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
   if (wb.sync_status) {
     if (const auto* p = page.find(*wb.sync_status)) {
       a.status = sync::sync_status_value::error;
-      stale = stale || p->text != sync::to_string(sync::sync_status_value::error);
+      stale = stale || sync::sync_status_value_from(p->text) != sync::sync_status_value::error;
     }
   }
   if (wb.sync_error) {
@@ -394,8 +394,9 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         co_return;
       }
       // A trashed page's error (its issue reopened on GitHub) is not the extras' to clear.
-      if (ctx.link && (ctx.link->sync_status == "in_sync" ||
-                       (extras_wanted && ctx.link->sync_status == "error" && !ctx.page.in_trash))) {
+      if (ctx.link && (ctx.link->sync_status == sync::link_status::in_sync ||
+                       (extras_wanted && ctx.link->sync_status == sync::link_status::error &&
+                        !ctx.page.in_trash))) {
         // Verified unchanged after the edit's minute: lets the poller settle this page.
         storage::sync_outcome o;
         o.notion_last_edited = iso8601::parse(ctx.page.last_edited_time);
@@ -463,12 +464,13 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           logger->info("page={} run={} adopted issue {}#{} created by an earlier attempt", page_id,
                        run, find->repo, found->number);
           const auto repo = find->repo;
-          const auto kind = found->is_pull_request ? "draft_pr" : "issue";
+          const auto kind =
+              found->is_pull_request ? sync::issue_kind::draft_pr : sync::issue_kind::issue;
           const auto f = *found;
           auto save_adopted = [page_id, f, kind](pqxx::connection& c) {
             pqxx::work t(c);
             storage::link_store::record_created(t, page_id, static_cast<int>(f.number), f.node_id,
-                                                f.html_url, kind);
+                                                f.html_url, sync::to_string(kind));
             t.commit();
           };
           co_await db_.run(std::move(save_adopted));
@@ -530,7 +532,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         // 3. The number goes to the link with the in-sync state after the write-back to Notion
         //    (one row rewrite, not two), or at once when the issue's extras read it from there.
         //    Until then a crash leaves the intent, and the retry adopts the issue by its marker.
-        const auto kind = create->kind == sync::issue_kind::draft_pr ? "draft_pr" : "issue";
+        const auto kind = create->kind;
         const storage::created_issue saved{page_id, static_cast<int>(made.number), made.node_id,
                                            made.html_url, kind};
         if (extras_wanted) {
@@ -541,7 +543,8 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         created_number = made.number;
         created_repo = repo;
         created_url = made.html_url;
-        logger->info("page={} run={} created {} {}#{}", page_id, run, kind, repo, made.number);
+        logger->info("page={} run={} created {} {}#{}", page_id, run, sync::to_string(kind), repo,
+                     made.number);
         if (create->close_after_create) {
           github::issue_update u;
           u.state = "closed";
@@ -675,7 +678,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           storage::page_link l;
           l.notion_page_id = page_id;
           l.data_source_id = ds;
-          l.sync_status = "error";
+          l.sync_status = sync::link_status::error;
           storage::link_store::upsert(t, l);
         }
         storage::link_store::mark_error(t, page_id, msg, run);

@@ -75,7 +75,7 @@ net::awaitable<typename std::invoke_result_t<F&>::value_type> waiting_out_pauses
 bool drifted(const github::github_issue& issue, const storage::page_link& link) {
   auto drift = sync::drift_of(issue, sync::last_written_from(link.written_to_github));
   // An open issue whose page is in the trash is a known difference, shown on the link.
-  const bool reopen_shown = link.sync_status == "error" && link.last_error &&
+  const bool reopen_shown = link.sync_status == sync::link_status::error && link.last_error &&
                             link.last_error->starts_with(trashed_page_reopened);
   if (reopen_shown) drift.state = false;
   return drift.any();
@@ -307,7 +307,7 @@ class reconcile_pass {
     link.issue_number = static_cast<int>(issue.number);
     link.issue_node_id = issue.node_id;
     link.issue_html_url = issue.html_url;
-    link.kind = issue.is_pull_request ? "draft_pr" : "issue";
+    link.kind = issue.is_pull_request ? sync::issue_kind::draft_pr : sync::issue_kind::issue;
     auto spec = sync_page_spec(page->id, page->parent_data_source_id, *b);
     auto adopt = [link, spec, this](pqxx::connection& conn) {
       pqxx::work t(conn);
@@ -319,9 +319,9 @@ class reconcile_pass {
         return;
       }
       if (existing) {
-        storage::link_store::record_created(t, link.notion_page_id, *link.issue_number,
-                                            link.issue_node_id.value_or(""),
-                                            link.issue_html_url.value_or(""), link.kind);
+        storage::link_store::record_created(
+            t, link.notion_page_id, *link.issue_number, link.issue_node_id.value_or(""),
+            link.issue_html_url.value_or(""), sync::to_string(link.kind));
       } else {
         storage::link_store::upsert(t, link);
       }
