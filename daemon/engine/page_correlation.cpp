@@ -73,8 +73,8 @@ net::awaitable<correlation_outcome> correlate_page(storage::database& db,
   link.issue_node_id = found->node_id;
   link.issue_html_url = found->html_url;
   link.kind = found->is_pull_request ? sync::issue_kind::draft_pr : sync::issue_kind::issue;
-  link.sync_status =
-      sync::link_status::pending;  // no hash: the next plan compares everything with the issue
+  // No hash: the next plan compares everything with the issue.
+  link.sync_status = sync::link_status::pending;
   auto save = [link](pqxx::connection& c) {
     pqxx::work t(c);
     // Only when still unknown: a concurrent create for this page (impossible while jobs of one
