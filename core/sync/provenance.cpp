@@ -24,7 +24,8 @@ std::vector<std::string> names_of(const json::object& o, const char* key) {
 }  // namespace
 
 json::object provenance_json(const last_written_values& written) {
-  json::array labels, assignees;
+  json::array labels;
+  json::array assignees;
   for (const auto& l : written.labels) labels.emplace_back(l);
   for (const auto& a : written.assignees) assignees.emplace_back(a);
   return {{"title", written.title},

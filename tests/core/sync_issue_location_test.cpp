@@ -46,14 +46,14 @@ ngsync::api::api_failure failed_read(
 TEST_CASE("an issue is gone when GitHub answers 404, 410 or a redirect it could not follow") {
   CHECK(issue_gone(failed_read(404)) == issue_gone_reason::missing);
   CHECK(issue_gone(failed_read(410)) == issue_gone_reason::deleted);
-  for (unsigned redirect : {301u, 302u, 307u, 308u}) {
+  for (unsigned redirect : {301U, 302U, 307U, 308U}) {
     CAPTURE(redirect);
     CHECK(issue_gone(failed_read(redirect)) == issue_gone_reason::moved);
   }
 }
 
 TEST_CASE("any other failure of an issue read says nothing about the issue") {
-  for (unsigned status : {0u, 401u, 403u, 422u}) {
+  for (unsigned status : {0U, 401U, 403U, 422U}) {
     CAPTURE(status);
     CHECK_FALSE(issue_gone(failed_read(status)));
   }
