@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/sync/sync_action.hpp"
+
 namespace ngsync::daemon {
 namespace json = boost::json;
 
@@ -12,9 +14,16 @@ namespace {
 
 // Colors Notion shows for the sync-status options; cosmetic only.
 const char* option_color(const std::string& name) {
-  if (name == "Pending") return "yellow";
-  if (name == "Success") return "green";
-  if (name == "Error") return "red";
+  const auto status = sync::sync_status_value_from(name);
+  if (!status) return "default";
+  switch (*status) {
+    case sync::sync_status_value::pending:
+      return "yellow";
+    case sync::sync_status_value::success:
+      return "green";
+    case sync::sync_status_value::error:
+      return "red";
+  }
   return "default";
 }
 
@@ -77,7 +86,9 @@ std::vector<expectation> expectations_of(const config::mapping& m) {
     out.push_back({m.sync_status_property,
                    "write-back: sync status",
                    {"select", "status"},
-                   {"Pending", "Success", "Error"},
+                   {sync::to_string(sync::sync_status_value::pending),
+                    sync::to_string(sync::sync_status_value::success),
+                    sync::to_string(sync::sync_status_value::error)},
                    true});
   if (!m.last_sync_at_property.empty())
     out.push_back({m.last_sync_at_property, "write-back: last sync time", {"date"}, {}, true});

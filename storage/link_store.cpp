@@ -37,8 +37,9 @@ page_link from_row(const pqxx::row& r) {
   l.issue_number = optional_field<int>(r[5]);
   l.issue_node_id = optional_field<std::string>(r[6]);
   l.issue_html_url = optional_field<std::string>(r[7]);
-  l.kind = r[8].as<std::string>();
-  l.sync_status = r[9].as<std::string>();
+  // The table's CHECK constraints admit no other text.
+  l.kind = sync::issue_kind_from(r[8].c_str()).value_or(sync::issue_kind::issue);
+  l.sync_status = sync::link_status_from(r[9].c_str()).value_or(sync::link_status::pending);
   l.last_error = optional_field<std::string>(r[10]);
   l.last_sync_run_id = optional_field<std::string>(r[11]);
   l.last_synced_at = time_field(r[12]);
@@ -107,9 +108,10 @@ void link_store::upsert(transaction tx, const page_link& l) {
       " updated_at = now()";
   exec_named(t, "link_upsert", sql, l.notion_page_id, l.data_source_id,
              to_epoch_us(l.notion_last_edited), l.synced_fields_hash, lower(l.github_repo),
-             l.issue_number, l.issue_node_id, l.issue_html_url, l.kind, l.sync_status, l.last_error,
-             l.last_sync_run_id, to_epoch_us(l.last_synced_at), l.create_attempt_id,
-             to_epoch_us(l.create_intent_at), boost::json::serialize(l.written_to_github),
+             l.issue_number, l.issue_node_id, l.issue_html_url, sync::to_string(l.kind),
+             sync::to_string(l.sync_status), l.last_error, l.last_sync_run_id,
+             to_epoch_us(l.last_synced_at), l.create_attempt_id, to_epoch_us(l.create_intent_at),
+             boost::json::serialize(l.written_to_github),
              boost::json::serialize(l.written_to_notion), boost::json::serialize(l.conflict_log));
 }
 
@@ -289,7 +291,7 @@ std::vector<bool> link_store::record_created_many(transaction tx,
                     {"number", c.issue_number},
                     {"node_id", c.node_id},
                     {"url", c.html_url},
-                    {"kind", c.kind}});
+                    {"kind", sync::to_string(c.kind)}});
   return pages_found(exec_named(t, "link_record_created_many", sql, rows_param(rows)), created);
 }
 
@@ -311,7 +313,7 @@ std::vector<bool> link_store::mark_in_sync_many(transaction tx,
       row["number"] = c->issue_number;
       row["node_id"] = c->node_id;
       row["url"] = c->html_url;
-      row["kind"] = c->kind;
+      row["kind"] = sync::to_string(c->kind);
     }
     rows.emplace_back(std::move(row));
   }

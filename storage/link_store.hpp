@@ -9,6 +9,8 @@
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
 
+#include "core/sync/link_state.hpp"
+#include "core/sync/mapping_rules.hpp"
 #include "storage/sql_time.hpp"
 #include "storage/transaction.hpp"
 
@@ -23,8 +25,8 @@ struct page_link {
   std::optional<int> issue_number;
   std::optional<std::string> issue_node_id;
   std::optional<std::string> issue_html_url;
-  std::string kind = "issue";           // issue | draft_pr
-  std::string sync_status = "pending";  // pending | in_sync | error
+  sync::issue_kind kind = sync::issue_kind::issue;
+  sync::link_status sync_status = sync::link_status::pending;
   std::optional<std::string> last_error;
   std::optional<std::string> last_sync_run_id;
   std::optional<sys_time> last_synced_at;
@@ -53,7 +55,8 @@ struct create_intent {
 struct created_issue {
   std::string page_id;
   int issue_number = 0;
-  std::string node_id, html_url, kind = "issue";
+  std::string node_id, html_url;
+  sync::issue_kind kind = sync::issue_kind::issue;
 };
 struct synced_page {
   std::string page_id;

@@ -51,7 +51,7 @@ bool recovery_scan::record(transaction tx, const std::string& repo,
         " issue_node_id, issue_html_url, kind, sync_status) VALUES ($1, $2, $3, $4, $5, $6, $7,"
         " 'pending') ON CONFLICT DO NOTHING RETURNING notion_page_id",
         f.page_id, data_source_id, lower(repo), f.issue_number, f.issue_node_id, f.issue_html_url,
-        f.kind);
+        sync::to_string(f.kind));
     if (linked && !r.empty()) ++*linked;
   }
   return true;

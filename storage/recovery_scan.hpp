@@ -8,6 +8,7 @@
 
 #include <pqxx/pqxx>
 
+#include "core/sync/synced_fields.hpp"
 #include "storage/transaction.hpp"
 
 namespace ngsync::storage {
@@ -18,7 +19,7 @@ struct recovered_issue {
   int issue_number = 0;
   std::string issue_node_id;
   std::string issue_html_url;
-  std::string kind = "issue";  // or "draft_pr"
+  sync::issue_kind kind = sync::issue_kind::issue;
 };
 
 enum class scan_need {

@@ -102,8 +102,4 @@ bool is_archived_page_edit(const api_failure& f) {
   return lower.find("archived") != std::string::npos;
 }
 
-bool names_missing_resource(const api_failure& f) {
-  return f.kind == failure_kind::permanent && (f.status == 404 || f.status == 410);
-}
-
 }  // namespace ngsync::api

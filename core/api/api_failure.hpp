@@ -51,10 +51,6 @@ api_failure classify(const std::string& api, const std::string& operation,
 // a fresh read instead of failing for good.
 bool is_archived_page_edit(const api_failure& f);
 
-// The resource the call named does not exist (404) or was deleted (410): a GitHub issue someone
-// deleted, a Notion page not shared with the integration. The one test for "gone".
-bool names_missing_resource(const api_failure& f);
-
 // Throws api_exception for anything but a 2xx answer.
 void ensure_ok(const std::string& api, const std::string& operation,
                const ratelimit::api_result& result);

@@ -132,10 +132,10 @@ net::awaitable<github_issue> github_client::update_issue(std::string repo, std::
 }
 
 net::awaitable<void> github_client::list_issues_since(
-    std::string repo, std::string since_iso, std::function<bool(const github_issue&)> visit) {
-  std::string path = repo_path(repo) +
-                     "/issues?state=all&sort=updated&direction=asc&per_page=100&since=" +
-                     boost::urls::encode(since_iso, boost::urls::unreserved_chars);
+    std::string repo, std::optional<std::string> since_iso,
+    std::function<bool(const github_issue&)> visit) {
+  std::string path = repo_path(repo) + "/issues?state=all&sort=updated&direction=asc&per_page=100";
+  if (since_iso) path += "&since=" + boost::urls::encode(*since_iso, boost::urls::unreserved_chars);
   co_await list_issue_pages(std::move(path), std::move(visit));
 }
 

@@ -63,10 +63,11 @@ class github_client {
   boost::asio::awaitable<github_issue> get_issue(std::string repo, std::int64_t number);
   boost::asio::awaitable<github_issue> update_issue(std::string repo, std::int64_t number,
                                                     issue_update update);
-  // Every issue (and PR) updated since `since_iso`, oldest first, following the Link header's
-  // next URLs exactly as given (they may point at /repositories/{id}/...). `visit` returns
-  // false to stop early (e.g. once the marker is found).
-  boost::asio::awaitable<void> list_issues_since(std::string repo, std::string since_iso,
+  // Every issue (and PR) updated since `since_iso` (nullopt: every issue), oldest first,
+  // following the Link header's next URLs exactly as given (they may point at
+  // /repositories/{id}/...). `visit` returns false to stop early (e.g. once the marker is found).
+  boost::asio::awaitable<void> list_issues_since(std::string repo,
+                                                 std::optional<std::string> since_iso,
                                                  std::function<bool(const github_issue&)> visit);
   // Every issue (and PR) `creator` opened in the repository, open or closed, 100 per call (the
   // recovery scan of a lost database: issues the daemon opened carry their page's marker).

@@ -1,9 +1,6 @@
 #include "core/github/issue_model.hpp"
 
-#include <stdexcept>
-
 #include <boost/json.hpp>
-#include <boost/throw_exception.hpp>
 
 namespace ngsync::github {
 namespace json = boost::json;
@@ -16,32 +13,28 @@ std::string string_or_empty(const json::object& o, std::string_view key) {
 
 }  // namespace
 
-void throw_exception_from_error(const parse_error& e, const boost::source_location& loc) {
-  boost::throw_exception(std::runtime_error("github json: " + e.message), loc);
-}
-
 const char* to_string(issue_state s) noexcept {
   return s == issue_state::open ? "open" : "closed";
 }
 
-parse_result<github_issue> parse_issue(const json::value& value) {
+api::parse_result<github_issue> parse_issue(const json::value& value) {
   const auto* o = value.if_object();
-  if (!o) return parse_error{"issue: not a JSON object"};
+  if (!o) return api::parse_error{"issue: not a JSON object"};
   github_issue issue;
   const auto* number = o->if_contains("number");
   if (!number || !(number->is_int64() || number->is_uint64())) {
-    return parse_error{"issue: missing integer \"number\""};
+    return api::parse_error{"issue: missing integer \"number\""};
   }
   issue.number = number->to_number<std::int64_t>();
-  if (issue.number <= 0) return parse_error{"issue: \"number\" must be positive"};
+  if (issue.number <= 0) return api::parse_error{"issue: \"number\" must be positive"};
   const auto state = string_or_empty(*o, "state");
   if (state == "open")
     issue.state = issue_state::open;
   else if (state == "closed")
     issue.state = issue_state::closed;
   else
-    return parse_error{"issue #" + std::to_string(issue.number) + ": bad \"state\" \"" + state +
-                       "\""};
+    return api::parse_error{"issue #" + std::to_string(issue.number) + ": bad \"state\" \"" +
+                            state + "\""};
 
   issue.node_id = string_or_empty(*o, "node_id");
   issue.html_url = string_or_empty(*o, "html_url");
@@ -75,9 +68,9 @@ parse_result<github_issue> parse_issue(const json::value& value) {
   return issue;
 }
 
-parse_result<issue_list> parse_issue_list(const json::value& value) {
+api::parse_result<issue_list> parse_issue_list(const json::value& value) {
   const auto* a = value.if_array();
-  if (!a) return parse_error{"issue list: not a JSON array"};
+  if (!a) return api::parse_error{"issue list: not a JSON array"};
   issue_list list;
   for (const auto& item : *a) {
     auto issue = parse_issue(item);

@@ -7,19 +7,11 @@
 #include <string>
 #include <vector>
 
-#include <boost/assert/source_location.hpp>
 #include <boost/json/value.hpp>
-#include <boost/system/result.hpp>
+
+#include "core/api/parse_error.hpp"
 
 namespace ngsync::github {
-
-struct parse_error {
-  std::string message;
-};
-[[noreturn]] void throw_exception_from_error(const parse_error& e,
-                                             const boost::source_location& loc);
-template <class T>
-using parse_result = boost::system::result<T, parse_error>;
 
 enum class issue_state { open, closed };
 
@@ -39,14 +31,14 @@ struct github_issue {
 };
 
 // Fails (never throws) when the value is not an object or number/state are missing or wrong.
-parse_result<github_issue> parse_issue(const boost::json::value& json);
+api::parse_result<github_issue> parse_issue(const boost::json::value& json);
 
 // The list endpoint's array; entries that fail to parse are reported, not fatal.
 struct issue_list {
   std::vector<github_issue> issues;
-  std::vector<parse_error> errors;
+  std::vector<api::parse_error> errors;
 };
-parse_result<issue_list> parse_issue_list(const boost::json::value& json);
+api::parse_result<issue_list> parse_issue_list(const boost::json::value& json);
 
 const char* to_string(issue_state s) noexcept;
 

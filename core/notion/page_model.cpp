@@ -145,18 +145,18 @@ const property_value* notion_page::find(std::string_view name) const {
   return it == properties.end() ? nullptr : &it->second;
 }
 
-parse_result<notion_page> parse_page(const json::value& value) {
+api::parse_result<notion_page> parse_page(const json::value& value) {
   const auto* o = value.if_object();
-  if (!o) return parse_error{"page: not a JSON object"};
+  if (!o) return api::parse_error{"page: not a JSON object"};
   if (auto obj = string_or_empty(*o, "object"); !obj.empty() && obj != "page") {
-    return parse_error{"page: object is \"" + obj + "\", expected \"page\""};
+    return api::parse_error{"page: object is \"" + obj + "\", expected \"page\""};
   }
   notion_page page;
   page.id = string_or_empty(*o, "id");
-  if (page.id.empty()) return parse_error{"page: missing string \"id\""};
+  if (page.id.empty()) return api::parse_error{"page: missing string \"id\""};
   page.last_edited_time = string_or_empty(*o, "last_edited_time");
   if (page.last_edited_time.empty()) {
-    return parse_error{"page " + page.id + ": missing string \"last_edited_time\""};
+    return api::parse_error{"page " + page.id + ": missing string \"last_edited_time\""};
   }
   page.created_time = string_or_empty(*o, "created_time");
   page.url = string_or_empty(*o, "url");
@@ -169,7 +169,7 @@ parse_result<notion_page> parse_page(const json::value& value) {
     page.parent_database_id = string_or_empty(*parent, "database_id");
   }
   const auto* props = object_at(*o, "properties");
-  if (!props) return parse_error{"page " + page.id + ": missing object \"properties\""};
+  if (!props) return api::parse_error{"page " + page.id + ": missing object \"properties\""};
   for (const auto& [name, prop] : *props) {
     if (const auto* po = prop.if_object())
       page.properties.emplace(std::string(name), parse_property(*po));
@@ -177,11 +177,11 @@ parse_result<notion_page> parse_page(const json::value& value) {
   return page;
 }
 
-parse_result<page_list> parse_page_list(const json::value& value) {
+api::parse_result<page_list> parse_page_list(const json::value& value) {
   const auto* o = value.if_object();
-  if (!o) return parse_error{"page list: not a JSON object"};
+  if (!o) return api::parse_error{"page list: not a JSON object"};
   const auto* results = array_at(*o, "results");
-  if (!results) return parse_error{"page list: missing array \"results\""};
+  if (!results) return api::parse_error{"page list: missing array \"results\""};
   page_list list;
   for (const auto& item : *results) {
     // Query results may hold data sources too (type page_or_data_source): not pages, skip them.

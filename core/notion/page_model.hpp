@@ -10,7 +10,7 @@
 
 #include <boost/json/value.hpp>
 
-#include "core/notion/json_parse_error.hpp"
+#include "core/api/parse_error.hpp"
 
 namespace ngsync::notion {
 
@@ -77,16 +77,16 @@ struct notion_page {
 
 // Parses one page object. Fails (never throws) when the value is not a page object or a field the
 // sync relies on (id, last_edited_time, properties) is missing or of the wrong JSON type.
-parse_result<notion_page> parse_page(const boost::json::value& json);
+api::parse_result<notion_page> parse_page(const boost::json::value& json);
 
 // A data-source query answer: each page parsed on its own, so one odd page does not hide the rest.
 struct page_list {
   std::vector<notion_page> pages;
-  std::vector<parse_error> errors;  // one per result that failed to parse
+  std::vector<api::parse_error> errors;  // one per result that failed to parse
   std::optional<std::string> next_cursor;
   bool has_more = false;
 };
 
-parse_result<page_list> parse_page_list(const boost::json::value& json);
+api::parse_result<page_list> parse_page_list(const boost::json::value& json);
 
 }  // namespace ngsync::notion

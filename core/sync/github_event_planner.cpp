@@ -1,5 +1,6 @@
 #include "core/sync/github_event_planner.hpp"
 
+#include "core/sync/drift.hpp"
 #include "core/sync/issue_title.hpp"
 #include "core/sync/planner.hpp"
 #include "core/sync/synced_fields.hpp"
@@ -9,12 +10,6 @@ namespace {
 
 bool is_open(desired_state s) {
   return s == desired_state::open;
-}
-
-desired_state state_of(const github::github_issue& issue) {
-  if (issue.state == github::issue_state::open) return desired_state::open;
-  return issue.state_reason == "not_planned" ? desired_state::closed_not_planned
-                                             : desired_state::closed_completed;
 }
 
 desired_state page_state(const page_status& st) {
@@ -95,10 +90,11 @@ std::optional<std::string> notion_user_for(const std::string& login,
 // GitHub's value is taken; records a conflict when both sides changed since the last sync.
 bool take_github_list(const char* field, field_owner owner, const std::vector<std::string>& github,
                       const std::vector<std::string>& notion,
-                      const std::vector<std::string>* last_written, bool notion_newer,
+                      const std::vector<std::string>* last_written, bool drifted, bool notion_newer,
                       notion_mirror_plan& plan) {
   if (same_name_set(github, notion)) return false;
-  const bool github_changed = !last_written || !same_name_set(github, *last_written);
+  // Without a record GitHub's value counts as changed: there is nothing to echo.
+  const bool github_changed = !last_written || drifted;
   if (!github_changed) return false;
   const bool notion_changed = last_written && !same_name_set(notion, *last_written);
   // Notion owns it: the executor restores Notion's value; only the decision is recorded.
@@ -126,15 +122,16 @@ notion_mirror_plan plan_github_event(const github::github_issue& issue, const li
     return plan;
   }
   const auto& lw = link.last_written;
+  const auto drift = drift_of(issue, lw);
   const bool notion_newer = page.last_edited_time.substr(0, 19) > issue.updated_at.substr(0, 19);
 
   // Status.
-  const auto gh = state_of(issue);
+  const auto gh = state_on_github(issue);
   const auto st = classify_status(page, rules, true);
   const auto notion = page_state(st);
   if (!rules.status_property || rules.ownership.status == field_owner::notion) {
     plan.notes.push_back("status is owned by Notion");
-  } else if (lw && is_open(gh) == is_open(lw->state)) {
+  } else if (lw && !drift.state) {
     plan.notes.push_back("GitHub state equals what the daemon last wrote");
   } else if (is_open(gh) == is_open(notion)) {
     plan.notes.push_back("page status already matches GitHub");
@@ -163,7 +160,7 @@ notion_mirror_plan plan_github_event(const github::github_issue& issue, const li
   if (rules.ownership.title != field_owner::notion) {
     const auto* t = page.find(rules.title_property);
     const auto notion_title = t ? issue_title_from(t->text) : std::string();
-    const bool github_changed = !lw || issue.title != lw->title;
+    const bool github_changed = !lw || drift.title;
     const bool notion_changed = lw && notion_title != lw->title;
     const bool take =
         rules.ownership.title == field_owner::github || !notion_changed || !notion_newer;
@@ -177,7 +174,7 @@ notion_mirror_plan plan_github_event(const github::github_issue& issue, const li
       plan.set_title = issue.title;
       plan.new_last_written_title = issue.title;
     }
-  } else if (lw && issue.title != lw->title) {
+  } else if (drift.title) {
     // Notion owns the title: the executor restores it. When Notion changed it too, the decision
     // is still a conflict worth recording on the link.
     const auto* t = page.find(rules.title_property);
@@ -192,7 +189,7 @@ notion_mirror_plan plan_github_event(const github::github_issue& issue, const li
     const auto* p = page.find(*rules.labels_property);
     const auto notion_labels = p ? p->names : std::vector<std::string>{};
     if (take_github_list("labels", rules.ownership.labels, issue.labels, notion_labels,
-                         lw ? &lw->labels : nullptr, notion_newer, plan)) {
+                         lw ? &lw->labels : nullptr, drift.labels, notion_newer, plan)) {
       plan.set_labels = issue.labels;
       plan.new_last_written_labels = issue.labels;
     }
@@ -200,7 +197,8 @@ notion_mirror_plan plan_github_event(const github::github_issue& issue, const li
   if (rules.assignees_property) {
     const auto* p = page.find(*rules.assignees_property);
     if (take_github_list("assignees", rules.ownership.assignees, issue.assignees,
-                         logins_of(p, rules), lw ? &lw->assignees : nullptr, notion_newer, plan)) {
+                         logins_of(p, rules), lw ? &lw->assignees : nullptr, drift.assignees,
+                         notion_newer, plan)) {
       std::vector<std::string> ids;
       for (const auto& login : issue.assignees) {
         if (auto id = notion_user_for(login, p, rules)) {

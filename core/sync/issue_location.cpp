@@ -4,6 +4,10 @@
 #include <charconv>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "core/api/api_failure.hpp"
+
 namespace ngsync::sync {
 namespace {
 
@@ -53,6 +57,39 @@ std::optional<issue_location> moved_location(std::string_view html_url, std::str
   if (!at) return std::nullopt;
   if (at->repo == lower(repo) && at->number == number) return std::nullopt;
   return at;
+}
+
+std::optional<issue_gone_reason> issue_gone(const api::api_failure& failure) {
+  if (failure.kind != api::failure_kind::permanent) return std::nullopt;
+  switch (failure.status) {
+    case 404:
+      return issue_gone_reason::missing;
+    case 410:
+      return issue_gone_reason::deleted;
+    case 301:
+    case 302:
+    case 307:
+    case 308:
+      return issue_gone_reason::moved;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string gone_message(std::string_view repo, std::int64_t number, issue_gone_reason reason,
+                         unsigned status) {
+  switch (reason) {
+    case issue_gone_reason::deleted:
+      return fmt::format("issue {}#{} was deleted on GitHub", repo, number);
+    case issue_gone_reason::moved:
+      return fmt::format(
+          "issue {}#{} was moved or transferred on GitHub (HTTP {}) and the redirect could not "
+          "be followed",
+          repo, number, status);
+    case issue_gone_reason::missing:
+      break;
+  }
+  return fmt::format("issue {}#{} is gone from GitHub", repo, number);
 }
 
 }  // namespace ngsync::sync

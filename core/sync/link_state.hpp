@@ -5,11 +5,20 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/sync/synced_fields.hpp"
 
 namespace ngsync::sync {
+
+// Where the link stands (page_links.sync_status): no sync has completed since the link was made
+// or its issue adopted, the last sync completed, or the last sync ended in an error the page
+// shows. Spelled "pending", "in_sync", "error" in storage; link_status_from gives nullopt for any
+// other text.
+enum class link_status { pending, in_sync, error };
+const char* to_string(link_status s) noexcept;
+std::optional<link_status> link_status_from(std::string_view text) noexcept;
 
 // The per-field values the daemon last wrote to GitHub (its provenance record). The body is kept
 // as its content revision, not its text.

@@ -2,18 +2,16 @@
 
 #include <cctype>
 
+#include "core/sync/drift.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/issue_title.hpp"
+#include "core/sync/notion_text.hpp"
 #include "core/sync/repo_name.hpp"
 #include "core/sync/sync_run_id.hpp"
 #include "core/sync/utf8_text.hpp"
 
 namespace ngsync::sync {
 namespace {
-
-// Notion caps one rich-text run at 2000 characters: the error text on the page is cut the same
-// way, so comparing it with a new message works.
-constexpr std::size_t notion_text_cap = 2000;
 
 std::string folded(std::string_view s) {
   std::string out(trim_ascii(s));
@@ -218,7 +216,7 @@ void add_success_write_back(sync_plan& plan, const notion::notion_page& page,
   }
   if (t.status) {
     wb.status = sync_status_value::success;
-    stale = stale || t.status->text != to_string(sync_status_value::success);
+    stale = stale || sync_status_value_from(t.status->text) != sync_status_value::success;
   }
   if (t.error) {
     wb.error_text = std::string();
@@ -239,12 +237,12 @@ void add_error(sync_plan& plan, const notion::notion_page& page, const mapping_r
   plan.synced_hash.clear();
   if (page.in_trash || !rules.write_back.any()) return;
   const auto t = find_write_back(page, rules, plan.warnings);
-  const std::string shown(cut_to_code_points(message, notion_text_cap));
+  const std::string shown(shown_error_text(message));
   write_back_action wb;
   bool stale = false;
   if (t.status) {
     wb.status = sync_status_value::error;
-    stale = stale || t.status->text != to_string(sync_status_value::error);
+    stale = stale || sync_status_value_from(t.status->text) != sync_status_value::error;
   }
   if (t.error) {
     wb.error_text = shown;
@@ -290,12 +288,6 @@ bool is_open(desired_state s) {
   return s == desired_state::open;
 }
 
-desired_state actual_state(const github::github_issue& issue) {
-  if (issue.state == github::issue_state::open) return desired_state::open;
-  return issue.state_reason == "not_planned" ? desired_state::closed_not_planned
-                                             : desired_state::closed_completed;
-}
-
 update_issue_action update_for(const synced_fields& d, const link_state& link,
                                const github::github_issue& issue, const notion::notion_page& page,
                                const mapping_rules& rules) {
@@ -305,14 +297,16 @@ update_issue_action update_for(const synced_fields& d, const link_state& link,
   u.is_pull_request = issue.is_pull_request || link.is_pull_request;
   const auto& lw = link.last_written;
   const bool rec = lw.has_value();
+  // GitHub changed = drifted from what the daemon last wrote (no record: nothing drifted).
+  const auto github_changed = drift_of(issue, lw);
   // ISO 8601 UTC compares as text; both APIs give seconds precision in the first 19 characters.
   const bool notion_newer = page.last_edited_time.substr(0, 19) >= issue.updated_at.substr(0, 19);
   const auto& own = rules.ownership;
 
   if (!d.title.empty()) {
     const bool differs = d.title != issue.title;
-    if (should_push(own.title, differs, rec, rec && d.title != lw->title,
-                    rec && issue.title != lw->title, notion_newer)) {
+    if (should_push(own.title, differs, rec, rec && d.title != lw->title, github_changed.title,
+                    notion_newer)) {
       u.title = d.title;
     }
   }
@@ -321,9 +315,8 @@ update_issue_action update_for(const synced_fields& d, const link_state& link,
     const auto section = section_for(d);
     auto merged = merge_body(issue.body, section);
     const bool differs = strip_cr(merged) != strip_cr(issue.body);
-    const auto github_revision = parse_markers(issue.body).revision;
     if (should_push(own.body, differs, rec, rec && section.revision != lw->body_revision,
-                    rec && github_revision != lw->body_revision, notion_newer)) {
+                    github_changed.body, notion_newer)) {
       u.body = std::move(merged);
     }
   }
@@ -331,7 +324,7 @@ update_issue_action update_for(const synced_fields& d, const link_state& link,
   if (rules.labels_property) {
     const bool differs = !same_name_set(d.labels, issue.labels);
     if (should_push(own.labels, differs, rec, rec && !same_name_set(d.labels, lw->labels),
-                    rec && !same_name_set(issue.labels, labels_on_github(*lw)), notion_newer)) {
+                    github_changed.labels, notion_newer)) {
       u.labels = d.labels;
     }
   }
@@ -339,19 +332,18 @@ update_issue_action update_for(const synced_fields& d, const link_state& link,
   if (rules.assignees_property) {
     const bool differs = !same_name_set(d.assignees, issue.assignees);
     if (should_push(own.assignees, differs, rec, rec && !same_name_set(d.assignees, lw->assignees),
-                    rec && !same_name_set(issue.assignees, assignees_on_github(*lw)),
-                    notion_newer)) {
+                    github_changed.assignees, notion_newer)) {
       u.assignees = d.assignees;
     }
   }
 
   {
-    const auto actual = actual_state(issue);
+    const auto actual = state_on_github(issue);
     // A different close reason on an already closed issue is not a change: GitHub applies
     // state_reason only when the state itself changes.
     const bool differs = is_open(d.state) != is_open(actual);
-    if (should_push(own.status, differs, rec, rec && d.state != lw->state,
-                    rec && is_open(actual) != is_open(lw->state), notion_newer)) {
+    if (should_push(own.status, differs, rec, rec && d.state != lw->state, github_changed.state,
+                    notion_newer)) {
       if (is_open(d.state)) {
         u.state = state_change{github::issue_state::open, "reopened"};
       } else {

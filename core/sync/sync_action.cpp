@@ -4,14 +4,12 @@
 #include <fmt/ranges.h>
 #include <boost/json.hpp>
 
+#include "core/sync/notion_text.hpp"
 #include "core/sync/utf8_text.hpp"
 
 namespace ngsync::sync {
 namespace json = boost::json;
 namespace {
-
-// Notion caps one rich-text run at 2000 characters.
-constexpr std::size_t notion_text_cap = 2000;
 
 std::string quoted(std::string_view s, std::size_t cap = 80) {
   auto cut = cut_to_code_points(s, cap);
@@ -85,6 +83,14 @@ const char* to_string(sync_status_value v) noexcept {
       return "Error";
   }
   return "?";
+}
+
+std::optional<sync_status_value> sync_status_value_from(std::string_view text) noexcept {
+  for (auto v :
+       {sync_status_value::pending, sync_status_value::success, sync_status_value::error}) {
+    if (text == to_string(v)) return v;
+  }
+  return std::nullopt;
 }
 
 std::string describe(const sync_action& action) {

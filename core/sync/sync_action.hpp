@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -69,8 +70,12 @@ struct update_issue_action {
   bool empty() const { return !title && !body && !labels && !assignees && !state; }
 };
 
+// What the page's sync-status property shows. The text is the option's name in Notion
+// ("Pending", "Success", "Error"; setup-notion creates them); sync_status_value_from gives nullopt
+// for any other text (a status someone else set).
 enum class sync_status_value { pending, success, error };
-const char* to_string(sync_status_value v) noexcept;  // "Pending", "Success", "Error"
+const char* to_string(sync_status_value v) noexcept;
+std::optional<sync_status_value> sync_status_value_from(std::string_view text) noexcept;
 
 // PATCH the page's write-back properties. Only properties configured in the rules and present on
 // the page are set; the executor turns this into JSON with notion_write_back_properties().

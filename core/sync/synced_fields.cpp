@@ -92,8 +92,23 @@ const char* to_string(desired_state s) noexcept {
   return "?";
 }
 
+std::optional<desired_state> desired_state_from(std::string_view text) noexcept {
+  for (auto s :
+       {desired_state::open, desired_state::closed_completed, desired_state::closed_not_planned}) {
+    if (text == to_string(s)) return s;
+  }
+  return std::nullopt;
+}
+
 const char* to_string(issue_kind k) noexcept {
   return k == issue_kind::issue ? "issue" : "draft_pr";
+}
+
+std::optional<issue_kind> issue_kind_from(std::string_view text) noexcept {
+  for (auto k : {issue_kind::issue, issue_kind::draft_pr}) {
+    if (text == to_string(k)) return k;
+  }
+  return std::nullopt;
 }
 
 const char* to_string(close_reason r) noexcept {

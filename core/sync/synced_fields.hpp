@@ -2,6 +2,7 @@
 // The canonical set of values that decide a GitHub issue, and their stable hash. A page whose
 // hash equals the one stored on its link needs no GitHub call; the daemon's own write-back
 // properties are not part of it, so writing them back never triggers another sync.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,8 +43,12 @@ std::vector<std::string> canonical_name_set(std::vector<std::string> names);
 // Case-insensitive equality of two name sets (GitHub labels and logins ignore case).
 bool same_name_set(std::vector<std::string> a, std::vector<std::string> b);
 
+// The stored text of each value ("open", "closed:completed", ...; "issue", "draft_pr"), and back:
+// nullopt for any other text. The one place each is spelled.
 const char* to_string(desired_state s) noexcept;
+std::optional<desired_state> desired_state_from(std::string_view text) noexcept;
 const char* to_string(issue_kind k) noexcept;
+std::optional<issue_kind> issue_kind_from(std::string_view text) noexcept;
 const char* to_string(close_reason r) noexcept;
 
 }  // namespace ngsync::sync

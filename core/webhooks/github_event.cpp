@@ -21,34 +21,33 @@ const json::string* string_at(const json::object& o, std::string_view key) {
 }
 }  // namespace
 
-github::parse_result<github_issue_event> parse_github_issue_event(std::string_view body) {
+api::parse_result<github_issue_event> parse_github_issue_event(std::string_view body) {
   boost::system::error_code ec;
   auto v = json::parse(body, ec);
-  if (ec) return github::parse_error{"webhook body is not JSON: " + ec.message()};
+  if (ec) return api::parse_error{"webhook body is not JSON: " + ec.message()};
   const auto* o = v.if_object();
-  if (!o) return github::parse_error{"webhook body is not an object"};
+  if (!o) return api::parse_error{"webhook body is not an object"};
   github_issue_event e;
   const auto* action = string_at(*o, "action");
-  if (!action) return github::parse_error{"webhook without 'action'"};
+  if (!action) return api::parse_error{"webhook without 'action'"};
   e.action = action->c_str();
   const auto* repo = o->if_contains("repository");
   const auto* full =
       repo && repo->is_object() ? string_at(repo->as_object(), "full_name") : nullptr;
-  if (!full) return github::parse_error{"webhook without 'repository.full_name'"};
+  if (!full) return api::parse_error{"webhook without 'repository.full_name'"};
   e.repo = lower(full->c_str());
   const auto* issue = o->if_contains("issue");
   const auto* pull = issue ? nullptr : o->if_contains("pull_request");
   if (pull && pull->is_object()) {
     const auto* number = pull->as_object().if_contains("number");
     if (!number || !number->is_int64())
-      return github::parse_error{"webhook without 'pull_request.number'"};
+      return api::parse_error{"webhook without 'pull_request.number'"};
     e.number = number->as_int64();
     e.is_pull_request = true;
   } else {
-    if (!issue || !issue->is_object()) return github::parse_error{"webhook without 'issue'"};
+    if (!issue || !issue->is_object()) return api::parse_error{"webhook without 'issue'"};
     const auto* number = issue->as_object().if_contains("number");
-    if (!number || !number->is_int64())
-      return github::parse_error{"webhook without 'issue.number'"};
+    if (!number || !number->is_int64()) return api::parse_error{"webhook without 'issue.number'"};
     e.number = number->as_int64();
     e.is_pull_request = issue->as_object().contains("pull_request");
   }

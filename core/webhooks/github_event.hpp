@@ -20,7 +20,7 @@ struct github_issue_event {
 // Parses an `issues` event body, or a `pull_request` one (its `pull_request` object in place of
 // `issue`; a draft PR the sync opened is followed like an issue). Fails (never throws) on
 // malformed JSON or missing keys.
-github::parse_result<github_issue_event> parse_github_issue_event(std::string_view body);
+api::parse_result<github_issue_event> parse_github_issue_event(std::string_view body);
 
 // Actions that can change a field the sync mirrors (state, title, body, labels, assignees).
 bool is_synced_issue_action(std::string_view action);

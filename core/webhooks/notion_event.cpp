@@ -28,16 +28,16 @@ std::optional<std::string> verification_token_of(std::string_view body) {
   return token;
 }
 
-notion::parse_result<notion_event> parse_notion_event(std::string_view body) {
+api::parse_result<notion_event> parse_notion_event(std::string_view body) {
   boost::system::error_code ec;
   auto v = json::parse(body, ec);
-  if (ec) return notion::parse_error{"webhook body is not JSON: " + ec.message()};
+  if (ec) return api::parse_error{"webhook body is not JSON: " + ec.message()};
   const auto* o = v.if_object();
-  if (!o) return notion::parse_error{"webhook body is not an object"};
+  if (!o) return api::parse_error{"webhook body is not an object"};
   notion_event e;
   e.id = text_at(*o, "id");
   e.type = text_at(*o, "type");
-  if (e.type.empty()) return notion::parse_error{"webhook event without 'type'"};
+  if (e.type.empty()) return api::parse_error{"webhook event without 'type'"};
   if (const auto* entity = o->if_contains("entity"); entity && entity->is_object()) {
     e.entity_id = text_at(entity->as_object(), "id");
     e.entity_type = text_at(entity->as_object(), "type");

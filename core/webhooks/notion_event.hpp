@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/notion/json_parse_error.hpp"
+#include "core/api/parse_error.hpp"
 
 namespace ngsync::webhooks {
 
@@ -29,7 +29,7 @@ struct notion_event {
 // body is anything else.
 std::optional<std::string> verification_token_of(std::string_view body);
 
-notion::parse_result<notion_event> parse_notion_event(std::string_view body);
+api::parse_result<notion_event> parse_notion_event(std::string_view body);
 
 // A page event the sync turns into a page hint.
 bool is_page_event(const notion_event& e);

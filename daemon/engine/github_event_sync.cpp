@@ -8,9 +8,11 @@
 #include "core/github/github_client.hpp"
 #include "core/log/logging.hpp"
 #include "core/notion/notion_client.hpp"
+#include "core/sync/drift.hpp"
 #include "core/sync/github_event_planner.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/issue_location.hpp"
+#include "core/sync/provenance.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/link_store.hpp"
@@ -26,42 +28,6 @@ std::string text_of(const json::object& o, const char* key) {
   return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
 }
 
-std::vector<std::string> names_of(const json::object& o, const char* key) {
-  std::vector<std::string> out;
-  if (const auto* a = o.if_contains(key); a && a->is_array()) {
-    for (const auto& x : a->as_array()) {
-      if (x.is_string()) out.emplace_back(x.as_string().c_str());
-    }
-  }
-  return out;
-}
-
-// The provenance the Notion -> GitHub executor stored (page_links.written_to_github), read as
-// the planner's record of what the daemon last wrote to GitHub.
-std::optional<sync::last_written_values> last_written_of(const json::object& o) {
-  if (!o.contains("title")) return std::nullopt;
-  sync::last_written_values w;
-  w.title = text_of(o, "title");
-  w.body_revision = text_of(o, "body_revision");
-  w.labels = names_of(o, "labels");
-  w.assignees = names_of(o, "assignees");
-  // What GitHub held after that write when it dropped names (page_sync.cpp's written_json).
-  if (const auto* a = o.if_contains("labels_applied"); a && a->is_array()) {
-    w.labels_applied = names_of(o, "labels_applied");
-  }
-  if (const auto* a = o.if_contains("assignees_applied"); a && a->is_array()) {
-    w.assignees_applied = names_of(o, "assignees_applied");
-  }
-  const auto st = text_of(o, "state");
-  w.state = st == sync::to_string(sync::desired_state::closed_completed)
-                ? sync::desired_state::closed_completed
-            : st == sync::to_string(sync::desired_state::closed_not_planned)
-                ? sync::desired_state::closed_not_planned
-                : sync::desired_state::open;
-  w.written_at = text_of(o, "written_at");
-  return w;
-}
-
 json::object property_patch(const notion::notion_page& page, const std::string& property,
                             const std::string& value, bool is_title) {
   if (is_title) {
@@ -72,26 +38,6 @@ json::object property_patch(const notion::notion_page& page, const std::string& 
   const auto* p = page.find(property);
   const std::string type = p && p->type_name == "select" ? "select" : "status";
   return {{property, json::object{{type, json::object{{"name", value}}}}}};
-}
-
-// Notion-owned fields that GitHub no longer shows as the daemon wrote them.
-std::vector<std::string> drifted_notion_fields(const github::github_issue& issue,
-                                               const sync::last_written_values& lw,
-                                               const sync::mapping_rules& rules) {
-  std::vector<std::string> out;
-  const auto& own = rules.ownership;
-  if (own.title == sync::field_owner::notion && issue.title != lw.title) out.push_back("title");
-  if (rules.labels_property && own.labels == sync::field_owner::notion &&
-      !sync::same_name_set(issue.labels, sync::labels_on_github(lw)))
-    out.push_back("labels");
-  if (rules.assignees_property && own.assignees == sync::field_owner::notion &&
-      !sync::same_name_set(issue.assignees, sync::assignees_on_github(lw)))
-    out.push_back("assignees");
-  if (rules.sync_body && own.body == sync::field_owner::notion) {
-    const auto rev = sync::parse_markers(issue.body).revision;
-    if (!rev || *rev != lw.body_revision) out.push_back("body");
-  }
-  return out;
 }
 
 }  // namespace
@@ -147,23 +93,17 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
   github::github_client github_api(github_caller_, run);
   notion::notion_client notion_api(notion_caller_, run);
   github::github_issue issue;
-  unsigned gone_status = 0;
+  std::optional<std::string> gone;
   try {
     issue = co_await github_api.get_issue(repo, number);
   } catch (const api::api_exception& e) {
-    gone_status = e.failure().status;
-    const bool moved =
-        gone_status == 301 || gone_status == 302 || gone_status == 307 || gone_status == 308;
-    if (gone_status != 404 && gone_status != 410 && !moved) throw;
+    const auto reason = sync::issue_gone(e.failure());
+    if (!reason) throw;
+    gone = sync::gone_message(repo, number, *reason, e.failure().status);
   }
-  if (gone_status != 0) {
+  if (gone) {
     const auto pid = link->notion_page_id;
-    const auto message = "issue " + repo + "#" + std::to_string(number) +
-                         (gone_status == 410   ? " was deleted on GitHub"
-                          : gone_status == 404 ? " is gone from GitHub"
-                                               : " was moved or transferred on GitHub (HTTP " +
-                                                     std::to_string(gone_status) +
-                                                     ") and the redirect could not be followed");
+    const auto message = *gone;
     auto save_error = [pid, message, run](storage::transaction t) {
       storage::link_store::mark_error(t, pid, message, run);
     };
@@ -199,7 +139,7 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
     // is theirs when newer). So the reopen stands, and the link says why the two sides differ
     // until someone restores the page or closes the issue; then the link is in sync again.
     const bool open = issue.state == github::issue_state::open;
-    const bool shown = link->sync_status == "error" && link->last_error &&
+    const bool shown = link->sync_status == sync::link_status::error && link->last_error &&
                        link->last_error->starts_with(trashed_page_reopened);
     // What a person changed on the issue of a trashed page is accepted as it is: recorded as
     // GitHub's values, so reconcile stops reporting it as drift. Not an open state, though: the
@@ -208,11 +148,7 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
                       {"labels", json::value_from(issue.labels)},
                       {"assignees", json::value_from(issue.assignees)}};
     if (auto rev = sync::parse_markers(issue.body).revision) seen["body_revision"] = *rev;
-    if (!open) {
-      seen["state"] = sync::to_string(issue.state_reason == "not_planned"
-                                          ? sync::desired_state::closed_not_planned
-                                          : sync::desired_state::closed_completed);
-    }
+    if (!open) seen["state"] = sync::to_string(sync::state_on_github(issue));
     const auto pid = link->notion_page_id;
     const auto message = std::string(trashed_page_reopened) + ": " + repo + "#" +
                          std::to_string(number) +
@@ -237,7 +173,7 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
   state.issue_number = number;
   state.issue_url = link->issue_html_url.value_or("");
   state.synced_hash = link->synced_fields_hash.value_or("");
-  state.last_written = last_written_of(link->written_to_github);
+  state.last_written = sync::last_written_from(link->written_to_github);
 
   auto plan = sync::plan_github_event(issue, state, page, rules, false, options);
   const auto now = iso8601::format(std::chrono::system_clock::now());
@@ -310,8 +246,7 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
 
   // Notion-owned fields GitHub changed: the executor restores them (the hash is forgotten so it
   // compares every field with the issue). A Notion win in a status conflict goes the same way.
-  std::vector<std::string> drift;
-  if (state.last_written) drift = drifted_notion_fields(issue, *state.last_written, rules);
+  auto drift = sync::notion_fields_to_restore(sync::drift_of(issue, state.last_written), rules);
   if (plan.new_last_written_title) {
     std::erase(drift, std::string("title"));
   }

@@ -3,6 +3,7 @@
 #include "core/api/api_failure.hpp"
 #include "core/log/logging.hpp"
 #include "core/sync/correlation.hpp"
+#include "core/sync/issue_location.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -21,7 +22,7 @@ net::awaitable<void> record_refusal(storage::database& db, std::string page_id,
       storage::page_link l;
       l.notion_page_id = page_id;
       l.data_source_id = data_source_id;
-      l.sync_status = "error";
+      l.sync_status = sync::link_status::error;
       storage::link_store::upsert(t, l);
     }
   };
@@ -51,7 +52,7 @@ net::awaitable<correlation_outcome> correlate_page(storage::database& db,
   try {
     found = co_await github.get_issue(wanted.repo, wanted.number);
   } catch (const api::api_exception& e) {
-    if (!api::names_missing_resource(e.failure())) throw;
+    if (!sync::issue_gone(e.failure())) throw;
   }
   const auto mapped = sync::mapped_repository(page, rules).value_or("");
   const auto verdict = sync::judge_claim(page.id, wanted, found, mapped, own_login);
@@ -69,8 +70,9 @@ net::awaitable<correlation_outcome> correlate_page(storage::database& db,
   link.issue_number = static_cast<int>(found->number);
   link.issue_node_id = found->node_id;
   link.issue_html_url = found->html_url;
-  link.kind = found->is_pull_request ? "draft_pr" : "issue";
-  link.sync_status = "pending";  // no hash: the next plan compares everything with the issue
+  link.kind = found->is_pull_request ? sync::issue_kind::draft_pr : sync::issue_kind::issue;
+  // No hash: the next plan compares everything with the issue.
+  link.sync_status = sync::link_status::pending;
   auto save = [link](storage::transaction t) {
     // Only when still unknown: a concurrent create for this page (impossible while jobs of one
     // page never overlap, but cheap to respect) keeps its own row.

@@ -10,8 +10,9 @@
 #include "core/sync/adoption.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/link_state.hpp"
+#include "core/sync/notion_text.hpp"
 #include "core/sync/planner.hpp"
-#include "core/sync/utf8_text.hpp"
+#include "core/sync/provenance.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
 #include "daemon/engine/daemon_metrics.hpp"
@@ -68,74 +69,16 @@ std::optional<std::string> dropped_names_notice(const sync::sync_plan& plan,
   return std::nullopt;
 }
 
-json::object written_json(const sync::last_written_values& v) {
-  json::array labels, assignees;
-  for (const auto& l : v.labels) labels.emplace_back(l);
-  for (const auto& a : v.assignees) assignees.emplace_back(a);
-  // The stored record is merged key by key (jsonb ||): an absent "applied" list is written as
-  // null, so a write GitHub applied in full clears the previous one's.
-  auto applied = [](const std::optional<std::vector<std::string>>& names) -> json::value {
-    if (!names) return nullptr;
-    json::array a;
-    for (const auto& n : *names) a.emplace_back(n);
-    return a;
-  };
-  return {{"title", v.title},
-          {"body_revision", v.body_revision},
-          {"labels", labels},
-          {"assignees", assignees},
-          {"labels_applied", applied(v.labels_applied)},
-          {"assignees_applied", applied(v.assignees_applied)},
-          {"state", sync::to_string(v.state)},
-          {"written_at", v.written_at}};
-}
-
-std::optional<sync::last_written_values> written_from(const json::object& o) {
-  auto text = [&](const char* k) -> std::string {
-    auto* v = o.if_contains(k);
-    return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
-  };
-  if (!o.contains("title")) return std::nullopt;
-  sync::last_written_values w;
-  w.title = text("title");
-  w.body_revision = text("body_revision");
-  for (const char* k : {"labels", "assignees"}) {
-    if (auto* a = o.if_contains(k); a && a->is_array()) {
-      for (const auto& x : a->as_array()) {
-        if (x.is_string())
-          (std::string(k) == "labels" ? w.labels : w.assignees).emplace_back(x.as_string().c_str());
-      }
-    }
-  }
-  for (const char* k : {"labels_applied", "assignees_applied"}) {
-    if (auto* a = o.if_contains(k); a && a->is_array()) {
-      auto& held = std::string(k) == "labels_applied" ? w.labels_applied : w.assignees_applied;
-      held.emplace();
-      for (const auto& x : a->as_array()) {
-        if (x.is_string()) held->emplace_back(x.as_string().c_str());
-      }
-    }
-  }
-  const auto st = text("state");
-  w.state = st == sync::to_string(sync::desired_state::closed_completed)
-                ? sync::desired_state::closed_completed
-            : st == sync::to_string(sync::desired_state::closed_not_planned)
-                ? sync::desired_state::closed_not_planned
-                : sync::desired_state::open;
-  w.written_at = text("written_at");
-  return w;
-}
-
 sync::link_state to_state(const storage::page_link& l) {
   sync::link_state s;
   s.repo = l.github_repo.value_or("");
   if (l.issue_number) s.issue_number = *l.issue_number;
   s.issue_url = l.issue_html_url.value_or("");
-  s.is_pull_request = l.kind == "draft_pr";
+  s.is_pull_request = l.kind == sync::issue_kind::draft_pr;
   s.synced_hash = l.synced_fields_hash.value_or("");
   s.create_intent = l.create_attempt_id.has_value() && !l.issue_number;
   if (l.create_intent_at) s.create_intent_at = iso8601::format(*l.create_intent_at);
-  s.last_written = written_from(l.written_to_github);
+  s.last_written = sync::last_written_from(l.written_to_github);
   return s;
 }
 
@@ -188,7 +131,7 @@ bool page_already_shows(const notion::notion_page& page, const sync::write_back_
   }
   if (shown.status) {
     const auto* p = prop(wb.sync_status);
-    if (!p || p->text != sync::to_string(*shown.status)) return false;
+    if (!p || sync::sync_status_value_from(p->text) != *shown.status) return false;
   }
   if (shown.error_text) {
     const auto* p = prop(wb.sync_error);
@@ -224,13 +167,13 @@ net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
   if (!show_on_page) co_return;
   // Writing the same error again would only bump last_edited_time (and start another sync).
   const auto& wb = rules.write_back;
-  const std::string shown(sync::cut_to_code_points(error, 1900));
+  const std::string shown(sync::shown_error_text(error));
   sync::write_back_action a;
   bool stale = false;
   if (wb.sync_status) {
     if (const auto* p = page.find(*wb.sync_status)) {
       a.status = sync::sync_status_value::error;
-      stale = stale || p->text != sync::to_string(sync::sync_status_value::error);
+      stale = stale || sync::sync_status_value_from(p->text) != sync::sync_status_value::error;
     }
   }
   if (wb.sync_error) {
@@ -465,8 +408,9 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         co_return;
       }
       // A trashed page's error (its issue reopened on GitHub) is not the extras' to clear.
-      if (ctx.link && (ctx.link->sync_status == "in_sync" ||
-                       (extras_wanted && ctx.link->sync_status == "error" && !ctx.page.in_trash))) {
+      if (ctx.link && (ctx.link->sync_status == sync::link_status::in_sync ||
+                       (extras_wanted && ctx.link->sync_status == sync::link_status::error &&
+                        !ctx.page.in_trash))) {
         // Verified unchanged after the edit's minute: lets the poller settle this page.
         storage::sync_outcome o;
         o.notion_last_edited = iso8601::parse(ctx.page.last_edited_time);
@@ -478,7 +422,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           // the page): that is the state to compare the next edit with, not the older hash.
           o.synced_fields_hash = plan.synced_hash;
           o.written_to_github =
-              written_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
+              sync::provenance_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
         }
         auto touch_synced = [page_id, o](storage::transaction t) {
           storage::link_store::mark_in_sync(t, page_id, o);
@@ -537,11 +481,12 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           logger->info("page={} run={} adopted issue {}#{} created by an earlier attempt", page_id,
                        run, find->repo, found->number);
           const auto repo = find->repo;
-          const auto kind = found->is_pull_request ? "draft_pr" : "issue";
+          const auto kind =
+              found->is_pull_request ? sync::issue_kind::draft_pr : sync::issue_kind::issue;
           const auto f = *found;
           auto save_adopted = [page_id, f, kind](storage::transaction t) {
             storage::link_store::record_created(t, page_id, static_cast<int>(f.number), f.node_id,
-                                                f.html_url, kind);
+                                                f.html_url, sync::to_string(kind));
           };
           co_await db_.write(std::move(save_adopted));
           ctx.state->issue_number = found->number;
@@ -604,7 +549,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         // 3. The number goes to the link with the in-sync state after the write-back to Notion
         //    (one row rewrite, not two), or at once when the issue's extras read it from there.
         //    Until then a crash leaves the intent, and the retry adopts the issue by its marker.
-        const auto kind = create->kind == sync::issue_kind::draft_pr ? "draft_pr" : "issue";
+        const auto kind = create->kind;
         const storage::created_issue saved{page_id, static_cast<int>(made.number), made.node_id,
                                            made.html_url, kind};
         if (extras_wanted) {
@@ -615,7 +560,8 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         created_number = made.number;
         created_repo = repo;
         created_url = made.html_url;
-        logger->info("page={} run={} created {} {}#{}", page_id, run, kind, repo, made.number);
+        logger->info("page={} run={} created {} {}#{}", page_id, run, sync::to_string(kind), repo,
+                     made.number);
         if (create->close_after_create) {
           github::issue_update u;
           u.state = "closed";
@@ -648,7 +594,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           // was trashed mid-sync, or the retry after a crash, must compare with this write, not
           // with the one before it: otherwise a reopen made here looks like a person's and stands.
           auto written =
-              written_json(sync::written_values_of(*plan.desired, iso8601::format(now), applied));
+              sync::provenance_json(sync::written_values_of(*plan.desired, iso8601::format(now), applied));
           auto save_written = [page_id, written](storage::transaction t) {
             storage::link_store::merge_provenance(t, page_id, written, json::object());
             storage::link_store::invalidate_hash(t, page_id);
@@ -678,7 +624,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         if (extras_error) {
           if (shown.status) shown.status = sync::sync_status_value::error;
           if (shown.error_text)
-            shown.error_text = std::string(sync::cut_to_code_points(*extras_error, 1900));
+            shown.error_text = std::string(sync::shown_error_text(*extras_error));
           shown.last_sync_at.reset();
           extras_error_shown = true;
           shown_already = page_already_shows(ctx.page, rules.write_back, shown);
@@ -751,7 +697,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           storage::page_link l;
           l.notion_page_id = page_id;
           l.data_source_id = ds;
-          l.sync_status = "error";
+          l.sync_status = sync::link_status::error;
           storage::link_store::upsert(t, l);
         }
         storage::link_store::mark_error(t, page_id, msg, run);
@@ -769,7 +715,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
       o.synced_at = std::min(now, ctx.read_at);
       if (plan.desired) {
         o.written_to_github =
-            written_json(sync::written_values_of(*plan.desired, iso8601::format(now), applied));
+            sync::provenance_json(sync::written_values_of(*plan.desired, iso8601::format(now), applied));
       }
       const storage::synced_page synced{page_id, o, unrecorded};
       co_await links_.mark_in_sync(synced);
@@ -813,7 +759,7 @@ net::awaitable<void> page_syncer::report_failure(storage::claimed_job job, std::
   sync::write_back_action a;
   if (wb.sync_status)
     a.status = dead ? sync::sync_status_value::error : sync::sync_status_value::pending;
-  if (wb.sync_error) a.error_text = error.substr(0, 1900);
+  if (wb.sync_error) a.error_text = std::string(sync::shown_error_text(error));
   auto props = sync::notion_write_back_properties(a, wb);
   if (props.empty()) co_return;
   notion::notion_client notion_api(notion_caller_, run);

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/log/logging.hpp"
-#include "core/sync/utf8_text.hpp"
+#include "core/sync/notion_text.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "storage/page_notices.hpp"
 
@@ -73,7 +73,7 @@ net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
 
     sync::write_back_action a;
     if (wb.sync_status) a.status = sync::sync_status_value::pending;
-    if (wb.sync_error) a.error_text = std::string(sync::cut_to_code_points(text, 1900));
+    if (wb.sync_error) a.error_text = std::string(sync::shown_error_text(text));
     auto props = sync::notion_write_back_properties(a, wb);
     if (!props.empty()) {
       notion::notion_client notion_api(notion_caller_, job.sync_run_id.value_or(""));

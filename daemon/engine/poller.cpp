@@ -36,8 +36,9 @@ using link_summary = storage::link_sync_state;
 // the edit's minute closed: Notion's minute granularity means an edit made later in the same
 // minute as our own write-back shares its timestamp, so one more look after the minute is owed.
 bool settled(const link_summary& link, storage::sys_time last_edited) {
-  return link.sync_status == "in_sync" && link.notion_last_edited == last_edited &&
-         link.last_synced_at && *link.last_synced_at >= last_edited + std::chrono::minutes(1);
+  return link.sync_status == sync::to_string(sync::link_status::in_sync) &&
+         link.notion_last_edited == last_edited && link.last_synced_at &&
+         *link.last_synced_at >= last_edited + std::chrono::minutes(1);
 }
 
 // A page this poll already enqueued, read again because a worker wrote it back meanwhile (the
@@ -45,7 +46,8 @@ bool settled(const link_summary& link, storage::sys_time last_edited) {
 // so there is nothing new to sync. The look owed after the edit's minute (see settled) is left
 // to the next poll, which reads the page again because the watermark is held at its edit.
 bool own_write_back_reread(const link_summary& link, storage::sys_time last_edited) {
-  return link.sync_status == "in_sync" && link.notion_last_edited == last_edited;
+  return link.sync_status == sync::to_string(sync::link_status::in_sync) &&
+         link.notion_last_edited == last_edited;
 }
 
 // Work started now and awaited later, so a poll overlaps its steps: the next query page is

@@ -20,8 +20,10 @@
 #include "core/notion/notion_client.hpp"
 #include "core/notion/notion_id.hpp"
 #include "core/sync/adoption.hpp"
+#include "core/sync/drift.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/issue_location.hpp"
+#include "core/sync/provenance.hpp"
 #include "core/sync/reconcile_budget.hpp"
 #include "core/sync/synced_fields.hpp"
 #include "core/time/iso8601.hpp"
@@ -47,67 +49,14 @@ auto waiting_out_pauses(F f) {
   return riding_out(std::move(f), p, "reconcile", "reconcile read");
 }
 
-std::string state_text(const github::github_issue& i) {
-  if (i.state == github::issue_state::open) return sync::to_string(sync::desired_state::open);
-  return i.state_reason == "not_planned" ? sync::to_string(sync::desired_state::closed_not_planned)
-                                         : sync::to_string(sync::desired_state::closed_completed);
-}
-
-bool is_open_text(const std::string& s) {
-  return s == sync::to_string(sync::desired_state::open);
-}
-
-// What GitHub shows differs from what the daemon last wrote there.
+// What GitHub shows differs from what the daemon last wrote there (sync/drift.hpp).
 bool drifted(const github::github_issue& issue, const storage::page_link& link) {
-  const auto& w = link.written_to_github;
-  if (!w.contains("title")) return false;  // no record yet: the next sync compares everything
-  auto text = [&](const char* k) {
-    const auto* v = w.if_contains(k);
-    return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
-  };
-  // Name sets compared case-insensitively, as GitHub compares label names and logins.
-  auto names = [](const auto& list) {
-    std::set<std::string> out;
-    for (const auto& n : list) {
-      std::string lower;
-      for (char c : std::string_view(n)) lower.push_back(static_cast<char>(std::tolower(c)));
-      out.insert(lower);
-    }
-    return out;
-  };
-  auto written_names = [&](const char* k) {
-    std::vector<std::string> out;
-    if (const auto* v = w.if_contains(k); v && v->is_array()) {
-      for (const auto& x : v->as_array()) {
-        if (x.is_string()) out.emplace_back(x.as_string().c_str());
-      }
-    }
-    return out;
-  };
-  if (issue.title != text("title")) return true;
+  auto drift = sync::drift_of(issue, sync::last_written_from(link.written_to_github));
   // An open issue whose page is in the trash is a known difference, shown on the link.
-  const bool reopen_shown = link.sync_status == "error" && link.last_error &&
+  const bool reopen_shown = link.sync_status == sync::link_status::error && link.last_error &&
                             link.last_error->starts_with(trashed_page_reopened);
-  if (!reopen_shown && is_open_text(state_text(issue)) != is_open_text(text("state"))) {
-    return true;
-  }
-  // Labels and assignees too: a person's edit whose webhook was lost (daemon down) is otherwise
-  // never noticed, and Notion's values are never restored.
-  // What GitHub held after that write: it drops names silently without push access.
-  auto held = [&](const char* k, const char* applied) {
-    const auto* a = w.if_contains(applied);
-    return a && a->is_array() ? written_names(applied) : written_names(k);
-  };
-  if (w.contains("labels") && names(issue.labels) != names(held("labels", "labels_applied"))) {
-    return true;
-  }
-  if (w.contains("assignees") &&
-      names(issue.assignees) != names(held("assignees", "assignees_applied"))) {
-    return true;
-  }
-  const auto rev = sync::parse_markers(issue.body).revision;
-  const auto want_rev = text("body_revision");
-  return !want_rev.empty() && rev.value_or("") != want_rev;
+  if (reopen_shown) drift.state = false;
+  return drift.any();
 }
 
 std::string lower(std::string s) {
@@ -154,7 +103,7 @@ class reconcile_pass {
     auto logger = log::get("reconcile");
     const auto started = std::chrono::system_clock::now();
     const bool full = options_.mode == reconcile_mode::full;
-    std::string since = "1970-01-01T00:00:00Z";
+    std::optional<std::string> since;  // a full pass lists every issue
     std::vector<storage::page_link> slice;
     if (!full) {
       // The slice, sized by sync/reconcile_budget.hpp, and the marker scan's start: the previous
@@ -234,9 +183,9 @@ class reconcile_pass {
     co_return repos;
   }
 
-  // The issues of `repo` updated since `since` that carry a page marker.
-  net::awaitable<std::vector<github::github_issue>> list_marked(const std::string& repo,
-                                                                const std::string& since) {
+  // The issues of `repo` updated since `since` (nullopt: all of them) that carry a page marker.
+  net::awaitable<std::vector<github::github_issue>> list_marked(
+      const std::string& repo, const std::optional<std::string>& since) {
     std::vector<github::github_issue> marked;
     std::function<bool(const github::github_issue&)> collect =
         [&marked](const github::github_issue& issue) {
@@ -321,7 +270,7 @@ class reconcile_pass {
     link.issue_number = static_cast<int>(issue.number);
     link.issue_node_id = issue.node_id;
     link.issue_html_url = issue.html_url;
-    link.kind = issue.is_pull_request ? "draft_pr" : "issue";
+    link.kind = issue.is_pull_request ? sync::issue_kind::draft_pr : sync::issue_kind::issue;
     auto spec = sync_page_spec(page->id, page->parent_data_source_id, *b);
     auto adopt = [link, spec, this](storage::transaction t) {
       auto existing = storage::link_store::get(t, link.notion_page_id, true);
@@ -331,9 +280,9 @@ class reconcile_pass {
         return;
       }
       if (existing) {
-        storage::link_store::record_created(t, link.notion_page_id, *link.issue_number,
-                                            link.issue_node_id.value_or(""),
-                                            link.issue_html_url.value_or(""), link.kind);
+        storage::link_store::record_created(
+            t, link.notion_page_id, *link.issue_number, link.issue_node_id.value_or(""),
+            link.issue_html_url.value_or(""), sync::to_string(link.kind));
       } else {
         storage::link_store::upsert(t, link);
       }
@@ -375,26 +324,22 @@ class reconcile_pass {
     const auto repo = *link.github_repo;
     const auto ref = repo + "#" + std::to_string(*link.issue_number);
     std::optional<github::github_issue> issue;
-    std::string problem;
+    std::string gone;
     try {
       auto read_issue = [this, repo, number = *link.issue_number]() {
         return github_api_.get_issue(repo, number);
       };
       issue = co_await waiting_out_pauses(std::move(read_issue));
     } catch (const api::api_exception& e) {
-      const auto status = api_status(e);
-      const bool redirect = status == 301 || status == 302 || status == 307 || status == 308;
-      if (status != 404 && status != 410 && !redirect) throw;
-      problem = status == 410 ? "was deleted"
-                : redirect    ? "was moved or transferred and the redirect could not be followed"
-                              : "is gone";
+      const auto reason = sync::issue_gone(e.failure());
+      if (!reason) throw;
+      gone = sync::gone_message(repo, *link.issue_number, *reason, e.failure().status);
     }
     if (!issue) {
       ++report_.issues_gone;
-      report_.findings.push_back(ref + " " + problem + "; " + verb_ + "mark the link of page " +
+      report_.findings.push_back(gone + "; " + verb_ + "mark the link of page " +
                                  link.notion_page_id + " in error");
-      if (!dry_)
-        co_await mark_error(link.notion_page_id, "issue " + ref + " " + problem + " on GitHub");
+      if (!dry_) co_await mark_error(link.notion_page_id, gone);
       co_return;
     }
     if (auto moved = sync::moved_location(issue->html_url, repo, *link.issue_number)) {

@@ -78,8 +78,9 @@ net::awaitable<bool> repo_recovery::before_create(github::github_client& github,
           const auto markers = sync::parse_markers(issue.body);
           const auto page = markers.page_id ? notion::compact_id(*markers.page_id) : "";
           if (page.size() != 32) return true;
-          found.push_back({dashed(page), static_cast<int>(issue.number), issue.node_id,
-                           issue.html_url, issue.is_pull_request ? "draft_pr" : "issue"});
+          found.push_back(
+              {dashed(page), static_cast<int>(issue.number), issue.node_id, issue.html_url,
+               issue.is_pull_request ? sync::issue_kind::draft_pr : sync::issue_kind::issue});
           return true;
         };
     std::optional<api::api_failure> refused;

@@ -3,10 +3,14 @@
 
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include <boost/json.hpp>
 
 #include "core/github/issue_model.hpp"
+#include "core/notion/page_model.hpp"
+#include "core/webhooks/github_event.hpp"
+#include "core/webhooks/notion_event.hpp"
 
 using namespace ngsync::github;
 namespace json = boost::json;
@@ -84,4 +88,23 @@ TEST_CASE("malformed issues fail with a message") {
   REQUIRE(list.has_value());
   CHECK(list->issues.size() == 1);
   CHECK(list->errors.size() == 1);
+}
+
+// One parse-error type for every hand-written JSON parser: a caller handles a Notion page, a
+// GitHub issue and either webhook's failure the same way.
+static_assert(
+    std::is_same_v<decltype(parse_issue(json::value()))::error_type, ngsync::api::parse_error>);
+static_assert(std::is_same_v<decltype(ngsync::notion::parse_page(json::value()))::error_type,
+                             ngsync::api::parse_error>);
+static_assert(std::is_same_v<decltype(ngsync::webhooks::parse_github_issue_event(""))::error_type,
+                             ngsync::api::parse_error>);
+static_assert(std::is_same_v<decltype(ngsync::webhooks::parse_notion_event(""))::error_type,
+                             ngsync::api::parse_error>);
+
+TEST_CASE("a malformed issue fails with the parse error, and value() throws its message") {
+  const auto bad = parse_issue(json::parse(R"({"number":3,"state":"merged"})"));
+  REQUIRE(bad.has_error());
+  CHECK(bad.error().message == R"(issue #3: bad "state" "merged")");
+  CHECK_THROWS_WITH_AS(parse_issue(json::value(1)).value(),
+                       "malformed JSON: issue: not a JSON object", std::runtime_error);
 }

@@ -120,8 +120,8 @@ TEST_CASE("malformed pages fail with a message, never a crash") {
   CHECK(parse_page(json::parse(R"({"id":"p","last_edited_time":"t"})"))
             .error()
             .message.find("properties") != std::string::npos);
-  CHECK_THROWS_WITH_AS(parse_page(json::value(1)).value(), "notion json: page: not a JSON object",
-                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(parse_page(json::value(1)).value(),
+                       "malformed JSON: page: not a JSON object", std::runtime_error);
 
   // Wrong shapes inside properties read as empty values.
   auto r = parse_page(json::parse(R"({"id":"p","last_edited_time":"t","properties":{

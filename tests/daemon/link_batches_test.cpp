@@ -47,10 +47,10 @@ TEST_CASE("link batches: concurrent syncs' link writes are committed together, e
             }
             // Pages 6 and 8 both claim issue #1006: the unique index lets only one have it.
             const int number = i == 8 ? 1006 : 1000 + i;
-            const storage::created_issue created{page, number, "I_" + page,
-                                                 "https://github.com/org/repo/issues/" +
-                                                     std::to_string(number),
-                                                 "issue"};
+            const storage::created_issue created{
+                page, number, "I_" + page,
+                "https://github.com/org/repo/issues/" + std::to_string(number),
+                ngsync::sync::issue_kind::issue};
             // Odd pages record the issue on its own, even ones with the in-sync state.
             if (i % 2 == 1) co_await links.record_created(created);
             storage::sync_outcome o;
@@ -63,7 +63,7 @@ TEST_CASE("link batches: concurrent syncs' link writes are committed together, e
             if (i % 2 == 0) synced.created = created;
             co_await links.mark_in_sync(synced);
             const auto after = co_await links.get(page);
-            found_after[i] = after && after->sync_status == "in_sync" &&
+            found_after[i] = after && after->sync_status == ngsync::sync::link_status::in_sync &&
                              after->issue_number == number &&
                              after->synced_fields_hash == "hash-" + page &&
                              after->written_to_github.at("title").as_string() == "Title " + page;

@@ -150,7 +150,7 @@ struct github_fixture {
       l.data_source_id = data_source;
       l.github_repo = "acme/roadmap";
       l.issue_number = 5;
-      l.sync_status = "in_sync";
+      l.sync_status = ngsync::sync::link_status::in_sync;
       storage::link_store::upsert(t, l);
       t.commit();
     });

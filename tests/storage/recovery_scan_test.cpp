@@ -32,8 +32,10 @@ TEST_CASE("recovery scan: links and the scan row commit together, and only once"
   sdb.migrate();
   auto c = sdb.connect();
   const std::vector<recovered_issue> found{
-      {page_a, 7, "I_7", "https://github.com/acme/roadmap/issues/7", "issue"},
-      {page_b, 8, "I_8", "https://github.com/acme/roadmap/issues/8", "issue"}};
+      {page_a, 7, "I_7", "https://github.com/acme/roadmap/issues/7",
+       ngsync::sync::issue_kind::issue},
+      {page_b, 8, "I_8", "https://github.com/acme/roadmap/issues/8",
+       ngsync::sync::issue_kind::issue}};
 
   CHECK(need(*c, "Acme/Roadmap") == scan_need::needed);
 
@@ -67,7 +69,7 @@ TEST_CASE("recovery scan: links and the scan row commit together, and only once"
     REQUIRE(a);
     CHECK(*a->issue_number == 7);
     CHECK(*a->github_repo == "acme/roadmap");
-    CHECK(a->sync_status == "pending");
+    CHECK(a->sync_status == ngsync::sync::link_status::pending);
     auto b = link_store::get(t, page_b);
     REQUIRE(b);
     CHECK_FALSE(b->issue_number);  // untouched
@@ -78,10 +80,10 @@ TEST_CASE("recovery scan: links and the scan row commit together, and only once"
   {
     pqxx::work t(*c);
     int linked = -1;
-    CHECK_FALSE(recovery_scan::record(t, "acme/roadmap", ds,
-                                      {{"a1000000-0000-4000-8000-000000000009", 9, "I_9", "u",
-                                        "issue"}},
-                                      &linked));
+    CHECK_FALSE(recovery_scan::record(
+        t, "acme/roadmap", ds,
+        {{"a1000000-0000-4000-8000-000000000009", 9, "I_9", "u", ngsync::sync::issue_kind::issue}},
+        &linked));
     CHECK(linked == 0);
     t.commit();
   }

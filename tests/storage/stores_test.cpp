@@ -32,7 +32,7 @@ TEST_CASE("link_store: creation intent, created issue, in sync, error") {
     CHECK(l->create_attempt_id == "attempt-1");
     CHECK(l->create_intent_at == t0);
     CHECK_FALSE(l->issue_number);
-    CHECK(l->sync_status == "pending");
+    CHECK(l->sync_status == ngsync::sync::link_status::pending);
     link_store::record_created(t, "page-1", 42, "I_node", "https://github.com/org/repo/issues/42");
     sync_outcome o;
     o.notion_last_edited = t0;
@@ -48,7 +48,7 @@ TEST_CASE("link_store: creation intent, created issue, in sync, error") {
     auto l = link_store::find_by_issue(t, "ORG/repo", 42);
     REQUIRE(l);
     CHECK(l->notion_page_id == "page-1");
-    CHECK(l->sync_status == "in_sync");
+    CHECK(l->sync_status == ngsync::sync::link_status::in_sync);
     CHECK(l->synced_fields_hash == "h1");
     CHECK(l->last_synced_at == t0 + 1s);
     CHECK(l->written_to_github.at("title").as_string() == "Hello");
@@ -77,7 +77,8 @@ TEST_CASE("link_store: batched statements probe the key after the table grew fro
     for (int i = first; i < first + 3; ++i) {
       const auto page = "page-" + std::to_string(i);
       ids.push_back(page);
-      created.push_back({page, 10000 + i, "I_" + page, "https://github.com/o/r/issues/1", "issue"});
+      created.push_back({page, 10000 + i, "I_" + page, "https://github.com/o/r/issues/1",
+                         ngsync::sync::issue_kind::issue});
       sync_outcome o;
       o.notion_last_edited = t0;
       o.synced_fields_hash = "h";

@@ -1,12 +1,13 @@
 #pragma once
-// The error of the hand-written Notion JSON parsers: a message saying which field was wrong.
-// A malformed page fails one job with this message; it never crashes the daemon.
+// The one error of the hand-written JSON parsers (Notion pages, GitHub issues, both webhooks): a
+// message saying which field was wrong. A malformed answer fails one job with this message
+// (api::throw_malformed); it never crashes the daemon.
 #include <string>
 
 #include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
 
-namespace ngsync::notion {
+namespace ngsync::api {
 
 struct parse_error {
   std::string message;
@@ -19,4 +20,4 @@ struct parse_error {
 template <class T>
 using parse_result = boost::system::result<T, parse_error>;
 
-}  // namespace ngsync::notion
+}  // namespace ngsync::api
