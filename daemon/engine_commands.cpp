@@ -1,7 +1,7 @@
 // Subcommands that run the sync engine.
 #include "daemon/cli.hpp"
 #include "daemon/commands.hpp"
-#include "daemon/engine/daemon_runtime.hpp"
+#include "daemon/daemon_runtime.hpp"
 
 namespace ngsync::daemon {
 

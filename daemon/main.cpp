@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   // heap's top, and serve every block of 128 KiB or more (a query page's body) from a fresh
   // mmap. Under load that is a steady stream of brk/mprotect/mmap calls and page faults, and
   // each large request also consolidates the small free lists. Keep the memory instead: the
-  // daemon's idle loop returns it with malloc_trim every 10 s (daemon_runtime.cpp), and
+  // daemon's idle loop returns it with malloc_trim every 10 s (daemon/daemon_runtime.cpp), and
   // sync-once exits anyway.
   ::mallopt(M_MMAP_THRESHOLD, 8 << 20);
   ::mallopt(M_TRIM_THRESHOLD, 32 << 20);

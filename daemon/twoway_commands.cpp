@@ -6,7 +6,7 @@
 #include "core/webhooks/signature.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/commands.hpp"
-#include "daemon/engine/daemon_runtime.hpp"
+#include "daemon/daemon_runtime.hpp"
 #include "storage/database.hpp"
 #include "storage/notion_webhook_tokens.hpp"
 

@@ -1,5 +1,8 @@
 #pragma once
-// Wires the daemon together from the configuration and runs it in one of three modes:
+// Wires the daemon together from the configuration (the composition root: the HTTP server and
+// webhook receivers, the API stack, the queue, the pollers and workers of daemon/engine) and
+// runs it in one of its modes. It lives in daemon/, beside the commands that call it, because
+// it wires; daemon/engine carries the sync out and includes nothing from here.
 //   run        pollers on timers, workers on the queue, the HTTP server, until SIGTERM/SIGINT
 //   sync_once  one poll of every data source, drain the queue, exit (cron / CI)
 //   plan       the actions the next sync would take, changing nothing
