@@ -48,8 +48,7 @@ inline boost::asio::io_context& blocking_io() {
 
 template <class T>
 T blocking(boost::asio::awaitable<T> op) {
-  return boost::asio::co_spawn(detail::blocking_io(), std::move(op), boost::asio::use_future)
-      .get();
+  return boost::asio::co_spawn(detail::blocking_io(), std::move(op), boost::asio::use_future).get();
 }
 
 }  // namespace ngsync::storage
