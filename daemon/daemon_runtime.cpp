@@ -65,7 +65,9 @@ struct runtime {
         queue(db, queue_settings_of(cfg)),
         audit(db),
         apis(io.get_executor(), cfg, audit),
-        syncer(db, apis.notion_caller(), apis.github_caller(), mappings),
+        ports(apis.notion_caller(), apis.github_caller()),
+        extras(db, apis.notion_caller(), apis.github_caller()),
+        syncer(db, ports, &extras, mappings),
         github_events(db, queue, apis.notion_caller(), apis.github_caller(), mappings, cfg) {}
 
   static storage::queue_settings queue_settings_of(const config::config& c) {
@@ -206,6 +208,8 @@ struct runtime {
   audit_recorder audit;
   api_stack apis;
   std::map<std::string, mapping_binding> mappings;
+  caller_ports ports;
+  issue_extras_syncer extras;
   page_syncer syncer;
   github_event_syncer github_events;
   webhooks::own_identity me;  // learned at start-up (the Notion bot only for webhooks)

@@ -1,5 +1,5 @@
 #pragma once
-// The GitHub REST calls the sync makes, each through the GitHub api_caller (budgets, pauses,
+// The GitHub REST calls the sync makes (core/github/github_port.hpp), each through the GitHub api_caller (budgets, pauses,
 // retries, audit). Answers come back parsed; failures throw api::api_exception, classified.
 #include <chrono>
 #include <functional>
@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "core/api/api_failure.hpp"
+#include "core/github/github_port.hpp"
 #include "core/github/issue_model.hpp"
 #include "core/ratelimit/api_caller.hpp"
 
@@ -20,84 +21,40 @@ namespace ngsync::github {
 // permanent (malformed) API failure, so nothing unchecked reaches a request path.
 std::string repo_path(const std::string& repo);
 
-struct new_issue {
-  std::string title;
-  std::string body;
-  std::vector<std::string> labels;
-  std::vector<std::string> assignees;
-};
-
-// Only the fields set are sent: an update touches nothing else on the issue.
-struct issue_update {
-  std::optional<std::string> title;
-  std::optional<std::string> body;
-  std::optional<std::vector<std::string>> labels;
-  std::optional<std::vector<std::string>> assignees;
-  std::optional<std::string> state;         // open | closed
-  std::optional<std::string> state_reason;  // completed | not_planned | reopened
-
-  bool empty() const { return !title && !body && !labels && !assignees && !state && !state_reason; }
-  boost::json::object to_json() const;
-};
-
-// A commit of the Git database, as far as opening a branch needs it.
-struct git_commit {
-  std::string sha;
-  std::string tree_sha;
-  std::vector<std::string> parents;
-};
-
-struct comment {
-  std::int64_t id = 0;
-  std::string body;
-  std::string user_login;
-};
-
-class github_client {
+class github_client final : public github_port {
  public:
   // `sync_run_id` tags every call's audit row; a client is cheap, so make one per job.
   explicit github_client(ratelimit::api_caller& caller, std::string sync_run_id = {})
       : caller_(caller), sync_run_id_(std::move(sync_run_id)) {}
 
-  boost::asio::awaitable<github_issue> create_issue(std::string repo, new_issue issue);
-  boost::asio::awaitable<github_issue> get_issue(std::string repo, std::int64_t number);
+  boost::asio::awaitable<github_issue> create_issue(std::string repo, new_issue issue) override;
+  boost::asio::awaitable<github_issue> get_issue(std::string repo, std::int64_t number) override;
   boost::asio::awaitable<github_issue> update_issue(std::string repo, std::int64_t number,
-                                                    issue_update update);
-  // Every issue (and PR) updated since `since_iso` (nullopt: every issue), oldest first,
-  // following the Link header's next URLs exactly as given (they may point at
-  // /repositories/{id}/...). `visit` returns false to stop early (e.g. once the marker is found).
+                                                    issue_update update) override;
   boost::asio::awaitable<void> list_issues_since(std::string repo,
                                                  std::optional<std::string> since_iso,
-                                                 std::function<bool(const github_issue&)> visit);
-  // Every issue (and PR) `creator` opened in the repository, open or closed, 100 per call (the
-  // recovery scan of a lost database: issues the daemon opened carry their page's marker).
+                                                 std::function<bool(const github_issue&)> visit) override;
   boost::asio::awaitable<void> list_issues_by_creator(
-      std::string repo, std::string creator, std::function<bool(const github_issue&)> visit);
-  boost::asio::awaitable<std::vector<comment>> list_comments(std::string repo, std::int64_t number);
+      std::string repo, std::string creator, std::function<bool(const github_issue&)> visit) override;
+  boost::asio::awaitable<std::vector<comment>> list_comments(std::string repo, std::int64_t number) override;
   boost::asio::awaitable<comment> create_comment(std::string repo, std::int64_t number,
-                                                 std::string body);
+                                                 std::string body) override;
   boost::asio::awaitable<comment> update_comment(std::string repo, std::int64_t comment_id,
-                                                 std::string body);
+                                                 std::string body) override;
   boost::asio::awaitable<github_issue> create_draft_pr(std::string repo, std::string title,
                                                        std::string body, std::string head,
-                                                       std::string base);
-  // The Git data calls that give a draft pull request its head branch (core/github/git_data.cpp).
-  // The commit a branch points at; nullopt when the branch does not exist (404).
+                                                       std::string base) override;
   boost::asio::awaitable<std::optional<std::string>> branch_head(std::string repo,
-                                                                 std::string branch);
-  boost::asio::awaitable<git_commit> get_commit(std::string repo, std::string sha);
+                                                                 std::string branch) override;
+  boost::asio::awaitable<git_commit> get_commit(std::string repo, std::string sha) override;
   boost::asio::awaitable<git_commit> create_commit(std::string repo, std::string message,
                                                    std::string tree_sha,
-                                                   std::vector<std::string> parents);
-  // Creates refs/heads/{branch} at `sha`; false when the branch already exists (GitHub's 422
-  // "Reference already exists"), which a retry of the same step meets.
+                                                   std::vector<std::string> parents) override;
   boost::asio::awaitable<bool> create_branch(std::string repo, std::string branch,
-                                             std::string sha);
+                                             std::string sha) override;
   boost::asio::awaitable<github_issue> set_pr_state(std::string repo, std::int64_t number,
-                                                    std::string state);
-  // The login GitHub answers for this credential (token user, or the App bot); for echo
-  // suppression of webhooks.
-  boost::asio::awaitable<std::string> own_login();
+                                                    std::string state) override;
+  boost::asio::awaitable<std::string> own_login() override;
 
  private:
   // Follows a list of issues from `path` through its Link header's next URLs.

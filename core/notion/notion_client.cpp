@@ -98,17 +98,6 @@ net::awaitable<json::value> notion_client::get_page(std::string page_id) {
   co_return co_await call_json(std::move(req), "retrieve page");
 }
 
-net::awaitable<std::string> notion_client::get_page_markdown(std::string page_id) {
-  ratelimit::api_request req;
-  req.path = "/v1/pages/" + path_id(page_id) + "/markdown";
-  auto v = co_await call_json(std::move(req), "retrieve page markdown");
-  auto* md = v.as_object().if_contains("markdown");
-  if (!md || !md->is_string()) {
-    api::throw_malformed(api, "retrieve page markdown", "no markdown string in the answer");
-  }
-  co_return std::string(md->as_string().c_str());
-}
-
 net::awaitable<page_markdown_part> notion_client::get_page_markdown_part(std::string id) {
   ratelimit::api_request req;
   req.path = "/v1/pages/" + path_id(id) + "/markdown?markdown_version=" +
@@ -120,7 +109,7 @@ net::awaitable<page_markdown_part> notion_client::get_page_markdown_part(std::st
   co_return std::move(*part);
 }
 
-net::awaitable<notion_client::person_names> notion_client::get_person(std::string user_id) {
+net::awaitable<person_names> notion_client::get_person(std::string user_id) {
   ratelimit::api_request req;
   req.path = "/v1/users/" + path_id(user_id);
   auto v = co_await call_json(std::move(req), "retrieve user");

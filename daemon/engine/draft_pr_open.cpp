@@ -1,5 +1,6 @@
 #include "daemon/engine/draft_pr_open.hpp"
 
+#include "core/api/api_failure.hpp"
 #include "core/log/logging.hpp"
 #include "core/notion/notion_id.hpp"
 #include "core/sync/issue_body.hpp"
@@ -27,7 +28,7 @@ namespace {
 // The head branch exists and holds a commit the base lacks. Costs four calls the first time
 // (read base, read its commit, create commit, create ref); a retry that meets the branch reuses
 // it, whatever it points at (a person may have pushed work to it).
-net::awaitable<void> ensure_head_branch(github::github_client& github_api, std::string repo,
+net::awaitable<void> ensure_head_branch(github::github_port& github_api, std::string repo,
                                         std::string branch, std::string page_id,
                                         std::string base) {
   auto base_sha = co_await github_api.branch_head(repo, base);
@@ -44,7 +45,7 @@ net::awaitable<void> ensure_head_branch(github::github_client& github_api, std::
 }
 }  // namespace
 
-net::awaitable<github::github_issue> open_draft_pr(github::github_client& github_api,
+net::awaitable<github::github_issue> open_draft_pr(github::github_port& github_api,
                                                    std::string page_id,
                                                    sync::create_issue_action create,
                                                    std::string base_branch) {

@@ -10,7 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "core/github/github_client.hpp"
+#include "core/github/github_port.hpp"
 #include "core/sync/sync_action.hpp"
 
 namespace ngsync::engine {
@@ -20,7 +20,7 @@ std::string draft_pr_branch(const std::string& page_id);
 
 // Branch (made or reused), draft PR, then labels and assignees. Returns the PR as an issue,
 // its labels and assignees as GitHub now holds them.
-boost::asio::awaitable<github::github_issue> open_draft_pr(github::github_client& github_api,
+boost::asio::awaitable<github::github_issue> open_draft_pr(github::github_port& github_api,
                                                            std::string page_id,
                                                            sync::create_issue_action create,
                                                            std::string base_branch);

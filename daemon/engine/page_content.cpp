@@ -19,7 +19,7 @@ namespace {
 // mention text would only change when the page is edited).
 struct name_cache {
   std::mutex mutex;
-  std::map<std::string, notion::notion_client::person_names> people;  // by Notion user id
+  std::map<std::string, notion::person_names> people;  // by Notion user id
   std::map<std::string, std::string> titles;  // mentioned pages, by normalized id
 };
 
@@ -46,7 +46,7 @@ name_cache& names() {
 
 }  // namespace
 
-net::awaitable<std::string> read_page_content(notion::notion_client& notion_api,
+net::awaitable<std::string> read_page_content(notion::notion_port& notion_api,
                                               const notion::notion_page& page,
                                               const std::map<std::string, std::string>& user_map) {
   notion::page_markdown content;
@@ -117,7 +117,7 @@ net::awaitable<std::string> read_page_content(notion::notion_client& notion_api,
         std::lock_guard lock(names().mutex);
         if (names().people.contains(id)) continue;  // looked up before: Notion had no name
       }
-      notion::notion_client::person_names person;
+      notion::person_names person;
       try {
         person = co_await notion_api.get_person(id);
       } catch (const std::exception& e) {

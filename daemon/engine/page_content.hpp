@@ -10,7 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "core/notion/notion_client.hpp"
+#include "core/notion/notion_port.hpp"
 #include "core/notion/page_model.hpp"
 
 namespace ngsync::engine {
@@ -19,7 +19,7 @@ namespace ngsync::engine {
 inline constexpr int max_markdown_follow_calls = 4;
 
 boost::asio::awaitable<std::string> read_page_content(
-    notion::notion_client& notion_api, const notion::notion_page& page,
+    notion::notion_port& notion_api, const notion::notion_page& page,
     const std::map<std::string, std::string>& user_map);
 
 }  // namespace ngsync::engine

@@ -32,7 +32,7 @@ net::awaitable<void> record_refusal(storage::database& db, std::string page_id,
 }  // namespace
 
 net::awaitable<correlation_outcome> correlate_page(storage::database& db,
-                                                   github::github_client& github,
+                                                   github::github_port& github,
                                                    const notion::notion_page& page,
                                                    const mapping_binding& mapping,
                                                    std::string data_source_id,

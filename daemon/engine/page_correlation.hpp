@@ -8,7 +8,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "core/github/github_client.hpp"
+#include "core/github/github_port.hpp"
 #include "core/notion/page_model.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "storage/database.hpp"
@@ -30,7 +30,7 @@ bool needs_correlation(const std::optional<storage::page_link>& link);
 // A refused claim leaves an error row for the page (so status and the poller see it); an
 // adopted one the link. Both only when the page had no row yet.
 boost::asio::awaitable<correlation_outcome> correlate_page(storage::database& db,
-                                                           github::github_client& github,
+                                                           github::github_port& github,
                                                            const notion::notion_page& page,
                                                            const mapping_binding& mapping,
                                                            std::string data_source_id,

@@ -143,16 +143,9 @@ bool page_already_shows(const notion::notion_page& page, const sync::write_back_
 
 }  // namespace
 
-page_syncer::page_syncer(storage::database& db, ratelimit::api_caller& notion,
-                         ratelimit::api_caller& github,
+page_syncer::page_syncer(storage::database& db, engine_ports& ports, issue_extras_syncer* extras,
                          const std::map<std::string, mapping_binding>& mappings)
-    : db_(db),
-      notion_caller_(notion),
-      github_caller_(github),
-      mappings_(mappings),
-      links_(db),
-      extras_(db, notion, github),
-      recovery_(db) {}
+    : db_(db), ports_(ports), mappings_(mappings), links_(db), extras_(extras), recovery_(db) {}
 
 net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
                                                       sync::mapping_rules rules, std::string error,
@@ -185,12 +178,14 @@ net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
   if (!stale || page.in_trash) co_return;
   auto props = sync::notion_write_back_properties(a, wb);
   if (props.empty()) co_return;
-  notion::notion_client notion_api(notion_caller_, run);
+  auto notion_port = ports_.notion(run);
+  auto& notion_api = *notion_port;
   co_await notion_api.update_page_properties(page_id, std::move(props));
 }
 
 net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint, std::string run) {
-  notion::notion_client notion_api(notion_caller_, run);
+  auto notion_port = ports_.notion(run);
+  auto& notion_api = *notion_port;
   page_context ctx;
   ctx.hint = hint;
   auto m = mappings_.find(hint.mapping);
@@ -199,7 +194,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   const auto& rules = m->second.rules;
 
   json::value raw;
-  ctx.read_at = std::chrono::system_clock::now();
+  ctx.read_at = ports_.now();
   if (hint.page) {
     raw = *hint.page;
     if (hint.seen_at) ctx.read_at = std::min(ctx.read_at, *hint.seen_at);
@@ -225,7 +220,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
       (older_than_last_sync || mirrored_since(*ctx.link, ctx.page.last_edited_time))) {
     // The poll's snapshot may also predate a GitHub change mirrored into the page; planning from
     // it would push the old value back (the provenance already records GitHub's). Read it again.
-    ctx.read_at = std::chrono::system_clock::now();
+    ctx.read_at = ports_.now();
     auto fresh = co_await notion_api.get_page(hint.page_id);
     auto reparsed = notion::parse_page(fresh);
     if (!reparsed) api::throw_malformed("notion", "read page", reparsed.error().message);
@@ -272,7 +267,8 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
 }
 
 net::awaitable<sync::sync_plan> page_syncer::preview(sync_page_hint hint) {
-  github::github_client github_api(github_caller_);
+  auto github_port = ports_.github("");
+  auto& github_api = *github_port;
   auto ctx = co_await load(std::move(hint), std::string());
   if (ctx.outside_mapping) co_return sync::sync_plan{};
   const auto& rules = ctx.mapping->rules;
@@ -281,7 +277,7 @@ net::awaitable<sync::sync_plan> page_syncer::preview(sync_page_hint hint) {
     issue = co_await github_api.get_issue(ctx.state->repo, *ctx.state->issue_number);
   }
   co_return sync::plan_page(ctx.page, ctx.content, ctx.state, issue, rules,
-                            iso8601::format(std::chrono::system_clock::now()));
+                            iso8601::format(ports_.now()));
 }
 
 net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
@@ -317,8 +313,10 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
                                               std::optional<storage::created_issue>& unrecorded) {
   auto logger = log::get("sync");
   const auto run_tag = job.sync_run_id.value_or("");
-  notion::notion_client notion_api(notion_caller_, run_tag);
-  github::github_client github_api(github_caller_, run_tag);
+  auto notion_port = ports_.notion(run_tag);
+  auto& notion_api = *notion_port;
+  auto github_port = ports_.github(run_tag);
+  auto& github_api = *github_port;
   auto hint = hint_from_payload(job.payload);
   auto ctx = co_await load(std::move(hint), run_tag);
   if (ctx.outside_mapping) {
@@ -364,13 +362,13 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
   // A page trashed between its read and its write-back costs two more (read again, fetch).
   bool trash_replanned = false;
   for (int round = 0; round < (trash_replanned ? 5 : 3); ++round) {
-    const auto now = std::chrono::system_clock::now();
+    const auto now = ports_.now();
     auto plan =
         sync::plan_page(ctx.page, ctx.content, ctx.state, issue, rules, iso8601::format(now));
     const auto run = plan.sync_run_id;
     for (const auto& w : plan.warnings) logger->warn("page={} run={} {}", page_id, run, w);
     // The issue the extras follow: the one just created or the linked one.
-    const bool extras_wanted = issue_extras_syncer::wanted(ctx.mapping->settings);
+    const bool extras_wanted = extras_ && issue_extras_syncer::wanted(ctx.mapping->settings);
     auto linked = [&]() -> std::optional<linked_issue> {
       if (!extras_wanted) return std::nullopt;
       linked_issue li;
@@ -396,7 +394,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         auto settings = ctx.mapping->settings;
         auto page_copy = ctx.page;
         auto target = *li;
-        extras_error = co_await extras_.sync(std::move(settings), std::move(page_copy),
+        extras_error = co_await extras_->sync(std::move(settings), std::move(page_copy),
                                              std::move(target), run);
       }
       if (extras_error) {
@@ -613,7 +611,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
             auto settings = ctx.mapping->settings;
             auto page_copy = ctx.page;
             auto target = *li;
-            extras_error = co_await extras_.sync(std::move(settings), std::move(page_copy),
+            extras_error = co_await extras_->sync(std::move(settings), std::move(page_copy),
                                                  std::move(target), run);
           }
         }
@@ -682,7 +680,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         auto settings = ctx.mapping->settings;
         auto page_copy = ctx.page;
         auto target = *li;
-        extras_error = co_await extras_.sync(std::move(settings), std::move(page_copy),
+        extras_error = co_await extras_->sync(std::move(settings), std::move(page_copy),
                                              std::move(target), run);
       }
     }
@@ -762,7 +760,8 @@ net::awaitable<void> page_syncer::report_failure(storage::claimed_job job, std::
   if (wb.sync_error) a.error_text = std::string(sync::shown_error_text(error));
   auto props = sync::notion_write_back_properties(a, wb);
   if (props.empty()) co_return;
-  notion::notion_client notion_api(notion_caller_, run);
+  auto notion_port = ports_.notion(run);
+  auto& notion_api = *notion_port;
   try {
     co_await notion_api.update_page_properties(page_id, std::move(props));
   } catch (const std::exception& e) {

@@ -12,11 +12,11 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "core/github/github_client.hpp"
 #include "core/api/api_failure.hpp"
-#include "core/notion/notion_client.hpp"
+#include "core/notion/page_model.hpp"
 #include "core/sync/page_notice.hpp"
 #include "core/sync/sync_action.hpp"
+#include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/issue_extras_sync.hpp"
 #include "daemon/engine/link_batches.hpp"
 #include "daemon/engine/mapping_binding.hpp"
@@ -44,7 +44,9 @@ struct page_sync_counters {
 
 class page_syncer {
  public:
-  page_syncer(storage::database& db, ratelimit::api_caller& notion, ratelimit::api_caller& github,
+  // `extras` carries out a linked issue's project, milestone and comment work; nullptr runs
+  // none (the engine's tests of the sync rules).
+  page_syncer(storage::database& db, engine_ports& ports, issue_extras_syncer* extras,
               const std::map<std::string, mapping_binding>& mappings);
 
   // Runs one job. Throws api::api_exception (classified) or std::exception on failure.
@@ -66,14 +68,11 @@ class page_syncer {
   void set_notice_settings(sync::notice_settings s) { notice_settings_ = s; }
 
   const page_sync_counters& counters() const { return counters_; }
-  // Project board, milestone and comment work that follows a linked issue (issue #8).
-  issue_extras_syncer& extras() { return extras_; }
-
   // The daemon's GitHub login (engine/own_identity): issues and comments are adopted by their
   // marker only when it wrote them.
   void set_own_github_login(std::string login) {
     own_github_login_ = login;
-    extras_.set_own_github_login(std::move(login));
+    if (extras_) extras_->set_own_github_login(std::move(login));
   }
 
  private:
@@ -91,12 +90,11 @@ class page_syncer {
                                                    std::string run, bool show_on_page);
 
   storage::database& db_;
-  ratelimit::api_caller& notion_caller_;
-  ratelimit::api_caller& github_caller_;
+  engine_ports& ports_;
   const std::map<std::string, mapping_binding>& mappings_;
   link_batches links_;  // group commit of the link reads and writes (see link_batches.hpp)
   page_sync_counters counters_;
-  issue_extras_syncer extras_;
+  issue_extras_syncer* extras_;  // project board, milestone and comments (issue #8)
   repo_recovery recovery_;  // one scan per repository of a database that lost its links
   std::string own_github_login_;
   // Pages with a row in page_notices: a success forgets the notice (one DELETE, only for them).

@@ -65,7 +65,7 @@ net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
     const auto trouble = failure ? sync::trouble_of(*failure, timing->created_at, timing->run_at)
                                  : sync::sync_trouble{{}, 0, {}, false, timing->created_at,
                                                       timing->run_at};
-    const auto now = std::chrono::system_clock::now();
+    const auto now = ports_.now();
     if (!sync::notice_due(trouble, now, notice_settings_)) co_return;
     const auto cause = sync::trouble_cause(trouble);
     if (!sync::notice_changes(shown, cause)) co_return;
@@ -76,8 +76,8 @@ net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
     if (wb.sync_error) a.error_text = std::string(sync::shown_error_text(text));
     auto props = sync::notion_write_back_properties(a, wb);
     if (!props.empty()) {
-      notion::notion_client notion_api(notion_caller_, job.sync_run_id.value_or(""));
-      co_await notion_api.update_page_properties(page_id, std::move(props));
+      auto notion_api = ports_.notion(job.sync_run_id.value_or(""));
+      co_await notion_api->update_page_properties(page_id, std::move(props));
       ++counters_.pages_written_back;
     }
     // Recorded even when the mapping writes nothing back: the count of jobs stuck behind rate

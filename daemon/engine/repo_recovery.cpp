@@ -26,7 +26,7 @@ std::string dashed(const std::string& compact) {
 
 }  // namespace
 
-net::awaitable<bool> repo_recovery::before_create(github::github_client& github, std::string repo,
+net::awaitable<bool> repo_recovery::before_create(github::github_port& github, std::string repo,
                                                   std::string data_source_id,
                                                   std::string own_login) {
   // One worker scans a repository; the others wait for it (a create must not pass the scan).

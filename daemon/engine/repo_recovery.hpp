@@ -13,7 +13,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "core/github/github_client.hpp"
+#include "core/github/github_port.hpp"
 #include "storage/database.hpp"
 
 namespace ngsync::engine {
@@ -25,7 +25,7 @@ class repo_recovery {
   // Settles `repo` before a create in it: returns at once when it is known to be settled, else
   // scans (or waits for the worker already scanning it). True when this call saw a scan
   // recorded, so the caller must read its page's link again before creating anything.
-  boost::asio::awaitable<bool> before_create(github::github_client& github, std::string repo,
+  boost::asio::awaitable<bool> before_create(github::github_port& github, std::string repo,
                                              std::string data_source_id, std::string own_login);
 
   std::uint64_t scans() const { return scans_.load(); }
