@@ -1,6 +1,7 @@
 #pragma once
-// The GitHub REST calls the sync makes (core/github/github_port.hpp), each through the GitHub api_caller (budgets, pauses,
-// retries, audit). Answers come back parsed; failures throw api::api_exception, classified.
+// The GitHub REST calls the sync makes (core/github/github_port.hpp), each through the GitHub
+// api_caller (budgets, pauses, retries, audit). Answers come back parsed; failures throw
+// api::api_exception, classified.
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -31,12 +32,14 @@ class github_client final : public github_port {
   boost::asio::awaitable<github_issue> get_issue(std::string repo, std::int64_t number) override;
   boost::asio::awaitable<github_issue> update_issue(std::string repo, std::int64_t number,
                                                     issue_update update) override;
-  boost::asio::awaitable<void> list_issues_since(std::string repo,
-                                                 std::optional<std::string> since_iso,
-                                                 std::function<bool(const github_issue&)> visit) override;
+  boost::asio::awaitable<void> list_issues_since(
+      std::string repo, std::optional<std::string> since_iso,
+      std::function<bool(const github_issue&)> visit) override;
   boost::asio::awaitable<void> list_issues_by_creator(
-      std::string repo, std::string creator, std::function<bool(const github_issue&)> visit) override;
-  boost::asio::awaitable<std::vector<comment>> list_comments(std::string repo, std::int64_t number) override;
+      std::string repo, std::string creator,
+      std::function<bool(const github_issue&)> visit) override;
+  boost::asio::awaitable<std::vector<comment>> list_comments(std::string repo,
+                                                             std::int64_t number) override;
   boost::asio::awaitable<comment> create_comment(std::string repo, std::int64_t number,
                                                  std::string body) override;
   boost::asio::awaitable<comment> update_comment(std::string repo, std::int64_t comment_id,

@@ -54,10 +54,8 @@ class github_port {
   virtual ~github_port() = default;
 
   virtual boost::asio::awaitable<github_issue> create_issue(std::string repo, new_issue issue) = 0;
-  virtual boost::asio::awaitable<github_issue> get_issue(std::string repo,
-                                                         std::int64_t number) = 0;
-  virtual boost::asio::awaitable<github_issue> update_issue(std::string repo,
-                                                            std::int64_t number,
+  virtual boost::asio::awaitable<github_issue> get_issue(std::string repo, std::int64_t number) = 0;
+  virtual boost::asio::awaitable<github_issue> update_issue(std::string repo, std::int64_t number,
                                                             issue_update update) = 0;
   // Every issue (and PR) updated since `since_iso` (nullopt: every issue), oldest first,
   // following the Link header's next URLs exactly as given (they may point at
@@ -73,11 +71,9 @@ class github_port {
                                                                      std::int64_t number) = 0;
   virtual boost::asio::awaitable<comment> create_comment(std::string repo, std::int64_t number,
                                                          std::string body) = 0;
-  virtual boost::asio::awaitable<comment> update_comment(std::string repo,
-                                                         std::int64_t comment_id,
+  virtual boost::asio::awaitable<comment> update_comment(std::string repo, std::int64_t comment_id,
                                                          std::string body) = 0;
-  virtual boost::asio::awaitable<github_issue> create_draft_pr(std::string repo,
-                                                               std::string title,
+  virtual boost::asio::awaitable<github_issue> create_draft_pr(std::string repo, std::string title,
                                                                std::string body, std::string head,
                                                                std::string base) = 0;
   // The Git data calls that give a draft pull request its head branch (core/github/git_data.cpp).

@@ -32,33 +32,6 @@ using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
 using steady = std::chrono::steady_clock;
 
-bool is_idempotent_verb(verb v) noexcept {
-  switch (v) {
-    case verb::get:
-    case verb::head:
-    case verb::put:
-    case verb::delete_:
-    case verb::options:
-    case verb::trace:
-      return true;
-    default:
-      return false;
-  }
-}
-
-std::string response::header(std::string_view name) const {
-  auto it = headers.find(beast::string_view(name.data(), name.size()));
-  return it == headers.end() ? std::string() : std::string(it->value());
-}
-
-std::optional<std::int64_t> response::header_int(std::string_view name) const {
-  const auto v = header(name);
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
-  return n;
-}
-
 // One keep-alive connection: either TLS over TCP or plain TCP, plus its read buffer (which may
 // hold bytes of the next message and therefore lives as long as the connection).
 struct client::connection {

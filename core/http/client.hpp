@@ -23,50 +23,15 @@
 #include <boost/system/result.hpp>
 
 #include "core/http/client_error.hpp"
+#include "core/http/message.hpp"
 #include "core/http/proxy.hpp"
 #include "core/http/tls.hpp"
+#include "core/http/transport.hpp"
 #include "core/http/url.hpp"
 
 namespace ngsync::http {
 
 namespace net = boost::asio;
-using verb = boost::beast::http::verb;
-using header_fields = boost::beast::http::fields;
-
-// GET, HEAD, PUT, DELETE, OPTIONS and PATCH-free verbs are idempotent by RFC 9110; PATCH and POST
-// are not (a caller may declare a PATCH idempotent when it sets absolute values).
-bool is_idempotent_verb(verb v) noexcept;
-
-// Asked once a connection is ready, right before the request is written (a new TLS handshake
-// may have taken long). nullopt: write now. A time: the caller's API was paused meanwhile (another
-// request saw a 429), so the connection goes back to the pool and the request waits until then
-// and asks again; a time at or past the request's deadline drops it unsent (errc::held_back).
-using write_gate = std::function<std::optional<std::chrono::steady_clock::time_point>()>;
-
-struct request {
-  verb method = verb::get;
-  std::string url;  // absolute http:// or https:// URL
-  header_fields headers;
-  std::string body;
-  std::optional<bool> idempotent;  // unset = decided by the verb
-  write_gate gate;                 // optional
-
-  bool is_idempotent() const { return idempotent.value_or(is_idempotent_verb(method)); }
-};
-
-struct response {
-  unsigned status = 0;
-  header_fields headers;
-  std::string body;
-  std::string final_url;  // after redirects
-
-  // The header value, or "" when absent.
-  std::string header(std::string_view name) const;
-  // The header as a whole decimal integer; nullopt when absent or not one.
-  std::optional<std::int64_t> header_int(std::string_view name) const;
-};
-
-using result = boost::system::result<response>;
 
 struct client_config {
   tls_settings tls;
@@ -90,7 +55,7 @@ struct client_stats {
   std::uint64_t redirects_followed = 0;
 };
 
-class client {
+class client final : public transport {
  public:
   // Throws on an unusable TLS configuration (start-up error).
   client(net::any_io_executor executor, client_config config);
@@ -101,11 +66,11 @@ class client {
   // Never throws for network outcomes. A request on a reused connection that the server had
   // closed is sent again once on a fresh connection when idempotent; otherwise the caller gets
   // errc::stale_connection (retryable) and decides.
-  net::awaitable<result> send(request req);
+  net::awaitable<result> send(request req) override;
 
   const client_stats& stats() const { return stats_; }
   const client_config& config() const { return config_; }
-  const net::any_io_executor& executor() const { return executor_; }
+  const net::any_io_executor& executor() const override { return executor_; }
   // Connections currently open (idle + busy) to one origin, e.g. "https://127.0.0.1:8443".
   std::size_t open_connections(const std::string& origin) const;
   // Closes every idle pooled connection (shutdown, tests).

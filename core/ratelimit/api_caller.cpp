@@ -29,7 +29,7 @@ bool is_mutating(http::verb v) {
 
 }  // namespace
 
-api_caller::api_caller(http::client& client, api_caller_config config, time_source clock,
+api_caller::api_caller(http::transport& client, api_caller_config config, time_source clock,
                        std::unique_ptr<request_budget> tokens)
     : client_(client),
       config_(std::move(config)),

@@ -14,7 +14,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "core/http/client.hpp"
+#include "core/http/client_error.hpp"
+#include "core/http/transport.hpp"
 #include "core/ratelimit/api_budget.hpp"
 #include "core/ratelimit/limiter.hpp"
 #include "core/ratelimit/retry_policy.hpp"
@@ -96,7 +97,7 @@ struct caller_counters {
 class api_caller {
  public:
   // `tokens` = null: a local bucket from config.budget; later a Postgres-shared budget.
-  api_caller(http::client& client, api_caller_config config, time_source clock = {},
+  api_caller(http::transport& client, api_caller_config config, time_source clock = {},
              std::unique_ptr<request_budget> tokens = nullptr);
 
   void set_authorization_provider(authorization_provider provider);
@@ -121,7 +122,7 @@ class api_caller {
   void report(const api_request& req, int attempt, std::chrono::milliseconds latency,
               const http::result& r);
 
-  http::client& client_;
+  http::transport& client_;
   api_caller_config config_;
   api_budget budget_;
   api_limiter limiter_;

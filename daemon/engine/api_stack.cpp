@@ -42,11 +42,11 @@ void exchange_pause(ratelimit::api_caller& caller, storage::shared_rate_budget& 
   if (auto until = budget.paused_until()) local = budget.clock().to_system(*until);
   if (auto theirs = shared.share_pause(local)) {
     if (!local || *theirs > *local + std::chrono::milliseconds(50)) {
-      log::get("ratelimit")->info("api={} paused by another replica for {} ms",
-                                  caller.config().name,
-                                  std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      *theirs - std::chrono::system_clock::now())
-                                      .count());
+      log::get("ratelimit")
+          ->info("api={} paused by another replica for {} ms", caller.config().name,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     *theirs - std::chrono::system_clock::now())
+                     .count());
       budget.pause_until(budget.clock().to_steady(*theirs));
     }
   }
@@ -71,8 +71,8 @@ net::awaitable<void> api_stack::share_pauses(const bool* stopping) {
   }
 }
 
-api_stack::api_stack(net::any_io_executor executor, const config::config& c,
-                     audit_recorder& audit) {
+api_stack::api_stack(net::any_io_executor executor, const config::config& c, audit_recorder& audit,
+                     http::transport* transport) {
   http::client_config hc;
   hc.tls.extra_ca_file = c.http.ca_file;
   hc.proxy = http::proxy_settings::from_environment();
@@ -83,6 +83,7 @@ api_stack::api_stack(net::any_io_executor executor, const config::config& c,
   hc.body_limit = c.http.max_response_bytes;
   hc.user_agent = std::string("ngsync/") + NGSYNC_VERSION;
   http_ = std::make_unique<http::client>(executor, hc);
+  http::transport& sender = transport ? *transport : *http_;
 
   ratelimit::api_caller_config nc;
   nc.name = "notion";
@@ -93,9 +94,8 @@ api_stack::api_stack(net::any_io_executor executor, const config::config& c,
   nc.budget = budget_of(c.notion.limits);
   nc.max_concurrent = static_cast<std::size_t>(c.notion.limits.max_concurrent);
   auto notion_tokens = tokens_of(c, nc.budget, "notion", &notion_shared_);
-  notion_caller_ =
-      std::make_unique<ratelimit::api_caller>(*http_, nc, ratelimit::time_source{},
-                                              std::move(notion_tokens));
+  notion_caller_ = std::make_unique<ratelimit::api_caller>(sender, nc, ratelimit::time_source{},
+                                                           std::move(notion_tokens));
   const std::string notion_auth = "Bearer " + c.notion.token.reveal();
   notion_caller_->set_authorization_provider(
       [notion_auth](bool) -> net::awaitable<std::string> { co_return notion_auth; });
@@ -119,9 +119,8 @@ api_stack::api_stack(net::any_io_executor executor, const config::config& c,
   gc.budget.pace_from_headers = true;
   gc.max_concurrent = static_cast<std::size_t>(c.github.limits.max_concurrent);
   auto github_tokens = tokens_of(c, gc.budget, "github", &github_shared_);
-  github_caller_ =
-      std::make_unique<ratelimit::api_caller>(*http_, gc, ratelimit::time_source{},
-                                              std::move(github_tokens));
+  github_caller_ = std::make_unique<ratelimit::api_caller>(sender, gc, ratelimit::time_source{},
+                                                           std::move(github_tokens));
   if (c.sync.shared_rate_budget) {
     // The content-creation windows and mutation spacing too: a restart or another replica
     // must not start from an empty record.
@@ -155,12 +154,10 @@ api_stack::api_stack(net::any_io_executor executor, const config::config& c,
   // once-a-second exchanges: a process killed in between would take it to its grave, and its
   // successor (or another replica) would call before the Retry-After passed.
   if (notion_shared_ && github_shared_) {
-    notion_caller_->set_pause_listener([this](ratelimit::system_time) {
-      exchange_pause(*notion_caller_, *notion_shared_);
-    });
-    github_caller_->set_pause_listener([this](ratelimit::system_time) {
-      exchange_pause(*github_caller_, *github_shared_);
-    });
+    notion_caller_->set_pause_listener(
+        [this](ratelimit::system_time) { exchange_pause(*notion_caller_, *notion_shared_); });
+    github_caller_->set_pause_listener(
+        [this](ratelimit::system_time) { exchange_pause(*github_caller_, *github_shared_); });
   }
 
   notion_ = std::make_unique<notion::notion_client>(*notion_caller_);

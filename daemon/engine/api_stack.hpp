@@ -22,7 +22,9 @@ namespace ngsync::engine {
 
 class api_stack {
  public:
-  api_stack(boost::asio::any_io_executor executor, const config::config& c, audit_recorder& audit);
+  // `transport`: where the callers send (the engine's in-process tests); null: the HTTPS client.
+  api_stack(boost::asio::any_io_executor executor, const config::config& c, audit_recorder& audit,
+            http::transport* transport = nullptr);
 
   http::client& http() { return *http_; }
   ratelimit::api_caller& notion_caller() { return *notion_caller_; }

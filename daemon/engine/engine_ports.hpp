@@ -33,9 +33,7 @@ class caller_ports final : public engine_ports {
       : notion_(notion), github_(github) {}
   std::unique_ptr<notion::notion_port> notion(std::string run) override;
   std::unique_ptr<github::github_port> github(std::string run) override;
-  std::chrono::system_clock::time_point now() override {
-    return std::chrono::system_clock::now();
-  }
+  std::chrono::system_clock::time_point now() override { return std::chrono::system_clock::now(); }
 
  private:
   ratelimit::api_caller& notion_;

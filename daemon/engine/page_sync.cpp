@@ -395,7 +395,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         auto page_copy = ctx.page;
         auto target = *li;
         extras_error = co_await extras_->sync(std::move(settings), std::move(page_copy),
-                                             std::move(target), run);
+                                              std::move(target), run);
       }
       if (extras_error) {
         auto page_copy = ctx.page;
@@ -591,8 +591,8 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
           // Record what GitHub now holds before anything else can fail. A replan after the page
           // was trashed mid-sync, or the retry after a crash, must compare with this write, not
           // with the one before it: otherwise a reopen made here looks like a person's and stands.
-          auto written =
-              sync::provenance_json(sync::written_values_of(*plan.desired, iso8601::format(now), applied));
+          auto written = sync::provenance_json(
+              sync::written_values_of(*plan.desired, iso8601::format(now), applied));
           auto save_written = [page_id, written](storage::transaction t) {
             storage::link_store::merge_provenance(t, page_id, written, json::object());
             storage::link_store::invalidate_hash(t, page_id);
@@ -612,7 +612,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
             auto page_copy = ctx.page;
             auto target = *li;
             extras_error = co_await extras_->sync(std::move(settings), std::move(page_copy),
-                                                 std::move(target), run);
+                                                  std::move(target), run);
           }
         }
         if (!extras_error) extras_error = dropped_names_notice(plan, ctx.state, applied);
@@ -681,7 +681,7 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
         auto page_copy = ctx.page;
         auto target = *li;
         extras_error = co_await extras_->sync(std::move(settings), std::move(page_copy),
-                                             std::move(target), run);
+                                              std::move(target), run);
       }
     }
 
@@ -712,8 +712,8 @@ net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
       o.sync_run_id = run;
       o.synced_at = std::min(now, ctx.read_at);
       if (plan.desired) {
-        o.written_to_github =
-            sync::provenance_json(sync::written_values_of(*plan.desired, iso8601::format(now), applied));
+        o.written_to_github = sync::provenance_json(
+            sync::written_values_of(*plan.desired, iso8601::format(now), applied));
       }
       const storage::synced_page synced{page_id, o, unrecorded};
       co_await links_.mark_in_sync(synced);

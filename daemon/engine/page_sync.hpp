@@ -38,7 +38,7 @@ struct page_sync_counters {
   std::uint64_t issues_reopened = 0;
   std::uint64_t pages_written_back = 0;
   std::uint64_t pages_in_error = 0;
-  std::uint64_t unchanged = 0;  // nothing to do
+  std::uint64_t unchanged = 0;              // nothing to do
   std::uint64_t pages_outside_mapping = 0;  // jobs dropped: the page is not the mapping's
 };
 
@@ -95,7 +95,7 @@ class page_syncer {
   link_batches links_;  // group commit of the link reads and writes (see link_batches.hpp)
   page_sync_counters counters_;
   issue_extras_syncer* extras_;  // project board, milestone and comments (issue #8)
-  repo_recovery recovery_;  // one scan per repository of a database that lost its links
+  repo_recovery recovery_;       // one scan per repository of a database that lost its links
   std::string own_github_login_;
   // Pages with a row in page_notices: a success forgets the notice (one DELETE, only for them).
   boost::asio::awaitable<void> forget_trouble(std::string page_id);

@@ -13,9 +13,7 @@ namespace ngsync::engine {
 namespace net = boost::asio;
 
 net::awaitable<void> page_syncer::load_page_notices() {
-  auto read = [](storage::transaction t) {
-    return storage::page_notices::noticed_pages(t);
-  };
+  auto read = [](storage::transaction t) { return storage::page_notices::noticed_pages(t); };
   auto pages = co_await db_.read(std::move(read));
   std::lock_guard lock(noticed_mutex_);
   noticed_pages_.merge(pages);
@@ -26,9 +24,7 @@ net::awaitable<void> page_syncer::forget_trouble(std::string page_id) {
     std::lock_guard lock(noticed_mutex_);
     if (noticed_pages_.erase(page_id) == 0) co_return;
   }
-  auto clear = [page_id](storage::transaction t) {
-    storage::page_notices::clear(t, page_id);
-  };
+  auto clear = [page_id](storage::transaction t) { storage::page_notices::clear(t, page_id); };
   try {
     co_await db_.write(std::move(clear));
   } catch (const std::exception& e) {
@@ -62,9 +58,9 @@ net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
     };
     auto [timing, shown] = co_await db_.read(std::move(read));
     if (!timing) co_return;  // already running again or settled: nothing true to say
-    const auto trouble = failure ? sync::trouble_of(*failure, timing->created_at, timing->run_at)
-                                 : sync::sync_trouble{{}, 0, {}, false, timing->created_at,
-                                                      timing->run_at};
+    const auto trouble =
+        failure ? sync::trouble_of(*failure, timing->created_at, timing->run_at)
+                : sync::sync_trouble{{}, 0, {}, false, timing->created_at, timing->run_at};
     const auto now = ports_.now();
     if (!sync::notice_due(trouble, now, notice_settings_)) co_return;
     const auto cause = sync::trouble_cause(trouble);

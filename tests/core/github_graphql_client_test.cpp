@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 
+#include "core/http/client.hpp"
 #include "core/github/graphql_client.hpp"
 #include "core/github/project_board.hpp"
 #include "core/time/iso8601.hpp"

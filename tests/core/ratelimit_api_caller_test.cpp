@@ -15,6 +15,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "core/http/client.hpp"
 #include "core/ratelimit/api_caller.hpp"
 #include "tests/core/support/run_coro.hpp"
 #include "tests/core/support/test_https_server.hpp"

@@ -1,0 +1,245 @@
+#pragma once
+// The engine in one process, for tests of its paths that run in milliseconds: the page syncer on
+// a scratch database of the private Postgres, its API callers wired to the sandbox's Notion and
+// GitHub emulators through emulator_transport (no process, no socket), configured like the
+// end-to-end tests' daemon. The test drives jobs and acts as a person through the emulators.
+#include <chrono>
+#include <exception>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include <doctest/doctest.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+
+#include "core/config/config_loader.hpp"
+#include "core/github/api_urls.hpp"
+#include "daemon/engine/api_stack.hpp"
+#include "daemon/engine/audit_recorder.hpp"
+#include "daemon/engine/engine_ports.hpp"
+#include "daemon/engine/mapping_binding.hpp"
+#include "daemon/engine/page_sync.hpp"
+#include "daemon/engine/sync_job.hpp"
+#include "storage/link_store.hpp"
+#include "tests/daemon/engine/support/emulator_transport.hpp"
+#include "tests/sandbox/src/github/github_emulator.hpp"
+#include "tests/sandbox/src/notion/notion_emulator.hpp"
+#include "tests/storage/scratch_database.hpp"
+
+namespace ngsync::test {
+
+namespace json = boost::json;
+
+inline const std::string roadmap_source = "4f93db51-4e1d-4015-b07f-876e34c3b0b1";
+
+struct engine_harness_options {
+  std::string scenario = "tests/daemon/scenarios/small.json";  // under the source tree
+  std::string mapping_extra;  // YAML lines appended to the mapping (6-space indent)
+};
+
+class engine_harness {
+ public:
+  explicit engine_harness(engine_harness_options options = {}) {
+    start_empty();
+    db_ = std::make_unique<storage::database>(sdb().settings());
+    host_.add(sandbox::make_notion_emulator(host_.services()));
+    host_.add(sandbox::make_github_emulator(host_.services()));
+    std::ifstream in(std::string(NGSYNC_SOURCE_DIR) + "/" + options.scenario);
+    std::stringstream text;
+    text << in.rdbuf();
+    host_.load_scenario(json::parse(text.str()));
+    transport_.route(notion_url, "notion");
+    transport_.route(github_url, "github");
+
+    auto loaded =
+        config::load_config_text(config_yaml(options.mapping_extra), "engine.yaml",
+                                 [this](const std::string& name) -> std::optional<std::string> {
+                                   if (name == "NOTION_TOKEN") return "secret_sandbox_notion_token";
+                                   if (name == "GITHUB_TOKEN")
+                                     return "ghp_sandboxtokenforngsync0001";
+                                   if (name == "DATABASE_URL") return sdb().url();
+                                   return std::nullopt;
+                                 });
+    REQUIRE_MESSAGE(loaded.value, (loaded.errors.empty() ? "" : loaded.errors.front().message));
+    cfg_ = *loaded.value;
+    audit_ = std::make_unique<engine::audit_recorder>(*db_);
+    apis_ = std::make_unique<engine::api_stack>(io_.get_executor(), cfg_, *audit_, &transport_);
+    ports_ = std::make_unique<engine::caller_ports>(apis_->notion_caller(), apis_->github_caller());
+    for (const auto& m : cfg_.sync.mappings) {
+      engine::mapping_binding b;
+      b.name = m.name;
+      b.rules = engine::rules_from_config(m);
+      b.rules.github_web_host = github::web_host(cfg_.github.base_url);
+      b.data_source_ids = {m.data_source_id};
+      b.draft_pr_base = m.draft_pr_base;
+      b.settings = m;
+      mappings_[m.name] = b;
+    }
+    syncer_ = std::make_unique<engine::page_syncer>(*db_, *ports_, nullptr, mappings_);
+    syncer_->set_own_github_login("ngsync-bot");
+  }
+
+  // Runs one sync_page job for the page to its end; rethrows what the job threw.
+  void sync(const std::string& page_id, int attempt = 1) {
+    engine::sync_page_hint hint;
+    hint.page_id = page_id;
+    hint.data_source_id = roadmap_source;
+    hint.mapping = "roadmap";
+    hint.source = "manual";
+    storage::claimed_job job;
+    job.id = ++job_ids_;
+    job.kind = engine::sync_page_kind;
+    job.payload = engine::to_job_spec(hint, 5).payload;
+    job.attempts = attempt;
+    job.max_attempts = 5;
+    run(syncer_->sync(std::move(job)));
+  }
+  // As the worker does after a job failed: the page shows Pending (or Error when dead).
+  void report_failure(const std::string& page_id, const std::string& error, bool dead,
+                      int attempt = 1) {
+    engine::sync_page_hint hint;
+    hint.page_id = page_id;
+    hint.data_source_id = roadmap_source;
+    hint.mapping = "roadmap";
+    storage::claimed_job job;
+    job.kind = engine::sync_page_kind;
+    job.payload = engine::to_job_spec(hint, 5).payload;
+    job.attempts = attempt;
+    run(syncer_->report_failure(std::move(job), error, dead));
+  }
+
+  json::value act(const std::string& api, const std::string& action, json::object args) {
+    return host_.find(api)->act(action, args);
+  }
+  sandbox::sandbox_host& sandbox() { return host_; }
+  emulator_transport& transport() { return transport_; }
+  engine::page_syncer& syncer() { return *syncer_; }
+  storage::database& db() { return *db_; }
+
+  // GitHub issues (and PRs) of a repository by number, from the emulator's state.
+  std::map<std::int64_t, json::object> issues(const std::string& repo = "acme/roadmap") const {
+    std::map<std::int64_t, json::object> out;
+    auto s = host_.find("github")->state();
+    for (const auto& r : s.at("repos").as_array()) {
+      if (r.at("full_name").as_string() != repo) continue;
+      for (const auto& i : r.at("issues").as_array()) {
+        out[i.at("number").to_number<std::int64_t>()] = i.as_object();
+      }
+    }
+    return out;
+  }
+  // The value of a page property in a simple form (number, string, select name, ...).
+  json::value property(const std::string& page_id, const std::string& name) const {
+    auto s = host_.find("notion")->state();
+    for (const auto& p : s.at("pages").as_array()) {
+      if (p.at("id").as_string() != page_id) continue;
+      const auto& v = p.at("properties").at(name).as_object();
+      const std::string type = v.at("type").as_string().c_str();
+      const auto& inner = v.at(type);
+      if ((type == "select" || type == "status") && inner.is_object()) return inner.at("name");
+      if (type == "rich_text" || type == "title") {
+        std::string text;
+        for (const auto& t : inner.as_array()) text += t.at("plain_text").as_string().c_str();
+        return json::value(text);
+      }
+      return inner;
+    }
+    FAIL("no page " << page_id);
+    return {};
+  }
+  std::optional<storage::page_link> link(const std::string& page_id) {
+    return db_->read_sync(
+        [page_id](storage::transaction t) { return storage::link_store::get(t, page_id); });
+  }
+  // The database forgets the page's link, as a restore that lost it would.
+  void forget_link(const std::string& page_id) {
+    auto c = sdb().connect();
+    pqxx::work t(*c);
+    t.exec_params("DELETE FROM page_links WHERE notion_page_id = $1", page_id);
+    t.commit();
+  }
+  // Requests the engine sent matching "METHOD /path-prefix".
+  int sent(const std::string& method_and_prefix) const {
+    int n = 0;
+    for (const auto& s : transport_.sent()) n += s.rfind(method_and_prefix, 0) == 0;
+    return n;
+  }
+
+  static constexpr const char* notion_url = "https://api.notion.test";
+  static constexpr const char* github_url = "https://api.github.test";
+
+ private:
+  // One migrated database for every case of the process (made once: a fresh one per case costs
+  // more than the case), emptied at the start of each.
+  static storage::testing::scratch_database& sdb() {
+    static storage::testing::scratch_database shared;
+    static const bool migrated = (shared.migrate(), true);
+    (void)migrated;
+    return shared;
+  }
+  static void start_empty() {
+    auto c = sdb().connect();
+    pqxx::work t(*c);
+    std::string tables;
+    for (const auto& row : t.exec("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                  "AND tablename <> 'schema_migrations'")) {
+      tables += (tables.empty() ? "" : ", ") + row[0].as<std::string>();
+    }
+    if (!tables.empty()) t.exec("TRUNCATE " + tables + " RESTART IDENTITY");
+    t.commit();
+  }
+
+  template <class Awaitable>
+  void run(Awaitable a) {
+    std::exception_ptr failure;
+    boost::asio::co_spawn(io_, std::move(a), [&failure](std::exception_ptr e) { failure = e; });
+    io_.run();
+    io_.restart();
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  static std::string config_yaml(const std::string& mapping_extra) {
+    return std::string("notion:\n  base_url: ") + notion_url +
+           "\n  token_env: NOTION_TOKEN\n"
+           "  rate_limit: {requests_per_second: 1000, burst: 100, max_concurrent: 8}\n"
+           "github:\n  base_url: " +
+           github_url +
+           "\n  token_env: GITHUB_TOKEN\n"
+           "  rate_limit: {requests_per_second: 1000, burst: 100, max_concurrent: 8}\n"
+           "  mutation_spacing: 0s\n  content_creation_per_minute: 100000\n"
+           "  content_creation_per_hour: 1000000\n"
+           "database:\n  url_env: DATABASE_URL\n"
+           "sync:\n  mappings:\n"
+           "    - name: roadmap\n"
+           "      notion: {data_source_id: " +
+           roadmap_source +
+           "}\n"
+           "      github: {repository: acme/roadmap}\n"
+           "      properties:\n        labels: Tags\n        assignees: Assignees\n"
+           "        body: true\n"
+           "        issue_number: GitHub Issue Number\n        issue_url: GitHub Issue URL\n"
+           "        sync_status: GitHub Sync Status\n        last_sync_at: Last GitHub Sync At\n"
+           "        sync_error: GitHub Sync Error\n"
+           "      users:\n        ada@example.com: ada-l\n"
+           "        3300a911-6a96-44bb-bd38-6bfb1e01b9f7: grace-h\n" +
+           mapping_extra;
+  }
+
+  std::unique_ptr<storage::database> db_;
+  boost::asio::io_context io_;
+  sandbox::sandbox_host host_{io_.get_executor(), 7};
+  emulator_transport transport_{io_.get_executor(), host_};
+  config::config cfg_;
+  std::unique_ptr<engine::audit_recorder> audit_;
+  std::unique_ptr<engine::api_stack> apis_;
+  std::unique_ptr<engine::caller_ports> ports_;
+  std::map<std::string, engine::mapping_binding> mappings_;
+  std::unique_ptr<engine::page_syncer> syncer_;
+  std::int64_t job_ids_ = 0;
+};
+
+}  // namespace ngsync::test
