@@ -68,7 +68,7 @@ struct runtime {
         ports(apis.notion_caller(), apis.github_caller()),
         extras(db, apis.notion_caller(), apis.github_caller()),
         syncer(db, ports, &extras, mappings),
-        github_events(db, queue, apis.notion_caller(), apis.github_caller(), mappings, cfg) {}
+        github_events(db, queue, ports, mappings, cfg) {}
 
   static storage::queue_settings queue_settings_of(const config::config& c) {
     storage::queue_settings q;
@@ -442,7 +442,7 @@ int run_sync_once(const config::config& c) {
       o.mode = reconcile_mode::slice;
       o.own_github_login = rt.me.github_login;
       try {
-        co_await reconcile(rt.db, rt.queue, rt.apis.notion_caller(), rt.apis.github_caller(),
+        co_await reconcile(rt.db, rt.queue, rt.ports,
                            rt.mappings, c, o);
       } catch (const std::exception& e) {
         logger->warn("reconcile slice failed: {}", log::redact(e.what()));
@@ -504,7 +504,7 @@ int run_reconcile(const config::config& c, bool dry_run) {
     reconcile_options o;
     o.dry_run = dry_run;
     o.own_github_login = rt.me.github_login;
-    report = co_await reconcile(rt.db, rt.queue, rt.apis.notion_caller(), rt.apis.github_caller(),
+    report = co_await reconcile(rt.db, rt.queue, rt.ports,
                                 rt.mappings, c, o);
     co_await rt.audit.flush();
   });
@@ -678,8 +678,7 @@ int run_daemon(const config::config& c) {
         if (c.sync.reconcile_interval.count() > 0) {
           net::co_spawn(
               rt.io,
-              run_periodic_reconcile(rt.db, rt.queue, rt.apis.notion_caller(),
-                                     rt.apis.github_caller(), rt.mappings, c, &stopping,
+              run_periodic_reconcile(rt.db, rt.queue, rt.ports, rt.mappings, c, &stopping,
                                      rt.me.github_login, leaders.gate(reconcile_lease_name)),
               net::detached);
         }

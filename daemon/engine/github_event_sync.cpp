@@ -5,9 +5,7 @@
 #include <boost/json.hpp>
 
 #include "core/api/api_failure.hpp"
-#include "core/github/github_client.hpp"
 #include "core/log/logging.hpp"
-#include "core/notion/notion_client.hpp"
 #include "core/sync/drift.hpp"
 #include "core/sync/github_event_planner.hpp"
 #include "core/sync/issue_body.hpp"
@@ -43,16 +41,10 @@ json::object property_patch(const notion::notion_page& page, const std::string& 
 }  // namespace
 
 github_event_syncer::github_event_syncer(storage::database& db, storage::job_queue& queue,
-                                         ratelimit::api_caller& notion,
-                                         ratelimit::api_caller& github,
+                                         engine_ports& ports,
                                          const std::map<std::string, mapping_binding>& mappings,
                                          const config::config& c)
-    : db_(db),
-      queue_(queue),
-      notion_caller_(notion),
-      github_caller_(github),
-      mappings_(mappings),
-      c_(c) {}
+    : db_(db), queue_(queue), ports_(ports), mappings_(mappings), c_(c) {}
 
 net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
   auto logger = log::get("twoway");
@@ -90,8 +82,10 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
       options.reopen_status = m.reopen_status;
   }
 
-  github::github_client github_api(github_caller_, run);
-  notion::notion_client notion_api(notion_caller_, run);
+  auto github_port = ports_.github(run);
+  auto& github_api = *github_port;
+  auto notion_port = ports_.notion(run);
+  auto& notion_api = *notion_port;
   github::github_issue issue;
   std::optional<std::string> gone;
   try {
@@ -176,7 +170,7 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
   state.last_written = sync::last_written_from(link->written_to_github);
 
   auto plan = sync::plan_github_event(issue, state, page, rules, false, options);
-  const auto now = iso8601::format(std::chrono::system_clock::now());
+  const auto now = iso8601::format(ports_.now());
   for (const auto& note : plan.notes) {
     logger->debug("page={} run={} issue={}#{} action={}: {}", page.id, run, repo, number, action,
                   note);

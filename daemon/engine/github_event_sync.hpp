@@ -12,7 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/config/config.hpp"
-#include "core/ratelimit/api_caller.hpp"
+#include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
@@ -34,8 +34,7 @@ struct github_event_counters {
 
 class github_event_syncer {
  public:
-  github_event_syncer(storage::database& db, storage::job_queue& queue,
-                      ratelimit::api_caller& notion, ratelimit::api_caller& github,
+  github_event_syncer(storage::database& db, storage::job_queue& queue, engine_ports& ports,
                       const std::map<std::string, mapping_binding>& mappings,
                       const config::config& c);
 
@@ -45,8 +44,7 @@ class github_event_syncer {
  private:
   storage::database& db_;
   storage::job_queue& queue_;
-  ratelimit::api_caller& notion_caller_;
-  ratelimit::api_caller& github_caller_;
+  engine_ports& ports_;
   const std::map<std::string, mapping_binding>& mappings_;
   const config::config& c_;
   github_event_counters counters_;

@@ -15,9 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/api/api_failure.hpp"
-#include "core/github/github_client.hpp"
 #include "core/log/logging.hpp"
-#include "core/notion/notion_client.hpp"
 #include "core/notion/notion_id.hpp"
 #include "core/sync/adoption.hpp"
 #include "core/sync/drift.hpp"
@@ -84,14 +82,16 @@ namespace {
 // the slice pass.
 class reconcile_pass {
  public:
-  reconcile_pass(storage::database& db, storage::job_queue& queue, ratelimit::api_caller& notion,
-                 ratelimit::api_caller& github,
+  reconcile_pass(storage::database& db, storage::job_queue& queue, engine_ports& ports,
                  const std::map<std::string, mapping_binding>& mappings, const config::config& c,
                  const reconcile_options& options)
       : db_(db),
         queue_(queue),
-        github_api_(github, "reconcile"),
-        notion_api_(notion, "reconcile"),
+        ports_(ports),
+        github_port_(ports.github("reconcile")),
+        notion_port_(ports.notion("reconcile")),
+        github_api_(*github_port_),
+        notion_api_(*notion_port_),
         mappings_(mappings),
         options_(options),
         dry_(options.dry_run),
@@ -101,7 +101,7 @@ class reconcile_pass {
 
   net::awaitable<reconcile_report> run() {
     auto logger = log::get("reconcile");
-    const auto started = std::chrono::system_clock::now();
+    const auto started = ports_.now();
     const bool full = options_.mode == reconcile_mode::full;
     std::optional<std::string> since;  // a full pass lists every issue
     std::vector<storage::page_link> slice;
@@ -416,8 +416,11 @@ class reconcile_pass {
 
   storage::database& db_;
   storage::job_queue& queue_;
-  github::github_client github_api_;
-  notion::notion_client notion_api_;
+  engine_ports& ports_;
+  std::unique_ptr<github::github_port> github_port_;
+  std::unique_ptr<notion::notion_port> notion_port_;
+  github::github_port& github_api_;
+  notion::notion_port& notion_api_;
   const std::map<std::string, mapping_binding>& mappings_;
   reconcile_options options_;
   bool dry_;
@@ -430,17 +433,15 @@ class reconcile_pass {
 }  // namespace
 
 net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_queue& queue,
-                                           ratelimit::api_caller& notion,
-                                           ratelimit::api_caller& github,
+                                           engine_ports& ports,
                                            const std::map<std::string, mapping_binding>& mappings,
                                            const config::config& c, reconcile_options options) {
-  reconcile_pass pass(db, queue, notion, github, mappings, c, options);
+  reconcile_pass pass(db, queue, ports, mappings, c, options);
   co_return co_await pass.run();
 }
 
 net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_queue& queue,
-                                            ratelimit::api_caller& notion,
-                                            ratelimit::api_caller& github,
+                                            engine_ports& ports,
                                             const std::map<std::string, mapping_binding>& mappings,
                                             const config::config& c, const bool* stopping,
                                             std::string own_github_login,
@@ -466,7 +467,7 @@ net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_
       reconcile_options o;
       o.mode = reconcile_mode::slice;
       o.own_github_login = own_github_login;
-      co_await reconcile(db, queue, notion, github, mappings, c, o);
+      co_await reconcile(db, queue, ports, mappings, c, o);
     } catch (const std::exception& e) {
       logger->warn("reconcile failed: {}", log::redact(e.what()));
     }

@@ -15,7 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/config/config.hpp"
-#include "core/ratelimit/api_caller.hpp"
+#include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
@@ -52,16 +52,15 @@ struct reconcile_options {
 };
 
 boost::asio::awaitable<reconcile_report> reconcile(
-    storage::database& db, storage::job_queue& queue, ratelimit::api_caller& notion,
-    ratelimit::api_caller& github, const std::map<std::string, mapping_binding>& mappings,
-    const config::config& c, reconcile_options options);
+    storage::database& db, storage::job_queue& queue, engine_ports& ports,
+    const std::map<std::string, mapping_binding>& mappings, const config::config& c,
+    reconcile_options options);
 
 // Runs a slice pass of reconcile() every c.sync.reconcile_interval until *stopping, skipping the
 // passes when `may_run` (set when several replicas share the database) says another replica leads.
 boost::asio::awaitable<void> run_periodic_reconcile(
-    storage::database& db, storage::job_queue& queue, ratelimit::api_caller& notion,
-    ratelimit::api_caller& github, const std::map<std::string, mapping_binding>& mappings,
-    const config::config& c, const bool* stopping, std::string own_github_login,
-    std::function<bool()> may_run = {});
+    storage::database& db, storage::job_queue& queue, engine_ports& ports,
+    const std::map<std::string, mapping_binding>& mappings, const config::config& c,
+    const bool* stopping, std::string own_github_login, std::function<bool()> may_run = {});
 
 }  // namespace ngsync::engine

@@ -40,14 +40,16 @@ class scratch_database {
     static std::atomic<int> counter{0};
     std::random_device rd;
     name_ = "ngsync_t_" + std::to_string(rd() % 100000000) + "_" + std::to_string(counter++);
-    pqxx::connection admin(admin_url());
+    admin_ = admin_url();
+    pqxx::connection admin(admin_);
     pqxx::nontransaction t(admin);
     t.exec("CREATE DATABASE " + name_);
-    url_ = with_database(admin_url(), name_);
+    url_ = with_database(admin_, name_);
   }
+  // May run after the test run (a process-wide scratch database): no doctest assertion here.
   ~scratch_database() {
     try {
-      pqxx::connection admin(admin_url());
+      pqxx::connection admin(admin_);
       pqxx::nontransaction t(admin);
       t.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
     } catch (const std::exception&) {
@@ -72,6 +74,7 @@ class scratch_database {
   }
 
  private:
+  std::string admin_;
   std::string name_;
   std::string url_;
 };
