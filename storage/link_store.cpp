@@ -24,7 +24,7 @@ const std::string column_list =
     ", synced_fields_hash, github_repo, issue_number, issue_node_id, issue_html_url, kind,"
     " sync_status, last_error, last_sync_run_id, " +
     sql_us("last_synced_at") + ", create_attempt_id, " + sql_us("create_intent_at") +
-    ", written_to_github::text, written_to_notion::text, conflict_log::text";
+    ", written_to_github::text, written_to_notion::text, conflict_log::text, trash_reopened";
 const std::string select_columns = "SELECT " + column_list + " FROM page_links";
 
 page_link from_row(const pqxx::row& r) {
@@ -48,6 +48,7 @@ page_link from_row(const pqxx::row& r) {
   l.written_to_github = boost::json::parse(r[15].as<std::string>()).as_object();
   l.written_to_notion = boost::json::parse(r[16].as<std::string>()).as_object();
   l.conflict_log = boost::json::parse(r[17].as<std::string>()).as_array();
+  l.trash_reopened = r[18].as<bool>();  // only while sync_status is error (migration 0017)
   return l;
 }
 
@@ -74,8 +75,8 @@ std::optional<page_link> link_store::get(transaction tx, const std::string& page
   return from_row(rows[0]);
 }
 
-std::optional<page_link> link_store::find_by_issue(transaction tx,
-                                                   const std::string& repo, int issue_number) {
+std::optional<page_link> link_store::find_by_issue(transaction tx, const std::string& repo,
+                                                   int issue_number) {
   pqxx::transaction_base& t = tx.sql();
   static const std::string sql = select_columns + " WHERE github_repo = $1 AND issue_number = $2";
   auto rows = exec_named(t, "link_find_by_issue", sql, lower(repo), issue_number);
@@ -131,9 +132,9 @@ void link_store::record_create_intent(transaction tx, const std::string& page_id
              to_epoch_us(at));
 }
 
-void link_store::record_created(transaction tx, const std::string& page_id,
-                                int issue_number, const std::string& node_id,
-                                const std::string& html_url, const std::string& kind) {
+void link_store::record_created(transaction tx, const std::string& page_id, int issue_number,
+                                const std::string& node_id, const std::string& html_url,
+                                const std::string& kind) {
   pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "UPDATE page_links SET issue_number = $2, issue_node_id = $3, issue_html_url = $4,"
@@ -145,8 +146,7 @@ void link_store::record_created(transaction tx, const std::string& page_id,
   }
 }
 
-void link_store::mark_in_sync(transaction tx, const std::string& page_id,
-                              const sync_outcome& o) {
+void link_store::mark_in_sync(transaction tx, const std::string& page_id, const sync_outcome& o) {
   pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "UPDATE page_links SET sync_status = 'in_sync', last_error = NULL,"
@@ -165,15 +165,26 @@ void link_store::mark_in_sync(transaction tx, const std::string& page_id,
              boost::json::serialize(o.written_to_notion));
 }
 
-void link_store::mark_error(transaction tx, const std::string& page_id,
-                            const std::string& error, const std::string& sync_run_id) {
+void link_store::mark_error(transaction tx, const std::string& page_id, const std::string& error,
+                            const std::string& sync_run_id) {
   pqxx::transaction_base& t = tx.sql();
   std::string text = log::redact(error);
   if (text.size() > 4000) text.resize(4000);
   static const std::string sql =
       "UPDATE page_links SET sync_status = 'error', last_error = $2, last_sync_run_id = $3,"
-      " updated_at = now() WHERE notion_page_id = $1";
+      " trash_reopened = false, updated_at = now() WHERE notion_page_id = $1";
   exec_named(t, "link_mark_error", sql, page_id, text, sync_run_id);
+}
+
+void link_store::mark_trash_reopened(transaction tx, const std::string& page_id,
+                                     const std::string& message, const std::string& sync_run_id) {
+  pqxx::transaction_base& t = tx.sql();
+  std::string text = log::redact(message);
+  if (text.size() > 4000) text.resize(4000);
+  static const std::string sql =
+      "UPDATE page_links SET sync_status = 'error', last_error = $2, last_sync_run_id = $3,"
+      " trash_reopened = true, updated_at = now() WHERE notion_page_id = $1";
+  exec_named(t, "link_mark_trash_reopened", sql, page_id, text, sync_run_id);
 }
 
 void link_store::clear_error(transaction tx, const std::string& page_id,
@@ -223,7 +234,9 @@ std::string us_to_ts(const std::string& column) {
   return "(timestamptz 'epoch' + " + column + " * interval '1 microsecond')";
 }
 
-std::string rows_param(const boost::json::array& rows) { return boost::json::serialize(rows); }
+std::string rows_param(const boost::json::array& rows) {
+  return boost::json::serialize(rows);
+}
 
 // One flag per row: whether its page is among the ids the statement returned.
 template <class Row>
@@ -245,8 +258,7 @@ std::vector<bool> pages_found(const pqxx::result& returned, const std::vector<Ro
 std::vector<std::optional<page_link>> link_store::get_many(
     transaction tx, const std::vector<std::string>& page_ids) {
   pqxx::transaction_base& t = tx.sql();
-  static const std::string sql =
-      "SELECT " + column_list + " FROM ngsync_links_get_many($1::jsonb)";
+  static const std::string sql = "SELECT " + column_list + " FROM ngsync_links_get_many($1::jsonb)";
   boost::json::array ids;
   for (const auto& id : page_ids) ids.emplace_back(id);
   auto rows = exec_named(t, "link_get_many", sql, rows_param(ids));
@@ -259,8 +271,7 @@ std::vector<std::optional<page_link>> link_store::get_many(
   return out;
 }
 
-void link_store::record_create_intents(transaction tx,
-                                       const std::vector<create_intent>& intents) {
+void link_store::record_create_intents(transaction tx, const std::vector<create_intent>& intents) {
   pqxx::transaction_base& t = tx.sql();
   static const std::string sql =
       "INSERT INTO page_links (notion_page_id, data_source_id, github_repo, create_attempt_id,"
@@ -302,12 +313,9 @@ std::vector<bool> link_store::mark_in_sync_many(transaction tx,
   boost::json::array rows;
   for (const auto& s : synced) {
     const auto& o = s.outcome;
-    boost::json::object row{{"page", s.page_id},
-                            {"hash", o.synced_fields_hash},
-                            {"run", o.sync_run_id},
-                            {"synced_us", to_epoch_us(o.synced_at)},
-                            {"wg", o.written_to_github},
-                            {"wn", o.written_to_notion}};
+    boost::json::object row{{"page", s.page_id},         {"hash", o.synced_fields_hash},
+                            {"run", o.sync_run_id},      {"synced_us", to_epoch_us(o.synced_at)},
+                            {"wg", o.written_to_github}, {"wn", o.written_to_notion}};
     if (o.notion_last_edited) row["edited_us"] = to_epoch_us(*o.notion_last_edited);
     if (const auto& c = s.created) {
       row["number"] = c->issue_number;
@@ -320,8 +328,7 @@ std::vector<bool> link_store::mark_in_sync_many(transaction tx,
   return pages_found(exec_named(t, "link_mark_in_sync_many", sql, rows_param(rows)), synced);
 }
 
-std::vector<page_link> link_store::list_by_repo(transaction tx,
-                                                const std::string& repo) {
+std::vector<page_link> link_store::list_by_repo(transaction tx, const std::string& repo) {
   pqxx::transaction_base& t = tx.sql();
   std::vector<page_link> out;
   static const std::string sql =
@@ -334,8 +341,9 @@ std::vector<page_link> link_store::list_by_repo(transaction tx,
 std::int64_t link_store::count_verifiable(transaction tx) {
   pqxx::transaction_base& t = tx.sql();
   return t
-      .exec1("SELECT count(*) FROM page_links"
-             " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL")[0]
+      .exec1(
+          "SELECT count(*) FROM page_links"
+          " WHERE github_repo IS NOT NULL AND issue_number IS NOT NULL")[0]
       .as<std::int64_t>();
 }
 
@@ -392,11 +400,10 @@ std::map<std::string, link_sync_state> link_store::sync_states(
   for (std::size_t i = 0; i < page_ids.size(); ++i) array += (i ? "," : "") + page_ids[i];
   array += "}";
   std::map<std::string, link_sync_state> out;
-  const auto rows =
-      t.exec_params("SELECT notion_page_id, sync_status, " + sql_us("notion_last_edited") + ", " +
-                        sql_us("last_synced_at") +
-                        " FROM page_links WHERE notion_page_id = ANY($1::text[])",
-                    array);
+  const auto rows = t.exec_params(
+      "SELECT notion_page_id, sync_status, " + sql_us("notion_last_edited") + ", " +
+          sql_us("last_synced_at") + " FROM page_links WHERE notion_page_id = ANY($1::text[])",
+      array);
   for (const auto& r : rows) {
     out[r[0].c_str()] = {r[1].c_str(), time_field(r[2]), time_field(r[3])};
   }

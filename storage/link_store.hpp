@@ -35,6 +35,9 @@ struct page_link {
   boost::json::object written_to_github;  // {"field": {"value": .., "at": ..}}
   boost::json::object written_to_notion;
   boost::json::array conflict_log;
+  // The page is in the Notion trash and a person reopened its issue: a known difference, shown
+  // as the error, that neither side's sync undoes (set only while sync_status is error).
+  bool trash_reopened = false;
 };
 
 // What a successful sync of one page leaves behind.
@@ -93,13 +96,15 @@ class link_store {
                                    const std::string& data_source_id, const std::string& repo,
                                    const std::string& attempt_id, sys_time at);
   // Step 3: the issue exists. The intent stays for the record.
-  static void record_created(transaction t, const std::string& page_id,
-                             int issue_number, const std::string& node_id,
-                             const std::string& html_url, const std::string& kind = "issue");
-  static void mark_in_sync(transaction t, const std::string& page_id,
-                           const sync_outcome& outcome);
-  static void mark_error(transaction t, const std::string& page_id,
-                         const std::string& error, const std::string& sync_run_id);
+  static void record_created(transaction t, const std::string& page_id, int issue_number,
+                             const std::string& node_id, const std::string& html_url,
+                             const std::string& kind = "issue");
+  static void mark_in_sync(transaction t, const std::string& page_id, const sync_outcome& outcome);
+  static void mark_error(transaction t, const std::string& page_id, const std::string& error,
+                         const std::string& sync_run_id);
+  // The error that says a trashed page's issue was reopened on GitHub (page_link::trash_reopened).
+  static void mark_trash_reopened(transaction t, const std::string& page_id,
+                                  const std::string& message, const std::string& sync_run_id);
 
   // Back to in_sync without a new sync outcome: the error no longer holds (the hash and the
   // provenance stay as they are).
@@ -112,14 +117,12 @@ class link_store {
   // The links of `page_ids`, in the same order (nullopt: none).
   static std::vector<std::optional<page_link>> get_many(transaction t,
                                                         const std::vector<std::string>& page_ids);
-  static void record_create_intents(transaction t,
-                                    const std::vector<create_intent>& intents);
+  static void record_create_intents(transaction t, const std::vector<create_intent>& intents);
   // For each row, whether its link existed (record_created throws instead).
   static std::vector<bool> record_created_many(transaction t,
                                                const std::vector<created_issue>& rows);
   // One flag per row: whether the page has a link row (a row without one changes nothing).
-  static std::vector<bool> mark_in_sync_many(transaction t,
-                                             const std::vector<synced_page>& rows);
+  static std::vector<bool> mark_in_sync_many(transaction t, const std::vector<synced_page>& rows);
 
   // --- Two-way sync (GitHub -> Notion) and reconciliation ---
   // Merges key by key into the provenance objects (what a GitHub event mirrored into Notion, and
@@ -142,8 +145,7 @@ class link_store {
   // The `limit` links with an issue verified longest ago (never verified first).
   static std::vector<page_link> due_for_verification(transaction t, int limit);
   // Records that a reconcile pass verified these links at `at`.
-  static void mark_verified(transaction t, const std::vector<std::string>& page_ids,
-                            sys_time at);
+  static void mark_verified(transaction t, const std::vector<std::string>& page_ids, sys_time at);
   // When the last periodic reconcile pass started (nullopt: none yet), and recording a new one.
   static std::optional<sys_time> last_reconcile_pass(transaction t);
   static void record_reconcile_pass(transaction t, sys_time started);

@@ -133,8 +133,7 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
     // is theirs when newer). So the reopen stands, and the link says why the two sides differ
     // until someone restores the page or closes the issue; then the link is in sync again.
     const bool open = issue.state == github::issue_state::open;
-    const bool shown = link->sync_status == sync::link_status::error && link->last_error &&
-                       link->last_error->starts_with(trashed_page_reopened);
+    const bool shown = link->trash_reopened;
     // What a person changed on the issue of a trashed page is accepted as it is: recorded as
     // GitHub's values, so reconcile stops reporting it as drift. Not an open state, though: the
     // trash's close stays the record, so nothing plans to "restore" the reopen meanwhile.
@@ -144,14 +143,13 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
     if (auto rev = sync::parse_markers(issue.body).revision) seen["body_revision"] = *rev;
     if (!open) seen["state"] = sync::to_string(sync::state_on_github(issue));
     const auto pid = link->notion_page_id;
-    const auto message = std::string(trashed_page_reopened) + ": " + repo + "#" +
-                         std::to_string(number) +
+    const auto message = "page in the trash, issue open: " + repo + "#" + std::to_string(number) +
                          " was reopened on GitHub after its page went to the Notion trash; "
                          "restore the page or close the issue";
     const bool flip = open != shown;
     auto save = [pid, open, flip, message, run, seen](storage::transaction t) {
       storage::link_store::merge_provenance(t, pid, seen, json::object());
-      if (flip && open) storage::link_store::mark_error(t, pid, message, run);
+      if (flip && open) storage::link_store::mark_trash_reopened(t, pid, message, run);
       if (flip && !open) storage::link_store::clear_error(t, pid, run);
     };
     co_await db_.write(std::move(save));

@@ -19,11 +19,6 @@
 
 namespace ngsync::engine {
 
-// How a link's error starts while its page is in the Notion trash and a person reopened the
-// issue the trash had closed: the two sides differ on purpose (see github_event_sync.cpp), and
-// reconcile does not count that difference as drift.
-inline constexpr std::string_view trashed_page_reopened = "page in the trash, issue open";
-
 struct github_event_counters {
   std::uint64_t events = 0;
   std::uint64_t notion_updates = 0;  // pages whose status or title were set from GitHub

@@ -51,9 +51,7 @@ auto waiting_out_pauses(F f) {
 bool drifted(const github::github_issue& issue, const storage::page_link& link) {
   auto drift = sync::drift_of(issue, sync::last_written_from(link.written_to_github));
   // An open issue whose page is in the trash is a known difference, shown on the link.
-  const bool reopen_shown = link.sync_status == sync::link_status::error && link.last_error &&
-                            link.last_error->starts_with(trashed_page_reopened);
-  if (reopen_shown) drift.state = false;
+  if (link.trash_reopened) drift.state = false;
   return drift.any();
 }
 

@@ -43,8 +43,9 @@ USERS = [  # Notion person -> GitHub login (None: unmapped, skipped by the daemo
 IN_FLIGHT_MS = 200  # see classify_violations
 CRASH_SETTLE_TARGET_S = 90  # --crash: from the restart after the last kill to every page converged
 MARKER = re.compile(r"<!-- Notion-Page-ID: ([0-9a-fA-F-]+) -->")
-# How the link's error starts when a person reopened the issue of a trashed page (github_event_sync.cpp).
-TRASHED_REOPENED = "page in the trash, issue open"
+# A link's error that says a person reopened the issue of a trashed page carries the typed flag
+# page_links.trash_reopened (migration 0017); link_errors() marks those with this prefix.
+TRASHED_REOPENED = "[trash_reopened] "
 
 FORMS = {
     # pages, chaos seconds, kills, outages (count, min s, max s), fault level, reconcile interval,
@@ -609,7 +610,8 @@ logging:
 
     def link_errors(self):
         return {r[0].replace("-", "").lower(): r[1] for r in self.psql(
-            "SELECT notion_page_id, coalesce(last_error,'') FROM page_links WHERE sync_status = 'error'")}
+            "SELECT notion_page_id, CASE WHEN trash_reopened THEN '[trash_reopened] ' ELSE '' END"
+            " || coalesce(last_error,'') FROM page_links WHERE sync_status = 'error'")}
 
     @staticmethod
     def issues_by_page(issues):

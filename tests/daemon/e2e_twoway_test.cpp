@@ -52,11 +52,12 @@ std::string scenario_with_hooks(int port, bool deliver) {
                    {"labels", json::array{"bug", "feature", "docs"}}});
   if (deliver) {
     const auto base = "http://127.0.0.1:" + std::to_string(port);
-    s["github"].as_object()["hooks"] = json::array{json::object{{"id", 555},
-                                                                {"url", base + "/webhooks/github"},
-                                                                {"secret", hook_secret},
-                                                                {"events", json::array{"issues", "pull_request"}},
-                                                                {"repo", "acme/roadmap"}}};
+    s["github"].as_object()["hooks"] =
+        json::array{json::object{{"id", 555},
+                                 {"url", base + "/webhooks/github"},
+                                 {"secret", hook_secret},
+                                 {"events", json::array{"issues", "pull_request"}},
+                                 {"repo", "acme/roadmap"}}};
     s["notion"].as_object()["webhook"] = json::object{{"url", base + "/webhooks/notion"},
                                                       {"verification_token", notion_verification},
                                                       {"send_verification", false},
@@ -268,7 +269,8 @@ TEST_CASE(
   twoway_bed bed(true);
   const auto n = bed.wait_for_issue_of(login_page);
   auto before = bed.settle();
-  // Not under systemd (no NOTIFY_SOCKET): libsystemd stays unloaded (ops_test checks the other way).
+  // Not under systemd (no NOTIFY_SOCKET): libsystemd stays unloaded (ops_test checks the other
+  // way).
   CHECK(read_file("/proc/" + std::to_string(bed.daemon->pid()) + "/maps").find("libsystemd") ==
         std::string::npos);
 
@@ -343,7 +345,8 @@ TEST_CASE(
     pqxx::connection c(bed.env->database_url());
     pqxx::read_transaction t(c);
     auto r = t.exec_params1(
-        "SELECT sync_status || ' ' || coalesce(last_error, '') FROM page_links "
+        "SELECT sync_status || ' ' || CASE WHEN trash_reopened THEN '[trash_reopened] ' ELSE '' "
+        "END || coalesce(last_error, '') FROM page_links "
         "WHERE notion_page_id = $1",
         login_page);
     return std::string(r[0].c_str());
@@ -352,7 +355,7 @@ TEST_CASE(
 
   bed.github_act("reopen_issue", {{"number", n}});
   const std::string shown =
-      "error page in the trash, issue open: acme/roadmap#" + std::to_string(n) +
+      "error [trash_reopened] page in the trash, issue open: acme/roadmap#" + std::to_string(n) +
       " was reopened on GitHub after its page went to the Notion trash; restore the page or "
       "close the issue";
   CHECK_MESSAGE(bed.wait_until(link_status, shown), link_status() << "\n" << bed.daemon->log());
@@ -375,11 +378,13 @@ TEST_CASE(
   bed.github_act("edit_issue", {{"number", n}, {"labels", json::array{"docs"}}});
   bed.settle();
   auto r = bed.env->run_ngsync("reconcile --dry-run", "GITHUB_WEBHOOK_SECRET=" + hook_secret);
-  CHECK_MESSAGE(r.output.find("drift=0") != std::string::npos, "exit " << r.exit_code << ": " << r.output);
+  CHECK_MESSAGE(r.output.find("drift=0") != std::string::npos,
+                "exit " << r.exit_code << ": " << r.output);
   CHECK(link_status() == "in_sync ");
 }
 
-TEST_CASE("a GitHub pause is in Postgres the moment it begins: a process killed right after keeps it") {
+TEST_CASE(
+    "a GitHub pause is in Postgres the moment it begins: a process killed right after keeps it") {
   // Chaos --long --seed 7: a process got a secondary-limit 403 (Retry-After 2 s) and was killed
   // 0.3 s later, before the once-a-second exchange wrote the pause down; its successor called
   // GitHub within the 2 s. Now the pause is shared before the throttled request returns.
@@ -593,7 +598,8 @@ TEST_CASE(
   CHECK(r.output.find("foreign_marked=1") != std::string::npos);
 }
 
-TEST_CASE("two-way: a transferred issue's webhook moves the link; later work goes to the new place") {
+TEST_CASE(
+    "two-way: a transferred issue's webhook moves the link; later work goes to the new place") {
   twoway_bed bed(true);
   const auto n = bed.wait_for_issue_of(login_page);
   bed.settle();
@@ -612,7 +618,8 @@ TEST_CASE("two-way: a transferred issue's webhook moves the link; later work goe
   };
   // The `transferred` delivery makes a job; its GET of the old number follows GitHub's redirect.
   CHECK_MESSAGE(bed.wait_until(link, "acme/archive#" + std::to_string(m)),
-                link() << "\n" << bed.daemon->log());
+                link() << "\n"
+                       << bed.daemon->log());
   bed.settle();
   const auto roadmap_issues = bed.env->issues().size();
   bed.notion_edit(login_page, {{"Status", "Complete"}});
@@ -671,7 +678,8 @@ TEST_CASE("reconcile: a transferred issue's redirect is followed and the link mo
   CHECK(r.output.find("transferred=0") != std::string::npos);
 }
 
-TEST_CASE("two-way: a draft PR closed and reopened by a person reaches Notion by pull_request events") {
+TEST_CASE(
+    "two-way: a draft PR closed and reopened by a person reaches Notion by pull_request events") {
   twoway_bed bed(true, "", true);
   const auto n = bed.wait_for_issue_of(login_page);
   REQUIRE(bed.issue(n).contains("pull_request"));  // the page's item is a draft PR

@@ -164,3 +164,30 @@ TEST_CASE("engine: after a lost answer, only the daemon's own issue is adopted, 
   CHECK(issues.size() == 3);  // the pre-existing one, the copy and the daemon's: no fourth
   CHECK(str(h.property(login_page, "GitHub Sync Status")) == "Success");
 }
+
+TEST_CASE("engine: a trashed page's issue reopened by a person stands; the link says so, typed") {
+  engine_harness h;
+  h.sync(login_page);
+  const auto n = number_of(h, login_page);
+  h.act("notion", "trash_page", {{"page_id", login_page}});
+  h.sync(login_page);
+  REQUIRE(str(h.issues().at(n).at("state")) == "closed");
+  github_act(h, "reopen_issue", {{"number", n}});
+  h.github_event(n, "reopened");
+  CHECK(str(h.issues().at(n).at("state")) == "open");  // the person's reopen is not undone
+  auto link = h.link(login_page);
+  REQUIRE(link);
+  CHECK(link->sync_status == ngsync::sync::link_status::error);
+  CHECK(link->trash_reopened);
+  // A known difference, not drift: reconcile leaves both sides as they are.
+  auto report = h.reconcile();
+  CHECK(report.drift == 0);
+  CHECK(str(h.issues().at(n).at("state")) == "open");
+  // Closed again on GitHub: the two sides agree, and the link is in order.
+  github_act(h, "close_issue", {{"number", n}, {"reason", "not_planned"}});
+  h.github_event(n, "closed");
+  link = h.link(login_page);
+  REQUIRE(link);
+  CHECK(link->sync_status == ngsync::sync::link_status::in_sync);
+  CHECK_FALSE(link->trash_reopened);
+}
