@@ -54,7 +54,7 @@ void run_in_transaction(pqxx::connection& c, transaction_kind kind,
 }
 
 session session_of(pqxx::connection& c) noexcept {
-  return session(c);
+  return {c};
 }
 
 database::database(database_settings settings)
