@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <pqxx/pqxx>
+
 #include "core/log/logging.hpp"
 
 namespace ngsync::storage {

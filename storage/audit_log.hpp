@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <boost/json.hpp>
-#include <pqxx/pqxx>
 
 #include "storage/database.hpp"
 #include "storage/sql_time.hpp"

@@ -1,5 +1,9 @@
 #include "storage/backlog.hpp"
 
+#include <pqxx/pqxx>
+
+#include "storage/detail/sql_fields.hpp"
+
 namespace ngsync::storage {
 namespace {
 

@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/pqxx>
-
 #include "storage/sql_time.hpp"
 #include "storage/transaction.hpp"
 

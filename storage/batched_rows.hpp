@@ -24,13 +24,15 @@ struct row_outcome {
 // parameters of coroutine templates.
 template <class Item, class Batched>
 auto write_rows(database& db, std::vector<Item> items, Batched batched) {
-  using result_type =
-      typename std::invoke_result_t<Batched&, transaction, const std::vector<Item>&>::value_type;
+  using batch_result = std::invoke_result_t<Batched&, transaction, const std::vector<Item>&>;
+  using result_type = typename batch_result::value_type;
   auto work = [items = std::move(items), batched](pqxx::connection& c) mutable {
     std::vector<row_outcome<result_type>> out(items.size());
     auto run = [&](const std::vector<Item>& rows) {
-      pqxx::nontransaction t(c);  // one statement: autocommit
-      return batched(transaction(t), rows);
+      batch_result results;
+      run_in_transaction(c, transaction_kind::autocommit,  // one statement: autocommit
+                         [&](transaction t) { results = batched(t, rows); });
+      return results;
     };
     try {
       auto results = run(items);

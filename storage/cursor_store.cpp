@@ -1,6 +1,9 @@
 #include "storage/cursor_store.hpp"
 
+#include <pqxx/pqxx>
+
 #include "core/log/logging.hpp"
+#include "storage/detail/sql_fields.hpp"
 
 namespace ngsync::storage {
 

@@ -5,8 +5,6 @@
 #include <optional>
 #include <string>
 
-#include <pqxx/pqxx>
-
 #include "storage/sql_time.hpp"
 #include "storage/transaction.hpp"
 

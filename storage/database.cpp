@@ -5,6 +5,8 @@
 #include <memory>
 #include <random>
 
+#include <pqxx/pqxx>
+
 #include "core/log/logging.hpp"
 
 namespace ngsync::storage {
@@ -23,6 +25,36 @@ bool is_connection_loss(const std::exception& e) {
 bool is_transaction_rollback(const std::exception& e) {
   // libpqxx 6 maps 40001/40P01 to transaction_rollback subclasses (not sql_error).
   return dynamic_cast<const pqxx::transaction_rollback*>(&e) != nullptr;
+}
+
+void prepare(pqxx::connection_base& c, const std::string& name, const std::string& sql) {
+  c.prepare(name, sql);
+}
+
+void run_in_transaction(pqxx::connection& c, transaction_kind kind,
+                        const std::function<void(transaction)>& work) {
+  switch (kind) {
+    case transaction_kind::read_only: {
+      pqxx::read_transaction t(c);
+      work(t);
+      return;
+    }
+    case transaction_kind::read_write: {
+      pqxx::work t(c);
+      work(t);
+      t.commit();
+      return;
+    }
+    case transaction_kind::autocommit: {
+      pqxx::nontransaction t(c);
+      work(t);
+      return;
+    }
+  }
+}
+
+session session_of(pqxx::connection& c) noexcept {
+  return {c};
 }
 
 database::database(database_settings settings)
@@ -50,6 +82,34 @@ std::unique_ptr<pqxx::connection> database::open(const database_settings& s) {
              std::to_string(s.statement_timeout.count()) +
              "; SET application_name = " + setup.quote(s.application_name));
   return c;
+}
+
+void database::execute_work(const std::function<void(pqxx::connection&)>& work,
+                            retry_policy policy) {
+  retry_state state(settings_);
+  for (;;) {
+    bool started = false;
+    try {
+      pqxx::connection& c = connection_of_this_thread();
+      started = true;
+      work(c);
+      return;
+    } catch (const pqxx::in_doubt_error&) {
+      drop_connection_of_this_thread();
+      throw;
+    } catch (const std::exception& e) {
+      // A deadlock or serialization failure rolled the transaction back: idempotent work
+      // simply runs again (the connection itself is fine).
+      if (is_transaction_rollback(e) && policy == retry_policy::idempotent) {
+        if (!state.wait_before_retry(e)) throw;
+        continue;
+      }
+      if (!is_connection_loss(e)) throw;
+      drop_connection_of_this_thread();
+      if (started && policy == retry_policy::once) throw;
+      if (!state.wait_before_retry(e)) throw;
+    }
+  }
 }
 
 void database::open_connections_in_background() {

@@ -19,9 +19,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <pqxx/pqxx>
 
 #include "core/time/backoff.hpp"
+#include "storage/pqxx_forward.hpp"
 #include "storage/transaction.hpp"
 
 namespace ngsync::storage {
@@ -58,9 +58,22 @@ bool is_transaction_rollback(const std::exception& e);
 
 // Registers `sql` under `name` on `c` (a no-op when already registered; pqxx prepares it on
 // the server on first use and again after a reconnect). Call before exec_prepared.
-inline void prepare(pqxx::connection_base& c, const std::string& name, const std::string& sql) {
-  c.prepare(name, sql);
-}
+void prepare(pqxx::connection_base& c, const std::string& name, const std::string& sql);
+
+// The transaction a unit of work runs in (database::read, write, autocommit).
+enum class transaction_kind {
+  read_only,   // BEGIN READ ONLY, rolled back when the work returns
+  read_write,  // committed when the work returns, rolled back when it throws
+  autocommit,  // no BEGIN/COMMIT: each statement commits on its own
+};
+
+// Opens a `kind` transaction on `c`, runs `work` in it and commits a read_write one after `work`
+// returned. Here rather than in the templates below, so that they need no libpqxx header.
+void run_in_transaction(pqxx::connection& c, transaction_kind kind,
+                        const std::function<void(transaction)>& work);
+// The session handle of a pool connection (out of line: the conversion to
+// pqxx::connection_base needs libpqxx's class definitions).
+session session_of(pqxx::connection& c) noexcept;
 
 class database {
  public:
@@ -143,42 +156,43 @@ class database {
   // A read-only transaction (BEGIN READ ONLY), rolled back when the work returns.
   template <class F>
   auto read(F f, retry_policy policy = retry_policy::idempotent) {
-    return run(in<pqxx::read_transaction, false>(std::move(f)), policy);
+    return run(in<transaction_kind::read_only>(std::move(f)), policy);
   }
   // A read-write transaction, committed when the work returns (rolled back when it throws).
   template <class F>
   auto write(F f, retry_policy policy = retry_policy::idempotent) {
-    return run(in<pqxx::work, true>(std::move(f)), policy);
+    return run(in<transaction_kind::read_write>(std::move(f)), policy);
   }
   // Autocommit: each statement commits on its own, with no BEGIN/COMMIT round trips around it.
   // For a single statement, whose failure changes nothing by itself (the batched link writes
   // of group commit, which then retry row by row; the one-row touch of an unchanged page).
   template <class F>
   auto autocommit(F f, retry_policy policy = retry_policy::idempotent) {
-    return run(in<pqxx::nontransaction, false>(std::move(f)), policy);
+    return run(in<transaction_kind::autocommit>(std::move(f)), policy);
   }
   // The connection itself, for work that opens its own transactions: migrations, the leader
   // leases, pruning in committed steps.
   template <class F>
   auto on_session(F f, retry_policy policy = retry_policy::idempotent) {
-    return run([f = std::move(f)](pqxx::connection& c) mutable { return f(session(c)); }, policy);
+    return run([f = std::move(f)](pqxx::connection& c) mutable { return f(session_of(c)); },
+               policy);
   }
   // The same, blocking the calling thread (CLI commands, start-up, tests).
   template <class F>
   auto read_sync(F f, retry_policy policy = retry_policy::idempotent) {
-    return run_sync(in<pqxx::read_transaction, false>(std::move(f)), policy);
+    return run_sync(in<transaction_kind::read_only>(std::move(f)), policy);
   }
   template <class F>
   auto write_sync(F f, retry_policy policy = retry_policy::idempotent) {
-    return run_sync(in<pqxx::work, true>(std::move(f)), policy);
+    return run_sync(in<transaction_kind::read_write>(std::move(f)), policy);
   }
   template <class F>
   auto autocommit_sync(F f, retry_policy policy = retry_policy::idempotent) {
-    return run_sync(in<pqxx::nontransaction, false>(std::move(f)), policy);
+    return run_sync(in<transaction_kind::autocommit>(std::move(f)), policy);
   }
   template <class F>
   auto on_session_sync(F f, retry_policy policy = retry_policy::idempotent) {
-    return run_sync([f = std::move(f)](pqxx::connection& c) mutable { return f(session(c)); },
+    return run_sync([f = std::move(f)](pqxx::connection& c) mutable { return f(session_of(c)); },
                     policy);
   }
 
@@ -200,49 +214,36 @@ class database {
                                                 const std::string& application_name);
 
  private:
-  // Wraps `f(transaction)` into work on a connection: opens a `Tx` and, when `commit`, commits
-  // it after `f` returned.
-  template <class Tx, bool commit, class F>
+  // Wraps `f(transaction)` into work on a connection: opens a `kind` transaction and commits a
+  // read_write one after `f` returned.
+  template <transaction_kind kind, class F>
   static auto in(F f) {
     return [f = std::move(f)](pqxx::connection& c) mutable {
-      Tx t(c);
-      if constexpr (std::is_void_v<std::invoke_result_t<F&, transaction>>) {
-        f(transaction(t));
-        if constexpr (commit) t.commit();
+      using result_type = std::decay_t<std::invoke_result_t<F&, transaction>>;
+      if constexpr (std::is_void_v<result_type>) {
+        run_in_transaction(c, kind, [&f](transaction t) { f(t); });
       } else {
-        auto result = f(transaction(t));
-        if constexpr (commit) t.commit();
-        return result;
+        std::optional<result_type> result;
+        run_in_transaction(c, kind, [&f, &result](transaction t) { result.emplace(f(t)); });
+        return std::move(*result);
       }
     };
   }
 
+  // Runs `f` on this pool thread's connection with the retries of `policy` (execute_work).
   template <class R, class F>
   R execute(F& f, retry_policy policy) {
-    retry_state state(settings_);
-    for (;;) {
-      bool started = false;
-      try {
-        pqxx::connection& c = connection_of_this_thread();
-        started = true;
-        return f(c);
-      } catch (const pqxx::in_doubt_error&) {
-        drop_connection_of_this_thread();
-        throw;
-      } catch (const std::exception& e) {
-        // A deadlock or serialization failure rolled the transaction back: idempotent work
-        // simply runs again (the connection itself is fine).
-        if (is_transaction_rollback(e) && policy == retry_policy::idempotent) {
-          if (!state.wait_before_retry(e)) throw;
-          continue;
-        }
-        if (!is_connection_loss(e)) throw;
-        drop_connection_of_this_thread();
-        if (started && policy == retry_policy::once) throw;
-        if (!state.wait_before_retry(e)) throw;
-      }
+    if constexpr (std::is_void_v<R>) {
+      execute_work([&f](pqxx::connection& c) { f(c); }, policy);
+    } else {
+      std::optional<R> result;
+      execute_work([&f, &result](pqxx::connection& c) { result.emplace(f(c)); }, policy);
+      return std::move(*result);
     }
   }
+  // Runs `work`, opening the connection and retrying it after a lost connection (while the
+  // policy allows and the retry window lasts) or a rolled-back transaction (idempotent only).
+  void execute_work(const std::function<void(pqxx::connection&)>& work, retry_policy policy);
 
   // Backoff bookkeeping for one unit of work.
   class retry_state {

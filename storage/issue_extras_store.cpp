@@ -1,5 +1,7 @@
 #include "storage/issue_extras_store.hpp"
 
+#include <pqxx/pqxx>
+
 namespace ngsync::storage {
 
 issue_extras issue_extras_store::get(transaction tx, const std::string& page_id) {

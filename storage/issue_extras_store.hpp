@@ -8,7 +8,6 @@
 #include <string>
 
 #include <boost/json.hpp>
-#include <pqxx/pqxx>
 
 #include "storage/transaction.hpp"
 

@@ -5,6 +5,8 @@
 #include <random>
 #include <unordered_map>
 
+#include <pqxx/pqxx>
+
 #include "core/log/logging.hpp"
 #include "storage/retention.hpp"
 

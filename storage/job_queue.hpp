@@ -13,10 +13,10 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json.hpp>
-#include <pqxx/pqxx>
 
 #include "storage/database.hpp"
 #include "storage/job_channel.hpp"
+#include "storage/pqxx_forward.hpp"
 #include "storage/queue_owner.hpp"
 #include "storage/sql_time.hpp"
 #include "storage/transaction.hpp"

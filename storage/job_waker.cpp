@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <pqxx/pqxx>
 
 #include "core/log/logging.hpp"
 #include "core/time/backoff.hpp"

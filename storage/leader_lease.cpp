@@ -1,5 +1,7 @@
 #include "storage/leader_lease.hpp"
 
+#include <pqxx/pqxx>
+
 #include "storage/database.hpp"
 
 namespace ngsync::storage {

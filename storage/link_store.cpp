@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include <pqxx/pqxx>
+
 #include "core/log/logging.hpp"
+#include "storage/detail/sql_fields.hpp"
 
 namespace ngsync::storage {
 namespace {

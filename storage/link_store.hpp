@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <boost/json.hpp>
-#include <pqxx/pqxx>
 
 #include "core/sync/link_state.hpp"
 #include "core/sync/mapping_rules.hpp"

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <map>
 
+#include <pqxx/pqxx>
+
 #include "core/log/logging.hpp"
 #include "storage/embedded_migrations.hpp"
 

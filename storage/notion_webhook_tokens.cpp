@@ -1,5 +1,7 @@
 #include "storage/notion_webhook_tokens.hpp"
 
+#include <pqxx/pqxx>
+
 namespace ngsync::storage {
 namespace {
 

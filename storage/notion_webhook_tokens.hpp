@@ -9,8 +9,6 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/pqxx>
-
 #include "storage/transaction.hpp"
 
 namespace ngsync::storage {

@@ -1,5 +1,7 @@
 #include "storage/page_notices.hpp"
 
+#include <pqxx/pqxx>
+
 namespace ngsync::storage {
 
 std::optional<job_timing> page_notices::timing(transaction tx, std::int64_t job_id) {

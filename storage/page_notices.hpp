@@ -8,8 +8,6 @@
 #include <set>
 #include <string>
 
-#include <pqxx/pqxx>
-
 #include "storage/sql_time.hpp"
 #include "storage/transaction.hpp"
 

@@ -1,5 +1,7 @@
 #include "storage/queue_owner.hpp"
 
+#include <pqxx/pqxx>
+
 #include "core/log/logging.hpp"
 #include "storage/database.hpp"
 

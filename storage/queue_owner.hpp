@@ -18,7 +18,7 @@
 #include <string>
 #include <thread>
 
-#include <pqxx/pqxx>
+#include "storage/pqxx_forward.hpp"
 
 namespace ngsync::storage {
 

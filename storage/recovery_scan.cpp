@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <pqxx/pqxx>
+
 namespace ngsync::storage {
 namespace {
 

@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/pqxx>
-
 #include "core/sync/synced_fields.hpp"
 #include "storage/transaction.hpp"
 

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <pqxx/pqxx>
+
 namespace ngsync::storage {
 namespace {
 

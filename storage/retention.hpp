@@ -6,8 +6,6 @@
 // queue; the caller repeats it until a batch comes back short.
 #include <cstdint>
 
-#include <pqxx/pqxx>
-
 #include "storage/sql_time.hpp"
 #include "storage/transaction.hpp"
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <pqxx/pqxx>
+
 #include "core/log/logging.hpp"
 #include "storage/database.hpp"
 

@@ -8,9 +8,8 @@
 #include <optional>
 #include <string>
 
-#include <pqxx/pqxx>
-
 #include "core/ratelimit/token_bucket.hpp"
+#include "storage/pqxx_forward.hpp"
 
 namespace ngsync::storage {
 

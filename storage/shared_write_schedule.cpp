@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <pqxx/pqxx>
 
 #include "core/log/logging.hpp"
 #include "storage/database.hpp"

@@ -8,10 +8,9 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/pqxx>
-
 #include "core/ratelimit/api_budget.hpp"
 #include "core/ratelimit/write_schedule.hpp"
+#include "storage/pqxx_forward.hpp"
 
 namespace ngsync::storage {
 

@@ -6,8 +6,6 @@
 #include <optional>
 #include <string>
 
-#include <pqxx/pqxx>
-
 namespace ngsync::storage {
 
 using sys_time = std::chrono::system_clock::time_point;
@@ -23,15 +21,6 @@ std::string sql_us(const std::string& column);
 inline std::optional<std::int64_t> to_epoch_us(const std::optional<sys_time>& t) {
   if (!t) return std::nullopt;
   return to_epoch_us(*t);
-}
-inline std::optional<sys_time> time_field(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return from_epoch_us(f.as<std::int64_t>());
-}
-template <class T>
-std::optional<T> optional_field(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return f.as<T>();
 }
 
 }  // namespace ngsync::storage

@@ -5,10 +5,7 @@
 // own transactions (migrations, leases, pruning in steps). Both are made implicitly from the
 // libpqxx object, so storage tests pass a pqxx::work or a connection as they are; only storage/
 // opens them again (`sql()`).
-namespace pqxx {
-class transaction_base;
-class connection_base;
-}  // namespace pqxx
+#include "storage/pqxx_forward.hpp"
 
 namespace ngsync::storage {
 

@@ -1,5 +1,7 @@
 #include "storage/webhook_deliveries.hpp"
 
+#include <pqxx/pqxx>
+
 namespace ngsync::storage {
 
 bool webhook_deliveries::first_delivery(transaction tx, const std::string& source,

@@ -4,8 +4,6 @@
 // verification tokens live in storage/notion_webhook_tokens.
 #include <string>
 
-#include <pqxx/pqxx>
-
 #include "storage/transaction.hpp"
 
 namespace ngsync::storage {

@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include <pqxx/pqxx>
+
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/job_waker.hpp"
