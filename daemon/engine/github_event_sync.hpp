@@ -12,10 +12,12 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/config/config.hpp"
+#include "core/sync/github_event_planner.hpp"
 #include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
+#include "storage/link_store.hpp"
 
 namespace ngsync::engine {
 
@@ -37,6 +39,38 @@ class github_event_syncer {
   const github_event_counters& counters() const { return counters_; }
 
  private:
+  // The event a job carries (the webhook receiver's or reconcile's payload).
+  struct issue_event {
+    std::string repo;
+    std::int64_t number = 0;
+    std::string action;
+    std::string run;
+  };
+  static issue_event event_of(const storage::claimed_job& job);
+  // The issue as GitHub has it now; nullopt when it is gone (the link then says so).
+  boost::asio::awaitable<std::optional<github::github_issue>> read_issue(
+      github::github_port& github_api, const issue_event& ev, const storage::page_link& link);
+  // A transferred issue answers from its new place: the link and the event move with it.
+  boost::asio::awaitable<void> follow_transfer(issue_event& ev, storage::page_link& link,
+                                               const github::github_issue& issue);
+  // The page is in the trash: nothing is written to it; the link records what the issue shows.
+  boost::asio::awaitable<void> hold_trashed(const issue_event& ev, const storage::page_link& link,
+                                            const github::github_issue& issue);
+  // Plans the mirror (core/sync/github_event_planner), writes the page, records the outcome.
+  boost::asio::awaitable<void> mirror(const issue_event& ev, const storage::page_link& link,
+                                      const mapping_binding& binding,
+                                      const github::github_issue& issue,
+                                      const notion::notion_page& page,
+                                      notion::notion_port& notion_api);
+  // Provenance, conflicts, and a restore job when GitHub changed what Notion owns: one
+  // transaction.
+  boost::asio::awaitable<void> record_mirror(const issue_event& ev, const storage::page_link& link,
+                                             const mapping_binding& binding,
+                                             const github::github_issue& issue,
+                                             const notion::notion_page& page,
+                                             const sync::notion_mirror_plan& plan,
+                                             boost::json::object to_notion, const std::string& now);
+
   storage::database& db_;
   storage::job_queue& queue_;
   engine_ports& ports_;
