@@ -69,7 +69,8 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
   auto issue = co_await read_issue(*github_api, ev, *link);
   if (!issue) co_return;
   co_await follow_transfer(ev, *link, *issue);
-  auto parsed = notion::parse_page(co_await notion_api->get_page(link->notion_page_id));
+  const auto raw_page = co_await notion_api->get_page(link->notion_page_id);
+  auto parsed = notion::parse_page(raw_page);
   if (!parsed) api::throw_malformed("notion", "read page", parsed.error().message);
   if (parsed->in_trash && binding->rules.close_on_trash) {
     co_await hold_trashed(ev, *link, *issue);

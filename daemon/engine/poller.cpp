@@ -15,7 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log/logging.hpp"
-#include "core/sync/planner.hpp"
+#include "core/sync/poll_rules.hpp"
 #include "core/sync/sync_run_id.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
@@ -29,26 +29,6 @@ namespace ngsync::engine {
 namespace net = boost::asio;
 
 namespace {
-
-using link_summary = storage::link_sync_state;
-
-// A page needs no job when its link is in sync with exactly this edit and was verified after
-// the edit's minute closed: Notion's minute granularity means an edit made later in the same
-// minute as our own write-back shares its timestamp, so one more look after the minute is owed.
-bool settled(const link_summary& link, storage::sys_time last_edited) {
-  return link.sync_status == sync::to_string(sync::link_status::in_sync) &&
-         link.notion_last_edited == last_edited && link.last_synced_at &&
-         *link.last_synced_at >= last_edited + std::chrono::minutes(1);
-}
-
-// A page this poll already enqueued, read again because a worker wrote it back meanwhile (the
-// write-back moves it to the end of the last-edited order): the link shows exactly that edit,
-// so there is nothing new to sync. The look owed after the edit's minute (see settled) is left
-// to the next poll, which reads the page again because the watermark is held at its edit.
-bool own_write_back_reread(const link_summary& link, storage::sys_time last_edited) {
-  return link.sync_status == sync::to_string(sync::link_status::in_sync) &&
-         link.notion_last_edited == last_edited;
-}
 
 // Work started now and awaited later, so a poll overlaps its steps: the next query page is
 // fetched while the current one is handled (its cursor is known as soon as it arrives), and a
@@ -97,7 +77,7 @@ class background {
 using pending_query = background<notion::query_page>;
 using pending_enqueue = background<std::int64_t>;
 
-std::shared_ptr<pending_query> start_query(net::any_io_executor ex, notion::notion_client& notion,
+std::shared_ptr<pending_query> start_query(net::any_io_executor ex, notion::notion_port& notion,
                                            std::string ds, std::optional<std::string> since,
                                            std::optional<std::string> cursor, bool in_trash) {
   return pending_query::start(ex, [&notion, ds, since, cursor, in_trash] {
@@ -107,7 +87,7 @@ std::shared_ptr<pending_query> start_query(net::any_io_executor ex, notion::noti
 
 }  // namespace
 
-poller::poller(storage::database& db, storage::job_queue& queue, notion::notion_client& notion,
+poller::poller(storage::database& db, storage::job_queue& queue, notion::notion_port& notion,
                const mapping_binding& mapping, std::string data_source_id, poller_settings settings)
     : db_(db),
       queue_(queue),
@@ -116,181 +96,194 @@ poller::poller(storage::database& db, storage::job_queue& queue, notion::notion_
       data_source_id_(std::move(data_source_id)),
       settings_(settings) {}
 
-net::awaitable<poll_result> poller::poll_once() {
-  const auto started = std::chrono::steady_clock::now();
-  auto logger = log::get("poll");
+// One poll_once's state: what it saw, what it holds back, and the batches being written.
+struct poller::poll_pass {
   poll_result result;
-  const auto ds = data_source_id_;
-  auto read_cursor = [ds](storage::transaction t) {
-    return storage::cursor_store::get(t, ds);
-  };
-  auto cursor = co_await db_.read(std::move(read_cursor));
-  std::optional<std::string> since;
-  if (cursor && cursor->watermark) since = iso8601::format(*cursor->watermark);
-
+  std::optional<std::string> since;  // the stored watermark (none: from the beginning)
   std::optional<storage::sys_time> newest;
   std::optional<storage::sys_time> held;  // oldest edit left to the next poll
   std::set<std::string> enqueued_here;
-  std::optional<std::string> next;
-  bool more = true;
+  // Batches being written to the queue, oldest first, each with the pages it holds.
+  std::deque<std::pair<std::shared_ptr<pending_enqueue>, std::set<std::string>>> writing;
+};
+
+net::awaitable<poll_result> poller::poll_once() {
+  const auto started = std::chrono::steady_clock::now();
+  const auto ds = data_source_id_;
+  poll_pass pass;
+  auto read_cursor = [ds](storage::transaction t) { return storage::cursor_store::get(t, ds); };
+  auto cursor = co_await db_.read(std::move(read_cursor));
+  if (cursor && cursor->watermark) pass.since = iso8601::format(*cursor->watermark);
   const auto ex = co_await net::this_coro::executor;
   // Live pages first, then the pages trashed since the watermark (a query leaves those out, and a
   // trashed page must close its issue with the shipped defaults, webhooks or not).
   bool in_trash = false;
-  auto fetching = start_query(ex, notion_, ds, since, next, in_trash);
-  // Batches being written to the queue, oldest first, each with the pages it holds.
-  std::deque<std::pair<std::shared_ptr<pending_enqueue>, std::set<std::string>>> writing;
-  auto written_oldest = [&]() -> net::awaitable<void> {
-    auto oldest = std::move(writing.front());
-    writing.pop_front();
-    result.jobs_enqueued += co_await oldest.first->result();
-  };
-  while (more) {
+  auto fetching = start_query(ex, notion_, ds, pass.since, std::nullopt, in_trash);
+  for (bool more = true; more;) {
     auto page = co_await fetching->result();
-    ++result.queries;
+    ++pass.result.queries;
     more = page.has_more && page.next_cursor;
-    next = page.next_cursor;
     if (more) {
-      fetching = start_query(ex, notion_, ds, since, next, in_trash);
+      fetching = start_query(ex, notion_, ds, pass.since, page.next_cursor, in_trash);
     } else if (!in_trash && mapping_.rules.close_on_trash) {
-      in_trash = true;
-      more = true;
-      next.reset();
-      fetching = start_query(ex, notion_, ds, since, next, in_trash);
+      in_trash = more = true;
+      fetching = start_query(ex, notion_, ds, pass.since, std::nullopt, in_trash);
     }
-    if (page.hit_result_cap) {
-      logger->warn(
-          "data_source={} query hit Notion's 10,000-result cap; the next poll continues "
-          "from the newest page seen",
-          ds);
-    }
-    for (const auto& bad : page.unparsable) {
-      logger->warn("data_source={} skipped a result that does not parse: {}", ds, bad);
-    }
-
-    std::vector<std::string> ids;
-    for (const auto& p : page.pages) ids.push_back(p.id);
-    result.pages_seen += static_cast<std::int64_t>(page.pages.size());
-
-    std::vector<storage::job_spec> specs;
-    std::map<std::string, link_summary> links;
-    if (!ids.empty()) {
-      auto read_links = [ids](storage::transaction t) {
-        return storage::link_store::sync_states(t, ids);
-      };
-      links = co_await db_.read(std::move(read_links));
-    }
-    for (std::size_t i = 0; i < page.pages.size(); ++i) {
-      const auto& p = page.pages[i];
-      const auto edited = iso8601::parse(p.last_edited_time);
-      if (edited && (!newest || *edited > *newest)) newest = edited;
-      auto link = links.find(p.id);
-      if (link != links.end() && edited && settled(link->second, *edited)) {
-        ++result.pages_skipped;
-        continue;
-      }
-      if (link != links.end() && edited && enqueued_here.count(p.id) &&
-          own_write_back_reread(link->second, *edited)) {
-        ++result.pages_skipped;
-        ++result.own_write_backs_reread;
-        if (!held || *edited < *held) held = edited;
-        continue;
-      }
-      if (link == links.end() && !sync::wants_sync_without_link(p, mapping_.rules)) {
-        ++result.pages_skipped;  // not meant for GitHub (yet), and nothing to undo
-        continue;
-      }
-      sync_page_hint hint;
-      hint.page_id = p.id;
-      hint.data_source_id = ds;
-      hint.mapping = mapping_.name;
-      // The raw object is matched by id: parse order and raw order are the same list.
-      for (const auto& raw : page.raw) {
-        const auto* o = raw.if_object();
-        const auto* id = o ? o->if_contains("id") : nullptr;
-        if (id && id->is_string() && id->as_string() == p.id) {
-          hint.page = raw;
-          break;
-        }
-      }
-      hint.sync_run_id = sync::make_sync_run_id(p.id, p.last_edited_time);
-      specs.push_back(to_job_spec(hint, settings_.max_attempts));
-      enqueued_here.insert(p.id);
-    }
-
-    // The last batch and the watermark commit together; earlier batches commit on their own
-    // (a crash in between re-polls from the old watermark, and the hints merge).
-    std::optional<storage::sys_time> watermark;
-    if (!more && newest) {
-      const auto from = held ? std::min(*newest, *held) : *newest;
-      watermark = from - std::chrono::duration_cast<std::chrono::microseconds>(settings_.overlap);
-    }
-    const auto pages_in_batch = static_cast<std::int64_t>(page.pages.size());
-    auto enqueue_and_advance = [this, specs = std::move(specs), watermark, more, ds,
-                                pages_in_batch](storage::transaction t) {
-      std::int64_t n = 0;
-      if (!specs.empty()) {
-        auto r = queue_.enqueue_batch(t, specs);
-        n = r.inserted + r.merged;
-      }
-      if (!more) {
-        const auto now = std::chrono::system_clock::now();
-        if (watermark) {
-          storage::cursor_store::advance(t, ds, *watermark, pages_in_batch, now);
-        } else {
-          // Nothing new: the watermark stays. A first poll of an empty data source saw
-          // everything there is, so it may start from now (minus the overlap).
-          auto current = storage::cursor_store::get(t, ds);
-          const auto mark =
-              current && current->watermark
-                  ? *current->watermark
-                  : now - std::chrono::duration_cast<std::chrono::microseconds>(settings_.overlap);
-          storage::cursor_store::advance(t, ds, mark, 0, now);
-        }
-      }
-      return n;
-    };
-    // Earlier batches may commit in any order: a crash between them re-polls from the old
-    // watermark, and the hints merge. The last batch, which carries the watermark, is written
-    // only after every earlier one committed. A batch that shares a page with one in flight
-    // waits for the batches before it, so two writers never contend for one page's waiting job.
-    const auto overlaps = [&](const std::set<std::string>& pages) {
-      for (const auto& [pending, held_pages] : writing) {
-        for (const auto& id : pages) {
-          if (held_pages.count(id)) return true;
-        }
-      }
-      return false;
-    };
-    std::set<std::string> batch_pages(ids.begin(), ids.end());
-    const auto in_flight = static_cast<std::size_t>(std::max(1, settings_.batches_in_flight));
-    while (!writing.empty() && (!more || writing.size() >= in_flight || overlaps(batch_pages))) {
-      co_await written_oldest();
-    }
-    writing.emplace_back(
-        pending_enqueue::start(
-            ex,
-            [this, work = std::move(enqueue_and_advance),
-             more]() mutable -> net::awaitable<std::int64_t> {
-              const auto n =
-                  co_await db_.write(std::move(work), storage::retry_policy::idempotent);
-              if (more) crash_point(crash_after_poll_batch);  // the batch is committed
-              co_return n;
-            }),
-        std::move(batch_pages));
+    report_skipped(page);
+    // Two statements: GCC 12 mishandles a co_await inside a call's argument list.
+    auto specs = co_await jobs_for(pass, page);
+    co_await write_batch(pass, std::move(specs), page, more);
   }
-  while (!writing.empty()) co_await written_oldest();
+  while (!pass.writing.empty()) co_await written_oldest(pass);
+  auto& result = pass.result;
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   last_success_ = std::chrono::steady_clock::now();
   last_result_ = result;
   metrics().poll_finished(ds, result.duration, result.pages_seen);
-  logger->log(result.jobs_enqueued ? spdlog::level::info : spdlog::level::debug,
-              "data_source={} mapping={} pages={} enqueued={} skipped={} (own write-backs read again={}) "
-              "queries={} ms={}",
-              ds, mapping_.name, result.pages_seen, result.jobs_enqueued, result.pages_skipped,
-              result.own_write_backs_reread, result.queries, result.duration.count());
+  log::get("poll")->log(
+      result.jobs_enqueued ? spdlog::level::info : spdlog::level::debug,
+      "data_source={} mapping={} pages={} enqueued={} skipped={} (own write-backs read again={}) "
+      "queries={} ms={}",
+      ds, mapping_.name, result.pages_seen, result.jobs_enqueued, result.pages_skipped,
+      result.own_write_backs_reread, result.queries, result.duration.count());
   co_return result;
+}
+
+void poller::report_skipped(const notion::query_page& page) const {
+  auto logger = log::get("poll");
+  if (page.hit_result_cap) {
+    logger->warn(
+        "data_source={} query hit Notion's 10,000-result cap; the next poll continues from the "
+        "newest page seen",
+        data_source_id_);
+  }
+  for (const auto& bad : page.unparsable) {
+    logger->warn("data_source={} skipped a result that does not parse: {}", data_source_id_, bad);
+  }
+}
+
+net::awaitable<std::vector<storage::job_spec>> poller::jobs_for(poll_pass& pass,
+                                                                const notion::query_page& page) {
+  std::vector<std::string> ids;
+  for (const auto& p : page.pages) ids.push_back(p.id);
+  pass.result.pages_seen += static_cast<std::int64_t>(page.pages.size());
+  std::map<std::string, storage::link_sync_state> links;
+  if (!ids.empty()) {
+    auto read_links = [ids](storage::transaction t) {
+      return storage::link_store::sync_states(t, ids);
+    };
+    links = co_await db_.read(std::move(read_links));
+  }
+  std::vector<storage::job_spec> specs;
+  for (const auto& p : page.pages) {
+    const auto edited = iso8601::parse(p.last_edited_time);
+    if (edited && (!pass.newest || *edited > *pass.newest)) pass.newest = edited;
+    std::optional<sync::polled_link> link;
+    if (auto it = links.find(p.id); it != links.end()) {
+      link = sync::polled_link{
+          sync::link_status_from(it->second.sync_status).value_or(sync::link_status::pending),
+          it->second.notion_last_edited, it->second.last_synced_at};
+    }
+    const auto verdict = sync::judge_polled_page(
+        p, edited, link, pass.enqueued_here.count(p.id) > 0, mapping_.rules);
+    if (verdict == sync::poll_verdict::own_write_back) {
+      ++pass.result.own_write_backs_reread;
+      if (!pass.held || *edited < *pass.held) pass.held = edited;
+    }
+    if (verdict != sync::poll_verdict::enqueue) {
+      ++pass.result.pages_skipped;
+      continue;
+    }
+    sync_page_hint hint;
+    hint.page_id = p.id;
+    hint.data_source_id = data_source_id_;
+    hint.mapping = mapping_.name;
+    // Matched by id: a result that does not parse is in the raw list, not in the pages.
+    for (const auto& raw : page.raw) {
+      const auto* o = raw.if_object();
+      const auto* id = o ? o->if_contains("id") : nullptr;
+      if (id && id->is_string() && id->as_string() == p.id) {
+        hint.page = raw;
+        break;
+      }
+    }
+    hint.sync_run_id = sync::make_sync_run_id(p.id, p.last_edited_time);
+    specs.push_back(to_job_spec(hint, settings_.max_attempts));
+    pass.enqueued_here.insert(p.id);
+  }
+  co_return specs;
+}
+
+net::awaitable<void> poller::written_oldest(poll_pass& pass) {
+  auto oldest = std::move(pass.writing.front());
+  pass.writing.pop_front();
+  pass.result.jobs_enqueued += co_await oldest.first->result();
+}
+
+net::awaitable<void> poller::write_batch(poll_pass& pass, std::vector<storage::job_spec> specs,
+                                         const notion::query_page& page, bool more) {
+  // The last batch and the watermark commit together; earlier batches commit on their own
+  // (a crash in between re-polls from the old watermark, and the hints merge).
+  const auto overlap = std::chrono::duration_cast<std::chrono::microseconds>(settings_.overlap);
+  std::optional<storage::sys_time> watermark;
+  if (!more) {
+    if (auto w = sync::watermark_after(pass.newest, pass.held, overlap)) {
+      watermark = *w;
+    }
+  }
+  const auto pages_in_batch = static_cast<std::int64_t>(page.pages.size());
+  auto enqueue_and_advance = [this, specs = std::move(specs), watermark, more, ds = data_source_id_,
+                              pages_in_batch, overlap](storage::transaction t) {
+    std::int64_t n = 0;
+    if (!specs.empty()) {
+      auto r = queue_.enqueue_batch(t, specs);
+      n = r.inserted + r.merged;
+    }
+    if (!more) {
+      const auto now = std::chrono::system_clock::now();
+      if (watermark) {
+        storage::cursor_store::advance(t, ds, *watermark, pages_in_batch, now);
+      } else {
+        // Nothing new: the watermark stays. A first poll of an empty data source saw everything
+        // there is, so it may start from now (minus the overlap).
+        auto current = storage::cursor_store::get(t, ds);
+        const auto mark = current && current->watermark ? *current->watermark : now - overlap;
+        storage::cursor_store::advance(t, ds, mark, 0, now);
+      }
+    }
+    return n;
+  };
+  // Earlier batches may commit in any order: a crash between them re-polls from the old
+  // watermark, and the hints merge. The last batch, which carries the watermark, is written
+  // only after every earlier one committed. A batch that shares a page with one in flight
+  // waits for the batches before it, so two writers never contend for one page's waiting job.
+  std::set<std::string> batch_pages;
+  for (const auto& p : page.pages) batch_pages.insert(p.id);
+  const auto overlaps = [&]() {
+    for (const auto& [pending, held_pages] : pass.writing) {
+      for (const auto& id : batch_pages) {
+        if (held_pages.count(id)) return true;
+      }
+    }
+    return false;
+  };
+  const auto in_flight = static_cast<std::size_t>(std::max(1, settings_.batches_in_flight));
+  while (!pass.writing.empty() && (!more || pass.writing.size() >= in_flight || overlaps())) {
+    co_await written_oldest(pass);
+  }
+  // The executor first: GCC 12 mishandles a co_await inside a call's argument list.
+  const auto ex = co_await net::this_coro::executor;
+  pass.writing.emplace_back(
+      pending_enqueue::start(ex,
+                             [this, work = std::move(enqueue_and_advance),
+                              more]() mutable -> net::awaitable<std::int64_t> {
+                               const auto n = co_await db_.write(std::move(work),
+                                                                 storage::retry_policy::idempotent);
+                               if (more) crash_point(crash_after_poll_batch);  // committed
+                               co_return n;
+                             }),
+      std::move(batch_pages));
 }
 
 void poller::stop() {

@@ -13,7 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 
-#include "core/notion/notion_client.hpp"
+#include "core/notion/notion_port.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
@@ -27,7 +27,7 @@ struct poll_result {
   // Pages this poll had already enqueued and read again after our own write-back moved them
   // to the end of the last-edited order (counted in pages_skipped too).
   std::int64_t own_write_backs_reread = 0;
-  int queries = 0;                 // Notion calls made
+  int queries = 0;  // Notion calls made
   std::chrono::milliseconds duration{0};
 };
 
@@ -42,7 +42,7 @@ struct poller_settings {
 
 class poller {
  public:
-  poller(storage::database& db, storage::job_queue& queue, notion::notion_client& notion,
+  poller(storage::database& db, storage::job_queue& queue, notion::notion_port& notion,
          const mapping_binding& mapping, std::string data_source_id, poller_settings settings);
 
   boost::asio::awaitable<poll_result> poll_once();
@@ -66,7 +66,18 @@ class poller {
  private:
   storage::database& db_;
   storage::job_queue& queue_;
-  notion::notion_client& notion_;
+  struct poll_pass;
+  void report_skipped(const notion::query_page& page) const;
+  // The jobs for one query page's results (core/sync/poll_rules.hpp judges each page).
+  boost::asio::awaitable<std::vector<storage::job_spec>> jobs_for(poll_pass& pass,
+                                                                  const notion::query_page& page);
+  // Writes one query page's jobs to the queue while the next page is read; the last batch
+  // advances the watermark in its transaction.
+  boost::asio::awaitable<void> write_batch(poll_pass& pass, std::vector<storage::job_spec> specs,
+                                           const notion::query_page& page, bool more);
+  boost::asio::awaitable<void> written_oldest(poll_pass& pass);
+
+  notion::notion_port& notion_;
   const mapping_binding& mapping_;
   std::string data_source_id_;
   poller_settings settings_;

@@ -24,6 +24,7 @@
 #include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "daemon/engine/page_sync.hpp"
+#include "daemon/engine/poller.hpp"
 #include "daemon/engine/reconciler.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/link_store.hpp"
@@ -103,6 +104,19 @@ class engine_harness {
                                {"action", action}};
     job.attempts = 1;
     run(github_events_->sync(std::move(job)));
+  }
+
+  // One poll of the roadmap data source, as the daemon's poller makes it.
+  engine::poll_result poll() {
+    if (!poller_) {
+      engine::poller_settings ps;
+      ps.max_attempts = 5;
+      poller_ = std::make_unique<engine::poller>(*db_, *queue_, apis_->notion(),
+                                                 mappings_.at("roadmap"), roadmap_source, ps);
+    }
+    std::optional<engine::poll_result> result;
+    run([&]() -> boost::asio::awaitable<void> { result = co_await poller_->poll_once(); });
+    return *result;
   }
 
   // One reconcile pass (full unless told), then every job it queued, as workers would.
@@ -310,6 +324,7 @@ class engine_harness {
   std::unique_ptr<engine::page_syncer> syncer_;
   std::unique_ptr<storage::job_queue> queue_;
   std::unique_ptr<engine::github_event_syncer> github_events_;
+  std::unique_ptr<engine::poller> poller_;
   std::int64_t job_ids_ = 0;
 };
 

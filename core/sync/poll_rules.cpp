@@ -1,0 +1,35 @@
+#include "core/sync/poll_rules.hpp"
+
+#include <algorithm>
+
+#include "core/sync/planner.hpp"
+
+namespace ngsync::sync {
+
+poll_verdict judge_polled_page(const notion::notion_page& page, std::optional<poll_time> edited,
+                               const std::optional<polled_link>& link, bool enqueued_this_poll,
+                               const mapping_rules& rules) {
+  if (!link) {
+    return wants_sync_without_link(page, rules) ? poll_verdict::enqueue
+                                                : poll_verdict::not_for_github;
+  }
+  if (!edited) return poll_verdict::enqueue;
+  const bool shows_this_edit =
+      link->status == link_status::in_sync && link->notion_last_edited == *edited;
+  if (shows_this_edit && link->last_synced_at &&
+      *link->last_synced_at >= *edited + std::chrono::minutes(1)) {
+    return poll_verdict::settled;
+  }
+  if (shows_this_edit && enqueued_this_poll) return poll_verdict::own_write_back;
+  return poll_verdict::enqueue;
+}
+
+std::optional<poll_time> watermark_after(std::optional<poll_time> newest,
+                                         std::optional<poll_time> held,
+                                         std::chrono::microseconds overlap) {
+  if (!newest) return std::nullopt;
+  const auto from = held ? std::min(*newest, *held) : *newest;
+  return from - overlap;
+}
+
+}  // namespace ngsync::sync
