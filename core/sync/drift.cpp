@@ -50,4 +50,11 @@ std::vector<std::string> notion_fields_to_restore(const field_drift& drift,
   return out;
 }
 
+bool reconcile_finds_drift(const github::github_issue& issue,
+                           const std::optional<last_written_values>& written, bool trash_reopened) {
+  auto drift = drift_of(issue, written);
+  if (trash_reopened) drift.state = false;
+  return drift.any();
+}
+
 }  // namespace ngsync::sync

@@ -37,6 +37,12 @@ field_drift drift_of(const github::github_issue& issue, const last_written_value
 field_drift drift_of(const github::github_issue& issue,
                      const std::optional<last_written_values>& written);
 
+// Reconcile's question: is this linked issue out of order? `trash_reopened` is the link's typed
+// state for a trashed page whose issue a person reopened: a known difference in state, so only
+// the other fields count then.
+bool reconcile_finds_drift(const github::github_issue& issue,
+                           const std::optional<last_written_values>& written, bool trash_reopened);
+
 // The drifted fields the rules give to Notion and sync at all ("title", "labels", "assignees",
 // "body", in that order): the ones a sync of the page writes back over GitHub's change.
 // The state is not among them: status is mirrored into Notion or decided by the event planner.

@@ -47,14 +47,6 @@ auto waiting_out_pauses(F f) {
   return riding_out(std::move(f), p, "reconcile", "reconcile read");
 }
 
-// What GitHub shows differs from what the daemon last wrote there (sync/drift.hpp).
-bool drifted(const github::github_issue& issue, const storage::page_link& link) {
-  auto drift = sync::drift_of(issue, sync::last_written_from(link.written_to_github));
-  // An open issue whose page is in the trash is a known difference, shown on the link.
-  if (link.trash_reopened) drift.state = false;
-  return drift.any();
-}
-
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -294,7 +286,8 @@ class reconcile_pass {
   net::awaitable<void> compare_with_link(const std::string& repo, const github::github_issue& issue,
                                          const storage::page_link& link) {
     const auto ref = repo + "#" + std::to_string(issue.number);
-    if (!drifted(issue, link)) {
+    if (!sync::reconcile_finds_drift(issue, sync::last_written_from(link.written_to_github),
+                                     link.trash_reopened)) {
       ++report_.in_order;
       co_return;
     }

@@ -188,3 +188,16 @@ TEST_CASE("provenance: no title, no record; a partial record reads with defaults
   CHECK(partial->labels.empty());
   CHECK(partial->state == desired_state::open);  // unknown text: open, as the sync always read it
 }
+
+TEST_CASE("drift: reconcile leaves a trashed page's reopened issue alone, not its other fields") {
+  auto w = written();
+  w.state = desired_state::closed_not_planned;  // the trash closed it
+  auto reopened = echo_of(w);
+  reopened.state = github::issue_state::open;
+  reopened.state_reason.reset();
+  CHECK(reconcile_finds_drift(reopened, w, false));
+  CHECK_FALSE(reconcile_finds_drift(reopened, w, true));  // the link shows it: a known difference
+  reopened.title = "Renamed on GitHub";
+  CHECK(reconcile_finds_drift(reopened, w, true));
+  CHECK_FALSE(reconcile_finds_drift(reopened, std::nullopt, false));
+}
