@@ -191,3 +191,48 @@ TEST_CASE("engine: a trashed page's issue reopened by a person stands; the link 
   CHECK(link->sync_status == ngsync::sync::link_status::in_sync);
   CHECK_FALSE(link->trash_reopened);
 }
+
+TEST_CASE("engine: reconcile reports an issue deleted on GitHub, and the link says so") {
+  engine_harness h;
+  h.sync(login_page);
+  const auto n = number_of(h, login_page);
+  github_act(h, "delete_issue", {{"number", n}});
+  auto report = h.reconcile();
+  CHECK(report.issues_gone == 1);
+  auto link = h.link(login_page);
+  REQUIRE(link);
+  CHECK(link->sync_status == ngsync::sync::link_status::error);
+  REQUIRE(link->last_error);
+  CHECK(link->last_error->find("#" + std::to_string(n)) != std::string::npos);
+}
+
+TEST_CASE("engine: reconcile closes the issue of a page trashed while its events were lost") {
+  engine_harness h;
+  h.sync(login_page);
+  const auto n = number_of(h, login_page);
+  h.act("notion", "trash_page", {{"page_id", login_page}});
+  auto report = h.reconcile();  // runs the sync job it queued, as a worker would
+  CHECK(report.pages_gone == 1);
+  CHECK(str(h.issues().at(n).at("state")) == "closed");
+  CHECK(str(h.issues().at(n).at("state_reason")) == "not_planned");
+}
+
+TEST_CASE(
+    "engine: reconcile re-links the daemon's issue from its marker; a dry run changes nothing") {
+  engine_harness h;
+  h.sync(login_page);
+  const auto n = number_of(h, login_page);
+  h.forget_link(login_page);
+  const auto writes = h.sent("POST") + h.sent("PATCH");
+  auto dry = h.reconcile(ngsync::engine::reconcile_mode::full, true);
+  CHECK(dry.adopted == 1);
+  CHECK_FALSE(h.link(login_page).has_value());
+  CHECK(h.sent("POST") + h.sent("PATCH") == writes);
+  auto report = h.reconcile();
+  CHECK(report.adopted == 1);
+  auto link = h.link(login_page);
+  REQUIRE(link);
+  CHECK(link->issue_number == n);
+  CHECK(h.issues().size() == 2);  // nothing created
+  CHECK(h.reconcile().adopted == 0);
+}

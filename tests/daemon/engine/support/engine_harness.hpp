@@ -120,9 +120,11 @@ class engine_harness {
   }
 
   // One reconcile pass (full unless told), then every job it queued, as workers would.
-  engine::reconcile_report reconcile(engine::reconcile_mode mode = engine::reconcile_mode::full) {
+  engine::reconcile_report reconcile(engine::reconcile_mode mode = engine::reconcile_mode::full,
+                                     bool dry_run = false) {
     engine::reconcile_options o;
     o.mode = mode;
+    o.dry_run = dry_run;
     o.own_github_login = "ngsync-bot";
     std::optional<engine::reconcile_report> report;
     run([&]() -> boost::asio::awaitable<void> {
