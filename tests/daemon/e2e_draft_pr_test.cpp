@@ -1,4 +1,6 @@
-// End to end, draft-PR mode (`github.kind: draft_pr`): the real ngsync against the sandbox, whose
+// End to end, draft-PR mode (`github.kind: draft_pr`), for what needs a process: crashes between
+// the steps and check-config. The rules themselves run in-process in
+// tests/daemon/engine/draft_pr_engine_test.cpp. The real ngsync against the sandbox, whose
 // POST /pulls is as strict as GitHub's (a head branch must exist and hold a commit its base
 // lacks). Each Ready page gets its branch `ngsync/<page id>` one empty commit ahead of main, a
 // draft PR from it, and the PR's labels and assignees; the PR then follows the page like an issue.
@@ -13,7 +15,7 @@ namespace json = boost::json;
 
 namespace {
 
-const std::string login_page = "a1000000-0000-4000-8000-000000000001";  // Ready, bug, Ada
+const std::string login_page = "a1000000-0000-4000-8000-000000000001";    // Ready, bug, Ada
 const std::string runbook_page = "a1000000-0000-4000-8000-000000000003";  // Ready, 2 tags
 
 // The shared test bed with the mapping switched to draft pull requests.
@@ -76,67 +78,6 @@ std::optional<json::object> branch(const json::object& repo, const std::string& 
 
 }  // namespace
 
-TEST_CASE("draft PRs: branch with one commit, draft PR, labels and assignees; close and reopen") {
-  sandbox_env env;
-  use_draft_prs(env);
-  sync_once_ok(env);
-  auto repo = repo_state(env);
-  const auto main = branch(repo, "main");
-  REQUIRE(main);
-  for (const auto& page : {login_page, runbook_page}) {
-    CAPTURE(page);
-    const auto pr = pull_of(repo, page);
-    REQUIRE(pr);
-    CHECK(pr->at("draft").as_bool());
-    CHECK(pr->at("base").at("ref").as_string() == "main");
-    // The head branch is one commit on top of main's head.
-    const auto head = branch(repo, "ngsync/" + compact(page));
-    REQUIRE(head);
-    CHECK(head->at("sha") == pr->at("head").at("sha"));
-    REQUIRE(head->at("parents").as_array().size() == 1);
-    CHECK(head->at("parents").as_array()[0] == main->at("sha"));
-    CHECK(env.property(page, "GitHub Issue URL").as_string() == pr->at("html_url").as_string());
-    CHECK(env.property(page, "GitHub Sync Status") == json::value("Success"));
-  }
-  const auto login_pr = *pull_of(repo, login_page);
-  CHECK(names(login_pr.at("labels"), "name") == std::vector<std::string>{"bug"});
-  CHECK(names(login_pr.at("assignees"), "login") == std::vector<std::string>{"ada-l"});
-  const auto runbook_pr = *pull_of(repo, runbook_page);
-  CHECK(names(runbook_pr.at("labels"), "name") == std::vector<std::string>{"docs", "feature"});
-  CHECK(names(runbook_pr.at("assignees"), "login") == std::vector<std::string>{"grace-h"});
-  // Per page: 4 Git data calls, the PR, one PATCH for labels and assignees.
-  auto calls = env.call_counts("github");
-  CHECK(calls["POST /repos/{o}/{r}/git/refs"] == 2);
-  CHECK(calls["POST /repos/{o}/{r}/git/commits"] == 2);
-  CHECK(calls["POST /repos/{o}/{r}/pulls"] == 2);
-  CHECK(calls["PATCH /repos/{o}/{r}/issues/{n}"] == 2);
-
-  // A second sync changes nothing on GitHub.
-  const auto writes = env.writes("github");
-  sync_once_ok(env);
-  CHECK(env.writes("github") == writes);
-
-  const auto n = login_pr.at("number").to_number<std::int64_t>();
-  env.act("notion", "edit_page",
-          {{"page_id", login_page},
-           {"properties", {{"Status", "Complete"}, {"Name", "Fix the login loop"}}}});
-  sync_once_ok(env);
-  auto pr = *pull_of(repo_state(env), login_page);
-  CHECK(pr.at("state").as_string() == "closed");
-  CHECK(pr.at("title").as_string() == "Fix the login loop");
-
-  env.act("notion", "edit_page",
-          {{"page_id", login_page},
-           {"properties", {{"Status", "In Progress"}, {"Tags", json::array{"bug", "docs"}}}}});
-  sync_once_ok(env);
-  repo = repo_state(env);
-  pr = *pull_of(repo, login_page);
-  CHECK(pr.at("state").as_string() == "open");
-  CHECK(names(pr.at("labels"), "name") == std::vector<std::string>{"bug", "docs"});
-  CHECK(pr.at("number").to_number<std::int64_t>() == n);
-  CHECK(pulls_with_marker(repo, login_page) == 1);
-}
-
 TEST_CASE("draft PRs: a crash after the PR's create still gives one PR with its labels") {
   sandbox_env env;
   use_draft_prs(env);
@@ -152,21 +93,6 @@ TEST_CASE("draft PRs: a crash after the PR's create still gives one PR with its 
   CHECK(names(pr->at("labels"), "name") == std::vector<std::string>{"bug"});
   CHECK(env.property(login_page, "GitHub Sync Status") == json::value("Success"));
   CHECK(env.property(runbook_page, "GitHub Sync Status") == json::value("Success"));
-}
-
-TEST_CASE("draft PRs: a missing base branch is an Error on the page, and no PR") {
-  sandbox_env env;
-  auto config = read_file(env.config_path());
-  const std::string plain = "github: {repository: acme/roadmap}";
-  config.replace(config.find(plain), plain.size(),
-                 "github: {repository: acme/roadmap, kind: draft_pr, draft_pr_base: nope}");
-  std::ofstream(env.config_path()) << config;
-  auto r = env.run_ngsync("sync-once");
-  CHECK(r.exit_code == 4);  // pages in error
-  CHECK(env.property(login_page, "GitHub Sync Status") == json::value("Error"));
-  const auto error = env.property(login_page, "GitHub Sync Error");
-  CHECK(std::string(error.as_string()).find("base branch 'nope'") != std::string::npos);
-  CHECK(repo_state(env).at("pulls").as_array().empty());
 }
 
 TEST_CASE("check-config warns that draft PRs need Contents: write, and only then") {

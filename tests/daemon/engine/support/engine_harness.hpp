@@ -42,6 +42,7 @@ inline const std::string roadmap_source = "4f93db51-4e1d-4015-b07f-876e34c3b0b1"
 struct engine_harness_options {
   std::string scenario = "tests/daemon/scenarios/small.json";  // under the source tree
   std::string mapping_extra;  // YAML lines appended to the mapping (6-space indent)
+  std::string github_mapping = "{repository: acme/roadmap}";  // the mapping's github: value
 };
 
 class engine_harness {
@@ -59,7 +60,7 @@ class engine_harness {
     transport_.route(github_url, "github");
 
     auto loaded =
-        config::load_config_text(config_yaml(options.mapping_extra), "engine.yaml",
+        config::load_config_text(config_yaml(options), "engine.yaml",
                                  [this](const std::string& name) -> std::optional<std::string> {
                                    if (name == "NOTION_TOKEN") return "secret_sandbox_notion_token";
                                    if (name == "GITHUB_TOKEN")
@@ -240,6 +241,15 @@ class engine_harness {
     t.exec_params("DELETE FROM page_links WHERE notion_page_id = $1", page_id);
     t.commit();
   }
+  // The repository as the GitHub emulator holds it (issues, pulls, branches).
+  json::object repo_state(const std::string& repo = "acme/roadmap") const {
+    auto s = host_.find("github")->state();
+    for (const auto& r : s.at("repos").as_array()) {
+      if (r.at("full_name").as_string() == repo) return r.as_object();
+    }
+    FAIL("no repository " << repo);
+    return {};
+  }
   // Requests the engine sent matching "METHOD /path-prefix".
   int sent(const std::string& method_and_prefix) const {
     int n = 0;
@@ -287,7 +297,7 @@ class engine_harness {
     if (failure) std::rethrow_exception(failure);
   }
 
-  static std::string config_yaml(const std::string& mapping_extra) {
+  static std::string config_yaml(const engine_harness_options& options) {
     return std::string("notion:\n  base_url: ") + notion_url +
            "\n  token_env: NOTION_TOKEN\n"
            "  rate_limit: {requests_per_second: 1000, burst: 100, max_concurrent: 8}\n"
@@ -303,7 +313,9 @@ class engine_harness {
            "      notion: {data_source_id: " +
            roadmap_source +
            "}\n"
-           "      github: {repository: acme/roadmap}\n"
+           "      github: " +
+           options.github_mapping +
+           "\n"
            "      properties:\n        labels: Tags\n        assignees: Assignees\n"
            "        body: true\n"
            "        issue_number: GitHub Issue Number\n        issue_url: GitHub Issue URL\n"
@@ -311,7 +323,7 @@ class engine_harness {
            "        sync_error: GitHub Sync Error\n"
            "      users:\n        ada@example.com: ada-l\n"
            "        3300a911-6a96-44bb-bd38-6bfb1e01b9f7: grace-h\n" +
-           mapping_extra;
+           options.mapping_extra;
   }
 
   std::unique_ptr<storage::database> db_;
