@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <boost/url/parse.hpp>
 #include <yaml-cpp/yaml.h>
+#include <boost/url/parse.hpp>
 
 #include "core/config/values.hpp"
 
@@ -257,8 +257,8 @@ class reader {
 // An API base URL carries the token to its host: https only, except on loopback (the sandbox,
 // a local proxy), and a host other than the API's own is worth a warning (GitHub Enterprise
 // Server and test setups are legitimate; a typo or a hostile config is not).
-void check_base_url(reader& r, const YAML::Node& n, const std::string& path,
-                    const std::string& url, std::string_view api_host) {
+void check_base_url(reader& r, const YAML::Node& n, const std::string& path, const std::string& url,
+                    std::string_view api_host) {
   if (!n["base_url"].IsDefined()) return;
   const auto key = path + ".base_url";
   auto parsed = boost::urls::parse_absolute_uri(url);
@@ -498,84 +498,91 @@ void read_project_extras(reader& r, const YAML::Node& n, const std::string& p, m
   r.boolean(n, p, "status_snapshot_comment", m.status_snapshot_comment);
 }
 
-void read_mapping(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
-  if (!r.section(n, p,
-                 {"name", "notion", "github", "properties", "status", "users", "ownership",
-                  "project", "milestone_property", "create_missing_milestones", "mirror_comments",
-                  "status_snapshot_comment"}))
-    return;
-  r.str(n, p, "name", m.name, true);
-
+// mappings[].notion: which database (or data source) the mapping reads; either id form
+// normalised, exactly one of the two.
+void read_mapping_notion(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
   auto notion = r.child(n, "notion", p, true);
-  if (notion.IsDefined() && r.section(notion, p + ".notion", {"database_id", "data_source_id"})) {
-    const std::string np = p + ".notion";
-    for (auto [key, target] : {std::pair{"database_id", &m.database_id},
-                               std::pair{"data_source_id", &m.data_source_id}}) {
-      std::string raw;
-      r.str(notion, np, key, raw);
-      if (raw.empty()) continue;
-      if (auto id = normalize_notion_id(raw)) {
-        *target = *id;
-      } else {
-        r.error(notion[key], np + "." + key,
-                fmt::format("'{}' is not a Notion id (32 hex digits, or a Notion URL)", raw));
-      }
-    }
-    if (!notion["database_id"].IsDefined() && !notion["data_source_id"].IsDefined()) {
-      r.error(notion, np, "give database_id or data_source_id");
-    } else if (notion["database_id"].IsDefined() && notion["data_source_id"].IsDefined()) {
-      r.error(notion, np, "give database_id or data_source_id, not both");
+  if (!notion.IsDefined() || !r.section(notion, p + ".notion", {"database_id", "data_source_id"}))
+    return;
+  const std::string np = p + ".notion";
+  for (auto [key, target] :
+       {std::pair{"database_id", &m.database_id}, std::pair{"data_source_id", &m.data_source_id}}) {
+    std::string raw;
+    r.str(notion, np, key, raw);
+    if (raw.empty()) continue;
+    if (auto id = normalize_notion_id(raw)) {
+      *target = *id;
+    } else {
+      r.error(notion[key], np + "." + key,
+              fmt::format("'{}' is not a Notion id (32 hex digits, or a Notion URL)", raw));
     }
   }
+  if (!notion["database_id"].IsDefined() && !notion["data_source_id"].IsDefined()) {
+    r.error(notion, np, "give database_id or data_source_id");
+  } else if (notion["database_id"].IsDefined() && notion["data_source_id"].IsDefined()) {
+    r.error(notion, np, "give database_id or data_source_id, not both");
+  }
+}
 
+// mappings[].github: where the issues go (one fixed repository, or a page property naming it)
+// and whether they are issues or draft pull requests.
+void read_mapping_github(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
   auto gh = r.child(n, "github", p, true);
-  if (gh.IsDefined() && r.section(gh, p + ".github",
-                                  {"repository", "repository_property", "kind", "draft_pr_base"})) {
-    const std::string gp = p + ".github";
-    std::string repo;
-    r.str(gh, gp, "repository", repo);
-    r.str(gh, gp, "repository_property", m.repository_property);
-    if (!repo.empty()) {
-      if (auto norm = normalize_repository(repo)) {
-        m.repository = *norm;
-      } else {
-        r.error(gh["repository"], gp + ".repository",
-                fmt::format("'{}' is not a repository name of the form org/repo", repo));
-      }
+  if (!gh.IsDefined() ||
+      !r.section(gh, p + ".github", {"repository", "repository_property", "kind", "draft_pr_base"}))
+    return;
+  const std::string gp = p + ".github";
+  std::string repo;
+  r.str(gh, gp, "repository", repo);
+  r.str(gh, gp, "repository_property", m.repository_property);
+  if (!repo.empty()) {
+    if (auto norm = normalize_repository(repo)) {
+      m.repository = *norm;
+    } else {
+      r.error(gh["repository"], gp + ".repository",
+              fmt::format("'{}' is not a repository name of the form org/repo", repo));
     }
-    if (repo.empty() && m.repository_property.empty()) {
-      r.error(gh, gp, "give repository (org/repo) or repository_property");
-    } else if (!repo.empty() && !m.repository_property.empty()) {
-      r.error(gh, gp, "give repository or repository_property, not both");
-    }
-    std::string kind;
-    r.str(gh, gp, "kind", kind);
-    if (kind == "draft_pr") {
-      m.kind = issue_kind::draft_pr;
-    } else if (!kind.empty() && kind != "issue") {
-      r.error(gh["kind"], gp + ".kind", fmt::format("must be issue or draft_pr, not '{}'", kind));
-    }
-    r.str(gh, gp, "draft_pr_base", m.draft_pr_base);
   }
+  if (repo.empty() && m.repository_property.empty()) {
+    r.error(gh, gp, "give repository (org/repo) or repository_property");
+  } else if (!repo.empty() && !m.repository_property.empty()) {
+    r.error(gh, gp, "give repository or repository_property, not both");
+  }
+  std::string kind;
+  r.str(gh, gp, "kind", kind);
+  if (kind == "draft_pr") {
+    m.kind = issue_kind::draft_pr;
+  } else if (!kind.empty() && kind != "issue") {
+    r.error(gh["kind"], gp + ".kind", fmt::format("must be issue or draft_pr, not '{}'", kind));
+  }
+  r.str(gh, gp, "draft_pr_base", m.draft_pr_base);
+}
 
+// mappings[].properties: the names of the Notion properties the sync reads and writes.
+void read_mapping_properties(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
   auto props = r.child(n, "properties", p, false);
-  if (props.IsDefined() &&
-      r.section(props, p + ".properties",
-                {"title", "status", "labels", "assignees", "body", "issue_number", "issue_url",
-                 "sync_status", "last_sync_at", "sync_error"})) {
-    const std::string pp = p + ".properties";
-    r.str(props, pp, "title", m.title_property);
-    r.str(props, pp, "status", m.status_property);
-    r.str(props, pp, "labels", m.labels_property);
-    r.str(props, pp, "assignees", m.assignees_property);
-    r.boolean(props, pp, "body", m.sync_body);
-    r.str(props, pp, "issue_number", m.issue_number_property);
-    r.str(props, pp, "issue_url", m.issue_url_property);
-    r.str(props, pp, "sync_status", m.sync_status_property);
-    r.str(props, pp, "last_sync_at", m.last_sync_at_property);
-    r.str(props, pp, "sync_error", m.sync_error_property);
-  }
+  if (!props.IsDefined() ||
+      !r.section(props, p + ".properties",
+                 {"title", "status", "labels", "assignees", "body", "issue_number", "issue_url",
+                  "sync_status", "last_sync_at", "sync_error"}))
+    return;
+  const std::string pp = p + ".properties";
+  r.str(props, pp, "title", m.title_property);
+  r.str(props, pp, "status", m.status_property);
+  r.str(props, pp, "labels", m.labels_property);
+  r.str(props, pp, "assignees", m.assignees_property);
+  r.boolean(props, pp, "body", m.sync_body);
+  r.str(props, pp, "issue_number", m.issue_number_property);
+  r.str(props, pp, "issue_url", m.issue_url_property);
+  r.str(props, pp, "sync_status", m.sync_status_property);
+  r.str(props, pp, "last_sync_at", m.last_sync_at_property);
+  r.str(props, pp, "sync_error", m.sync_error_property);
+}
 
+// mappings[].status: which Notion statuses create, close (with GitHub's state reason) and
+// reopen the issue. A mapping with no creating status could never create anything, so that is
+// an error even when the section is missing.
+void read_mapping_status_rules(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
   auto status = r.child(n, "status", p, false);
   if (status.IsDefined() &&
       r.section(status, p + ".status", {"create", "close", "close_on_trash", "reopen_to"})) {
@@ -601,25 +608,41 @@ void read_mapping(reader& r, const YAML::Node& n, const std::string& p, mapping&
     r.error(status.IsDefined() ? status : n, p + ".status.create",
             "at least one status must create the issue");
   }
+}
 
-  r.string_map(n, p, "users", m.users);
-
+// mappings[].ownership: per field, which side wins a disagreement.
+void read_mapping_ownership(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
   auto own = r.child(n, "ownership", p, false);
-  if (own.IsDefined() &&
-      r.section(own, p + ".ownership", {"title", "body", "labels", "assignees", "status"})) {
-    const std::string op = p + ".ownership";
-    auto& o = m.ownership;
-    for (auto [key, target] :
-         {std::pair{"title", &o.title}, std::pair{"body", &o.body}, std::pair{"labels", &o.labels},
-          std::pair{"assignees", &o.assignees}, std::pair{"status", &o.status}}) {
-      r.str(own, op, key, *target);
-      if (*target != "notion" && *target != "github" && *target != "newer_wins") {
-        r.error(own[key], op + "." + key,
-                fmt::format("must be notion, github or newer_wins, not '{}'", *target));
-      }
+  if (!own.IsDefined() ||
+      !r.section(own, p + ".ownership", {"title", "body", "labels", "assignees", "status"}))
+    return;
+  const std::string op = p + ".ownership";
+  auto& o = m.ownership;
+  for (auto [key, target] :
+       {std::pair{"title", &o.title}, std::pair{"body", &o.body}, std::pair{"labels", &o.labels},
+        std::pair{"assignees", &o.assignees}, std::pair{"status", &o.status}}) {
+    r.str(own, op, key, *target);
+    if (*target != "notion" && *target != "github" && *target != "newer_wins") {
+      r.error(own[key], op + "." + key,
+              fmt::format("must be notion, github or newer_wins, not '{}'", *target));
     }
   }
+}
 
+// One entry of sync.mappings, section by section; the order is the order errors are reported in.
+void read_mapping(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
+  if (!r.section(n, p,
+                 {"name", "notion", "github", "properties", "status", "users", "ownership",
+                  "project", "milestone_property", "create_missing_milestones", "mirror_comments",
+                  "status_snapshot_comment"}))
+    return;
+  r.str(n, p, "name", m.name, true);
+  read_mapping_notion(r, n, p, m);
+  read_mapping_github(r, n, p, m);
+  read_mapping_properties(r, n, p, m);
+  read_mapping_status_rules(r, n, p, m);
+  r.string_map(n, p, "users", m.users);  // Notion user id or email -> GitHub login
+  read_mapping_ownership(r, n, p, m);
   read_project_extras(r, n, p, m);
 }
 
@@ -629,9 +652,9 @@ void read_sync(reader& r, const YAML::Node& n, sync_settings& out) {
     r.error(n, p, "required section is missing");
     return;
   }
-  if (!r.section(n, p, {"poll_interval", "watermark_overlap", "mappings", "reconcile_interval",
-                         "reconcile_window", "leader_lease", "shared_rate_budget",
-                         "throttle_horizon"}))
+  if (!r.section(n, p,
+                 {"poll_interval", "watermark_overlap", "mappings", "reconcile_interval",
+                  "reconcile_window", "leader_lease", "shared_rate_budget", "throttle_horizon"}))
     return;
   r.duration(n, p, "poll_interval", out.poll_interval);
   r.duration(n, p, "reconcile_interval", out.reconcile_interval);
