@@ -8,9 +8,10 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <boost/url/parse.hpp>
 #include <yaml-cpp/yaml.h>
+#include <boost/url/parse.hpp>
 
+#include "core/config/config_reader.hpp"
 #include "core/config/values.hpp"
 
 namespace ngsync::config {
@@ -34,231 +35,13 @@ std::string default_config_path(const std::optional<std::string>& from_flag) {
 
 namespace {
 
-// Walks the YAML tree with the schema in code: each section lists the keys it knows, reads
-// them with their types, and records an error (with position) for anything else. Reading goes
-// on after an error so one run reports every problem.
-class reader {
- public:
-  reader(std::string file, const env_lookup& env, std::vector<config_error>& errors,
-         std::vector<config_error>& warnings, secrets_needed needed)
-      : file_(std::move(file)), env_(env), errors_(errors), warnings_(warnings), needed_(needed) {}
-
-  void warning(const YAML::Node& at, const std::string& key, std::string message) {
-    warnings_.push_back(entry(at, key, std::move(message)));
-  }
-
-  // A problem at the node's position in the file (line and column are 1-based).
-  config_error entry(const YAML::Node& at, const std::string& key, std::string message) const {
-    config_error e{file_, 0, 0, key, std::move(message)};
-    if (at.IsDefined() && at.Mark().line >= 0) {
-      e.line = at.Mark().line + 1;
-      e.column = at.Mark().column + 1;
-    }
-    return e;
-  }
-
-  bool api_secrets() const { return needed_ == secrets_needed::all; }
-
-  void error(const YAML::Node& at, const std::string& key, std::string message) {
-    errors_.push_back(entry(at, key, std::move(message)));
-  }
-
-  static std::string join(const std::string& path, const std::string& key) {
-    return path.empty() ? key : path + "." + key;
-  }
-
-  // A section must be a mapping; its keys must be among `allowed`.
-  bool section(const YAML::Node& node, const std::string& path,
-               std::initializer_list<std::string_view> allowed) {
-    if (!node.IsMap()) {
-      error(node, path, "must be a mapping of keys to values");
-      return false;
-    }
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      const auto name = it->first.as<std::string>("");
-      bool known = false;
-      for (auto a : allowed) known = known || a == name;
-      if (!known) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        error(it->first, join(path, name), fmt::format("unknown key (known keys here: {})", list));
-      }
-    }
-    return true;
-  }
-
-  // Returns the child when present and not null; records "missing" when required.
-  YAML::Node child(const YAML::Node& parent, const std::string& key, const std::string& path,
-                   bool required) {
-    if (!parent.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-    YAML::Node n = parent[key];
-    if ((!n.IsDefined() || n.IsNull()) && required) {
-      error(parent, join(path, key), "required key is missing");
-    }
-    if (!n.IsDefined() || n.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
-    return n;
-  }
-
-  bool scalar(const YAML::Node& n, const std::string& key, const char* what) {
-    if (!n.IsScalar()) {
-      error(n, key, fmt::format("must be {}", what));
-      return false;
-    }
-    return true;
-  }
-
-  void str(const YAML::Node& parent, const std::string& path, const std::string& key,
-           std::string& out, bool required = false) {
-    auto n = child(parent, key, path, required);
-    if (!n.IsDefined() || !scalar(n, join(path, key), "a string")) return;
-    out = n.Scalar();
-    if (required && out.empty()) error(n, join(path, key), "must not be empty");
-  }
-
-  void boolean(const YAML::Node& parent, const std::string& path, const std::string& key,
-               bool& out) {
-    auto n = child(parent, key, path, false);
-    if (!n.IsDefined() || !scalar(n, join(path, key), "true or false")) return;
-    bool v = false;
-    if (!YAML::convert<bool>::decode(n, v)) {
-      error(n, join(path, key), fmt::format("must be true or false, not '{}'", n.Scalar()));
-      return;
-    }
-    out = v;
-  }
-
-  template <class Int>
-  void integer(const YAML::Node& parent, const std::string& path, const std::string& key, Int& out,
-               long long min, long long max) {
-    auto n = child(parent, key, path, false);
-    if (!n.IsDefined() || !scalar(n, join(path, key), "an integer")) return;
-    long long v = 0;
-    if (!YAML::convert<long long>::decode(n, v)) {
-      error(n, join(path, key), fmt::format("must be an integer, not '{}'", n.Scalar()));
-      return;
-    }
-    if (v < min || v > max) {
-      error(n, join(path, key), fmt::format("must be between {} and {}, not {}", min, max, v));
-      return;
-    }
-    out = static_cast<Int>(v);
-  }
-
-  void number(const YAML::Node& parent, const std::string& path, const std::string& key,
-              double& out, double min) {
-    auto n = child(parent, key, path, false);
-    if (!n.IsDefined() || !scalar(n, join(path, key), "a number")) return;
-    double v = 0;
-    if (!YAML::convert<double>::decode(n, v)) {
-      error(n, join(path, key), fmt::format("must be a number, not '{}'", n.Scalar()));
-      return;
-    }
-    if (v < min) {
-      error(n, join(path, key), fmt::format("must be at least {}", min));
-      return;
-    }
-    out = v;
-  }
-
-  template <class Duration>
-  void duration(const YAML::Node& parent, const std::string& path, const std::string& key,
-                Duration& out) {
-    auto n = child(parent, key, path, false);
-    if (!n.IsDefined() || !scalar(n, join(path, key), "a duration such as 30s")) return;
-    auto d = parse_duration(n.Scalar());
-    if (!d) {
-      error(n, join(path, key),
-            fmt::format("'{}' is not a duration (use a number with a unit: 250ms, 30s, 5m, 1h, 7d)",
-                        n.Scalar()));
-      return;
-    }
-    out = std::chrono::duration_cast<Duration>(*d);
-  }
-
-  void byte_size(const YAML::Node& parent, const std::string& path, const std::string& key,
-                 std::size_t& out) {
-    auto n = child(parent, key, path, false);
-    if (!n.IsDefined() || !scalar(n, join(path, key), "a size such as 1MiB")) return;
-    auto v = parse_byte_size(n.Scalar());
-    if (!v || *v == 0) {
-      error(n, join(path, key),
-            fmt::format("'{}' is not a size (use bytes or KiB/MiB/GiB)", n.Scalar()));
-      return;
-    }
-    out = static_cast<std::size_t>(*v);
-  }
-
-  void string_list(const YAML::Node& parent, const std::string& path, const std::string& key,
-                   std::vector<std::string>& out) {
-    auto n = child(parent, key, path, false);
-    if (!n.IsDefined()) return;
-    if (!n.IsSequence()) {
-      error(n, join(path, key), "must be a list of strings");
-      return;
-    }
-    out.clear();
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      if (!n[i].IsScalar()) {
-        error(n[i], fmt::format("{}[{}]", join(path, key), i), "must be a string");
-        continue;
-      }
-      out.push_back(n[i].Scalar());
-    }
-  }
-
-  void string_map(const YAML::Node& parent, const std::string& path, const std::string& key,
-                  std::map<std::string, std::string>& out) {
-    auto n = child(parent, key, path, false);
-    if (!n.IsDefined()) return;
-    if (!n.IsMap()) {
-      error(n, join(path, key), "must be a mapping of strings to strings");
-      return;
-    }
-    out.clear();
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      const auto k = it->first.as<std::string>("");
-      if (!it->second.IsScalar()) {
-        error(it->second, join(join(path, key), k), "must be a string");
-        continue;
-      }
-      out[k] = it->second.Scalar();
-    }
-  }
-
-  // `key` names an environment variable holding a secret. Resolves it when `needed`.
-  void secret_from_env(const YAML::Node& parent, const std::string& path, const std::string& key,
-                       std::string& env_name, secret& out, bool needed) {
-    str(parent, path, key, env_name);
-    if (!needed) return;
-    if (env_name.empty()) {
-      error(parent, join(path, key), "must name an environment variable");
-      return;
-    }
-    auto value = env_(env_name);
-    if (!value || value->empty()) {
-      auto at = child(parent, key, path, false);
-      error(at.IsDefined() ? at : parent, join(path, key),
-            fmt::format("environment variable {} is not set", env_name));
-      return;
-    }
-    out = secret(*value);
-  }
-
-  const std::string& file() const { return file_; }
-
- private:
-  std::string file_;
-  const env_lookup& env_;
-  std::vector<config_error>& errors_;
-  std::vector<config_error>& warnings_;
-  secrets_needed needed_;
-};
+using loading::reader;
 
 // An API base URL carries the token to its host: https only, except on loopback (the sandbox,
 // a local proxy), and a host other than the API's own is worth a warning (GitHub Enterprise
 // Server and test setups are legitimate; a typo or a hostile config is not).
-void check_base_url(reader& r, const YAML::Node& n, const std::string& path,
-                    const std::string& url, std::string_view api_host) {
+void check_base_url(reader& r, const YAML::Node& n, const std::string& path, const std::string& url,
+                    std::string_view api_host) {
   if (!n["base_url"].IsDefined()) return;
   const auto key = path + ".base_url";
   auto parsed = boost::urls::parse_absolute_uri(url);
@@ -498,84 +281,91 @@ void read_project_extras(reader& r, const YAML::Node& n, const std::string& p, m
   r.boolean(n, p, "status_snapshot_comment", m.status_snapshot_comment);
 }
 
-void read_mapping(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
-  if (!r.section(n, p,
-                 {"name", "notion", "github", "properties", "status", "users", "ownership",
-                  "project", "milestone_property", "create_missing_milestones", "mirror_comments",
-                  "status_snapshot_comment"}))
-    return;
-  r.str(n, p, "name", m.name, true);
-
+// mappings[].notion: which database (or data source) the mapping reads; either id form
+// normalised, exactly one of the two.
+void read_mapping_notion(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
   auto notion = r.child(n, "notion", p, true);
-  if (notion.IsDefined() && r.section(notion, p + ".notion", {"database_id", "data_source_id"})) {
-    const std::string np = p + ".notion";
-    for (auto [key, target] : {std::pair{"database_id", &m.database_id},
-                               std::pair{"data_source_id", &m.data_source_id}}) {
-      std::string raw;
-      r.str(notion, np, key, raw);
-      if (raw.empty()) continue;
-      if (auto id = normalize_notion_id(raw)) {
-        *target = *id;
-      } else {
-        r.error(notion[key], np + "." + key,
-                fmt::format("'{}' is not a Notion id (32 hex digits, or a Notion URL)", raw));
-      }
-    }
-    if (!notion["database_id"].IsDefined() && !notion["data_source_id"].IsDefined()) {
-      r.error(notion, np, "give database_id or data_source_id");
-    } else if (notion["database_id"].IsDefined() && notion["data_source_id"].IsDefined()) {
-      r.error(notion, np, "give database_id or data_source_id, not both");
+  if (!notion.IsDefined() || !r.section(notion, p + ".notion", {"database_id", "data_source_id"}))
+    return;
+  const std::string np = p + ".notion";
+  for (auto [key, target] :
+       {std::pair{"database_id", &m.database_id}, std::pair{"data_source_id", &m.data_source_id}}) {
+    std::string raw;
+    r.str(notion, np, key, raw);
+    if (raw.empty()) continue;
+    if (auto id = normalize_notion_id(raw)) {
+      *target = *id;
+    } else {
+      r.error(notion[key], np + "." + key,
+              fmt::format("'{}' is not a Notion id (32 hex digits, or a Notion URL)", raw));
     }
   }
+  if (!notion["database_id"].IsDefined() && !notion["data_source_id"].IsDefined()) {
+    r.error(notion, np, "give database_id or data_source_id");
+  } else if (notion["database_id"].IsDefined() && notion["data_source_id"].IsDefined()) {
+    r.error(notion, np, "give database_id or data_source_id, not both");
+  }
+}
 
+// mappings[].github: where the issues go (one fixed repository, or a page property naming it)
+// and whether they are issues or draft pull requests.
+void read_mapping_github(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
   auto gh = r.child(n, "github", p, true);
-  if (gh.IsDefined() && r.section(gh, p + ".github",
-                                  {"repository", "repository_property", "kind", "draft_pr_base"})) {
-    const std::string gp = p + ".github";
-    std::string repo;
-    r.str(gh, gp, "repository", repo);
-    r.str(gh, gp, "repository_property", m.repository_property);
-    if (!repo.empty()) {
-      if (auto norm = normalize_repository(repo)) {
-        m.repository = *norm;
-      } else {
-        r.error(gh["repository"], gp + ".repository",
-                fmt::format("'{}' is not a repository name of the form org/repo", repo));
-      }
+  if (!gh.IsDefined() ||
+      !r.section(gh, p + ".github", {"repository", "repository_property", "kind", "draft_pr_base"}))
+    return;
+  const std::string gp = p + ".github";
+  std::string repo;
+  r.str(gh, gp, "repository", repo);
+  r.str(gh, gp, "repository_property", m.repository_property);
+  if (!repo.empty()) {
+    if (auto norm = normalize_repository(repo)) {
+      m.repository = *norm;
+    } else {
+      r.error(gh["repository"], gp + ".repository",
+              fmt::format("'{}' is not a repository name of the form org/repo", repo));
     }
-    if (repo.empty() && m.repository_property.empty()) {
-      r.error(gh, gp, "give repository (org/repo) or repository_property");
-    } else if (!repo.empty() && !m.repository_property.empty()) {
-      r.error(gh, gp, "give repository or repository_property, not both");
-    }
-    std::string kind;
-    r.str(gh, gp, "kind", kind);
-    if (kind == "draft_pr") {
-      m.kind = issue_kind::draft_pr;
-    } else if (!kind.empty() && kind != "issue") {
-      r.error(gh["kind"], gp + ".kind", fmt::format("must be issue or draft_pr, not '{}'", kind));
-    }
-    r.str(gh, gp, "draft_pr_base", m.draft_pr_base);
   }
+  if (repo.empty() && m.repository_property.empty()) {
+    r.error(gh, gp, "give repository (org/repo) or repository_property");
+  } else if (!repo.empty() && !m.repository_property.empty()) {
+    r.error(gh, gp, "give repository or repository_property, not both");
+  }
+  std::string kind;
+  r.str(gh, gp, "kind", kind);
+  if (kind == "draft_pr") {
+    m.kind = issue_kind::draft_pr;
+  } else if (!kind.empty() && kind != "issue") {
+    r.error(gh["kind"], gp + ".kind", fmt::format("must be issue or draft_pr, not '{}'", kind));
+  }
+  r.str(gh, gp, "draft_pr_base", m.draft_pr_base);
+}
 
+// mappings[].properties: the names of the Notion properties the sync reads and writes.
+void read_mapping_properties(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
   auto props = r.child(n, "properties", p, false);
-  if (props.IsDefined() &&
-      r.section(props, p + ".properties",
-                {"title", "status", "labels", "assignees", "body", "issue_number", "issue_url",
-                 "sync_status", "last_sync_at", "sync_error"})) {
-    const std::string pp = p + ".properties";
-    r.str(props, pp, "title", m.title_property);
-    r.str(props, pp, "status", m.status_property);
-    r.str(props, pp, "labels", m.labels_property);
-    r.str(props, pp, "assignees", m.assignees_property);
-    r.boolean(props, pp, "body", m.sync_body);
-    r.str(props, pp, "issue_number", m.issue_number_property);
-    r.str(props, pp, "issue_url", m.issue_url_property);
-    r.str(props, pp, "sync_status", m.sync_status_property);
-    r.str(props, pp, "last_sync_at", m.last_sync_at_property);
-    r.str(props, pp, "sync_error", m.sync_error_property);
-  }
+  if (!props.IsDefined() ||
+      !r.section(props, p + ".properties",
+                 {"title", "status", "labels", "assignees", "body", "issue_number", "issue_url",
+                  "sync_status", "last_sync_at", "sync_error"}))
+    return;
+  const std::string pp = p + ".properties";
+  r.str(props, pp, "title", m.title_property);
+  r.str(props, pp, "status", m.status_property);
+  r.str(props, pp, "labels", m.labels_property);
+  r.str(props, pp, "assignees", m.assignees_property);
+  r.boolean(props, pp, "body", m.sync_body);
+  r.str(props, pp, "issue_number", m.issue_number_property);
+  r.str(props, pp, "issue_url", m.issue_url_property);
+  r.str(props, pp, "sync_status", m.sync_status_property);
+  r.str(props, pp, "last_sync_at", m.last_sync_at_property);
+  r.str(props, pp, "sync_error", m.sync_error_property);
+}
 
+// mappings[].status: which Notion statuses create, close (with GitHub's state reason) and
+// reopen the issue. A mapping with no creating status could never create anything, so that is
+// an error even when the section is missing.
+void read_mapping_status_rules(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
   auto status = r.child(n, "status", p, false);
   if (status.IsDefined() &&
       r.section(status, p + ".status", {"create", "close", "close_on_trash", "reopen_to"})) {
@@ -601,25 +391,41 @@ void read_mapping(reader& r, const YAML::Node& n, const std::string& p, mapping&
     r.error(status.IsDefined() ? status : n, p + ".status.create",
             "at least one status must create the issue");
   }
+}
 
-  r.string_map(n, p, "users", m.users);
-
+// mappings[].ownership: per field, which side wins a disagreement.
+void read_mapping_ownership(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
   auto own = r.child(n, "ownership", p, false);
-  if (own.IsDefined() &&
-      r.section(own, p + ".ownership", {"title", "body", "labels", "assignees", "status"})) {
-    const std::string op = p + ".ownership";
-    auto& o = m.ownership;
-    for (auto [key, target] :
-         {std::pair{"title", &o.title}, std::pair{"body", &o.body}, std::pair{"labels", &o.labels},
-          std::pair{"assignees", &o.assignees}, std::pair{"status", &o.status}}) {
-      r.str(own, op, key, *target);
-      if (*target != "notion" && *target != "github" && *target != "newer_wins") {
-        r.error(own[key], op + "." + key,
-                fmt::format("must be notion, github or newer_wins, not '{}'", *target));
-      }
+  if (!own.IsDefined() ||
+      !r.section(own, p + ".ownership", {"title", "body", "labels", "assignees", "status"}))
+    return;
+  const std::string op = p + ".ownership";
+  auto& o = m.ownership;
+  for (auto [key, target] :
+       {std::pair{"title", &o.title}, std::pair{"body", &o.body}, std::pair{"labels", &o.labels},
+        std::pair{"assignees", &o.assignees}, std::pair{"status", &o.status}}) {
+    r.str(own, op, key, *target);
+    if (*target != "notion" && *target != "github" && *target != "newer_wins") {
+      r.error(own[key], op + "." + key,
+              fmt::format("must be notion, github or newer_wins, not '{}'", *target));
     }
   }
+}
 
+// One entry of sync.mappings, section by section; the order is the order errors are reported in.
+void read_mapping(reader& r, const YAML::Node& n, const std::string& p, mapping& m) {
+  if (!r.section(n, p,
+                 {"name", "notion", "github", "properties", "status", "users", "ownership",
+                  "project", "milestone_property", "create_missing_milestones", "mirror_comments",
+                  "status_snapshot_comment"}))
+    return;
+  r.str(n, p, "name", m.name, true);
+  read_mapping_notion(r, n, p, m);
+  read_mapping_github(r, n, p, m);
+  read_mapping_properties(r, n, p, m);
+  read_mapping_status_rules(r, n, p, m);
+  r.string_map(n, p, "users", m.users);  // Notion user id or email -> GitHub login
+  read_mapping_ownership(r, n, p, m);
   read_project_extras(r, n, p, m);
 }
 
@@ -629,9 +435,9 @@ void read_sync(reader& r, const YAML::Node& n, sync_settings& out) {
     r.error(n, p, "required section is missing");
     return;
   }
-  if (!r.section(n, p, {"poll_interval", "watermark_overlap", "mappings", "reconcile_interval",
-                         "reconcile_window", "leader_lease", "shared_rate_budget",
-                         "throttle_horizon"}))
+  if (!r.section(n, p,
+                 {"poll_interval", "watermark_overlap", "mappings", "reconcile_interval",
+                  "reconcile_window", "leader_lease", "shared_rate_budget", "throttle_horizon"}))
     return;
   r.duration(n, p, "poll_interval", out.poll_interval);
   r.duration(n, p, "reconcile_interval", out.reconcile_interval);

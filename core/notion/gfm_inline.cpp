@@ -10,37 +10,12 @@ namespace ngsync::notion::gfm {
 
 namespace {
 
-bool is_name_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':';
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-void skip_spaces(std::string_view text, std::size_t& i) {
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')) ++i;
-}
+constexpr auto npos = std::string_view::npos;
 
 // Characters Notion escapes with a backslash outside code (its format reference), plus the rest of
 // ASCII punctuation, which GFM also accepts escaped.
-bool is_ascii_punct(char c) { return std::ispunct(static_cast<unsigned char>(c)) != 0; }
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '{': out += "&#123;"; break;
-      default: out += c;
-    }
-  }
-  return out;
+bool is_ascii_punct(char c) {
+  return std::ispunct(static_cast<unsigned char>(c)) != 0;
 }
 
 // Tags GitHub's sanitizer keeps and that mean the same there: passed through as they are.
@@ -48,178 +23,40 @@ bool github_keeps(std::string_view name) {
   return name == "sub" || name == "sup" || name == "ins" || name == "del" || name == "kbd";
 }
 
-}  // namespace
-
-std::string attribute(const attributes& attrs, std::string_view name) {
-  for (const auto& [k, v] : attrs)
-    if (k == name) return v;
-  return {};
+// The ']' that closes the '[' at `open`, skipping escaped characters and counting nested
+// brackets; npos when there is none.
+std::size_t label_end(std::string_view text, std::size_t open) {
+  int depth = 0;
+  for (std::size_t k = open; k < text.size(); ++k) {
+    if (text[k] == '\\') {
+      ++k;
+      continue;
+    }
+    if (text[k] == '[') ++depth;
+    if (text[k] == ']' && --depth == 0) return k;
+  }
+  return npos;
 }
 
-std::optional<attributes> parse_attributes(std::string_view text) {
-  attributes out;
-  std::size_t i = 0;
+// Where a code span opened by `ticks` backticks ends: the next run of exactly as many backticks
+// (GFM's rule; a longer or shorter run is part of the code); npos when there is none.
+std::size_t closing_backticks(std::string_view text, std::size_t from, std::size_t ticks) {
+  const std::string fence(ticks, '`');
+  std::size_t search = from;
   while (true) {
-    skip_spaces(text, i);
-    if (i >= text.size()) return out;
-    const std::size_t start = i;
-    while (i < text.size() && is_name_char(text[i])) ++i;
-    if (i == start) return std::nullopt;
-    std::string name = lower(text.substr(start, i - start));
-    skip_spaces(text, i);
-    if (i >= text.size() || text[i] != '=') {
-      out.emplace_back(std::move(name), "");  // a bare attribute
-      continue;
-    }
-    ++i;
-    skip_spaces(text, i);
-    if (i >= text.size()) return std::nullopt;
-    std::string value;
-    if (text[i] == '"' || text[i] == '\'') {
-      const char quote = text[i++];
-      const auto end = text.find(quote, i);
-      if (end == std::string_view::npos) return std::nullopt;
-      value = std::string(text.substr(i, end - i));
-      i = end + 1;
-    } else {
-      const std::size_t vstart = i;
-      while (i < text.size() && text[i] != ' ' && text[i] != '\t') ++i;
-      value = std::string(text.substr(vstart, i - vstart));
-    }
-    out.emplace_back(std::move(name), std::move(value));
+    const auto end = text.find(fence, search);
+    if (end == npos) return npos;
+    std::size_t run = 0;
+    while (end + run < text.size() && text[end + run] == '`') ++run;
+    if (run == ticks) return end;
+    search = end + run;
   }
 }
 
-std::optional<tag> parse_tag(std::string_view text) {
-  if (text.size() < 3 || text[0] != '<') return std::nullopt;
-  tag t;
-  std::size_t i = 1;
-  if (text[i] == '/') {
-    t.closing = true;
-    ++i;
-  }
-  const std::size_t name_start = i;
-  if (i >= text.size() || !std::isalpha(static_cast<unsigned char>(text[i]))) return std::nullopt;
-  while (i < text.size() && (is_name_char(text[i]))) ++i;
-  t.name = lower(text.substr(name_start, i - name_start));
-  // The end of the tag: the first '>' outside a quoted value.
-  char quote = 0;
-  std::size_t end = i;
-  for (; end < text.size(); ++end) {
-    const char c = text[end];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '>') {
-      break;
-    } else if (c == '<' || c == '\n') {
-      return std::nullopt;
-    }
-  }
-  if (end >= text.size()) return std::nullopt;
-  std::string_view inside = text.substr(i, end - i);
-  if (!inside.empty() && inside.back() == '/') {
-    t.self_closing = true;
-    inside.remove_suffix(1);
-  }
-  if (!inside.empty() && inside.front() != ' ' && inside.front() != '\t') return std::nullopt;
-  auto attrs = parse_attributes(inside);
-  if (!attrs) return std::nullopt;
-  if (t.closing && !attrs->empty()) return std::nullopt;
-  t.attrs = std::move(*attrs);
-  t.length = end + 1;
-  return t;
-}
-
-attributed_line split_attribute_list(std::string_view line) {
-  std::string_view text = line;
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\r')) text.remove_suffix(1);
-  if (text.empty() || text.back() != '}') return {line, {}};
-  // The last '{' not escaped with a backslash.
-  for (std::size_t pos = text.rfind('{'); pos != std::string_view::npos;
-       pos = pos ? text.rfind('{', pos - 1) : std::string_view::npos) {
-    std::size_t backslashes = 0;
-    for (std::size_t k = pos; k > 0 && text[k - 1] == '\\'; --k) ++backslashes;
-    if (backslashes % 2) {
-      if (pos == 0) break;
-      continue;
-    }
-    // An escaped closing brace means literal text.
-    if (text.size() >= 2 && text[text.size() - 2] == '\\') return {line, {}};
-    auto attrs = parse_attributes(text.substr(pos + 1, text.size() - pos - 2));
-    if (!attrs || attrs->empty()) return {line, {}};
-    std::string_view rest = text.substr(0, pos);
-    while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
-    return {rest, std::move(*attrs)};
-  }
-  return {line, {}};
-}
-
-std::string escape_text(std::string_view text, bool html) {
-  if (html) return html_escape(text);
-  std::string out;
-  for (char c : text) {
-    if (c == '\n' || c == '\t') {
-      out += ' ';
-      continue;
-    }
-    if (std::string_view("\\`*_~[]<>{}|$^#!").find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out;
-}
-
-std::string file_name_of(std::string_view url) {
-  auto cut = url.find_first_of("?#");
-  std::string_view path = url.substr(0, cut);
-  const auto slash = path.rfind('/');
-  if (slash == std::string_view::npos || slash + 1 >= path.size()) return {};
-  std::string name;
-  std::string_view raw = path.substr(slash + 1);
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '%' && i + 2 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
-      name += static_cast<char>(std::stoi(std::string(raw.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      name += raw[i];
-    }
-  }
-  return name;
-}
-
-namespace {
-
-// A URL as a GFM link destination: characters that would end it or read as markup are
-// percent-encoded.
-std::string link_destination(std::string_view url) {
-  std::string out;
-  static const char* hex = "0123456789ABCDEF";
-  for (unsigned char c : url) {
-    if (c <= ' ' || c == '<' || c == '>' || c == '(' || c == ')' || c == '"' || c == '{' ||
-        c == '}' || c == '\\' || c == '`' || c == 0x7f) {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string stable_link(std::string_view url, const gfm_options& options) {
-  if (!is_notion_hosted_file(url)) return link_destination(url);
-  if (!options.page_url.empty()) return link_destination(options.page_url);
-  // No page to link through: the URL without its signature is at least stable.
-  return link_destination(url.substr(0, url.find('?')));
-}
-
-namespace {
-
+// One pass over one block's rich text. Each construct of Notion's inline syntax is recognised by
+// its first character and read by its own member, which writes the construct's GFM (or HTML)
+// form and returns where the text goes on; whatever is not a construct is written so that it
+// reads as the same characters on GitHub.
 class inline_converter {
  public:
   inline_converter(inline_state& state, inline_target target)
@@ -228,92 +65,101 @@ class inline_converter {
   std::string run(std::string_view text) {
     std::string out;
     std::size_t i = 0;
-    while (i < text.size()) {
-      const char c = text[i];
-      if (c == '\\' && i + 1 < text.size() && is_ascii_punct(text[i + 1])) {
-        if (html_)
-          out += html_escape(text.substr(i + 1, 1));
-        else
-          out.append(text.substr(i, 2));
-        i += 2;
-      } else if (c == '`') {
-        i = code_span(text, i, out);
-      } else if (c == '$') {
-        i = math(text, i, out);
-      } else if (c == '<') {
-        i = markup(text, i, out);
-      } else if (c == '!' && i + 1 < text.size() && text[i + 1] == '[') {
-        i = link(text, i + 1, out, true);
-      } else if (c == '[') {
-        i = link(text, i, out, false);
-      } else if (c == '{' || c == '}' || (c == '|' && target_ == inline_target::table_cell)) {
-        out += html_ ? (c == '{' ? std::string("&#123;") : std::string(1, c)) : std::string("\\") + c;
-        ++i;
-      } else if (c == '\t') {
-        out += ' ';
-        ++i;
-      } else if (html_ && (c == '*' || c == '~' || c == '_')) {
-        i = html_emphasis(text, i, out);
-      } else if (html_ && (c == '>' || c == '&' || c == '"')) {
-        out += html_escape(text.substr(i, 1));
-        ++i;
-      } else if (c == '\n' && target_ != inline_target::markdown) {
-        out += "<br>";
-        ++i;
-      } else {
-        out += c;
-        ++i;
-      }
+    while (i < text.size()) i = convert_at(text, i, out);
+    close_all_open(out);
+    return out;
+  }
+
+ private:
+  std::size_t convert_at(std::string_view text, std::size_t i, std::string& out) {
+    const char c = text[i];
+    const bool more = i + 1 < text.size();
+    if (c == '\\' && more && is_ascii_punct(text[i + 1])) return escaped_punctuation(text, i, out);
+    if (c == '`') return code_span(text, i, out);
+    if (c == '$') return inline_math(text, i, out);
+    if (c == '<') return markup(text, i, out);
+    if (c == '!' && more && text[i + 1] == '[') return link(text, i + 1, out, true);
+    if (c == '[' && more && text[i + 1] == '^') {
+      if (auto after = citation(text, i, out)) return *after;
     }
+    if (c == '[') return link(text, i, out, false);
+    if (html_ && (c == '*' || c == '~' || c == '_')) return html_emphasis(text, i, out);
+    plain_character(c, out);
+    return i + 1;
+  }
+
+  // A character that starts no construct. Notion's attribute braces (and a table cell's pipe)
+  // are escaped so GitHub shows them; tabs become spaces; a line break inside a table cell or a
+  // <summary> (which cannot hold one) becomes <br>.
+  void plain_character(char c, std::string& out) const {
+    if (c == '{' || c == '}' || (c == '|' && target_ == inline_target::table_cell)) {
+      out += html_ ? (c == '{' ? std::string("&#123;") : std::string(1, c)) : std::string("\\") + c;
+    } else if (c == '\t') {
+      out += ' ';
+    } else if (html_ && (c == '>' || c == '&' || c == '"')) {
+      out += html_escape(std::string_view(&c, 1));
+    } else if (c == '\n' && target_ != inline_target::markdown) {
+      out += "<br>";
+    } else {
+      out += c;
+    }
+  }
+
+  // Spans (and, in HTML, emphasis) still open at the end of the text are closed here, so an
+  // unbalanced tag in Notion cannot run on into the next block.
+  void close_all_open(std::string& out) {
     while (!open_spans_.empty()) close_span(out);
     if (html_) {
       for (auto it = open_emphasis_.rbegin(); it != open_emphasis_.rend(); ++it)
         out += "</" + *it + ">";
     }
-    return out;
   }
 
- private:
+  // \* and kin: Notion's escape of a punctuation character reads the same in GFM; HTML has no
+  // backslash escapes, so there it is the character itself.
+  std::size_t escaped_punctuation(std::string_view text, std::size_t i, std::string& out) {
+    if (html_)
+      out += html_escape(text.substr(i + 1, 1));
+    else
+      out.append(text.substr(i, 2));
+    return i + 2;
+  }
+
+  // `code`, ``co`de``: kept as a code span; an unmatched backtick run is literal text.
   std::size_t code_span(std::string_view text, std::size_t i, std::string& out) {
     std::size_t ticks = 0;
     while (i + ticks < text.size() && text[i + ticks] == '`') ++ticks;
-    const std::string fence(ticks, '`');
-    std::size_t search = i + ticks;
-    while (true) {
-      const auto end = text.find(fence, search);
-      if (end == std::string_view::npos) break;
-      std::size_t run = 0;
-      while (end + run < text.size() && text[end + run] == '`') ++run;
-      if (run != ticks) {
-        search = end + run;
-        continue;
-      }
-      const std::string_view code = text.substr(i + ticks, end - i - ticks);
-      if (html_) {
-        out += "<code>" + html_escape(code) + "</code>";
-      } else {
-        std::string flat(code);
-        std::replace(flat.begin(), flat.end(), '\n', ' ');
-        std::replace(flat.begin(), flat.end(), '\t', ' ');
-        if (target_ == inline_target::table_cell) {
-          std::string escaped;
-          for (char ch : flat) escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);
-          flat = escaped;
-        }
-        // Right after another code span (a dropped tag between them), the two fences would
-        // merge into one longer backtick run and GFM would pair them differently.
-        if (!out.empty() && out.back() == '`') out += ' ';
-        out += fence + flat + fence;
-      }
-      return end + ticks;
+    const auto end = closing_backticks(text, i + ticks, ticks);
+    if (end == npos) {
+      for (std::size_t k = 0; k < ticks; ++k) out += html_ ? "`" : "\\`";
+      return i + ticks;
     }
-    // An unmatched backtick run is literal text.
-    for (std::size_t k = 0; k < ticks; ++k) out += html_ ? "`" : "\\`";
-    return i + ticks;
+    write_code(text.substr(i + ticks, end - i - ticks), ticks, out);
+    return end + ticks;
+  }
+
+  void write_code(std::string_view code, std::size_t ticks, std::string& out) const {
+    if (html_) {
+      out += "<code>" + html_escape(code) + "</code>";
+      return;
+    }
+    const std::string fence(ticks, '`');
+    std::string flat(code);
+    std::replace(flat.begin(), flat.end(), '\n', ' ');
+    std::replace(flat.begin(), flat.end(), '\t', ' ');
+    if (target_ == inline_target::table_cell) {
+      std::string escaped;
+      for (char ch : flat) escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);
+      flat = escaped;
+    }
+    // Right after another code span (a dropped tag between them), the two fences would
+    // merge into one longer backtick run and GFM would pair them differently.
+    if (!out.empty() && out.back() == '`') out += ' ';
+    out += fence + flat + fence;
   }
 
   // $x$ -> $`x`$ (GitHub's delimiters, which no Markdown inside the formula can break).
-  std::size_t math(std::string_view text, std::size_t i, std::string& out) {
+  std::size_t inline_math(std::string_view text, std::size_t i, std::string& out) {
     for (std::size_t end = i + 1; end < text.size(); ++end) {
       if (text[end] == '\n') break;  // inline math stays on its line
       if (text[end] == '\\') {
@@ -323,7 +169,7 @@ class inline_converter {
       }
       if (text[end] == '$') {
         const std::string_view formula = text.substr(i + 1, end - i - 1);
-        if (formula.empty() || formula.find('`') != std::string_view::npos) break;
+        if (formula.empty() || formula.find('`') != npos) break;
         if (html_)
           out += "<code>" + html_escape(formula) + "</code>";
         else
@@ -335,41 +181,23 @@ class inline_converter {
     return i + 1;
   }
 
+  // [^URL]: a citation, numbered in order across the whole conversion and shown as a
+  // superscript link. nullopt when the brackets hold no URL (then it is read as a link).
+  std::optional<std::size_t> citation(std::string_view text, std::size_t i, std::string& out) {
+    const auto end = text.find(']', i);
+    if (end == npos || end <= i + 2) return std::nullopt;
+    const std::string url(text.substr(i + 2, end - i - 2));
+    const int n = ++state_.citations;
+    out += "<sup>" + anchor(std::to_string(n), stable_link(url, *state_.options)) + "</sup>";
+    return end + 1;
+  }
+
+  // [label](url) and ![alt](url), `i` at the '['. Anything short of a whole link is literal.
   std::size_t link(std::string_view text, std::size_t i, std::string& out, bool image) {
-    // Citation: [^URL]
-    if (!image && i + 1 < text.size() && text[i + 1] == '^') {
-      const auto end = text.find(']', i);
-      if (end != std::string_view::npos && end > i + 2) {
-        const std::string url(text.substr(i + 2, end - i - 2));
-        const int n = ++state_.citations;
-        const std::string target = stable_link(url, *state_.options);
-        if (html_)
-          out += "<sup><a href=\"" + html_escape(target) + "\">" + std::to_string(n) + "</a></sup>";
-        else
-          out += "<sup>[" + std::to_string(n) + "](" + target + ")</sup>";
-        return end + 1;
-      }
-    }
-    // [label](url): the label's closing bracket, honouring escapes and nesting.
-    int depth = 0;
-    std::size_t close = std::string_view::npos;
-    for (std::size_t k = i; k < text.size(); ++k) {
-      if (text[k] == '\\') {
-        ++k;
-        continue;
-      }
-      if (text[k] == '[') ++depth;
-      if (text[k] == ']' && --depth == 0) {
-        close = k;
-        break;
-      }
-    }
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != '(') {
-      out += html_ ? (image ? "![" : "[") : (image ? "!\\[" : "\\[");
-      return i + 1;
-    }
-    const auto url_end = text.find(')', close + 2);
-    if (url_end == std::string_view::npos) {
+    const std::size_t close = label_end(text, i);
+    const bool has_url = close != npos && close + 1 < text.size() && text[close + 1] == '(';
+    const auto url_end = has_url ? text.find(')', close + 2) : npos;
+    if (url_end == npos) {
       out += html_ ? (image ? "![" : "[") : (image ? "!\\[" : "\\[");
       return i + 1;
     }
@@ -381,17 +209,29 @@ class inline_converter {
       out += html_ ? "<img src=\"" + html_escape(target) + "\" alt=\"" + label + "\">"
                    : "![" + label + "](" + target + ")";
     } else {
-      std::string shown = label;
-      if (image && hosted) {
-        const std::string name = file_name_of(raw_url);
-        shown = (label.empty() ? escape_text(name.empty() ? "image" : name, html_) : label) +
-                " (image, in Notion)";
-      }
-      if (shown.empty()) shown = escape_text(target, html_);
-      out += html_ ? "<a href=\"" + html_escape(target) + "\">" + shown + "</a>"
-                   : "[" + shown + "](" + target + ")";
+      out += anchor(link_text(label, raw_url, target, image && hosted), target);
     }
     return url_end + 1;
+  }
+
+  // What a link shows: its label. A Notion-hosted image cannot be shown on GitHub (its signed URL
+  // expires), so it becomes a link saying what it is; a link without a label shows its target.
+  std::string link_text(const std::string& label, std::string_view raw_url,
+                        const std::string& target, bool hosted_image) const {
+    std::string shown = label;
+    if (hosted_image) {
+      const std::string name = file_name_of(raw_url);
+      shown = (label.empty() ? escape_text(name.empty() ? "image" : name, html_) : label) +
+              " (image, in Notion)";
+    }
+    if (shown.empty()) shown = escape_text(target, html_);
+    return shown;
+  }
+
+  // A link in the target's form; `shown` is already converted text.
+  std::string anchor(const std::string& shown, const std::string& target) const {
+    return html_ ? "<a href=\"" + html_escape(target) + "\">" + shown + "</a>"
+                 : "[" + shown + "](" + target + ")";
   }
 
   std::string run_nested(std::string_view text) {
@@ -439,7 +279,8 @@ class inline_converter {
       auto t = parse_tag(text.substr(k));
       if (!t || t->name != name) continue;
       if (t->closing) {
-        if (--depth == 0) return std::make_pair(text.substr(after_open, k - after_open), k + t->length);
+        if (--depth == 0)
+          return std::make_pair(text.substr(after_open, k - after_open), k + t->length);
       } else if (!t->self_closing) {
         ++depth;
       }
@@ -447,6 +288,8 @@ class inline_converter {
     return std::nullopt;
   }
 
+  // A tag: one GitHub keeps, a colour or underline span, or a Notion element. Text that only
+  // looks like a tag is a literal '<'.
   std::size_t markup(std::string_view text, std::size_t i, std::string& out) {
     auto t = parse_tag(text.substr(i));
     if (!t) {
@@ -459,13 +302,7 @@ class inline_converter {
       return after;
     }
     if (t->name == "span" || t->name == "u") {
-      if (t->closing) {
-        close_span(out);
-      } else if (!t->self_closing) {
-        const bool underline = t->name == "u" || attribute(t->attrs, "underline") == "true";
-        open_spans_.push_back(underline);
-        if (underline) out += "<ins>";
-      }
+      span_tag(*t, out);
       return after;
     }
     if (github_keeps(t->name)) {
@@ -473,47 +310,20 @@ class inline_converter {
       return after;
     }
     if (t->closing) return after;  // a closing tag of something already rewritten or dropped
+    return notion_element(text, *t, after, out);
+  }
 
-    std::string inner_text;
-    std::size_t next = after;
-    if (!t->self_closing) {
-      if (auto body = element_body(text, after, t->name)) {
-        inner_text = run_nested(body->first);
-        next = body->second;
-      }
+  // <span color="…" underline="true">, <u>: colour has no GFM form and goes; underline becomes
+  // <ins>, which GitHub keeps. Each open span remembers whether it underlines, so its closing
+  // tag knows whether to close an <ins>.
+  void span_tag(const tag& t, std::string& out) {
+    if (t.closing) {
+      close_span(out);
+    } else if (!t.self_closing) {
+      const bool underline = t.name == "u" || attribute(t.attrs, "underline") == "true";
+      open_spans_.push_back(underline);
+      if (underline) out += "<ins>";
     }
-    if (t->name == "mention-user") {
-      out += user(t->attrs, inner_text);
-    } else if (t->name == "mention-date") {
-      out += date(t->attrs, inner_text);
-    } else if (t->name.rfind("mention-", 0) == 0) {
-      std::string title = inner_text;
-      if (title.empty()) title = escape_text(attribute(t->attrs, "title"), html_);
-      const std::string url = attribute(t->attrs, "url");
-      if (title.empty()) title = looked_up_title(url);
-      if (title.empty()) title = t->name == "mention-database" ? "Notion database" : "Notion page";
-      if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
-        const std::string target = stable_link(url, *state_.options);
-        out += html_ ? "<a href=\"" + html_escape(target) + "\">" + title + "</a>"
-                     : "[" + title + "](" + target + ")";
-      } else {
-        out += title;
-      }
-    } else if (t->name == "custom-emoji" || t->name == "emoji") {
-      std::string name = attribute(t->attrs, "alt");
-      if (name.empty()) name = attribute(t->attrs, "name");
-      if (name.empty()) name = inner_text;
-      if (!name.empty() && name.front() != ':') name = ":" + name + ":";
-      out += escape_text(name, html_);
-    } else if (t->self_closing) {
-      // A Notion tag with nothing to show inline: say what it was rather than drop it.
-      std::string what = attribute(t->attrs, "alt");
-      if (what.empty()) what = t->name;
-      out += html_ ? "<em>(" + html_escape(what) + ")</em>" : "*(" + escape_text(what, false) + ")*";
-    } else {
-      out += inner_text;  // any other tag: its text stays, the tag goes
-    }
-    return next;
   }
 
   void close_span(std::string& out) {
@@ -522,7 +332,35 @@ class inline_converter {
     open_spans_.pop_back();
   }
 
-  std::string user(const attributes& attrs, const std::string& inner) {
+  // A Notion element (`after` is just past its opening tag): its content is converted first,
+  // since every kind falls back on it, then the element is written as what it stands for.
+  std::size_t notion_element(std::string_view text, const tag& t, std::size_t after,
+                             std::string& out) {
+    std::string inner_text;
+    std::size_t next = after;
+    if (!t.self_closing) {
+      if (auto body = element_body(text, after, t.name)) {
+        inner_text = run_nested(body->first);
+        next = body->second;
+      }
+    }
+    out += element_text(t, inner_text);
+    return next;
+  }
+
+  std::string element_text(const tag& t, const std::string& inner_text) {
+    if (t.name == "mention-user") return user_mention(t.attrs, inner_text);
+    if (t.name == "mention-date") return date_mention(t.attrs, inner_text);
+    if (t.name.rfind("mention-", 0) == 0) return page_mention(t, inner_text);
+    if (t.name == "custom-emoji" || t.name == "emoji") return custom_emoji(t.attrs, inner_text);
+    if (t.self_closing) return placeholder(t);
+    return inner_text;  // any other tag: its text stays, the tag goes
+  }
+
+  // <mention-user url="user://…">: the GitHub login the caller maps the person to, else their
+  // name, else the tag's own text; a person the caller could not name is reported so it can be
+  // looked up and the page converted again.
+  std::string user_mention(const attributes& attrs, const std::string& inner) {
     std::string id = attribute(attrs, "url");
     if (id.rfind("user://", 0) == 0) id = id.substr(7);
     const auto& opt = *state_.options;
@@ -540,6 +378,19 @@ class inline_converter {
     return html_ ? "<em>(a Notion user)</em>" : "*(a Notion user)*";
   }
 
+  // <mention-page url="…">, <mention-database …>: a link titled as in Notion (the tag's text,
+  // its title attribute, the caller's lookup, else a generic name); without a web URL, the title.
+  std::string page_mention(const tag& t, const std::string& inner_text) {
+    std::string title = inner_text;
+    if (title.empty()) title = escape_text(attribute(t.attrs, "title"), html_);
+    const std::string url = attribute(t.attrs, "url");
+    if (title.empty()) title = looked_up_title(url);
+    if (title.empty()) title = t.name == "mention-database" ? "Notion database" : "Notion page";
+    if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0)
+      return anchor(title, stable_link(url, *state_.options));
+    return title;
+  }
+
   // The title the caller knows for a mentioned page (its id is the URL's last 32 hex digits);
   // unknown ones are reported so the caller can fetch them and convert again.
   std::string looked_up_title(std::string_view url) {
@@ -553,7 +404,8 @@ class inline_converter {
     if (id.size() != 32) return {};
     const auto& opt = *state_.options;
     if (opt.page_title) {
-      if (auto title = opt.page_title(id); title && !title->empty()) return escape_text(*title, html_);
+      if (auto title = opt.page_title(id); title && !title->empty())
+        return escape_text(*title, html_);
     }
     if (std::find(state_.unresolved_page_ids.begin(), state_.unresolved_page_ids.end(), id) ==
         state_.unresolved_page_ids.end())
@@ -561,7 +413,9 @@ class inline_converter {
     return {};
   }
 
-  std::string date(const attributes& attrs, const std::string& inner) {
+  // <mention-date start="…" end="…" timezone="…"/>: the tag's own text, else the dates as Notion
+  // writes them, start → end.
+  std::string date_mention(const attributes& attrs, const std::string& inner) {
     if (!inner.empty()) return inner;
     std::string text = attribute(attrs, "start");
     const std::string start_time = attribute(attrs, "starttime");
@@ -576,6 +430,22 @@ class inline_converter {
     if (!zone.empty()) text += " (" + zone + ")";
     if (text.empty()) text = "a date";
     return escape_text(text, html_);
+  }
+
+  // <custom-emoji alt=":name:"/>: GitHub's :name: shortcode (the picture itself stays in Notion).
+  std::string custom_emoji(const attributes& attrs, const std::string& inner_text) const {
+    std::string name = attribute(attrs, "alt");
+    if (name.empty()) name = attribute(attrs, "name");
+    if (name.empty()) name = inner_text;
+    if (!name.empty() && name.front() != ':') name = ":" + name + ":";
+    return escape_text(name, html_);
+  }
+
+  // A Notion tag with nothing to show inline: say what it was rather than drop it.
+  std::string placeholder(const tag& t) const {
+    std::string what = attribute(t.attrs, "alt");
+    if (what.empty()) what = t.name;
+    return html_ ? "<em>(" + html_escape(what) + ")</em>" : "*(" + escape_text(what, false) + ")*";
   }
 
   inline_state& state_;

@@ -1,7 +1,8 @@
 #pragma once
 // Internal to the GFM converter: Notion's rich text (one block's text) -> GFM inline Markdown or,
-// for a <summary> line where GitHub does not parse Markdown, inline HTML. Also the small helpers
-// the block converter shares: tag and attribute parsing, link stabilisation, escaping.
+// for a <summary> line where GitHub does not parse Markdown, inline HTML (gfm_inline.cpp). Also the
+// small helpers it shares with the block converter: tag and attribute parsing, link
+// stabilisation, escaping (gfm_syntax.cpp).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ struct attributed_line {
   attributes attrs;
 };
 attributed_line split_attribute_list(std::string_view line);
+
+// Text as inline HTML: <, >, &, " and Notion's '{' as character references.
+std::string html_escape(std::string_view s);
 
 // Escapes text taken from an attribute (a name, a title, a date) so it reads literally in GFM.
 std::string escape_text(std::string_view text, bool html);

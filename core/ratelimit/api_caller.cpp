@@ -113,6 +113,38 @@ void api_caller::report(const api_request& req, int attempt, std::chrono::millis
   }
 }
 
+http::request api_caller::attempt_request(const api_request& req, bool idempotent) {
+  http::request hreq;
+  hreq.method = req.method;
+  hreq.url = req.url.empty() ? config_.base_url + req.path : req.url;
+  hreq.headers = config_.default_headers;
+  for (const auto& f : req.headers) hreq.headers.set(f.name_string(), f.value());
+  hreq.body = req.body;
+  hreq.idempotent = idempotent;
+  hreq.gate = [this] { return pause_hold(); };
+  return hreq;
+}
+
+void api_caller::enter_pause(const throttle_signal& sig, const api_request& req, unsigned status,
+                             api_result& out) {
+  auto log = ngsync::log::get("http");
+  const auto& clock = budget_.clock();
+  ++throttled_responses_;
+  budget_.pause_until(clock.steady_now() + sig.wait);
+  const auto until = budget_.paused_until().value_or(clock.steady_now());
+  out.paused_until = clock.to_system(until);
+  if (on_pause_) {
+    try {
+      on_pause_(*out.paused_until);
+    } catch (const std::exception& e) {
+      // A listener's failure must not lose the pause the server asked for.
+      log->error("msg=\"pause listener threw\" api={} error={}", config_.name, e.what());
+    }
+  }
+  log->warn(R"(msg="api paused" api={} status={} reason="{}" pause_s={} path={})", config_.name,
+            status, sig.reason, sig.wait.count(), ngsync::log::redact(req.path));
+}
+
 net::awaitable<api_result> api_caller::call(api_request req) {
   auto log = ngsync::log::get("http");
   const bool idempotent = req.idempotent.value_or(http::is_idempotent_verb(req.method));
@@ -128,14 +160,7 @@ net::awaitable<api_result> api_caller::call(api_request req) {
       out.paused_until = clock.to_system(*grant.paused_until);
       co_return out;
     }
-    http::request hreq;
-    hreq.method = req.method;
-    hreq.url = req.url.empty() ? config_.base_url + req.path : req.url;
-    hreq.headers = config_.default_headers;
-    for (const auto& f : req.headers) hreq.headers.set(f.name_string(), f.value());
-    hreq.body = req.body;
-    hreq.idempotent = idempotent;
-    hreq.gate = [this] { return pause_hold(); };
+    http::request hreq = attempt_request(req, idempotent);
     if (auth_) {
       const std::string authorization = co_await auth_(false);
       hreq.headers.set(boost::beast::http::field::authorization, authorization);
@@ -175,19 +200,7 @@ net::awaitable<api_result> api_caller::call(api_request req) {
     const unsigned status = r->status;
     if (auto sig = detect_throttle(config_.flavor, status, r->headers, r->body, clock.system_now(),
                                    config_.budget.default_pause)) {
-      ++throttled_responses_;
-      budget_.pause_until(clock.steady_now() + sig->wait);
-      const auto until = budget_.paused_until().value_or(clock.steady_now());
-      out.paused_until = clock.to_system(until);
-      if (on_pause_) {
-        try {
-          on_pause_(*out.paused_until);
-        } catch (const std::exception& e) {
-          log->error("msg=\"pause listener threw\" api={} error={}", config_.name, e.what());
-        }
-      }
-      log->warn(R"(msg="api paused" api={} status={} reason="{}" pause_s={} path={})", config_.name,
-                status, sig->reason, sig->wait.count(), ngsync::log::redact(req.path));
+      enter_pause(*sig, req, status, out);
       out.response = std::move(*r);
       co_return out;
     }

@@ -121,6 +121,12 @@ class api_caller {
   std::optional<std::chrono::steady_clock::time_point> pause_hold() const;
   void report(const api_request& req, int attempt, std::chrono::milliseconds latency,
               const http::result& r);
+  // One attempt's HTTP request (without the Authorization header, which call() awaits).
+  http::request attempt_request(const api_request& req, bool idempotent);
+  // A throttle answer: the whole API pauses until the server's time, listeners learn of it, and
+  // `out` says until when.
+  void enter_pause(const throttle_signal& sig, const api_request& req, unsigned status,
+                   api_result& out);
 
   http::transport& client_;
   api_caller_config config_;

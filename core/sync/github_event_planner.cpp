@@ -107,25 +107,21 @@ bool take_github_list(const char* field, field_owner owner, const std::vector<st
   return take;
 }
 
-}  // namespace
+// What every field's rule of one event looks at: GitHub's issue, the page, the link's record of
+// what the daemon last wrote (none before the first sync), what GitHub changed since then, and
+// whether the page was edited after the issue.
+struct event_view {
+  const github::github_issue& issue;
+  const notion::notion_page& page;
+  const mapping_rules& rules;
+  const std::optional<last_written_values>& lw;
+  field_drift drift;
+  bool notion_newer;
+};
 
-notion_mirror_plan plan_github_event(const github::github_issue& issue, const link_state& link,
-                                     const notion::notion_page& page, const mapping_rules& rules,
-                                     bool sender_is_daemon, const mirror_options& options) {
-  notion_mirror_plan plan;
-  if (sender_is_daemon) {
-    plan.notes.push_back("event caused by the daemon itself");
-    return plan;
-  }
-  if (page.in_trash) {
-    plan.notes.push_back("page is in the trash");
-    return plan;
-  }
-  const auto& lw = link.last_written;
-  const auto drift = drift_of(issue, lw);
-  const bool notion_newer = page.last_edited_time.substr(0, 19) > issue.updated_at.substr(0, 19);
-
-  // Status.
+// The page's status after GitHub's open/closed state, under the status owner rule.
+void plan_status(const event_view& e, const mirror_options& options, notion_mirror_plan& plan) {
+  const auto& [issue, page, rules, lw, drift, notion_newer] = e;
   const auto gh = state_on_github(issue);
   const auto st = classify_status(page, rules, true);
   const auto notion = page_state(st);
@@ -155,8 +151,11 @@ notion_mirror_plan plan_github_event(const github::github_issue& issue, const li
     plan.notes.push_back("no Notion status configured for GitHub state " +
                          std::string(to_string(gh)));
   }
+}
 
-  // Title, only when the rules do not give it to Notion.
+// The page's title after GitHub's, unless the rules give the title to Notion.
+void plan_title(const event_view& e, notion_mirror_plan& plan) {
+  const auto& [issue, page, rules, lw, drift, notion_newer] = e;
   if (rules.ownership.title != field_owner::notion) {
     const auto* t = page.find(rules.title_property);
     const auto notion_title = t ? issue_title_from(t->text) : std::string();
@@ -183,34 +182,68 @@ notion_mirror_plan plan_github_event(const github::github_issue& issue, const li
       plan.conflicts.push_back({"title", "notion", "notion_owns", notion_title, issue.title});
     }
   }
+}
 
-  // Labels and assignees, only when the rules do not give them to Notion.
-  if (rules.labels_property) {
-    const auto* p = page.find(*rules.labels_property);
-    const auto notion_labels = p ? p->names : std::vector<std::string>{};
-    if (take_github_list("labels", rules.ownership.labels, issue.labels, notion_labels,
-                         lw ? &lw->labels : nullptr, drift.labels, notion_newer, plan)) {
-      plan.set_labels = issue.labels;
-      plan.new_last_written_labels = issue.labels;
+// The page's labels after GitHub's, when the mapping has a labels property.
+void plan_labels(const event_view& e, notion_mirror_plan& plan) {
+  const auto& [issue, page, rules, lw, drift, notion_newer] = e;
+  if (!rules.labels_property) return;
+  const auto* p = page.find(*rules.labels_property);
+  const auto notion_labels = p ? p->names : std::vector<std::string>{};
+  if (take_github_list("labels", rules.ownership.labels, issue.labels, notion_labels,
+                       lw ? &lw->labels : nullptr, drift.labels, notion_newer, plan)) {
+    plan.set_labels = issue.labels;
+    plan.new_last_written_labels = issue.labels;
+  }
+}
+
+// The page's people after GitHub's assignees, when the mapping has an assignees property; a
+// login the users map cannot turn into a Notion user is reported, not dropped silently.
+void plan_assignees(const event_view& e, notion_mirror_plan& plan) {
+  const auto& [issue, page, rules, lw, drift, notion_newer] = e;
+  if (!rules.assignees_property) return;
+  const auto* p = page.find(*rules.assignees_property);
+  if (!take_github_list("assignees", rules.ownership.assignees, issue.assignees,
+                        logins_of(p, rules), lw ? &lw->assignees : nullptr, drift.assignees,
+                        notion_newer, plan))
+    return;
+  std::vector<std::string> ids;
+  for (const auto& login : issue.assignees) {
+    if (auto id = notion_user_for(login, p, rules)) {
+      ids.push_back(*id);
+    } else {
+      plan.unmapped_logins.push_back(login);
     }
   }
-  if (rules.assignees_property) {
-    const auto* p = page.find(*rules.assignees_property);
-    if (take_github_list("assignees", rules.ownership.assignees, issue.assignees,
-                         logins_of(p, rules), lw ? &lw->assignees : nullptr, drift.assignees,
-                         notion_newer, plan)) {
-      std::vector<std::string> ids;
-      for (const auto& login : issue.assignees) {
-        if (auto id = notion_user_for(login, p, rules)) {
-          ids.push_back(*id);
-        } else {
-          plan.unmapped_logins.push_back(login);
-        }
-      }
-      plan.set_assignees = std::move(ids);
-      plan.new_last_written_assignees = issue.assignees;
-    }
+  plan.set_assignees = std::move(ids);
+  plan.new_last_written_assignees = issue.assignees;
+}
+
+}  // namespace
+
+notion_mirror_plan plan_github_event(const github::github_issue& issue, const link_state& link,
+                                     const notion::notion_page& page, const mapping_rules& rules,
+                                     bool sender_is_daemon, const mirror_options& options) {
+  notion_mirror_plan plan;
+  if (sender_is_daemon) {
+    plan.notes.push_back("event caused by the daemon itself");
+    return plan;
   }
+  if (page.in_trash) {
+    plan.notes.push_back("page is in the trash");
+    return plan;
+  }
+  const auto& lw = link.last_written;
+  const event_view e{issue,
+                     page,
+                     rules,
+                     lw,
+                     drift_of(issue, lw),
+                     page.last_edited_time.substr(0, 19) > issue.updated_at.substr(0, 19)};
+  plan_status(e, options, plan);
+  plan_title(e, plan);
+  plan_labels(e, plan);
+  plan_assignees(e, plan);
   return plan;
 }
 
