@@ -16,12 +16,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 
+#include "core/api/api_failure.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/github/api_urls.hpp"
 #include "daemon/engine/api_stack.hpp"
 #include "daemon/engine/audit_recorder.hpp"
 #include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/github_event_sync.hpp"
+#include "daemon/engine/job_runner.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
@@ -85,7 +87,11 @@ class engine_harness {
     }
     syncer_ = std::make_unique<engine::page_syncer>(*db_, *ports_, nullptr, mappings_);
     syncer_->set_own_github_login("ngsync-bot");
-    queue_ = std::make_unique<storage::job_queue>(*db_);
+    // Short backoffs: a retried job runs again within milliseconds.
+    storage::queue_settings qs;
+    qs.backoff_base = std::chrono::milliseconds(5);
+    qs.backoff_cap = std::chrono::milliseconds(20);
+    queue_ = std::make_unique<storage::job_queue>(*db_, qs);
     github_events_ =
         std::make_unique<engine::github_event_syncer>(*db_, *queue_, *ports_, mappings_, cfg_);
   }
@@ -135,31 +141,45 @@ class engine_harness {
     return *report;
   }
 
-  // Runs the queued jobs until none is due; returns how many ran. A job that throws fails the
-  // test: the paths driven here all end in a settled state.
-  int drain() {
-    int ran = 0;
-    for (int round = 0; round < 20; ++round) {
-      std::vector<storage::claimed_job> jobs;
-      run([&]() -> boost::asio::awaitable<void> {
-        jobs = co_await queue_->claim("engine-test", 50, std::chrono::seconds(30));
-      });
-      if (jobs.empty()) return ran;
-      for (auto& job : jobs) {
-        const auto id = job.id;
-        if (job.kind == engine::sync_page_kind) {
-          run(syncer_->sync(std::move(job)));
-        } else {
-          run(github_events_->sync(std::move(job)));
-        }
-        run([&]() -> boost::asio::awaitable<void> {
-          co_await queue_->complete(id, "engine-test");
-        });
-        ++ran;
-      }
-    }
-    FAIL("the queue did not drain in 20 rounds");
-    return ran;
+  // A sync_page job for the page, as a poll or a webhook enqueues it.
+  void enqueue(const std::string& page_id, int max_attempts = 5) {
+    engine::sync_page_hint hint;
+    hint.page_id = page_id;
+    hint.data_source_id = roadmap_source;
+    hint.mapping = "roadmap";
+    hint.source = "webhook";
+    auto spec = engine::to_job_spec(hint, max_attempts);
+    run([&]() -> boost::asio::awaitable<void> { co_await queue_->enqueue(spec); });
+  }
+
+  // Works the queue with the daemon's job runner until no job is due and none runs (sync-once's
+  // drain): retries back off, a dead job shows Error on its page, a retried one Pending.
+  // Returns the runner's counters.
+  engine::job_runner_counters drain() {
+    engine::job_runner_settings rs;
+    rs.workers = 4;
+    rs.lease = std::chrono::seconds(30);
+    rs.idle_wait = std::chrono::milliseconds(10);
+    rs.worker_id = "engine-test";
+    rs.drain_patience = std::chrono::seconds(10);
+    engine::job_runner runner(
+        *queue_, nullptr,
+        [this](storage::claimed_job job) -> boost::asio::awaitable<void> {
+          if (job.kind == engine::sync_page_kind) {
+            co_await syncer_->sync(std::move(job));
+          } else {
+            co_await github_events_->sync(std::move(job));
+          }
+        },
+        rs);
+    runner.on_dead([this](storage::claimed_job job, std::string error) {
+      return syncer_->report_failure(std::move(job), std::move(error), true);
+    });
+    runner.on_retry([this](storage::claimed_job job, std::optional<api::api_failure> failure) {
+      return syncer_->report_trouble(std::move(job), std::move(failure));
+    });
+    run(runner.drain());
+    return runner.counters();
   }
 
   // Runs one sync_page job for the page to its end; rethrows what the job threw.
