@@ -26,8 +26,9 @@ std::string response::header(std::string_view name) const {
 std::optional<std::int64_t> response::header_int(std::string_view name) const {
   const auto v = header(name);
   std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
+  const char* const end = v.data() + v.size();  // NOLINT(*-pointer-arithmetic): from_chars' range
+  auto [p, ec] = std::from_chars(v.data(), end, n);
+  if (v.empty() || ec != std::errc() || p != end) return std::nullopt;
   return n;
 }
 

@@ -200,4 +200,14 @@ api::parse_result<page_list> parse_page_list(const json::value& value) {
   return list;
 }
 
+std::vector<notion_user> people_of_property_items(const std::vector<json::value>& items) {
+  std::vector<notion_user> people;
+  for (const auto& item : items) {
+    const auto* o = item.if_object();
+    if (const auto* person = o ? object_at(*o, "people") : nullptr)
+      people.push_back(user_of(*person));
+  }
+  return people;
+}
+
 }  // namespace ngsync::notion

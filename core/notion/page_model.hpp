@@ -79,6 +79,10 @@ struct notion_page {
 // sync relies on (id, last_edited_time, properties) is missing or of the wrong JSON type.
 api::parse_result<notion_page> parse_page(const boost::json::value& json);
 
+// The people of a people property cut at the page object's cap, from the property items
+// endpoint's results ({"object": "property_item", "type": "people", "people": {user}}).
+std::vector<notion_user> people_of_property_items(const std::vector<boost::json::value>& items);
+
 // A data-source query answer: each page parsed on its own, so one odd page does not hide the rest.
 struct page_list {
   std::vector<notion_page> pages;

@@ -1,5 +1,7 @@
 #include "core/sync/page_sync_rules.hpp"
 
+#include <algorithm>
+
 #include "core/sync/link_state.hpp"
 #include "core/sync/planner.hpp"
 
@@ -19,14 +21,11 @@ std::optional<std::string> dropped_names_notice(const sync_plan& plan,
 
 bool mirrored_since(const boost::json::object& written_to_notion, const std::string& last_edited) {
   const auto edited = last_edited.substr(0, 16);
-  for (const auto& [field, entry] : written_to_notion) {
-    const auto* o = entry.if_object();
+  return std::ranges::any_of(written_to_notion, [&edited](const auto& field) {
+    const auto* o = field.value().if_object();
     const auto* at = o ? o->if_contains("at") : nullptr;
-    if (at && at->is_string() && std::string_view(at->as_string()).substr(0, 16) >= edited) {
-      return true;
-    }
-  }
-  return false;
+    return at && at->is_string() && std::string_view(at->as_string()).substr(0, 16) >= edited;
+  });
 }
 
 bool content_skipped_unlinked(const notion::notion_page& page, const mapping_rules& rules) {

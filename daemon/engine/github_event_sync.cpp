@@ -236,7 +236,7 @@ net::awaitable<void> github_event_syncer::record_mirror(
   }
   if (to_github.empty() && to_notion.empty() && conflicts.empty() && !restore_job) co_return;
   const auto pid = link.notion_page_id;
-  auto queue = &queue_;
+  auto* queue = &queue_;
   // The page changed under the Notion -> GitHub hash: forget it, so the next change of the page
   // (say, back to the status it had before) is compared with the issue, not with a stale hash.
   const bool notion_written = !plan.empty();

@@ -55,6 +55,25 @@ sync::link_state link_state_of(const storage::page_link& l) {
 
 namespace {
 
+notion::notion_page parsed_page(const json::value& raw) {
+  auto parsed = notion::parse_page(raw);
+  if (!parsed) api::throw_malformed("notion", "read page", parsed.error().message);
+  return std::move(*parsed);
+}
+
+// A poll's snapshot must be read again before planning when it is older than the page read
+// behind the link's last sync (the queue held this job while a later one synced the page, say
+// closed the issue for the trash), or when the GitHub event mirror wrote into the page since:
+// planning from it would push values that were true before.
+bool snapshot_stale(const sync_page_hint& hint, const std::optional<storage::page_link>& link,
+                    const notion::notion_page& page) {
+  if (!hint.page || !link) return false;
+  const bool older_than_last_sync =
+      hint.seen_at && link->last_synced_at && *hint.seen_at < *link->last_synced_at;
+  return older_than_last_sync ||
+         sync::mirrored_since(link->written_to_notion, page.last_edited_time);
+}
+
 [[noreturn]] void fail_permanent(const std::string& operation, const std::string& why) {
   api::throw_malformed("ngsync", operation, why);
 }
@@ -118,31 +137,17 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   } else {
     raw = co_await notion_api.get_page(hint.page_id);
   }
-  auto parsed = notion::parse_page(raw);
-  if (!parsed) api::throw_malformed("notion", "read page", parsed.error().message);
-  ctx.page = std::move(*parsed);
+  ctx.page = parsed_page(raw);
   if (!in_mapping(*ctx.mapping, ctx.page)) {
     ctx.outside_mapping = true;
     co_return ctx;
   }
 
-  const auto id = ctx.page.id;
-  ctx.link = co_await links_.get(id);
-  // A snapshot older than the page read behind the link's last sync is stale: the queue held
-  // this job while a later one synced the page (say, closed the issue for the trash). Planning
-  // from it would push values that were true before that sync, such as reopening the issue.
-  const bool older_than_last_sync = hint.seen_at && ctx.link && ctx.link->last_synced_at &&
-                                    *hint.seen_at < *ctx.link->last_synced_at;
-  if (hint.page && ctx.link &&
-      (older_than_last_sync ||
-       sync::mirrored_since(ctx.link->written_to_notion, ctx.page.last_edited_time))) {
-    // The poll's snapshot may also predate a GitHub change mirrored into the page; planning from
-    // it would push the old value back (the provenance already records GitHub's). Read it again.
+  ctx.link = co_await links_.get(ctx.page.id);
+  if (snapshot_stale(hint, ctx.link, ctx.page)) {
     ctx.read_at = ports_.now();
-    auto fresh = co_await notion_api.get_page(hint.page_id);
-    auto reparsed = notion::parse_page(fresh);
-    if (!reparsed) api::throw_malformed("notion", "read page", reparsed.error().message);
-    ctx.page = std::move(*reparsed);
+    const auto fresh = co_await notion_api.get_page(hint.page_id);
+    ctx.page = parsed_page(fresh);
     if (!in_mapping(*ctx.mapping, ctx.page)) {
       ctx.outside_mapping = true;
       co_return ctx;
@@ -153,25 +158,8 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   if (rules.assignees_property) {
     auto it = ctx.page.properties.find(*rules.assignees_property);
     if (it != ctx.page.properties.end() && it->second.truncated) {
-      auto items = co_await notion_api.get_property_items(ctx.page.id, it->second.id);
-      std::vector<notion::notion_user> people;
-      for (const auto& item : items) {
-        const auto* o = item.if_object();
-        const auto* p = o ? o->if_contains("people") : nullptr;
-        if (p && p->is_object()) {
-          notion::notion_user u;
-          if (auto* id = p->as_object().if_contains("id"); id && id->is_string())
-            u.id = id->as_string().c_str();
-          if (auto* n = p->as_object().if_contains("name"); n && n->is_string())
-            u.name = n->as_string().c_str();
-          if (auto* pe = p->as_object().if_contains("person"); pe && pe->is_object()) {
-            if (auto* e = pe->as_object().if_contains("email"); e && e->is_string())
-              u.email = e->as_string().c_str();
-          }
-          people.push_back(std::move(u));
-        }
-      }
-      it->second.people = std::move(people);
+      const auto items = co_await notion_api.get_property_items(ctx.page.id, it->second.id);
+      it->second.people = notion::people_of_property_items(items);
       it->second.truncated = false;
     }
   }

@@ -302,7 +302,8 @@ net::awaitable<void> page_syncer::update_issue(job_state& js,
     u.state_reason = update.state->state_reason;
     ++(open ? counters_.issues_reopened : counters_.issues_closed);
   }
-  const bool sent_labels = u.labels.has_value(), sent_assignees = u.assignees.has_value();
+  const bool sent_labels = u.labels.has_value();
+  const bool sent_assignees = u.assignees.has_value();
   const auto shown = co_await js.github.update_issue(update.repo, update.number, std::move(u));
   if (sent_labels) rs.applied.labels = shown.labels;
   if (sent_assignees) rs.applied.assignees = shown.assignees;
@@ -377,7 +378,7 @@ net::awaitable<bool> page_syncer::write_back(job_state& js, const sync::write_ba
   }
   ++counters_.pages_written_back;
   if (const auto* o = updated.if_object()) {
-    if (auto* le = o->if_contains("last_edited_time"); le && le->is_string()) {
+    if (const auto* le = o->if_contains("last_edited_time"); le && le->is_string()) {
       js.notion_edited_after = std::string(le->as_string().c_str());
     }
   }

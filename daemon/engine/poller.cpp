@@ -1,5 +1,6 @@
 #include "daemon/engine/poller.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <exception>
 #include <map>
@@ -36,12 +37,12 @@ namespace {
 template <class T>
 class background {
  public:
-  explicit background(net::any_io_executor ex) : done_(std::move(ex)) {
+  explicit background(const net::any_io_executor& ex) : done_(ex) {
     done_.expires_at(net::steady_timer::time_point::max());  // cancel() signals
   }
   // Starts `work` (returning net::awaitable<T>) on `ex`; the result waits in the object.
   template <class Work>
-  static std::shared_ptr<background> start(net::any_io_executor ex, Work work) {
+  static std::shared_ptr<background> start(const net::any_io_executor& ex, Work work) {
     auto b = std::make_shared<background>(ex);
     net::co_spawn(
         ex,
@@ -76,10 +77,49 @@ class background {
 
 using pending_query = background<notion::query_page>;
 using pending_enqueue = background<std::int64_t>;
+// Batches being written to the queue, oldest first, each with the pages it holds.
+using batches_in_flight =
+    std::deque<std::pair<std::shared_ptr<pending_enqueue>, std::set<std::string>>>;
 
-std::shared_ptr<pending_query> start_query(net::any_io_executor ex, notion::notion_port& notion,
-                                           std::string ds, std::optional<std::string> since,
-                                           std::optional<std::string> cursor, bool in_trash) {
+// True when a batch in flight holds one of `pages`.
+bool shares_a_page(const batches_in_flight& writing, const std::set<std::string>& pages) {
+  return std::ranges::any_of(writing, [&pages](const auto& batch) {
+    return std::ranges::any_of(pages,
+                               [&batch](const auto& id) { return batch.second.contains(id); });
+  });
+}
+
+// One batch's transaction: its jobs, and for the poll's last batch the watermark (or, when the
+// poll saw nothing, the one it keeps).
+std::int64_t enqueue_and_advance(storage::transaction t, storage::job_queue& queue,
+                                 const std::vector<storage::job_spec>& specs, bool last,
+                                 const std::string& ds,
+                                 const std::optional<storage::sys_time>& watermark,
+                                 std::int64_t pages_in_batch, std::chrono::microseconds overlap) {
+  std::int64_t n = 0;
+  if (!specs.empty()) {
+    auto r = queue.enqueue_batch(t, specs);
+    n = r.inserted + r.merged;
+  }
+  if (!last) return n;
+  const auto now = std::chrono::system_clock::now();
+  if (watermark) {
+    storage::cursor_store::advance(t, ds, *watermark, pages_in_batch, now);
+  } else {
+    // Nothing new: the watermark stays. A first poll of an empty data source saw everything
+    // there is, so it may start from now (minus the overlap).
+    auto current = storage::cursor_store::get(t, ds);
+    const auto mark = current && current->watermark ? *current->watermark : now - overlap;
+    storage::cursor_store::advance(t, ds, mark, 0, now);
+  }
+  return n;
+}
+
+std::shared_ptr<pending_query> start_query(const net::any_io_executor& ex,
+                                           notion::notion_port& notion, const std::string& ds,
+                                           const std::optional<std::string>& since,
+                                           const std::optional<std::string>& cursor,
+                                           bool in_trash) {
   return pending_query::start(ex, [&notion, ds, since, cursor, in_trash] {
     return notion.query_edited_since(ds, since, cursor, 100, in_trash);
   });
@@ -103,8 +143,7 @@ struct poller::poll_pass {
   std::optional<storage::sys_time> newest;
   std::optional<storage::sys_time> held;  // oldest edit left to the next poll
   std::set<std::string> enqueued_here;
-  // Batches being written to the queue, oldest first, each with the pages it holds.
-  std::deque<std::pair<std::shared_ptr<pending_enqueue>, std::set<std::string>>> writing;
+  batches_in_flight writing;
 };
 
 net::awaitable<poll_result> poller::poll_once() {
@@ -185,8 +224,8 @@ net::awaitable<std::vector<storage::job_spec>> poller::jobs_for(poll_pass& pass,
           sync::link_status_from(it->second.sync_status).value_or(sync::link_status::pending),
           it->second.notion_last_edited, it->second.last_synced_at};
     }
-    const auto verdict = sync::judge_polled_page(
-        p, edited, link, pass.enqueued_here.count(p.id) > 0, mapping_.rules);
+    const auto verdict =
+        sync::judge_polled_page(p, edited, link, pass.enqueued_here.contains(p.id), mapping_.rules);
     if (verdict == sync::poll_verdict::own_write_back) {
       ++pass.result.own_write_backs_reread;
       if (!pass.held || *edited < *pass.held) pass.held = edited;
@@ -195,24 +234,29 @@ net::awaitable<std::vector<storage::job_spec>> poller::jobs_for(poll_pass& pass,
       ++pass.result.pages_skipped;
       continue;
     }
-    sync_page_hint hint;
-    hint.page_id = p.id;
-    hint.data_source_id = data_source_id_;
-    hint.mapping = mapping_.name;
-    // Matched by id: a result that does not parse is in the raw list, not in the pages.
-    for (const auto& raw : page.raw) {
-      const auto* o = raw.if_object();
-      const auto* id = o ? o->if_contains("id") : nullptr;
-      if (id && id->is_string() && id->as_string() == p.id) {
-        hint.page = raw;
-        break;
-      }
-    }
-    hint.sync_run_id = sync::make_sync_run_id(p.id, p.last_edited_time);
-    specs.push_back(to_job_spec(hint, settings_.max_attempts));
+    specs.push_back(job_for(p, page.raw));
     pass.enqueued_here.insert(p.id);
   }
   co_return specs;
+}
+
+storage::job_spec poller::job_for(const notion::notion_page& p,
+                                  const std::vector<boost::json::value>& raw_pages) const {
+  sync_page_hint hint;
+  hint.page_id = p.id;
+  hint.data_source_id = data_source_id_;
+  hint.mapping = mapping_.name;
+  // Matched by id: a result that does not parse is in the raw list, not in the pages.
+  for (const auto& raw : raw_pages) {
+    const auto* o = raw.if_object();
+    const auto* id = o ? o->if_contains("id") : nullptr;
+    if (id && id->is_string() && id->as_string() == p.id) {
+      hint.page = raw;
+      break;
+    }
+  }
+  hint.sync_run_id = sync::make_sync_run_id(p.id, p.last_edited_time);
+  return to_job_spec(hint, settings_.max_attempts);
 }
 
 net::awaitable<void> poller::written_oldest(poll_pass& pass) {
@@ -233,26 +277,9 @@ net::awaitable<void> poller::write_batch(poll_pass& pass, std::vector<storage::j
     }
   }
   const auto pages_in_batch = static_cast<std::int64_t>(page.pages.size());
-  auto enqueue_and_advance = [this, specs = std::move(specs), watermark, more, ds = data_source_id_,
-                              pages_in_batch, overlap](storage::transaction t) {
-    std::int64_t n = 0;
-    if (!specs.empty()) {
-      auto r = queue_.enqueue_batch(t, specs);
-      n = r.inserted + r.merged;
-    }
-    if (!more) {
-      const auto now = std::chrono::system_clock::now();
-      if (watermark) {
-        storage::cursor_store::advance(t, ds, *watermark, pages_in_batch, now);
-      } else {
-        // Nothing new: the watermark stays. A first poll of an empty data source saw everything
-        // there is, so it may start from now (minus the overlap).
-        auto current = storage::cursor_store::get(t, ds);
-        const auto mark = current && current->watermark ? *current->watermark : now - overlap;
-        storage::cursor_store::advance(t, ds, mark, 0, now);
-      }
-    }
-    return n;
+  auto write = [&queue = queue_, specs = std::move(specs), more, ds = data_source_id_, watermark,
+                pages_in_batch, overlap](storage::transaction t) {
+    return enqueue_and_advance(t, queue, specs, !more, ds, watermark, pages_in_batch, overlap);
   };
   // Earlier batches may commit in any order: a crash between them re-polls from the old
   // watermark, and the hints merge. The last batch, which carries the watermark, is written
@@ -260,29 +287,21 @@ net::awaitable<void> poller::write_batch(poll_pass& pass, std::vector<storage::j
   // waits for the batches before it, so two writers never contend for one page's waiting job.
   std::set<std::string> batch_pages;
   for (const auto& p : page.pages) batch_pages.insert(p.id);
-  const auto overlaps = [&]() {
-    for (const auto& [pending, held_pages] : pass.writing) {
-      for (const auto& id : batch_pages) {
-        if (held_pages.count(id)) return true;
-      }
-    }
-    return false;
-  };
   const auto in_flight = static_cast<std::size_t>(std::max(1, settings_.batches_in_flight));
-  while (!pass.writing.empty() && (!more || pass.writing.size() >= in_flight || overlaps())) {
+  while (!pass.writing.empty() &&
+         (!more || pass.writing.size() >= in_flight || shares_a_page(pass.writing, batch_pages))) {
     co_await written_oldest(pass);
   }
   // The executor first: GCC 12 mishandles a co_await inside a call's argument list.
   const auto ex = co_await net::this_coro::executor;
   pass.writing.emplace_back(
-      pending_enqueue::start(ex,
-                             [this, work = std::move(enqueue_and_advance),
-                              more]() mutable -> net::awaitable<std::int64_t> {
-                               const auto n = co_await db_.write(std::move(work),
-                                                                 storage::retry_policy::idempotent);
-                               if (more) crash_point(crash_after_poll_batch);  // committed
-                               co_return n;
-                             }),
+      pending_enqueue::start(
+          ex,
+          [this, work = std::move(write), more]() mutable -> net::awaitable<std::int64_t> {
+            const auto n = co_await db_.write(std::move(work), storage::retry_policy::idempotent);
+            if (more) crash_point(crash_after_poll_batch);  // committed
+            co_return n;
+          }),
       std::move(batch_pages));
 }
 

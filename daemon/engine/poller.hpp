@@ -75,7 +75,10 @@ class poller {
   // advances the watermark in its transaction.
   boost::asio::awaitable<void> write_batch(poll_pass& pass, std::vector<storage::job_spec> specs,
                                            const notion::query_page& page, bool more);
-  boost::asio::awaitable<void> written_oldest(poll_pass& pass);
+  // The job for a page the poll enqueues, carrying the page object as the query returned it.
+  storage::job_spec job_for(const notion::notion_page& p,
+                            const std::vector<boost::json::value>& raw_pages) const;
+  static boost::asio::awaitable<void> written_oldest(poll_pass& pass);
 
   notion::notion_port& notion_;
   const mapping_binding& mapping_;

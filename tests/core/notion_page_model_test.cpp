@@ -154,3 +154,25 @@ TEST_CASE("malformed pages fail with a message, never a crash") {
   CHECK_FALSE(list->next_cursor);
   CHECK_FALSE(parse_page_list(json::parse("[]")).has_value());
 }
+
+TEST_CASE("the people of a truncated people property are read from its property items") {
+  // GET /v1/pages/{id}/properties/{property id} answers a list of property_item objects, one
+  // person each (Notion's "Retrieve a page property item" reference).
+  const auto items = boost::json::parse(R"([
+    {"object": "property_item", "id": "p%3Aa", "type": "people",
+     "people": {"object": "user", "id": "2200a911-6a96-44bb-bd38-6bfb1e01b9f6", "name": "Ada",
+                "avatar_url": null, "type": "person", "person": {"email": "ada@example.com"}}},
+    {"object": "property_item", "id": "p%3Aa", "type": "people",
+     "people": {"object": "user", "id": "40673a87-d8ed-41e0-aa55-7f0e8ace24cd", "name": "ngsync",
+                "type": "bot", "bot": {}}},
+    {"object": "property_item", "id": "p%3Ab", "type": "relation",
+     "relation": {"id": "a1000000-0000-4000-8000-000000000001"}}
+  ])").as_array();
+  const auto people = ngsync::notion::people_of_property_items({items.begin(), items.end()});
+  REQUIRE(people.size() == 2);
+  CHECK(people[0].id == "2200a911-6a96-44bb-bd38-6bfb1e01b9f6");
+  CHECK(people[0].name == "Ada");
+  CHECK(people[0].email == "ada@example.com");
+  CHECK(people[1].name == "ngsync");
+  CHECK(people[1].email.empty());
+}
