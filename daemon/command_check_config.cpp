@@ -25,7 +25,7 @@ int command_check_config(const config::config& c) {
               << (m.repository.empty() ? "repository from property '" + m.repository_property + "'"
                                        : m.repository)
               << "\n";
-    if (m.kind == config::issue_kind::draft_pr) {
+    if (m.kind == sync::issue_kind::draft_pr) {
       // The head branch of each draft PR is made through the Git data API, which needs more
       // than the Issues and Pull requests permissions everything else uses.
       std::cout << "  warning  mapping " << m.name << " opens draft pull requests (base '"

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/sync/issue_kind.hpp"
+
 namespace ngsync::config {
 
 using seconds = std::chrono::seconds;
@@ -105,8 +107,6 @@ struct queue_settings {
   millis prune_interval{10 * 60'000};
 };
 
-enum class issue_kind { issue, draft_pr };
-
 // A GitHub Project (v2) the mapping's issues are put on (`sync.mappings[].project`).
 struct project_settings {
   std::string owner;           // organization or user login
@@ -124,7 +124,7 @@ struct mapping {
 
   std::string repository;           // fixed `org/repo` (normalised to lower case) ...
   std::string repository_property;  // ... or read from this page property
-  issue_kind kind = issue_kind::issue;
+  sync::issue_kind kind = sync::issue_kind::issue;
   std::string draft_pr_base = "main";
 
   // Notion properties the sync reads.

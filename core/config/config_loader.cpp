@@ -333,9 +333,9 @@ void read_mapping_github(reader& r, const YAML::Node& n, const std::string& p, m
   }
   std::string kind;
   r.str(gh, gp, "kind", kind);
-  if (kind == "draft_pr") {
-    m.kind = issue_kind::draft_pr;
-  } else if (!kind.empty() && kind != "issue") {
+  if (auto k = sync::issue_kind_from(kind)) {
+    m.kind = *k;
+  } else if (!kind.empty()) {
     r.error(gh["kind"], gp + ".kind", fmt::format("must be issue or draft_pr, not '{}'", kind));
   }
   r.str(gh, gp, "draft_pr_base", m.draft_pr_base);

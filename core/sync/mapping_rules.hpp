@@ -7,13 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace ngsync::sync {
+#include "core/sync/issue_kind.hpp"
 
-// What a create status makes on GitHub.
-enum class issue_kind {
-  issue,     // POST /repos/{o}/{r}/issues
-  draft_pr,  // POST /repos/{o}/{r}/pulls with draft: true (needs head/base from the executor)
-};
+namespace ngsync::sync {
 
 // GitHub's state_reason for closing.
 enum class close_reason { completed, not_planned };

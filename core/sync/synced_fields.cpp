@@ -100,17 +100,6 @@ std::optional<desired_state> desired_state_from(std::string_view text) noexcept 
   return std::nullopt;
 }
 
-const char* to_string(issue_kind k) noexcept {
-  return k == issue_kind::issue ? "issue" : "draft_pr";
-}
-
-std::optional<issue_kind> issue_kind_from(std::string_view text) noexcept {
-  for (auto k : {issue_kind::issue, issue_kind::draft_pr}) {
-    if (text == to_string(k)) return k;
-  }
-  return std::nullopt;
-}
-
 const char* to_string(close_reason r) noexcept {
   return r == close_reason::completed ? "completed" : "not_planned";
 }

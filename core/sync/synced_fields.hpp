@@ -43,12 +43,10 @@ std::vector<std::string> canonical_name_set(std::vector<std::string> names);
 // Case-insensitive equality of two name sets (GitHub labels and logins ignore case).
 bool same_name_set(std::vector<std::string> a, std::vector<std::string> b);
 
-// The stored text of each value ("open", "closed:completed", ...; "issue", "draft_pr"), and back:
-// nullopt for any other text. The one place each is spelled.
+// The stored text of each value ("open", "closed:completed", ...), and back: nullopt for any
+// other text. The one place each is spelled (issue_kind's: core/sync/issue_kind.hpp).
 const char* to_string(desired_state s) noexcept;
 std::optional<desired_state> desired_state_from(std::string_view text) noexcept;
-const char* to_string(issue_kind k) noexcept;
-std::optional<issue_kind> issue_kind_from(std::string_view text) noexcept;
 const char* to_string(close_reason r) noexcept;
 
 }  // namespace ngsync::sync

@@ -26,8 +26,7 @@ sync::mapping_rules rules_from_config(const config::mapping& m) {
   r.assignees_property = optional_name(m.assignees_property);
   r.repository_property = optional_name(m.repository_property);
   r.fixed_repository = optional_name(m.repository);
-  r.create_kind =
-      m.kind == config::issue_kind::draft_pr ? sync::issue_kind::draft_pr : sync::issue_kind::issue;
+  r.create_kind = m.kind;
   r.create_statuses = m.create_statuses;
   for (const auto& [status, reason] : m.close_statuses) {
     r.close_statuses.push_back({status, reason == "not_planned" ? sync::close_reason::not_planned
@@ -49,8 +48,8 @@ sync::mapping_rules rules_from_config(const config::mapping& m) {
   return r;
 }
 
-const mapping_binding* mapping_of_data_source(const std::map<std::string, mapping_binding>& mappings,
-                                              std::string_view data_source_id) {
+const mapping_binding* mapping_of_data_source(
+    const std::map<std::string, mapping_binding>& mappings, std::string_view data_source_id) {
   for (const auto& [name, b] : mappings) {
     for (const auto& ds : b.data_source_ids) {
       if (notion::same_id(ds, data_source_id)) return &b;

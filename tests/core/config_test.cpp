@@ -115,7 +115,8 @@ TEST_CASE("a minimal file gets the documented defaults") {
 
 TEST_CASE("sync.throttle_horizon is a duration of at least a minute") {
   const std::string m = minimal;
-  auto r = load(replace(m, "  poll_interval: 30s\n", "  poll_interval: 30s\n  throttle_horizon: 2h\n"));
+  auto r =
+      load(replace(m, "  poll_interval: 30s\n", "  poll_interval: 30s\n  throttle_horizon: 2h\n"));
   REQUIRE(r.errors.empty());
   CHECK(r.value->sync.throttle_horizon == std::chrono::hours(2));
   r = load(replace(m, "  poll_interval: 30s\n", "  poll_interval: 30s\n  throttle_horizon: 10s\n"));
@@ -134,6 +135,21 @@ TEST_CASE("per-field ownership is read from the mapping") {
   CHECK(o.status == "notion");
   CHECK(o.body == "notion");  // unset keys keep their defaults
   CHECK(o.assignees == "notion");
+}
+
+TEST_CASE("github.kind is read as the sync's issue kind, issue by default") {
+  using ngsync::sync::issue_kind;
+  const std::string m = minimal;
+  auto r = load(m);
+  REQUIRE(r.errors.empty());
+  CHECK(r.value->sync.mappings[0].kind == issue_kind::issue);
+  for (auto k : {issue_kind::issue, issue_kind::draft_pr}) {
+    CAPTURE(to_string(k));
+    r = load(replace(m, "repository: Acme/Roadmap",
+                     std::string("repository: Acme/Roadmap\n        kind: ") + to_string(k)));
+    REQUIRE(r.errors.empty());
+    CHECK(r.value->sync.mappings[0].kind == k);
+  }
 }
 
 TEST_CASE("invalid files name the key and line of each problem") {
@@ -291,8 +307,9 @@ TEST_CASE("API base URLs: https only, http on loopback, a warning for another ho
   CHECK(ghes.warnings[0].key == "github.base_url");
   CHECK(ghes.warnings[0].message.find("ghe.example.com") != std::string::npos);
   CHECK(with_base("https://api.github.com").warnings.empty());
-  auto notion_http = load(replace(minimal, "  token_env: NOTION_TOKEN\n",
-                                  "  token_env: NOTION_TOKEN\n  base_url: http://api.notion.com\n"));
+  auto notion_http =
+      load(replace(minimal, "  token_env: NOTION_TOKEN\n",
+                   "  token_env: NOTION_TOKEN\n  base_url: http://api.notion.com\n"));
   CHECK_FALSE(notion_http.value);
 }
 
@@ -302,9 +319,9 @@ TEST_CASE("a GitHub App key readable by group or others is refused") {
     std::ofstream out(key_path);
     out << "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n";
   }
-  const auto text = replace(minimal, "  token_env: GITHUB_TOKEN\n",
-                            "  app:\n    client_id: x\n    installation_id: 1\n    private_key_file: " +
-                                key_path + "\n");
+  const auto text = replace(
+      minimal, "  token_env: GITHUB_TOKEN\n",
+      "  app:\n    client_id: x\n    installation_id: 1\n    private_key_file: " + key_path + "\n");
   ::chmod(key_path.c_str(), 0644);
   auto loose = load(text);
   REQUIRE_FALSE(loose.value);
