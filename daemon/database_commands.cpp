@@ -8,7 +8,7 @@
 #include "core/webhooks/signature.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/commands.hpp"
-#include "daemon/engine/backlog_report.hpp"
+#include "daemon/services/backlog_report.hpp"
 #include "storage/backlog.hpp"
 #include "storage/blocking.hpp"
 #include "storage/database.hpp"

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "daemon/engine/backlog_report.hpp"
+#include "daemon/services/backlog_report.hpp"
 #include "daemon/engine/daemon_metrics.hpp"
 
 namespace ngsync::engine {

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "daemon/engine/job_runner.hpp"
-#include "daemon/engine/leadership.hpp"
-#include "daemon/engine/pruner.hpp"
+#include "daemon/services/leadership.hpp"
+#include "daemon/services/pruner.hpp"
 #include "daemon/runtime.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
 #include "daemon/webhooks/notion_webhook.hpp"

@@ -15,8 +15,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include "core/config/config.hpp"
-#include "daemon/engine/api_stack.hpp"
-#include "daemon/engine/audit_recorder.hpp"
+#include "daemon/services/api_stack.hpp"
+#include "daemon/services/audit_recorder.hpp"
 #include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/job_runner.hpp"
 #include "daemon/engine/mapping_binding.hpp"

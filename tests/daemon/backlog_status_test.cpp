@@ -10,7 +10,7 @@
 #include <pqxx/pqxx>
 
 #include "core/config/config.hpp"
-#include "daemon/engine/backlog_report.hpp"
+#include "daemon/services/backlog_report.hpp"
 #include "storage/backlog.hpp"
 #include "tests/daemon/support/process.hpp"
 #include "tests/storage/scratch_database.hpp"

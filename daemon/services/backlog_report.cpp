@@ -1,4 +1,4 @@
-#include "daemon/engine/backlog_report.hpp"
+#include "daemon/services/backlog_report.hpp"
 
 #include <ctime>
 

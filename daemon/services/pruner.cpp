@@ -1,4 +1,4 @@
-#include "daemon/engine/pruner.hpp"
+#include "daemon/services/pruner.hpp"
 
 #include <algorithm>
 

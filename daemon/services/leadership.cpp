@@ -1,4 +1,4 @@
-#include "daemon/engine/leadership.hpp"
+#include "daemon/services/leadership.hpp"
 
 #include <unistd.h>
 

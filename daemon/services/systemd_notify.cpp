@@ -1,4 +1,4 @@
-#include "daemon/engine/systemd_notify.hpp"
+#include "daemon/services/systemd_notify.hpp"
 
 #include <dlfcn.h>
 

@@ -1,4 +1,4 @@
-#include "daemon/engine/probe_figures.hpp"
+#include "daemon/services/probe_figures.hpp"
 
 #include "storage/link_store.hpp"
 #include "storage/migrator.hpp"

@@ -14,7 +14,7 @@
 #include "core/http/client.hpp"
 #include "core/notion/notion_client.hpp"
 #include "core/ratelimit/api_caller.hpp"
-#include "daemon/engine/audit_recorder.hpp"
+#include "daemon/services/audit_recorder.hpp"
 #include "storage/shared_rate_budget.hpp"
 #include "storage/shared_write_schedule.hpp"
 

@@ -1,4 +1,4 @@
-#include "daemon/engine/api_stack.hpp"
+#include "daemon/services/api_stack.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -1,4 +1,4 @@
-#include "daemon/engine/audit_recorder.hpp"
+#include "daemon/services/audit_recorder.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
