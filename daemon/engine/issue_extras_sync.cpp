@@ -176,8 +176,8 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
                  b.title);
   }
 
+  project_pass pass{gql, std::move(b), settings, run, page_id};
   std::vector<std::string> errors;
-  bool refreshed = false;
   for (const auto& [prop, field_name] : settings.fields) {
     const auto* p = page.find(prop);
     if (!p) {
@@ -192,54 +192,10 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
       written[field_name] = nullptr;  // a new item has the field empty already
       continue;
     }
-    // Two tries: the second after re-reading the board, when an id turned out stale.
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      const auto* field = b.field(field_name);
-      if (!field) {
-        if (!refreshed) {
-          refreshed = true;
-          b = co_await board(settings, run, true);
-          continue;
-        }
-        errors.push_back(fmt::format("the project has no field '{}'", field_name));
-        break;
-      }
-      std::optional<github::field_value_input> input;
-      if (value) {
-        input = github::field_input(*field, *value);
-        if (!input->error.empty()) {
-          if (!refreshed) {  // the option may have been added since the board was read
-            refreshed = true;
-            b = co_await board(settings, run, true);
-            continue;
-          }
-          errors.push_back(input->error);
-          break;
-        }
-      }
-      const auto field_id = field->id;
-      bool stale = false;
-      try {
-        if (input) {
-          auto v = input->value;
-          co_await github::set_project_field(gql, b.id, item_id, field_id, std::move(v));
-        } else {
-          co_await github::clear_project_field(gql, b.id, item_id, field_id);
-        }
-      } catch (const api::api_exception& e) {
-        if (!is_not_found(e) || refreshed) throw;
-        logger->warn("page={} run={} project id stale ({}); reading the project again", page_id,
-                     run, e.what());
-        stale = true;
-      }
-      if (stale) {  // no co_await inside a handler
-        refreshed = true;
-        b = co_await board(settings, run, true);
-        continue;
-      }
-      ++counters_.project_fields_set;
+    if (auto error = co_await set_project_field(pass, item_id, field_name, value)) {
+      errors.push_back(*error);
+    } else {
       written[field_name] = want;
-      break;
     }
   }
   if (written != extras.project_fields_written) {
@@ -252,6 +208,48 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
   std::string msg;
   for (const auto& e : errors) msg += (msg.empty() ? "" : "; ") + e;
   co_return msg;
+}
+
+net::awaitable<std::optional<std::string>> issue_extras_syncer::set_project_field(
+    project_pass& pass, const std::string& item_id, const std::string& field_name,
+    const std::optional<std::string>& value) {
+  // Two tries: the second after re-reading the board, when an id turned out stale or the
+  // option may have been added since the board was read.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const auto* field = pass.board.field(field_name);
+    std::optional<github::field_value_input> input;
+    if (field && value) input = github::field_input(*field, *value);
+    const bool unusable = !field || (input && !input->error.empty());
+    if (unusable && !pass.refreshed) {
+      pass.refreshed = true;
+      pass.board = co_await board(pass.settings, pass.run, true);
+      continue;
+    }
+    if (!field) co_return fmt::format("the project has no field '{}'", field_name);
+    if (unusable) co_return input->error;
+    bool stale = false;
+    try {
+      if (input) {
+        co_await github::set_project_field(pass.gql, pass.board.id, item_id, field->id,
+                                           input->value);
+      } else {
+        co_await github::clear_project_field(pass.gql, pass.board.id, item_id, field->id);
+      }
+    } catch (const api::api_exception& e) {
+      if (!is_not_found(e) || pass.refreshed) throw;
+      log::get("sync")->warn("page={} run={} project id stale ({}); reading the project again",
+                             pass.page_id, pass.run, e.what());
+      stale = true;
+    }
+    if (stale) {  // no co_await inside a handler
+      pass.refreshed = true;
+      pass.board = co_await board(pass.settings, pass.run, true);
+      continue;
+    }
+    ++counters_.project_fields_set;
+    co_return std::nullopt;
+  }
+  co_return fmt::format("project field '{}' could not be set", field_name);
 }
 
 net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_milestone(

@@ -74,6 +74,20 @@ class issue_extras_syncer {
                                              linked_issue issue, std::string run);
   boost::asio::awaitable<void> mirror_comments(notion::notion_page page, linked_issue issue,
                                                std::string run);
+  // One sync_project's board, read again at most once when an id turned out stale.
+  struct project_pass {
+    github::graphql_client& gql;
+    github::project_board board;
+    const config::project_settings& settings;
+    std::string run;
+    std::string page_id;
+    bool refreshed = false;
+  };
+  // Sets (or clears, for no value) one field of the page's project item; an error for the page
+  // when the board has no such field or option.
+  boost::asio::awaitable<std::optional<std::string>> set_project_field(
+      project_pass& pass, const std::string& item_id, const std::string& field_name,
+      const std::optional<std::string>& value);
   // The board, read once and cached; `refresh` reads it again (a stale id was reported).
   boost::asio::awaitable<github::project_board> board(config::project_settings s, std::string run,
                                                       bool refresh);
