@@ -149,13 +149,7 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
 
   if (issue.closed && settings.remove_when_closed) {
     if (extras.project_item_id) {
-      const auto item = *extras.project_item_id;
-      co_await github::delete_project_item(gql, b.id, item);
-      ++counters_.project_items_removed;
-      auto forget = [page_id](storage::transaction t) {
-        storage::issue_extras_store::set_project_item(t, page_id, "");
-      };
-      co_await db_.write(std::move(forget));
+      co_await remove_project_item(gql, b.id, *extras.project_item_id, page_id);
     }
     co_return std::nullopt;
   }
@@ -208,6 +202,18 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
   std::string msg;
   for (const auto& e : errors) msg += (msg.empty() ? "" : "; ") + e;
   co_return msg;
+}
+
+net::awaitable<void> issue_extras_syncer::remove_project_item(github::graphql_client& gql,
+                                                              std::string board_id,
+                                                              std::string item_id,
+                                                              std::string page_id) {
+  co_await github::delete_project_item(gql, board_id, item_id);
+  ++counters_.project_items_removed;
+  auto forget = [page_id](storage::transaction t) {
+    storage::issue_extras_store::set_project_item(t, page_id, "");
+  };
+  co_await db_.write(std::move(forget));
 }
 
 net::awaitable<std::optional<std::string>> issue_extras_syncer::set_project_field(
@@ -345,7 +351,7 @@ net::awaitable<void> issue_extras_syncer::mirror_comments(notion::notion_page pa
   auto done = co_await db_.read(std::move(read));
   std::vector<notion::page_comment> pending;
   for (auto& c : comments) {
-    if (!done.count(c.id)) pending.push_back(std::move(c));
+    if (!done.contains(c.id)) pending.push_back(std::move(c));
   }
   if (pending.empty()) co_return;
   // Not recorded here, but maybe posted before a crash: the marker on GitHub decides.

@@ -83,6 +83,10 @@ class issue_extras_syncer {
     std::string page_id;
     bool refreshed = false;
   };
+  // A closed issue leaves the board (remove_when_closed); the item is forgotten.
+  boost::asio::awaitable<void> remove_project_item(github::graphql_client& gql,
+                                                   std::string board_id, std::string item_id,
+                                                   std::string page_id);
   // Sets (or clears, for no value) one field of the page's project item; an error for the page
   // when the board has no such field or option.
   boost::asio::awaitable<std::optional<std::string>> set_project_field(
