@@ -299,15 +299,8 @@ class reconcile_pass {
     // means): it mirrors what GitHub owns (a close or reopen, under newer-wins) into Notion
     // and hands Notion-owned fields to a sync_page job that restores them. A bare sync_page
     // job would never mirror the status: from Notion's side nothing changed.
-    storage::job_spec spec;
-    spec.kind = github_issue_event_kind;
-    spec.payload = json::object{
-        {"repo", repo},          {"number", issue.number}, {"page_id", link.notion_page_id},
-        {"action", "reconcile"}, {"delivery", ""},         {"sender", ""}};
-    spec.unique_key = "github-issue:" + repo + "#" + std::to_string(issue.number);
-    spec.page_key = link.notion_page_id;
-    spec.max_attempts = max_attempts_;
-    co_await enqueue(std::move(spec));
+    const github_event_job event{repo, issue.number, link.notion_page_id, "reconcile", "", ""};
+    co_await enqueue(to_job_spec(event, max_attempts_));
   }
 
   // Reads the link's issue: gone, transferred, without the marker, or compared as above.

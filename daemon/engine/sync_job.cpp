@@ -24,6 +24,18 @@ storage::job_spec to_job_spec(const sync_page_hint& hint, int max_attempts) {
   return spec;
 }
 
+storage::job_spec to_job_spec(const github_event_job& event, int max_attempts) {
+  storage::job_spec spec;
+  spec.kind = github_issue_event_kind;
+  spec.payload = json::object{{"repo", event.repo},         {"number", event.number},
+                              {"page_id", event.page_id},   {"action", event.action},
+                              {"delivery", event.delivery}, {"sender", event.sender}};
+  spec.unique_key = "github-issue:" + event.repo + "#" + std::to_string(event.number);
+  spec.page_key = event.page_id;
+  spec.max_attempts = max_attempts;
+  return spec;
+}
+
 sync_page_hint hint_from_payload(const json::value& payload) {
   const auto* o = payload.if_object();
   auto text = [&](const char* key) -> std::string {

@@ -3,6 +3,7 @@
 // reconcile pass) is only a hint that a page may need work: a `sync_page` job. Hints for the
 // same page merge while waiting (unique key) and never run at once (page key).
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -32,6 +33,19 @@ struct sync_page_hint {
 };
 
 storage::job_spec to_job_spec(const sync_page_hint& hint, int max_attempts);
+
+// A change GitHub reported for a linked issue, as a job: the webhook receiver's and reconcile's
+// (which makes the same job for an event a lost webhook never brought). Events for one issue
+// merge while waiting; the page key serialises them with the page's sync_page jobs.
+struct github_event_job {
+  std::string repo;
+  std::int64_t number = 0;
+  std::string page_id;   // the linked page
+  std::string action;    // "closed", "reopened", ... or "reconcile"
+  std::string delivery;  // the webhook's delivery id ("" from reconcile)
+  std::string sender;    // who acted on GitHub ("" from reconcile)
+};
+storage::job_spec to_job_spec(const github_event_job& event, int max_attempts);
 // Throws std::invalid_argument for a payload that is not a sync_page hint.
 sync_page_hint hint_from_payload(const boost::json::value& payload);
 

@@ -80,15 +80,9 @@ net::awaitable<http::server_response> github_webhook_receiver::handle(http::serv
       if (!link) {
         outcome = delivery_outcome::no_link;
       } else {
-        storage::job_spec spec;
-        spec.kind = engine::github_issue_event_kind;
-        spec.payload = json::object{
-            {"repo", e.repo},     {"number", e.number},   {"page_id", link->notion_page_id},
-            {"action", e.action}, {"delivery", delivery}, {"sender", e.sender_login}};
-        spec.unique_key = "github-issue:" + e.repo + "#" + std::to_string(e.number);
-        spec.page_key = link->notion_page_id;  // serialised with the page's sync_page jobs
-        spec.max_attempts = max_attempts;
-        queue_.enqueue(t, spec);
+        const engine::github_event_job event{e.repo,   e.number, link->notion_page_id,
+                                             e.action, delivery, e.sender_login};
+        queue_.enqueue(t, engine::to_job_spec(event, max_attempts));
         outcome = delivery_outcome::enqueued;
       }
     }

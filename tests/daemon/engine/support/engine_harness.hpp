@@ -19,8 +19,6 @@
 #include "core/api/api_failure.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/github/api_urls.hpp"
-#include "daemon/services/api_stack.hpp"
-#include "daemon/services/audit_recorder.hpp"
 #include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/job_runner.hpp"
@@ -29,6 +27,8 @@
 #include "daemon/engine/poller.hpp"
 #include "daemon/engine/reconciler.hpp"
 #include "daemon/engine/sync_job.hpp"
+#include "daemon/services/api_stack.hpp"
+#include "daemon/services/audit_recorder.hpp"
 #include "storage/link_store.hpp"
 #include "tests/daemon/engine/support/emulator_transport.hpp"
 #include "tests/sandbox/src/github/github_emulator.hpp"
@@ -105,10 +105,9 @@ class engine_harness {
     storage::claimed_job job;
     job.id = ++job_ids_;
     job.kind = engine::github_issue_event_kind;
-    job.payload = json::object{{"repo", "acme/roadmap"},
-                               {"number", number},
-                               {"page_id", link ? link->notion_page_id : ""},
-                               {"action", action}};
+    const engine::github_event_job event{"acme/roadmap", number, link ? link->notion_page_id : "",
+                                         action,         "",     ""};
+    job.payload = engine::to_job_spec(event, 5).payload;
     job.attempts = 1;
     run(github_events_->sync(std::move(job)));
   }
