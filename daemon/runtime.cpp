@@ -6,6 +6,7 @@
 #include "core/api/api_failure.hpp"
 #include "core/github/api_urls.hpp"
 #include "core/log/logging.hpp"
+#include "daemon/engine/job_dispatch.hpp"
 #include "daemon/engine/riding_out.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "daemon/webhooks/own_identity.hpp"
@@ -133,23 +134,7 @@ net::awaitable<void> runtime::resolve_mappings(bool with_notion_identity) {
 }
 
 job_handler runtime::handler() {
-  return [this](storage::claimed_job job) -> net::awaitable<void> {
-    // Two-way sync (issue 7): GitHub issue events mirrored into Notion.
-    if (job.kind == github_issue_event_kind) {
-      co_await github_events.sync(std::move(job));
-      co_return;
-    }
-    if (job.kind != sync_page_kind) {
-      throw api::api_exception({api::failure_kind::permanent,
-                                "ngsync",
-                                "run job",
-                                0,
-                                "unknown_kind",
-                                "no handler for job kind " + job.kind,
-                                {}});
-    }
-    co_await syncer.sync(std::move(job));
-  };
+  return dispatch_jobs(syncer, github_events);
 }
 
 job_runner_settings runtime::runner_settings(std::chrono::milliseconds idle_wait) const {
@@ -157,13 +142,7 @@ job_runner_settings runtime::runner_settings(std::chrono::milliseconds idle_wait
 }
 
 void runtime::report_outcomes_on_pages(job_runner& runner) {
-  runner.on_dead([this](storage::claimed_job job, std::string error) -> net::awaitable<void> {
-    co_await syncer.report_failure(std::move(job), std::move(error), true);
-  });
-  runner.on_retry([this](storage::claimed_job job,
-                         std::optional<api::api_failure> failure) -> net::awaitable<void> {
-    co_await syncer.report_trouble(std::move(job), std::move(failure));
-  });
+  engine::report_outcomes_on_pages(runner, syncer);
 }
 
 std::string runtime::summary() const {

@@ -21,7 +21,7 @@
 #include "core/github/api_urls.hpp"
 #include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/github_event_sync.hpp"
-#include "daemon/engine/job_runner.hpp"
+#include "daemon/engine/job_dispatch.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
@@ -161,22 +161,9 @@ class engine_harness {
     rs.idle_wait = std::chrono::milliseconds(10);
     rs.worker_id = "engine-test";
     rs.drain_patience = std::chrono::seconds(10);
-    engine::job_runner runner(
-        *queue_, nullptr,
-        [this](storage::claimed_job job) -> boost::asio::awaitable<void> {
-          if (job.kind == engine::sync_page_kind) {
-            co_await syncer_->sync(std::move(job));
-          } else {
-            co_await github_events_->sync(std::move(job));
-          }
-        },
-        rs);
-    runner.on_dead([this](storage::claimed_job job, std::string error) {
-      return syncer_->report_failure(std::move(job), std::move(error), true);
-    });
-    runner.on_retry([this](storage::claimed_job job, std::optional<api::api_failure> failure) {
-      return syncer_->report_trouble(std::move(job), std::move(failure));
-    });
+    engine::job_runner runner(*queue_, nullptr, engine::dispatch_jobs(*syncer_, *github_events_),
+                              rs);
+    engine::report_outcomes_on_pages(runner, *syncer_);
     run(runner.drain());
     return runner.counters();
   }
