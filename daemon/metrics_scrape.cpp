@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "daemon/services/backlog_report.hpp"
-#include "daemon/engine/daemon_metrics.hpp"
+#include "daemon/services/daemon_metrics.hpp"
 
 namespace ngsync::engine {
 namespace {

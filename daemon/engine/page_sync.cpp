@@ -16,7 +16,7 @@
 #include "core/sync/provenance.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
-#include "daemon/engine/daemon_metrics.hpp"
+#include "daemon/services/daemon_metrics.hpp"
 #include "daemon/engine/draft_pr_open.hpp"
 #include "daemon/engine/page_content.hpp"
 #include "daemon/engine/page_correlation.hpp"

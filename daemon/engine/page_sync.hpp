@@ -21,7 +21,7 @@
 #include "core/sync/sync_action.hpp"
 #include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/issue_extras_sync.hpp"
-#include "daemon/engine/link_batches.hpp"
+#include "storage/link_batches.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "daemon/engine/repo_recovery.hpp"
 #include "daemon/engine/sync_job.hpp"
@@ -170,7 +170,7 @@ class page_syncer {
   storage::database& db_;
   engine_ports& ports_;
   const std::map<std::string, mapping_binding>& mappings_;
-  link_batches links_;  // group commit of the link reads and writes (see link_batches.hpp)
+  storage::link_batches links_;  // group commit of the link reads and writes (see link_batches.hpp)
   page_sync_counters counters_;
   issue_extras_syncer* extras_;  // project board, milestone and comments (issue #8)
   repo_recovery recovery_;       // one scan per repository of a database that lost its links

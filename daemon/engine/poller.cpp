@@ -20,7 +20,7 @@
 #include "core/sync/sync_run_id.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
-#include "daemon/engine/daemon_metrics.hpp"
+#include "daemon/services/daemon_metrics.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/cursor_store.hpp"
 #include "storage/link_store.hpp"

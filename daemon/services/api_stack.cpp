@@ -6,7 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log/logging.hpp"
-#include "daemon/engine/daemon_metrics.hpp"
+#include "daemon/services/daemon_metrics.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;

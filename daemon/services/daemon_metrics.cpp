@@ -1,4 +1,4 @@
-#include "daemon/engine/daemon_metrics.hpp"
+#include "daemon/services/daemon_metrics.hpp"
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>

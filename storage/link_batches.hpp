@@ -13,7 +13,7 @@
 #include "storage/group_commit.hpp"
 #include "storage/link_store.hpp"
 
-namespace ngsync::engine {
+namespace ngsync::storage {
 
 class link_batches {
  public:

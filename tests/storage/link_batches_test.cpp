@@ -10,12 +10,12 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "daemon/engine/link_batches.hpp"
+#include "storage/link_batches.hpp"
 #include "tests/storage/scratch_database.hpp"
 
 namespace net = boost::asio;
 using namespace std::chrono_literals;
-using ngsync::engine::link_batches;
+using ngsync::storage::link_batches;
 using ngsync::storage::testing::scratch_database;
 namespace storage = ngsync::storage;
 

@@ -1,4 +1,4 @@
-#include "daemon/engine/link_batches.hpp"
+#include "storage/link_batches.hpp"
 
 #include <exception>
 #include <stdexcept>
@@ -6,7 +6,7 @@
 
 #include "storage/batched_rows.hpp"
 
-namespace ngsync::engine {
+namespace ngsync::storage {
 namespace net = boost::asio;
 
 namespace {
