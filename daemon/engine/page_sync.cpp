@@ -18,7 +18,7 @@
 #include "daemon/engine/crash_points.hpp"
 #include "daemon/services/daemon_metrics.hpp"
 #include "daemon/engine/draft_pr_open.hpp"
-#include "daemon/engine/page_content.hpp"
+#include "core/notion/page_content.hpp"
 #include "daemon/engine/page_correlation.hpp"
 #include "storage/link_store.hpp"
 
@@ -167,7 +167,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   if (ctx.link) ctx.state = link_state_of(*ctx.link);
   if (rules.sync_body && !ctx.page.in_trash &&
       (ctx.state || !sync::content_skipped_unlinked(ctx.page, rules))) {
-    ctx.content = co_await read_page_content(notion_api, ctx.page, rules.user_map);
+    ctx.content = co_await notion::read_page_content(notion_api, ctx.page, rules.user_map);
   }
   co_return ctx;
 }

@@ -16,7 +16,7 @@
 #include "daemon/engine/crash_points.hpp"
 #include "daemon/services/daemon_metrics.hpp"
 #include "daemon/engine/draft_pr_open.hpp"
-#include "daemon/engine/page_content.hpp"
+#include "core/notion/page_content.hpp"
 #include "daemon/engine/page_correlation.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "storage/link_store.hpp"
@@ -50,7 +50,7 @@ net::awaitable<bool> page_syncer::correlate(job_state& js) {
     ctx.state = link_state_of(*ctx.link);
     js.issue = std::move(found.issue);  // already read: the plan compares with it
     if (sync::content_skipped_unlinked(ctx.page, ctx.mapping->rules)) {
-      ctx.content = co_await read_page_content(js.notion, ctx.page, ctx.mapping->rules.user_map);
+      ctx.content = co_await notion::read_page_content(js.notion, ctx.page, ctx.mapping->rules.user_map);
     }
   }
   co_return true;
@@ -238,7 +238,7 @@ net::awaitable<bool> page_syncer::create_issue(job_state& js,
       ctx.link = relinked;
       ctx.state = link_state_of(*relinked);
       if (sync::content_skipped_unlinked(ctx.page, ctx.mapping->rules)) {
-        ctx.content = co_await read_page_content(js.notion, ctx.page, ctx.mapping->rules.user_map);
+        ctx.content = co_await notion::read_page_content(js.notion, ctx.page, ctx.mapping->rules.user_map);
       }
       js.issue.reset();
       co_return false;

@@ -1,6 +1,6 @@
 // Reads a page's content for its issue body: one Markdown call when Notion sends the whole page,
 // a bounded number more when it leaves blocks out or cuts the page.
-#include "daemon/engine/page_content.hpp"
+#include "core/notion/page_content.hpp"
 
 #include <mutex>
 
@@ -8,7 +8,7 @@
 #include "core/notion/gfm_converter.hpp"
 #include "core/notion/page_markdown.hpp"
 
-namespace ngsync::engine {
+namespace ngsync::notion {
 
 namespace net = boost::asio;
 
@@ -19,7 +19,7 @@ namespace {
 // mention text would only change when the page is edited).
 struct name_cache {
   std::mutex mutex;
-  std::map<std::string, notion::person_names> people;  // by Notion user id
+  std::map<std::string, person_names> people;  // by Notion user id
   std::map<std::string, std::string> titles;  // mentioned pages, by normalized id
 };
 
@@ -46,32 +46,32 @@ name_cache& names() {
 
 }  // namespace
 
-net::awaitable<std::string> read_page_content(notion::notion_port& notion_api,
-                                              const notion::notion_page& page,
+net::awaitable<std::string> read_page_content(notion_port& notion_api,
+                                              const notion_page& page,
                                               const std::map<std::string, std::string>& user_map) {
-  notion::page_markdown content;
+  page_markdown content;
   content.page = co_await notion_api.get_page_markdown_part(page.id);
   int follow_calls = 0;
-  for (auto ids = notion::block_ids_to_follow(content);
+  for (auto ids = block_ids_to_follow(content);
        !ids.empty() && follow_calls < max_markdown_follow_calls;
-       ids = notion::block_ids_to_follow(content)) {
+       ids = block_ids_to_follow(content)) {
     for (const auto& id : ids) {
       if (follow_calls >= max_markdown_follow_calls) break;
       ++follow_calls;
-      content.followed[notion::normalized_block_id(id)] =
+      content.followed[normalized_block_id(id)] =
           co_await notion_api.get_page_markdown_part(id);
     }
   }
 
   std::map<std::string, std::string> logins;  // normalized Notion id -> GitHub login
-  for (const auto& [key, login] : user_map) logins[notion::normalized_block_id(key)] = login;
-  notion::gfm_options options;
-  options.version = notion::markdown_version::v2;  // what get_page_markdown_part pins
+  for (const auto& [key, login] : user_map) logins[normalized_block_id(key)] = login;
+  gfm_options options;
+  options.version = markdown_version::v2;  // what get_page_markdown_part pins
   options.page_url = page.url;
   // The users map is keyed by Notion user id or by email (core/config): a mention carries the id;
   // the email comes with the person's name when it had to be looked up.
   options.github_login = [&](std::string_view id) -> std::optional<std::string> {
-    if (const auto it = logins.find(notion::normalized_block_id(id)); it != logins.end())
+    if (const auto it = logins.find(normalized_block_id(id)); it != logins.end())
       return it->second;
     std::lock_guard lock(names().mutex);
     const auto known = names().people.find(std::string(id));
@@ -91,7 +91,7 @@ net::awaitable<std::string> read_page_content(notion::notion_port& notion_api,
     if (it == names().titles.end() || it->second.empty()) return std::nullopt;
     return it->second;
   };
-  auto body = notion::page_markdown_to_github(content, options);
+  auto body = page_markdown_to_github(content, options);
   // Mentioned pages Notion gave without a title: looked up once per process, a few per page.
   int title_calls = 0;
   for (const auto& id : body.unresolved_page_ids) {
@@ -110,14 +110,14 @@ net::awaitable<std::string> read_page_content(notion::notion_port& notion_api,
     std::lock_guard lock(names().mutex);
     names().titles[id] = title;
   }
-  if (title_calls) body = notion::page_markdown_to_github(content, options);
+  if (title_calls) body = page_markdown_to_github(content, options);
   if (!body.unresolved_user_ids.empty()) {
     for (const auto& id : body.unresolved_user_ids) {
       {
         std::lock_guard lock(names().mutex);
         if (names().people.contains(id)) continue;  // looked up before: Notion had no name
       }
-      notion::person_names person;
+      person_names person;
       try {
         person = co_await notion_api.get_person(id);
       } catch (const std::exception& e) {
@@ -127,7 +127,7 @@ net::awaitable<std::string> read_page_content(notion::notion_port& notion_api,
       std::lock_guard lock(names().mutex);
       names().people[id] = person;
     }
-    body = notion::page_markdown_to_github(content, options);
+    body = page_markdown_to_github(content, options);
   }
   if (!body.missing_block_ids.empty())
     log::get("sync")->info("page={} {} block(s) Notion left out are not followed (bound {} calls)",

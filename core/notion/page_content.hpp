@@ -13,13 +13,13 @@
 #include "core/notion/notion_port.hpp"
 #include "core/notion/page_model.hpp"
 
-namespace ngsync::engine {
+namespace ngsync::notion {
 
 // Markdown calls per page beyond the first (following unknown_block_ids and truncation).
 inline constexpr int max_markdown_follow_calls = 4;
 
 boost::asio::awaitable<std::string> read_page_content(
-    notion::notion_port& notion_api, const notion::notion_page& page,
+    notion_port& notion_api, const notion_page& page,
     const std::map<std::string, std::string>& user_map);
 
 }  // namespace ngsync::engine
