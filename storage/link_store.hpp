@@ -10,6 +10,7 @@
 
 #include "core/sync/link_state.hpp"
 #include "core/sync/mapping_rules.hpp"
+#include "core/sync/page_outcome.hpp"
 #include "storage/sql_time.hpp"
 #include "storage/transaction.hpp"
 
@@ -39,6 +40,9 @@ struct page_link {
   bool trash_reopened = false;
 };
 
+// The link as the planner reads it (storage/link_values.cpp).
+sync::link_state state_of(const page_link& l);
+
 // What a successful sync of one page leaves behind.
 struct sync_outcome {
   std::optional<sys_time> notion_last_edited;
@@ -48,6 +52,9 @@ struct sync_outcome {
   boost::json::object written_to_github;  // merged key by key into the stored object
   boost::json::object written_to_notion;
 };
+
+// The in-sync record core/sync/page_outcome decided, as the link stores it.
+sync_outcome outcome_of(const sync::in_sync_record& r, std::string sync_run_id);
 
 // One row of the batched forms below (group commit: many jobs' writes in one statement).
 struct create_intent {

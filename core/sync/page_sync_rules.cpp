@@ -59,4 +59,12 @@ bool page_already_shows(const notion::notion_page& page, const write_back_proper
   return true;
 }
 
+bool snapshot_outdated(std::optional<std::chrono::system_clock::time_point> seen_at,
+                       std::optional<std::chrono::system_clock::time_point> last_synced_at,
+                       const boost::json::object& written_to_notion,
+                       const std::string& last_edited) {
+  const bool older_than_last_sync = seen_at && last_synced_at && *seen_at < *last_synced_at;
+  return older_than_last_sync || mirrored_since(written_to_notion, last_edited);
+}
+
 }  // namespace ngsync::sync

@@ -3,6 +3,7 @@
 // or was answered along the way: whether a poll's snapshot predates the GitHub event mirror's own
 // write, whether the content was skipped, whether the page already shows a message, and what
 // GitHub dropped. Pure; the engine (daemon/engine/page_sync*.cpp) carries out what they say.
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,15 @@ namespace ngsync::sync {
 // provenance) at or after `last_edited`, compared to the minute: Notion rounds
 // last_edited_time down to it. A poll snapshot that old must be read again before planning.
 bool mirrored_since(const boost::json::object& written_to_notion, const std::string& last_edited);
+
+// True when a poll's snapshot of a linked page must be read again before planning: it is older
+// than the page read behind the link's last sync (the queue held this job while a later one
+// synced the page, say closed the issue for the trash), or the GitHub event mirror wrote into the
+// page since. Planning from it would push values that were true before.
+bool snapshot_outdated(std::optional<std::chrono::system_clock::time_point> seen_at,
+                       std::optional<std::chrono::system_clock::time_point> last_synced_at,
+                       const boost::json::object& written_to_notion,
+                       const std::string& last_edited);
 
 // True when no content is read for this page: it has no link and is before its create status,
 // so nothing of it reaches GitHub. A page re-linked afterwards needs the content read.

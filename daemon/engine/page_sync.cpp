@@ -7,19 +7,20 @@
 
 #include "core/log/logging.hpp"
 #include "core/notion/notion_id.hpp"
+#include "core/notion/page_content.hpp"
 #include "core/sync/adoption.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/link_state.hpp"
 #include "core/sync/notion_text.hpp"
+#include "core/sync/page_outcome.hpp"
 #include "core/sync/page_sync_rules.hpp"
 #include "core/sync/planner.hpp"
 #include "core/sync/provenance.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
-#include "daemon/services/daemon_metrics.hpp"
 #include "daemon/engine/draft_pr_open.hpp"
-#include "core/notion/page_content.hpp"
 #include "daemon/engine/page_correlation.hpp"
+#include "daemon/services/daemon_metrics.hpp"
 #include "storage/link_store.hpp"
 
 namespace ngsync::engine {
@@ -40,38 +41,12 @@ bool in_mapping(const mapping_binding& mapping, const notion::notion_page& p) {
 }
 }  // namespace
 
-sync::link_state link_state_of(const storage::page_link& l) {
-  sync::link_state s;
-  s.repo = l.github_repo.value_or("");
-  if (l.issue_number) s.issue_number = *l.issue_number;
-  s.issue_url = l.issue_html_url.value_or("");
-  s.is_pull_request = l.kind == sync::issue_kind::draft_pr;
-  s.synced_hash = l.synced_fields_hash.value_or("");
-  s.create_intent = l.create_attempt_id.has_value() && !l.issue_number;
-  if (l.create_intent_at) s.create_intent_at = iso8601::format(*l.create_intent_at);
-  s.last_written = sync::last_written_from(l.written_to_github);
-  return s;
-}
-
 namespace {
 
 notion::notion_page parsed_page(const json::value& raw) {
   auto parsed = notion::parse_page(raw);
   if (!parsed) api::throw_malformed("notion", "read page", parsed.error().message);
   return std::move(*parsed);
-}
-
-// A poll's snapshot must be read again before planning when it is older than the page read
-// behind the link's last sync (the queue held this job while a later one synced the page, say
-// closed the issue for the trash), or when the GitHub event mirror wrote into the page since:
-// planning from it would push values that were true before.
-bool snapshot_stale(const sync_page_hint& hint, const std::optional<storage::page_link>& link,
-                    const notion::notion_page& page) {
-  if (!hint.page || !link) return false;
-  const bool older_than_last_sync =
-      hint.seen_at && link->last_synced_at && *hint.seen_at < *link->last_synced_at;
-  return older_than_last_sync ||
-         sync::mirrored_since(link->written_to_notion, page.last_edited_time);
 }
 
 [[noreturn]] void fail_permanent(const std::string& operation, const std::string& why) {
@@ -94,25 +69,9 @@ net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
   };
   co_await db_.write(std::move(save_error));
   if (!show_on_page) co_return;
-  // Writing the same error again would only bump last_edited_time (and start another sync).
-  const auto& wb = rules.write_back;
-  const std::string shown(sync::shown_error_text(error));
-  sync::write_back_action a;
-  bool stale = false;
-  if (wb.sync_status) {
-    if (const auto* p = page.find(*wb.sync_status)) {
-      a.status = sync::sync_status_value::error;
-      stale = stale || sync::sync_status_value_from(p->text) != sync::sync_status_value::error;
-    }
-  }
-  if (wb.sync_error) {
-    if (const auto* p = page.find(*wb.sync_error)) {
-      a.error_text = shown;
-      stale = stale || p->text != shown;
-    }
-  }
-  if (!stale || page.in_trash) co_return;
-  auto props = sync::notion_write_back_properties(a, wb);
+  const auto shown = sync::error_to_show(page, rules.write_back, error);
+  if (!shown) co_return;
+  auto props = sync::notion_write_back_properties(*shown, rules.write_back);
   if (props.empty()) co_return;
   auto notion_port = ports_.notion(run);
   auto& notion_api = *notion_port;
@@ -144,7 +103,9 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   }
 
   ctx.link = co_await links_.get(ctx.page.id);
-  if (snapshot_stale(hint, ctx.link, ctx.page)) {
+  if (hint.page && ctx.link &&
+      sync::snapshot_outdated(hint.seen_at, ctx.link->last_synced_at, ctx.link->written_to_notion,
+                              ctx.page.last_edited_time)) {
     ctx.read_at = ports_.now();
     const auto fresh = co_await notion_api.get_page(hint.page_id);
     ctx.page = parsed_page(fresh);
@@ -164,7 +125,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
     }
   }
 
-  if (ctx.link) ctx.state = link_state_of(*ctx.link);
+  if (ctx.link) ctx.state = storage::state_of(*ctx.link);
   if (rules.sync_body && !ctx.page.in_trash &&
       (ctx.state || !sync::content_skipped_unlinked(ctx.page, rules))) {
     ctx.content = co_await notion::read_page_content(notion_api, ctx.page, rules.user_map);
@@ -273,12 +234,9 @@ net::awaitable<void> page_syncer::report_failure(storage::claimed_job job, std::
     };
     co_await db_.write(std::move(save_dead));
   }
-  if (!dead && job.attempts > 1) co_return;
-  sync::write_back_action a;
-  if (wb.sync_status)
-    a.status = dead ? sync::sync_status_value::error : sync::sync_status_value::pending;
-  if (wb.sync_error) a.error_text = std::string(sync::shown_error_text(error));
-  auto props = sync::notion_write_back_properties(a, wb);
+  const auto shown = sync::failure_to_show(wb, error, dead, job.attempts);
+  if (!shown) co_return;
+  auto props = sync::notion_write_back_properties(*shown, wb);
   if (props.empty()) co_return;
   auto notion_port = ports_.notion(run);
   auto& notion_api = *notion_port;

@@ -18,15 +18,16 @@
 #include "core/notion/notion_port.hpp"
 #include "core/notion/page_model.hpp"
 #include "core/sync/page_notice.hpp"
+#include "core/sync/page_outcome.hpp"
 #include "core/sync/sync_action.hpp"
 #include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/issue_extras_sync.hpp"
-#include "storage/link_batches.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "daemon/engine/repo_recovery.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
+#include "storage/link_batches.hpp"
 
 namespace ngsync::engine {
 
@@ -44,9 +45,6 @@ struct page_sync_counters {
   std::uint64_t unchanged = 0;              // nothing to do
   std::uint64_t pages_outside_mapping = 0;  // jobs dropped: the page is not the mapping's
 };
-
-// The link as the planner reads it.
-sync::link_state link_state_of(const storage::page_link& l);
 
 class page_syncer {
  public:
@@ -156,6 +154,9 @@ class page_syncer {
   boost::asio::awaitable<void> finish_round(job_state& js, const sync::sync_plan& plan,
                                             round_state& rs,
                                             std::chrono::system_clock::time_point now);
+  // What the round's record is decided from (core/sync/page_outcome.hpp).
+  static sync::round_facts facts_of(const job_state& js, std::chrono::system_clock::time_point now,
+                                    sync::github_applied_names applied = {});
   // The linked issue the extras follow (just created, or on the link); none when not wanted.
   std::optional<linked_issue> extras_target(const job_state& js, const sync::sync_plan& plan) const;
   boost::asio::awaitable<std::optional<std::string>> run_extras(const job_state& js,

@@ -7,18 +7,19 @@
 
 #include "core/log/logging.hpp"
 #include "core/notion/notion_id.hpp"
+#include "core/notion/page_content.hpp"
 #include "core/sync/adoption.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/notion_text.hpp"
+#include "core/sync/page_outcome.hpp"
 #include "core/sync/page_sync_rules.hpp"
 #include "core/sync/provenance.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
-#include "daemon/services/daemon_metrics.hpp"
 #include "daemon/engine/draft_pr_open.hpp"
-#include "core/notion/page_content.hpp"
 #include "daemon/engine/page_correlation.hpp"
 #include "daemon/engine/page_sync.hpp"
+#include "daemon/services/daemon_metrics.hpp"
 #include "storage/link_store.hpp"
 
 namespace ngsync::engine {
@@ -35,6 +36,15 @@ std::string new_attempt_id() {
 
 }  // namespace
 
+sync::round_facts page_syncer::facts_of(const job_state& js, time_point now,
+                                        sync::github_applied_names applied) {
+  const auto& ctx = js.ctx;
+  std::optional<std::string> link_hash;
+  if (ctx.link) link_hash = ctx.link->synced_fields_hash;
+  return {link_hash,   ctx.page.last_edited_time, js.notion_edited_after, now,
+          ctx.read_at, std::move(applied)};
+}
+
 net::awaitable<bool> page_syncer::correlate(job_state& js) {
   auto& ctx = js.ctx;
   // No issue on record (a lost or restored database): the page may still name its issue.
@@ -47,10 +57,11 @@ net::awaitable<bool> page_syncer::correlate(job_state& js) {
   if (found.link) {
     ++counters_.issues_adopted;
     ctx.link = found.link;
-    ctx.state = link_state_of(*ctx.link);
+    ctx.state = storage::state_of(*ctx.link);
     js.issue = std::move(found.issue);  // already read: the plan compares with it
     if (sync::content_skipped_unlinked(ctx.page, ctx.mapping->rules)) {
-      ctx.content = co_await notion::read_page_content(js.notion, ctx.page, ctx.mapping->rules.user_map);
+      ctx.content =
+          co_await notion::read_page_content(js.notion, ctx.page, ctx.mapping->rules.user_map);
     }
   }
   co_return true;
@@ -59,22 +70,11 @@ net::awaitable<bool> page_syncer::correlate(job_state& js) {
 std::optional<linked_issue> page_syncer::extras_target(const job_state& js,
                                                        const sync::sync_plan& plan) const {
   if (!extras_ || !issue_extras_syncer::wanted(js.ctx.mapping->settings)) return std::nullopt;
-  const auto& state = js.ctx.state;
-  linked_issue li;
-  if (js.created_number) {
-    li.repo = js.created_repo;
-    li.number = *js.created_number;
-  } else if (state && state->issue_number && !state->create_intent) {
-    li.repo = state->repo;
-    li.number = *state->issue_number;
-  }
-  if (li.repo.empty() || li.number == 0) return std::nullopt;
-  if (plan.desired) {
-    li.closed = plan.desired->state != sync::desired_state::open;
-  } else if (state && state->last_written) {
-    li.closed = state->last_written->state != sync::desired_state::open;
-  }
-  return li;
+  std::optional<sync::created_here> created;
+  if (js.created_number) created = sync::created_here{js.created_repo, *js.created_number};
+  const auto issue = sync::extras_issue_of(js.ctx.state, created, plan);
+  if (!issue) return std::nullopt;
+  return linked_issue{issue->repo, issue->number, issue->closed};
 }
 
 net::awaitable<std::optional<std::string>> page_syncer::run_extras(const job_state& js,
@@ -95,27 +95,14 @@ net::awaitable<void> page_syncer::settle_unchanged(job_state& js, const sync::sy
     co_return;
   }
   const bool extras_wanted = extras_ && issue_extras_syncer::wanted(ctx.mapping->settings);
-  // A trashed page's error (its issue reopened on GitHub) is not the extras' to clear.
-  if (!ctx.link || !(ctx.link->sync_status == sync::link_status::in_sync ||
-                     (extras_wanted && ctx.link->sync_status == sync::link_status::error &&
-                      !ctx.page.in_trash))) {
-    co_return;
-  }
+  const auto link_status =
+      ctx.link ? std::optional(ctx.link->sync_status) : std::optional<sync::link_status>();
+  const auto record =
+      sync::record_when_unchanged(plan, link_status, ctx.page, extras_wanted, facts_of(js, now));
+  if (!record) co_return;
   // Verified unchanged after the edit's minute: lets the poller settle this page.
-  storage::sync_outcome o;
-  o.notion_last_edited = iso8601::parse(ctx.page.last_edited_time);
-  o.synced_fields_hash = ctx.link->synced_fields_hash.value_or("");
-  o.sync_run_id = run;
-  o.synced_at = std::min(now, ctx.read_at);
-  if (!plan.synced_hash.empty() && plan.desired) {
-    // Compared with the issue and found in agreement (e.g. a GitHub close mirrored into the
-    // page): that is the state to compare the next edit with, not the older hash.
-    o.synced_fields_hash = plan.synced_hash;
-    o.written_to_github =
-        sync::provenance_json(sync::written_values_of(*plan.desired, iso8601::format(now)));
-  }
   const auto page_id = ctx.page.id;
-  auto touch_synced = [page_id, o](storage::transaction t) {
+  auto touch_synced = [page_id, o = storage::outcome_of(*record, run)](storage::transaction t) {
     storage::link_store::mark_in_sync(t, page_id, o);
   };
   co_await db_.autocommit(std::move(touch_synced));  // one statement
@@ -236,9 +223,10 @@ net::awaitable<bool> page_syncer::create_issue(job_state& js,
       logger->info("page={} run={} re-linked to {}#{} by the recovery scan", page_id, run,
                    create.repo, *relinked->issue_number);
       ctx.link = relinked;
-      ctx.state = link_state_of(*relinked);
+      ctx.state = storage::state_of(*relinked);
       if (sync::content_skipped_unlinked(ctx.page, ctx.mapping->rules)) {
-        ctx.content = co_await notion::read_page_content(js.notion, ctx.page, ctx.mapping->rules.user_map);
+        ctx.content =
+            co_await notion::read_page_content(js.notion, ctx.page, ctx.mapping->rules.user_map);
       }
       js.issue.reset();
       co_return false;
@@ -340,9 +328,7 @@ net::awaitable<bool> page_syncer::write_back(job_state& js, const sync::write_ba
   auto shown = wb;
   bool shown_already = false;
   if (rs.extras_error) {
-    if (shown.status) shown.status = sync::sync_status_value::error;
-    if (shown.error_text) shown.error_text = std::string(sync::shown_error_text(*rs.extras_error));
-    shown.last_sync_at.reset();
+    shown = sync::error_replacing_success(wb, *rs.extras_error);
     rs.extras_error_shown = true;
     shown_already = sync::page_already_shows(ctx.page, rules.write_back, shown);
   }
@@ -413,19 +399,8 @@ net::awaitable<void> page_syncer::finish_round(job_state& js, const sync::sync_p
     co_await db_.write(std::move(save_error));
     co_return;  // a page error is the page's state, not a job failure: no retry storm
   }
-  if (!plan.synced_hash.empty() || (ctx.link && ctx.link->synced_fields_hash)) {
-    storage::sync_outcome o;
-    o.notion_last_edited =
-        iso8601::parse(js.notion_edited_after.value_or(ctx.page.last_edited_time));
-    o.synced_fields_hash =
-        plan.synced_hash.empty() ? ctx.link->synced_fields_hash.value_or("") : plan.synced_hash;
-    o.sync_run_id = run;
-    o.synced_at = std::min(now, ctx.read_at);
-    if (plan.desired) {
-      o.written_to_github = sync::provenance_json(
-          sync::written_values_of(*plan.desired, iso8601::format(now), rs.applied));
-    }
-    const storage::synced_page synced{page_id, o, js.unrecorded};
+  if (const auto record = sync::record_after_round(plan, facts_of(js, now, rs.applied))) {
+    const storage::synced_page synced{page_id, storage::outcome_of(*record, run), js.unrecorded};
     co_await links_.mark_in_sync(synced);
     js.unrecorded.reset();
   }

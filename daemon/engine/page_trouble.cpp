@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/log/logging.hpp"
-#include "core/sync/notion_text.hpp"
+#include "core/sync/page_outcome.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "storage/page_notices.hpp"
 
@@ -67,10 +67,7 @@ net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
     if (!sync::notice_changes(shown, cause)) co_return;
     const auto text = sync::trouble_notice(trouble, now, notice_settings_);
 
-    sync::write_back_action a;
-    if (wb.sync_status) a.status = sync::sync_status_value::pending;
-    if (wb.sync_error) a.error_text = std::string(sync::shown_error_text(text));
-    auto props = sync::notion_write_back_properties(a, wb);
+    auto props = sync::notion_write_back_properties(sync::pending_to_show(wb, text), wb);
     if (!props.empty()) {
       auto notion_api = ports_.notion(job.sync_run_id.value_or(""));
       co_await notion_api->update_page_properties(page_id, std::move(props));

@@ -136,3 +136,15 @@ TEST_CASE("page sync rules: what GitHub dropped is said, from this write or the 
   REQUIRE(again);
   CHECK(*again == *said);
 }
+
+TEST_CASE("page sync rules: a poll's snapshot older than the link's last sync is read again") {
+  const auto t0 = std::chrono::system_clock::time_point{} + std::chrono::hours(1'000'000);
+  const std::string edited = "2026-11-25T09:59:00.000Z";
+  const json::object none;
+  CHECK(snapshot_outdated(t0, t0 + std::chrono::seconds(1), none, edited));
+  CHECK_FALSE(snapshot_outdated(t0 + std::chrono::seconds(1), t0, none, edited));
+  CHECK_FALSE(snapshot_outdated(std::nullopt, t0, none, edited));  // no time: only the mirror
+  const json::object mirrored{
+      {"status", json::object{{"value", "Complete"}, {"at", "2026-11-25T09:59:41Z"}}}};
+  CHECK(snapshot_outdated(std::nullopt, std::nullopt, mirrored, edited));
+}
