@@ -1,6 +1,10 @@
 #include "core/sync/adoption.hpp"
 
 #include <cctype>
+#include <string>
+
+#include "core/notion/notion_id.hpp"
+#include "core/sync/issue_body.hpp"
 
 namespace ngsync::sync {
 
@@ -12,6 +16,14 @@ bool written_by_daemon(std::string_view author_login, std::string_view own_login
       return false;
   }
   return true;
+}
+
+marked_issue judge_marked_issue(std::string_view body, std::string_view author_login,
+                                std::string_view page_id, std::string_view own_login) {
+  const auto markers = parse_markers(body);
+  if (!markers.page_id || notion::compact_id(*markers.page_id) != notion::compact_id(page_id))
+    return marked_issue::other_page;
+  return written_by_daemon(author_login, own_login) ? marked_issue::own : marked_issue::copy;
 }
 
 }  // namespace ngsync::sync

@@ -11,4 +11,10 @@ namespace ngsync::sync {
 // (empty) matches nobody: nothing is adopted on trust.
 bool written_by_daemon(std::string_view author_login, std::string_view own_login);
 
+// An issue met while looking for a page's marker (after a create whose outcome is unknown, or a
+// lost database): not this page's, a copy of its marker someone else opened, or the daemon's own.
+enum class marked_issue { other_page, copy, own };
+marked_issue judge_marked_issue(std::string_view body, std::string_view author_login,
+                                std::string_view page_id, std::string_view own_login);
+
 }  // namespace ngsync::sync

@@ -93,4 +93,26 @@ json::object trashed_issue_record(const github::github_issue& issue) {
   return seen;
 }
 
+trash_hold hold_of_trashed(const github::github_issue& issue, bool trash_reopened,
+                           const std::string& issue_ref) {
+  trash_hold h;
+  h.open = issue.state == github::issue_state::open;
+  h.flip = h.open != trash_reopened;
+  h.message = "page in the trash, issue open: " + issue_ref +
+              " was reopened on GitHub after its page went to the Notion trash; "
+              "restore the page or close the issue";
+  return h;
+}
+
+restore_need restore_after_mirror(const notion_mirror_plan& plan, const github::github_issue& issue,
+                                  const boost::json::object& written_to_github,
+                                  const mapping_rules& rules) {
+  restore_need need;
+  need.fields =
+      notion_fields_to_restore(drift_of(issue, last_written_from(written_to_github)), rules);
+  if (plan.new_last_written_title) std::erase(need.fields, std::string("title"));
+  for (const auto& cf : plan.conflicts) need.notion_won = need.notion_won || cf.winner == "notion";
+  return need;
+}
+
 }  // namespace ngsync::sync

@@ -4,6 +4,7 @@
 // conflict log entries, and what a person left on the issue of a trashed page. Pure; the
 // engine's github_event_sync.cpp sends and stores them.
 #include <string>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -36,5 +37,28 @@ boost::json::array conflict_entries(const notion_mirror_plan& plan, const std::s
 // A person's edits to the issue of a trashed page, recorded as GitHub's values so reconcile
 // stops calling them drift. An open state is left out: the trash's close stays the record.
 boost::json::object trashed_issue_record(const github::github_issue& issue);
+
+// A trashed page's issue moved on GitHub. Nothing can be written to a trashed page, and closing
+// the issue again would fight the person who reopened it, so a reopen stands and the link says
+// why the sides differ (page_links.trash_reopened); an issue closed again lets the link agree.
+struct trash_hold {
+  bool open = false;    // the issue is open on GitHub
+  bool flip = false;    // the link's trash_reopened changes (to `open`)
+  std::string message;  // the link's error while the reopen stands
+};
+trash_hold hold_of_trashed(const github::github_issue& issue, bool trash_reopened,
+                           const std::string& issue_ref);
+
+// What the mirror leaves to a sync of the page: the Notion-owned fields GitHub changed (the
+// title only when the plan did not take GitHub's), and whether Notion won a status conflict.
+// Either restores the page's values on GitHub by a sync_page job with the hash forgotten.
+struct restore_need {
+  std::vector<std::string> fields;
+  bool notion_won = false;
+  bool any() const { return !fields.empty() || notion_won; }
+};
+restore_need restore_after_mirror(const notion_mirror_plan& plan, const github::github_issue& issue,
+                                  const boost::json::object& written_to_github,
+                                  const mapping_rules& rules);
 
 }  // namespace ngsync::sync

@@ -124,19 +124,14 @@ net::awaitable<void> github_event_syncer::follow_transfer(issue_event& ev, stora
 net::awaitable<void> github_event_syncer::hold_trashed(const issue_event& ev,
                                                        const storage::page_link& link,
                                                        const github::github_issue& issue) {
-  // The trash closed the issue, and now the issue moved on GitHub. Nothing can be written to a
-  // trashed page, and closing the issue again would fight the person who reopened it (status
-  // is theirs when newer). So the reopen stands, and the link says why the two sides differ
-  // until someone restores the page or closes the issue; then the link is in sync again.
-  const bool open = issue.state == github::issue_state::open;
-  // What a person changed on the issue is accepted as it is (core/sync/github_event_record).
+  // The reopen stands (core/sync/github_event_record: hold_of_trashed); what a person changed
+  // on the issue is accepted as it is.
+  const auto hold =
+      sync::hold_of_trashed(issue, link.trash_reopened, ev.repo + "#" + std::to_string(ev.number));
   const auto seen = sync::trashed_issue_record(issue);
   const auto pid = link.notion_page_id;
-  const auto message = "page in the trash, issue open: " + ev.repo + "#" +
-                       std::to_string(ev.number) +
-                       " was reopened on GitHub after its page went to the Notion trash; "
-                       "restore the page or close the issue";
-  const bool flip = open != link.trash_reopened;
+  const bool open = hold.open, flip = hold.flip;
+  const auto& message = hold.message;
   auto save = [pid, open, flip, message, run = ev.run, seen](storage::transaction t) {
     storage::link_store::merge_provenance(t, pid, seen, json::object());
     if (flip && open) storage::link_store::mark_trash_reopened(t, pid, message, run);
@@ -204,24 +199,20 @@ net::awaitable<void> github_event_syncer::record_mirror(
   const auto to_github = sync::github_record_of(plan);  // GitHub's values Notion now reflects
   // Notion-owned fields GitHub changed: the executor restores them (the hash is forgotten so it
   // compares every field with the issue). A Notion win in a status conflict goes the same way.
-  auto drift = sync::notion_fields_to_restore(
-      sync::drift_of(issue, sync::last_written_from(link.written_to_github)), binding.rules);
-  if (plan.new_last_written_title) std::erase(drift, std::string("title"));
+  const auto need = sync::restore_after_mirror(plan, issue, link.written_to_github, binding.rules);
   const auto conflicts =
       sync::conflict_entries(plan, now, ev.repo + "#" + std::to_string(ev.number));
-  bool notion_won = false;
   for (const auto& cf : plan.conflicts) {
-    notion_won = notion_won || cf.winner == "notion";
     ++counters_.conflicts;
     logger->warn(
         "page={} run={} conflict on {}: Notion has '{}', GitHub has '{}'; {} wins (rule {})",
         page.id, ev.run, cf.field, cf.notion_value, cf.github_value, cf.winner, cf.rule);
   }
-  for (const auto& field : drift) {
+  for (const auto& field : need.fields) {
     logger->info("page={} run={} issue={}#{}: {} changed on GitHub but Notion owns it; restoring",
                  page.id, ev.run, ev.repo, ev.number, field);
   }
-  const bool restore = !drift.empty() || notion_won;
+  const bool restore = need.any();
   if (plan.empty() && !restore) ++counters_.unchanged;
   if (restore) ++counters_.restores;
 

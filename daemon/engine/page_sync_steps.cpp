@@ -150,19 +150,22 @@ net::awaitable<void> page_syncer::adopt_by_marker(job_state& js,
   // the intent (the list endpoint, never search: search lags behind creation).
   auto since = iso8601::parse(find.since).value_or(now - std::chrono::hours(24));
   std::optional<github::github_issue> found;
-  const auto want = notion::compact_id(page_id);
   // Only an issue the daemon itself opened is ours: anyone can copy a marker.
   std::vector<github::github_issue> foreign;
   std::function<bool(const github::github_issue&)> look_for_marker =
-      [&found, &foreign, &want, this](const github::github_issue& candidate) {
-        auto markers = sync::parse_markers(candidate.body);
-        if (!markers.page_id || notion::compact_id(*markers.page_id) != want) return true;
-        if (!sync::written_by_daemon(candidate.user_login, own_github_login_)) {
-          foreign.push_back(candidate);
-          return true;
+      [&found, &foreign, &page_id, this](const github::github_issue& candidate) {
+        switch (sync::judge_marked_issue(candidate.body, candidate.user_login, page_id,
+                                         own_github_login_)) {
+          case sync::marked_issue::other_page:
+            return true;
+          case sync::marked_issue::copy:
+            foreign.push_back(candidate);
+            return true;
+          case sync::marked_issue::own:
+            found = candidate;
+            return false;
         }
-        found = candidate;
-        return false;
+        return true;
       };
   auto listed_since = iso8601::format(since - std::chrono::minutes(5));
   co_await js.github.list_issues_since(find.repo, std::move(listed_since),

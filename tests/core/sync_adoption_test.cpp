@@ -40,7 +40,7 @@ TEST_CASE("page content cannot carry a marker into the issue body") {
   CHECK(count("<!-- ngsync:end -->") == 1);
   CHECK(body.find("<!--ngsync:end-->") == std::string::npos);
   CHECK(body.find("&lt;!-- Notion-Page-ID: " + other) != std::string::npos);  // still visible
-  CHECK(body.find("<!-- an ordinary comment -->") != std::string::npos);     // not ours: kept
+  CHECK(body.find("<!-- an ordinary comment -->") != std::string::npos);      // not ours: kept
   const auto markers = parse_markers(body);
   REQUIRE(markers.page_id);
   CHECK(*markers.page_id == s.page_id);
@@ -51,7 +51,8 @@ TEST_CASE("page content cannot carry a marker into the issue body") {
 
 TEST_CASE("a page belongs to a mapping only through its own parent") {
   mapping_scope scope;
-  scope.data_source_ids = {"4f93db51-4e1d-4015-b07f-876e34c3b0b1", "5a93db51-4e1d-4015-b07f-876e34c3b0b2"};
+  scope.data_source_ids = {"4f93db51-4e1d-4015-b07f-876e34c3b0b1",
+                           "5a93db51-4e1d-4015-b07f-876e34c3b0b2"};
   scope.database_id = "1c2b3a4d-5e6f-47a8-b9c0-d1e2f3a4b5c6";
   // The mapping's data sources, in any spelling of the id.
   CHECK(data_source_in_scope(scope, "4F93DB514E1D4015B07F876E34C3B0B1", "") ==
@@ -70,4 +71,18 @@ TEST_CASE("a page belongs to a mapping only through its own parent") {
   mapping_scope no_database;
   no_database.data_source_ids = scope.data_source_ids;
   CHECK_FALSE(data_source_in_scope(no_database, "", "1c2b3a4d5e6f47a8b9c0d1e2f3a4b5c6"));
+}
+
+TEST_CASE("an issue met while looking for a page's marker is the daemon's own, a copy, or not it") {
+  const std::string page = "dcdc805c-85fa-4155-a55c-20fc28771af7";
+  const std::string body = "Fix it\n\n<!-- Notion-Page-ID: dcdc805c85fa4155a55c20fc28771af7 -->";
+  using ngsync::sync::judge_marked_issue;
+  using ngsync::sync::marked_issue;
+  CHECK(judge_marked_issue(body, "ngsync-bot[bot]", page, "NGSYNC-bot[bot]") == marked_issue::own);
+  CHECK(judge_marked_issue(body, "mallory", page, "ngsync-bot[bot]") == marked_issue::copy);
+  CHECK(judge_marked_issue(body, "ngsync-bot[bot]", page, "") == marked_issue::copy);
+  CHECK(judge_marked_issue(body, "ngsync-bot[bot]", "0000805c-85fa-4155-a55c-20fc28771af7",
+                           "ngsync-bot[bot]") == marked_issue::other_page);
+  CHECK(judge_marked_issue("no marker here", "ngsync-bot[bot]", page, "ngsync-bot[bot]") ==
+        marked_issue::other_page);
 }

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "core/sync/github_event_record.hpp"
+#include "core/sync/provenance.hpp"
 
 using namespace ngsync;
 using namespace ngsync::sync;
@@ -104,4 +105,51 @@ TEST_CASE("github event record: each conflict is logged with its rule, winner an
   CHECK(entries[0] == json::parse(R"({"at": "2026-12-07T05:00:00Z", "field": "status",
       "winner": "github", "rule": "newer_wins", "notion": "In Progress", "github": "Complete",
       "issue": "acme/roadmap#7"})"));
+}
+
+TEST_CASE(
+    "github event record: a reopen of a trashed page's issue stands and flips the link once") {
+  github::github_issue issue;
+  issue.number = 7;
+  issue.state = github::issue_state::open;
+  const auto reopened = hold_of_trashed(issue, false, "acme/roadmap#7");
+  CHECK(reopened.open);
+  CHECK(reopened.flip);
+  CHECK(reopened.message.find("acme/roadmap#7 was reopened on GitHub") != std::string::npos);
+  CHECK_FALSE(hold_of_trashed(issue, true, "acme/roadmap#7").flip);  // said already
+  issue.state = github::issue_state::closed;
+  const auto closed_again = hold_of_trashed(issue, true, "acme/roadmap#7");
+  CHECK_FALSE(closed_again.open);
+  CHECK(closed_again.flip);  // the link agrees again
+  CHECK_FALSE(hold_of_trashed(issue, false, "acme/roadmap#7").flip);
+}
+
+TEST_CASE(
+    "github event record: Notion-owned fields GitHub changed, and a Notion win, are restored") {
+  last_written_values last;
+  last.title = "Fix the loop";
+  last.labels = {"bug"};
+  last.written_at = "2026-12-07T05:00:00Z";
+  const auto written = provenance_json(last);
+  github::github_issue issue;
+  issue.number = 7;
+  issue.title = "Fix the loop";
+  issue.labels = {"bug"};
+  issue.state = github::issue_state::open;
+  notion_mirror_plan plan;
+  CHECK_FALSE(restore_after_mirror(plan, issue, written, rules()).any());
+  issue.title = "Someone renamed it";
+  issue.labels = {"bug", "wontfix"};
+  auto need = restore_after_mirror(plan, issue, written, rules());
+  CHECK(need.fields == std::vector<std::string>{"title", "labels"});
+  plan.new_last_written_title = "Someone renamed it";  // the plan took GitHub's title
+  need = restore_after_mirror(plan, issue, written, rules());
+  CHECK(need.fields == std::vector<std::string>{"labels"});
+  issue.title = "Fix the loop";
+  issue.labels = {"bug"};
+  plan.conflicts.push_back({"status", "notion", "newer_wins", "In progress", "closed"});
+  need = restore_after_mirror(plan, issue, written, rules());
+  CHECK(need.fields.empty());
+  CHECK(need.notion_won);
+  CHECK(need.any());
 }
