@@ -1,5 +1,6 @@
 #include "core/config/values.hpp"
 
+#include "core/notion/notion_id.hpp"
 #include "core/sync/repo_name.hpp"
 
 #include <algorithm>
@@ -99,8 +100,7 @@ std::optional<std::string> normalize_notion_id(std::string_view text) {
   if (hex.size() != 32) return std::nullopt;
   std::reverse(hex.begin(), hex.end());
   // Anything before the id must end the id's token: a URL path ("...-Title-<id>" or "/<id>").
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20);
+  return notion::dashed_id(hex);
 }
 
 }  // namespace ngsync::config

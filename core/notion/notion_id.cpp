@@ -15,6 +15,13 @@ std::string compact_id(std::string_view id) {
   return out.size() == 32 ? out : std::string();
 }
 
+std::string dashed_id(std::string_view id) {
+  const auto hex = compact_id(id);
+  if (hex.empty()) return hex;
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
 bool same_id(std::string_view a, std::string_view b) {
   const auto x = compact_id(a);
   return !x.empty() && x == compact_id(b);

@@ -16,16 +16,6 @@
 namespace ngsync::engine {
 namespace net = boost::asio;
 
-namespace {
-
-// The link table keys pages by the API's dashed form; a marker may carry either.
-std::string dashed(const std::string& compact) {
-  return compact.substr(0, 8) + "-" + compact.substr(8, 4) + "-" + compact.substr(12, 4) + "-" +
-         compact.substr(16, 4) + "-" + compact.substr(20);
-}
-
-}  // namespace
-
 net::awaitable<bool> repo_recovery::before_create(github::github_port& github, std::string repo,
                                                   std::string data_source_id,
                                                   std::string own_login) {
@@ -62,9 +52,10 @@ net::awaitable<bool> repo_recovery::before_create(github::github_port& github, s
     if (own_login.empty()) {
       // Without the daemon's identity no issue can be told ours; nothing is adopted, and the
       // create goes on as before (the marker search after an unknown outcome still runs).
-      log::get("sync")->warn("{}: recovery scan skipped, the daemon's GitHub identity is unknown "
-                             "(set github.own_login)",
-                             repo);
+      log::get("sync")->warn(
+          "{}: recovery scan skipped, the daemon's GitHub identity is unknown "
+          "(set github.own_login)",
+          repo);
       settle(state::settled);
       co_return false;
     }
@@ -75,11 +66,12 @@ net::awaitable<bool> repo_recovery::before_create(github::github_port& github, s
           ++listed;
           // The filter asked GitHub for the daemon's issues; the author is checked again here.
           if (!sync::written_by_daemon(issue.user_login, own_login)) return true;
+          // The link table keys pages by the API's dashed form; a marker may carry either.
           const auto markers = sync::parse_markers(issue.body);
-          const auto page = markers.page_id ? notion::compact_id(*markers.page_id) : "";
-          if (page.size() != 32) return true;
+          const auto page = markers.page_id ? notion::dashed_id(*markers.page_id) : "";
+          if (page.empty()) return true;
           found.push_back(
-              {dashed(page), static_cast<int>(issue.number), issue.node_id, issue.html_url,
+              {page, static_cast<int>(issue.number), issue.node_id, issue.html_url,
                issue.is_pull_request ? sync::issue_kind::draft_pr : sync::issue_kind::issue});
           return true;
         };
@@ -106,10 +98,11 @@ net::awaitable<bool> repo_recovery::before_create(github::github_port& github, s
     };
     const int linked = co_await db_.write(std::move(save));
     ++scans_;
-    log::get("sync")->info("{}: recovery scan read {} issue(s) the daemon opened, {} marked; {} "
-                           "page(s) re-linked{}",
-                           repo, listed, found.size(), linked < 0 ? 0 : linked,
-                           linked < 0 ? " (another process recorded the scan first)" : "");
+    log::get("sync")->info(
+        "{}: recovery scan read {} issue(s) the daemon opened, {} marked; {} "
+        "page(s) re-linked{}",
+        repo, listed, found.size(), linked < 0 ? 0 : linked,
+        linked < 0 ? " (another process recorded the scan first)" : "");
     settle(state::settled);
     co_return true;
   } catch (...) {

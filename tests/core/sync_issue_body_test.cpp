@@ -191,4 +191,10 @@ TEST_CASE("notion ids: one compact form, dashes and case dropped, others rejecte
   CHECK(ngsync::notion::compact_id("dcdc805c85fa4155a55c20fc28771af7") == "dcdc805c85fa4155a55c20fc28771af7");
   CHECK(ngsync::notion::compact_id("not-an-id").empty());
   CHECK(ngsync::notion::compact_id("dcdc805c85fa4155a55c20fc28771af").empty());
+  // The API's dashed form, from either form; nothing for a text that is not an id.
+  CHECK(ngsync::notion::dashed_id("DCDC805C85FA4155A55C20FC28771AF7") ==
+        "dcdc805c-85fa-4155-a55c-20fc28771af7");
+  CHECK(ngsync::notion::dashed_id("dcdc805c-85fa-4155-a55c-20fc28771af7") ==
+        "dcdc805c-85fa-4155-a55c-20fc28771af7");
+  CHECK(ngsync::notion::dashed_id("not-an-id").empty());
 }
