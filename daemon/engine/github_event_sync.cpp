@@ -30,7 +30,7 @@ github_event_syncer::github_event_syncer(storage::database& db, storage::job_que
                                          engine_ports& ports,
                                          const std::map<std::string, mapping_binding>& mappings,
                                          const config::config& c)
-    : db_(db), queue_(queue), ports_(ports), mappings_(mappings), c_(c) {}
+    : db_(db), links_(db), queue_(queue), ports_(ports), mappings_(mappings), c_(c) {}
 
 github_event_syncer::issue_event github_event_syncer::event_of(const storage::claimed_job& job) {
   const auto* o = job.payload.if_object();
@@ -50,10 +50,7 @@ github_event_syncer::issue_event github_event_syncer::event_of(const storage::cl
 net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
   ++counters_.events;
   auto ev = event_of(job);
-  auto read_link = [repo = ev.repo, number = ev.number](storage::transaction t) {
-    return storage::link_store::find_by_issue(t, repo, static_cast<int>(number));
-  };
-  auto link = co_await db_.read(std::move(read_link));
+  auto link = co_await links_.find_by_issue(ev.repo, ev.number);
   if (!link) {
     log::get("twoway")->info("issue={}#{} run={} is no longer linked to a page; nothing to mirror",
                              ev.repo, ev.number, ev.run);
@@ -91,10 +88,7 @@ net::awaitable<std::optional<github::github_issue>> github_event_syncer::read_is
   }
   // Deleted, or out of reach: the link says so; the page keeps what it shows.
   const auto pid = link.notion_page_id;
-  auto save_error = [pid, message = *gone, run = ev.run](storage::transaction t) {
-    storage::link_store::mark_error(t, pid, message, run);
-  };
-  co_await db_.write(std::move(save_error));
+  co_await links_.mark_error(pid, *gone, ev.run);
   log::get("twoway")->warn("page={} run={} {}", pid, ev.run, *gone);
   co_return std::nullopt;
 }
@@ -109,10 +103,7 @@ net::awaitable<void> github_event_syncer::follow_transfer(issue_event& ev, stora
   moved_link.github_repo = moved->repo;
   moved_link.issue_number = static_cast<int>(moved->number);
   moved_link.issue_html_url = issue.html_url;
-  auto save_move = [moved_link](storage::transaction t) {
-    storage::link_store::upsert(t, moved_link);
-  };
-  co_await db_.write(std::move(save_move));
+  co_await links_.save(moved_link);
   log::get("twoway")->info("page={} run={} issue {}#{} was transferred to {}#{}; link updated",
                            link.notion_page_id, ev.run, ev.repo, ev.number, moved->repo,
                            moved->number);
@@ -130,18 +121,12 @@ net::awaitable<void> github_event_syncer::hold_trashed(const issue_event& ev,
       sync::hold_of_trashed(issue, link.trash_reopened, ev.repo + "#" + std::to_string(ev.number));
   const auto seen = sync::trashed_issue_record(issue);
   const auto pid = link.notion_page_id;
-  const bool open = hold.open, flip = hold.flip;
-  const auto& message = hold.message;
-  auto save = [pid, open, flip, message, run = ev.run, seen](storage::transaction t) {
-    storage::link_store::merge_provenance(t, pid, seen, json::object());
-    if (flip && open) storage::link_store::mark_trash_reopened(t, pid, message, run);
-    if (flip && !open) storage::link_store::clear_error(t, pid, run);
-  };
-  co_await db_.write(std::move(save));
-  if (flip) {
+  const auto flip_to_open = hold.flip ? std::optional(hold.open) : std::nullopt;
+  co_await links_.record_trash_hold(pid, seen, flip_to_open, hold.message, ev.run);
+  if (hold.flip) {
     log::get("twoway")->warn(
         "page={} run={} {}", pid, ev.run,
-        open ? message : "issue closed again; the trashed page and its issue agree");
+        hold.open ? hold.message : "issue closed again; the trashed page and its issue agree");
   }
 }
 

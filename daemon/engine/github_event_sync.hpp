@@ -17,7 +17,7 @@
 #include "daemon/engine/mapping_binding.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
-#include "storage/link_store.hpp"
+#include "storage/link_port.hpp"
 
 namespace ngsync::engine {
 
@@ -71,7 +71,8 @@ class github_event_syncer {
                                              const sync::notion_mirror_plan& plan,
                                              boost::json::object to_notion, const std::string& now);
 
-  storage::database& db_;
+  storage::database& db_;  // the mirror's record and its restore job commit together
+  storage::link_port links_;
   storage::job_queue& queue_;
   engine_ports& ports_;
   const std::map<std::string, mapping_binding>& mappings_;

@@ -12,31 +12,9 @@ bool needs_correlation(const std::optional<storage::page_link>& link) {
   return !link || (!link->issue_number && !link->create_attempt_id);
 }
 
-namespace {
-
-// The refusal is the page's state: a row in error, which the caller's mark_error then fills.
-net::awaitable<void> record_refusal(storage::database& db, std::string page_id,
-                                    std::string data_source_id) {
-  auto save = [page_id, data_source_id](storage::transaction t) {
-    if (!storage::link_store::get(t, page_id)) {
-      storage::page_link l;
-      l.notion_page_id = page_id;
-      l.data_source_id = data_source_id;
-      l.sync_status = sync::link_status::error;
-      storage::link_store::upsert(t, l);
-    }
-  };
-  co_await db.write(std::move(save));
-}
-
-}  // namespace
-
-net::awaitable<correlation_outcome> correlate_page(storage::database& db,
-                                                   github::github_port& github,
-                                                   const notion::notion_page& page,
-                                                   const mapping_binding& mapping,
-                                                   std::string data_source_id,
-                                                   std::string own_login) {
+net::awaitable<correlation_outcome> correlate_page(
+    storage::link_port& links, github::github_port& github, const notion::notion_page& page,
+    const mapping_binding& mapping, std::string data_source_id, std::string own_login) {
   correlation_outcome out;
   const auto& rules = mapping.rules;
   auto claim = sync::issue_claimed_by(page, rules);
@@ -44,7 +22,7 @@ net::awaitable<correlation_outcome> correlate_page(storage::database& db,
   out.claimed = true;
   if (claim->has_error()) {
     out.refusal = claim->error().message;
-    co_await record_refusal(db, page.id, data_source_id);
+    co_await links.ensure_error_row(page.id, data_source_id);  // the mark_error follows
     co_return out;
   }
   const auto wanted = claim->value();
@@ -60,7 +38,7 @@ net::awaitable<correlation_outcome> correlate_page(storage::database& db,
     out.refusal = verdict.message;
     log::get("sync")->warn("page={} names {}#{}, not adopted: {}", page.id, wanted.repo,
                            wanted.number, verdict.message);
-    co_await record_refusal(db, page.id, data_source_id);
+    co_await links.ensure_error_row(page.id, data_source_id);  // the mark_error follows
     co_return out;
   }
   storage::page_link link;
@@ -73,17 +51,10 @@ net::awaitable<correlation_outcome> correlate_page(storage::database& db,
   link.kind = found->is_pull_request ? sync::issue_kind::draft_pr : sync::issue_kind::issue;
   // No hash: the next plan compares everything with the issue.
   link.sync_status = sync::link_status::pending;
-  auto save = [link](storage::transaction t) {
-    // Only when still unknown: a concurrent create for this page (impossible while jobs of one
-    // page never overlap, but cheap to respect) keeps its own row.
-    // An error row left by an earlier refusal (since corrected on the page) gives way.
-    const auto current = storage::link_store::get(t, link.notion_page_id);
-    if (!current || (!current->issue_number && !current->create_attempt_id))
-      storage::link_store::upsert(t, link);
-  };
-  co_await db.write(std::move(save));
-  log::get("sync")->info("page={} re-linked to {}#{} (named by the page, marker and author checked)",
-                         page.id, wanted.repo, wanted.number);
+  co_await links.adopt_if_unlinked(link);
+  log::get("sync")->info(
+      "page={} re-linked to {}#{} (named by the page, marker and author checked)", page.id,
+      wanted.repo, wanted.number);
   out.link = std::move(link);
   out.issue = std::move(found);
   co_return out;

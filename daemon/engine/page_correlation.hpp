@@ -11,16 +11,15 @@
 #include "core/github/github_port.hpp"
 #include "core/notion/page_model.hpp"
 #include "daemon/engine/mapping_binding.hpp"
-#include "storage/database.hpp"
-#include "storage/link_store.hpp"
+#include "storage/link_port.hpp"
 
 namespace ngsync::engine {
 
 struct correlation_outcome {
-  bool claimed = false;                     // the page names an issue
-  std::optional<storage::page_link> link;   // adopted: the link now recorded
+  bool claimed = false;                       // the page names an issue
+  std::optional<storage::page_link> link;     // adopted: the link now recorded
   std::optional<github::github_issue> issue;  // the issue as read (when adopted)
-  std::optional<std::string> refusal;       // not adopted: why, in the page's words
+  std::optional<std::string> refusal;         // not adopted: why, in the page's words
 };
 
 // True when the link table holds no issue for the page and no create in flight (a create intent
@@ -29,11 +28,8 @@ bool needs_correlation(const std::optional<storage::page_link>& link);
 
 // A refused claim leaves an error row for the page (so status and the poller see it); an
 // adopted one the link. Both only when the page had no row yet.
-boost::asio::awaitable<correlation_outcome> correlate_page(storage::database& db,
-                                                           github::github_port& github,
-                                                           const notion::notion_page& page,
-                                                           const mapping_binding& mapping,
-                                                           std::string data_source_id,
-                                                           std::string own_login);
+boost::asio::awaitable<correlation_outcome> correlate_page(
+    storage::link_port& links, github::github_port& github, const notion::notion_page& page,
+    const mapping_binding& mapping, std::string data_source_id, std::string own_login);
 
 }  // namespace ngsync::engine

@@ -64,10 +64,7 @@ net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
   ++counters_.pages_in_error;
   log::get("sync")->warn("page={} run={} error: {}", page.id, run, error);
   const auto page_id = page.id;
-  auto save_error = [page_id, error, run](storage::transaction t) {
-    storage::link_store::mark_error(t, page_id, error, run);
-  };
-  co_await db_.write(std::move(save_error));
+  co_await links_.mark_error(page_id, error, run);
   if (!show_on_page) co_return;
   const auto shown = sync::error_to_show(page, rules.write_back, error);
   if (!shown) co_return;
@@ -228,12 +225,7 @@ net::awaitable<void> page_syncer::report_failure(storage::claimed_job job, std::
   const auto& wb = m->second.rules.write_back;
   const auto page_id = hint.page_id;
   const auto run = job.sync_run_id.value_or("");
-  if (dead) {
-    auto save_dead = [page_id, error, run](storage::transaction t) {
-      storage::link_store::mark_error(t, page_id, error, run);
-    };
-    co_await db_.write(std::move(save_dead));
-  }
+  if (dead) co_await links_.mark_error(page_id, error, run);
   const auto shown = sync::failure_to_show(wb, error, dead, job.attempts);
   if (!shown) co_return;
   auto props = sync::notion_write_back_properties(*shown, wb);

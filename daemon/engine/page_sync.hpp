@@ -27,7 +27,7 @@
 #include "daemon/engine/sync_job.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
-#include "storage/link_batches.hpp"
+#include "storage/link_port.hpp"
 
 namespace ngsync::engine {
 
@@ -171,7 +171,7 @@ class page_syncer {
   storage::database& db_;
   engine_ports& ports_;
   const std::map<std::string, mapping_binding>& mappings_;
-  storage::link_batches links_;  // group commit of the link reads and writes (see link_batches.hpp)
+  storage::link_port links_;  // group commit of the link reads and writes (see link_port.hpp)
   page_sync_counters counters_;
   issue_extras_syncer* extras_;  // project board, milestone and comments (issue #8)
   repo_recovery recovery_;       // one scan per repository of a database that lost its links

@@ -48,7 +48,7 @@ sync::round_facts page_syncer::facts_of(const job_state& js, time_point now,
 net::awaitable<bool> page_syncer::correlate(job_state& js) {
   auto& ctx = js.ctx;
   // No issue on record (a lost or restored database): the page may still name its issue.
-  auto found = co_await correlate_page(db_, js.github, ctx.page, *ctx.mapping,
+  auto found = co_await correlate_page(links_, js.github, ctx.page, *ctx.mapping,
                                        ctx.hint.data_source_id, own_github_login_);
   if (found.refusal) {
     co_await report_extras_error(ctx.page, ctx.mapping->rules, *found.refusal, js.run_tag, true);
@@ -101,11 +101,8 @@ net::awaitable<void> page_syncer::settle_unchanged(job_state& js, const sync::sy
       sync::record_when_unchanged(plan, link_status, ctx.page, extras_wanted, facts_of(js, now));
   if (!record) co_return;
   // Verified unchanged after the edit's minute: lets the poller settle this page.
-  const auto page_id = ctx.page.id;
-  auto touch_synced = [page_id, o = storage::outcome_of(*record, run)](storage::transaction t) {
-    storage::link_store::mark_in_sync(t, page_id, o);
-  };
-  co_await db_.autocommit(std::move(touch_synced));  // one statement
+  const auto verified = storage::outcome_of(*record, run);
+  co_await links_.mark_verified(ctx.page.id, verified);
 }
 
 net::awaitable<bool> page_syncer::carry_out(job_state& js, const sync::sync_plan& plan,
@@ -193,12 +190,10 @@ net::awaitable<void> page_syncer::adopt_by_marker(job_state& js,
   logger->info("page={} run={} adopted issue {}#{} created by an earlier attempt", page_id, run,
                find.repo, found->number);
   const auto kind = found->is_pull_request ? sync::issue_kind::draft_pr : sync::issue_kind::issue;
-  const auto f = *found;
-  auto save_adopted = [page_id, f, kind](storage::transaction t) {
-    storage::link_store::record_created(t, page_id, static_cast<int>(f.number), f.node_id,
-                                        f.html_url, sync::to_string(kind));
-  };
-  co_await db_.write(std::move(save_adopted));
+  // Named, not a temporary in the co_await's expression (a GCC 12 coroutine bug).
+  const storage::created_issue adopted{page_id, static_cast<int>(found->number), found->node_id,
+                                       found->html_url, kind};
+  co_await links_.record_created(adopted);
   state.issue_number = found->number;
   state.issue_url = found->html_url;
   state.create_intent = false;
@@ -306,11 +301,7 @@ net::awaitable<void> page_syncer::update_issue(job_state& js,
     // one before it: otherwise a reopen made here looks like a person's and stands.
     auto written = sync::provenance_json(
         sync::written_values_of(*plan.desired, iso8601::format(now), rs.applied));
-    auto save_written = [page_id, written](storage::transaction t) {
-      storage::link_store::merge_provenance(t, page_id, written, json::object());
-      storage::link_store::invalidate_hash(t, page_id);
-    };
-    co_await db_.write(std::move(save_written));
+    co_await links_.record_github_write(page_id, std::move(written));
   }
   log::get("sync")->info("page={} run={} updated {}#{}: {}", page_id, plan.sync_run_id, update.repo,
                          update.number, sync::describe(sync::sync_action(update)));
@@ -386,20 +377,11 @@ net::awaitable<void> page_syncer::finish_round(job_state& js, const sync::sync_p
   if (rs.error_message) {
     ++counters_.pages_in_error;
     log::get("sync")->warn("page={} run={} error: {}", page_id, run, *rs.error_message);
-    const auto msg = *rs.error_message;
-    const auto ds = ctx.hint.data_source_id;
-    const bool has_link = ctx.link.has_value();
-    auto save_error = [page_id, ds, msg, run, has_link](storage::transaction t) {
-      if (!has_link) {
-        storage::page_link l;
-        l.notion_page_id = page_id;
-        l.data_source_id = ds;
-        l.sync_status = sync::link_status::error;
-        storage::link_store::upsert(t, l);
-      }
-      storage::link_store::mark_error(t, page_id, msg, run);
-    };
-    co_await db_.write(std::move(save_error));
+    if (ctx.link) {
+      co_await links_.mark_error(page_id, *rs.error_message, run);
+    } else {
+      co_await links_.mark_error_creating(page_id, ctx.hint.data_source_id, *rs.error_message, run);
+    }
     co_return;  // a page error is the page's state, not a job failure: no retry storm
   }
   if (const auto record = sync::record_after_round(plan, facts_of(js, now, rs.applied))) {

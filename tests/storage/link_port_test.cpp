@@ -10,12 +10,12 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "storage/link_batches.hpp"
+#include "storage/link_port.hpp"
 #include "tests/storage/scratch_database.hpp"
 
 namespace net = boost::asio;
 using namespace std::chrono_literals;
-using ngsync::storage::link_batches;
+using ngsync::storage::link_port;
 using ngsync::storage::testing::scratch_database;
 namespace storage = ngsync::storage;
 
@@ -26,7 +26,7 @@ TEST_CASE("link batches: concurrent syncs' link writes are committed together, e
   s.url = sdb.url();
   s.threads = 2;
   storage::database db(s);
-  link_batches links(db);
+  link_port links(db);
   net::io_context io;
   const auto t0 = storage::from_epoch_us(storage::to_epoch_us(std::chrono::system_clock::now()));
   constexpr int pages = 24;
