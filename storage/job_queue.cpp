@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "core/log/logging.hpp"
+#include "core/time/backoff.hpp"
 #include "storage/retention.hpp"
 
 namespace ngsync::storage {
@@ -416,10 +417,9 @@ net::awaitable<std::vector<std::int64_t>> job_queue::complete_batch(
 }
 
 std::chrono::milliseconds job_queue::backoff_for(int attempts) {
-  // Full jitter: uniform in [0, min(cap, base * 2^(attempts-1))].
-  const double window_ms = std::min<double>(static_cast<double>(settings_.backoff_cap.count()),
-                                            static_cast<double>(settings_.backoff_base.count()) *
-                                                std::pow(2.0, std::max(0, attempts - 1)));
+  // Full jitter: after the n-th attempt failed, the n-th retry's window.
+  const auto window_ms = static_cast<double>(
+      time::full_jitter_window(settings_.backoff_base, settings_.backoff_cap, attempts).count());
   const double fraction = std::clamp(settings_.jitter(), 0.0, 1.0);
   return std::chrono::milliseconds(static_cast<std::int64_t>(window_ms * fraction));
 }

@@ -1,5 +1,7 @@
 #include "core/ratelimit/retry_policy.hpp"
 
+#include "core/time/backoff.hpp"
+
 #include <algorithm>
 
 namespace ngsync::ratelimit {
@@ -9,10 +11,8 @@ bool retry_policy::retryable_status(unsigned status) {
 }
 
 std::chrono::milliseconds retry_policy::delay(int retry, std::mt19937_64& rng) const {
-  const int shift = std::clamp(retry - 1, 0, 30);
-  const auto grown = base_delay.count() * (std::int64_t{1} << shift);
-  const auto ceiling = std::min<std::int64_t>(grown, max_delay.count());
-  std::uniform_int_distribution<std::int64_t> dist(0, std::max<std::int64_t>(ceiling, 0));
+  const auto window = time::full_jitter_window(base_delay, max_delay, retry);
+  std::uniform_int_distribution<std::int64_t> dist(0, window.count());
   return std::chrono::milliseconds(dist(rng));
 }
 

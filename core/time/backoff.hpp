@@ -1,11 +1,12 @@
 #pragma once
 // The wait between tries of one thing that failed (a database connection, an API call at
 // start-up, a LISTEN session): it doubles after each failure up to a ceiling, and starts over
-// after a success. No jitter: each of these loops waits on a single resource of its own; the
-// job queue's retries, where many jobs would retry at once, use ratelimit::retry_policy's
-// full jitter instead.
+// after a success. No jitter: each of these loops waits on a single resource of its own. Where
+// many would retry at once (the job queue's jobs, an API caller's requests), full_jitter_window
+// below spreads them out.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 namespace ngsync::time {
 
@@ -28,5 +29,14 @@ class doubling_backoff {
  private:
   duration first_, ceiling_, current_;
 };
+
+// Full jitter: a retry waits a uniform draw in [0, window]; the window starts at `base` for the
+// first retry (retry = 1) and doubles with each one, up to `cap`.
+inline std::chrono::milliseconds full_jitter_window(std::chrono::milliseconds base,
+                                                   std::chrono::milliseconds cap, int retry) {
+  const int shift = std::clamp(retry - 1, 0, 30);
+  const auto grown = base.count() * (std::int64_t{1} << shift);
+  return std::chrono::milliseconds(std::max<std::int64_t>(std::min(grown, cap.count()), 0));
+}
 
 }  // namespace ngsync::time
