@@ -31,15 +31,14 @@ std::optional<reconcile_finding> foreign_marker_finding(std::string_view repo,
                                                         const github::github_issue& issue,
                                                         const reconcile_context& ctx) {
   if (written_by_daemon(issue.user_login, ctx.own_github_login)) return std::nullopt;
-  const auto marker_page = parse_markers(issue.body).page_id.value_or("");
   const auto& own = ctx.own_github_login;
   return reconcile_finding{
       finding_kind::foreign_marker,
-      ref_of(repo, issue.number) + ": carries the marker of page " + marker_page +
-          " but was opened by " +
-          (issue.user_login.empty() ? std::string("an unknown author") : "@" + issue.user_login) +
-          (own.empty() ? " (the daemon's own GitHub identity is unknown)" : ", not by @" + own) +
-          "; never linked",
+      fmt::format(
+          "{}: carries the marker of page {} but was opened by {}{}; never linked",
+          ref_of(repo, issue.number), parse_markers(issue.body).page_id.value_or(""),
+          issue.user_login.empty() ? "an unknown author" : "@" + issue.user_login,
+          own.empty() ? " (the daemon's own GitHub identity is unknown)" : ", not by @" + own),
       no_action{}};
 }
 
@@ -52,19 +51,20 @@ reconcile_finding adoption_finding(std::string_view repo, const github::github_i
   switch (page.presence) {
     case page_presence::missing:
       return {finding_kind::marker_page_missing,
-              ref + ": names page " + marker_page + " which does not exist; left alone",
+              fmt::format("{}: names page {} which does not exist; left alone", ref, marker_page),
               no_action{}};
     case page_presence::unreadable:
-      return {finding_kind::marker_page_unreadable,
-              ref + ": names page " + marker_page + " whose answer is not a page; left alone",
-              no_action{}};
+      return {
+          finding_kind::marker_page_unreadable,
+          fmt::format("{}: names page {} whose answer is not a page; left alone", ref, marker_page),
+          no_action{}};
     case page_presence::present:
     case page_presence::trashed:
       break;
   }
   if (!mapping) {
-    return {finding_kind::outside_mappings, ref + ": page " + page.id + " is outside every mapping",
-            no_action{}};
+    return {finding_kind::outside_mappings,
+            fmt::format("{}: page {} is outside every mapping", ref, page.id), no_action{}};
   }
   adopt_issue adopt{
       page.id,        page.data_source_id,
@@ -72,8 +72,8 @@ reconcile_finding adoption_finding(std::string_view repo, const github::github_i
       issue.number,   issue.node_id,
       issue.html_url, issue.is_pull_request ? issue_kind::draft_pr : issue_kind::issue};
   return {finding_kind::adopted,
-          ref + ": marker for page " + page.id + " but no link; " + verb(ctx) +
-              "adopt it and sync the page",
+          fmt::format("{}: marker for page {} but no link; {}adopt it and sync the page", ref,
+                      page.id, verb(ctx)),
           unless_dry(ctx, std::move(adopt))};
 }
 
@@ -86,8 +86,9 @@ reconcile_finding drift_finding(std::string_view repo, const github::github_issu
   // the status. The event job mirrors what GitHub owns (a close or reopen, under newer-wins)
   // and hands Notion-owned fields to a sync_page job that restores them.
   return {finding_kind::drifted,
-          ref_of(repo, issue.number) + ": differs from what the daemon last wrote; " + verb(ctx) +
-              "handle it as a GitHub change to page " + link.page_id,
+          fmt::format("{}: differs from what the daemon last wrote; {}handle it as a GitHub "
+                      "change to page {}",
+                      ref_of(repo, issue.number), verb(ctx), link.page_id),
           unless_dry(ctx, enqueue_github_event{std::string(repo), issue.number, link.page_id})};
 }
 
@@ -99,22 +100,24 @@ reconcile_finding linked_issue_finding(const reconciled_link& link,
   if (auto moved = moved_location(issue.html_url, link.repo, link.number)) {
     // Transferred (the 301 was followed): the link moves with the issue.
     return {finding_kind::transferred,
-            ref + " was transferred to " + ref_of(moved->repo, moved->number) + "; " + verb(ctx) +
-                "move the link of page " + link.page_id,
+            fmt::format("{} was transferred to {}; {}move the link of page {}", ref,
+                        ref_of(moved->repo, moved->number), verb(ctx), link.page_id),
             unless_dry(ctx, move_link{link.page_id, moved->repo, moved->number, issue.html_url})};
   }
   if (parse_markers(issue.body).page_id) return drift_finding(link.repo, issue, link, ctx);
-  reconcile_action sync = no_action{};
+  reconcile_action sync = no_action{};  // a data source in no mapping: no sync can run
   if (mapping) sync = enqueue_page_sync{link.page_id, link.data_source_id, mapping->name, true};
   return {finding_kind::marker_lost,
-          ref + " carries no marker for page " + link.page_id + "; " + verb(ctx) + "sync the page",
+          fmt::format("{} carries no marker for page {}; {}sync the page", ref, link.page_id,
+                      verb(ctx)),
           unless_dry(ctx, std::move(sync))};
 }
 
 reconcile_finding issue_gone_finding(const reconciled_link& link, issue_gone_reason reason,
                                      unsigned status, const reconcile_context& ctx) {
   auto gone = gone_message(link.repo, link.number, reason, status);
-  auto sentence = gone + "; " + verb(ctx) + "mark the link of page " + link.page_id + " in error";
+  auto sentence =
+      fmt::format("{}; {}mark the link of page {} in error", gone, verb(ctx), link.page_id);
   return {finding_kind::issue_gone, std::move(sentence),
           unless_dry(ctx, mark_link_error{link.page_id, std::move(gone)})};
 }
@@ -128,9 +131,10 @@ reconcile_finding page_finding(const reconciled_link& link, page_presence presen
     return {finding_kind::page_present, "", no_action{}};
   }
   const bool close = !missing && mapping && mapping->close_on_trash;
-  auto sentence = "page " + link.page_id + " of " + ref_of(link.repo, link.number) + " is " +
-                  (missing ? "gone" : "in the trash") + "; " + verb(ctx) +
-                  (close ? "sync it (closes the issue)" : "mark the link in error");
+  auto sentence =
+      fmt::format("page {} of {} is {}; {}{}", link.page_id, ref_of(link.repo, link.number),
+                  missing ? "gone" : "in the trash", verb(ctx),
+                  close ? "sync it (closes the issue)" : "mark the link in error");
   if (close) {  // a hint: the planner closes the issue, or finds it closed already
     return {finding_kind::page_gone, std::move(sentence),
             unless_dry(ctx,
@@ -196,12 +200,10 @@ void count_repository(reconcile_report& report, std::size_t marked_issues) {
   report.marked_issues += static_cast<int>(marked_issues);
 }
 
-std::vector<std::string> verified_to_record(const std::vector<reconciled_link>& links,
+std::vector<std::string> verified_to_record(std::vector<std::string> page_ids,
                                             const reconcile_context& ctx) {
-  std::vector<std::string> ids;
-  if (ctx.dry_run) return ids;
-  for (const auto& l : links) ids.push_back(l.page_id);
-  return ids;
+  if (ctx.dry_run) return {};
+  return page_ids;
 }
 
 std::optional<std::chrono::system_clock::time_point> pass_to_record(

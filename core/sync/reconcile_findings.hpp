@@ -180,7 +180,7 @@ void count_repository(reconcile_report& report, std::size_t marked_issues);
 
 // The links whose verification the pass records, and the pass's start that the next slice's
 // marker scan starts from. A dry run records neither: it changes nothing.
-std::vector<std::string> verified_to_record(const std::vector<reconciled_link>& links,
+std::vector<std::string> verified_to_record(std::vector<std::string> page_ids,
                                             const reconcile_context& ctx);
 std::optional<std::chrono::system_clock::time_point> pass_to_record(
     std::chrono::system_clock::time_point started, const reconcile_context& ctx);

@@ -19,6 +19,15 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
+std::set<std::string> repositories_to_scan(const std::vector<std::optional<std::string>>& fixed,
+                                           const std::vector<std::string>& linked) {
+  std::set<std::string> repos(linked.begin(), linked.end());
+  for (const auto& r : fixed) {
+    if (r) repos.insert(*r);
+  }
+  return repos;
+}
+
 int slice_size(reconcile_mode mode, std::int64_t verifiable, std::chrono::milliseconds interval,
                std::chrono::milliseconds window) {
   if (mode == reconcile_mode::full) return 0;

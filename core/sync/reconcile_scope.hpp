@@ -20,6 +20,11 @@ namespace ngsync::sync {
 // periodic passes of `ngsync run` and the pass at the end of `sync-once`.
 enum class reconcile_mode { full, slice };
 
+// The repositories a pass scans: each mapping's fixed one (none: pages name their own) and every
+// one a link lives in, each once.
+std::set<std::string> repositories_to_scan(const std::vector<std::optional<std::string>>& fixed,
+                                           const std::vector<std::string>& linked);
+
 // How many of the `verifiable` links (those with an issue) a pass reads one by one: none in a
 // full pass (it reads them all by repository), the budget's share in a slice.
 int slice_size(reconcile_mode mode, std::int64_t verifiable, std::chrono::milliseconds interval,

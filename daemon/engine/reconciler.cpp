@@ -6,18 +6,12 @@
 #include <variant>
 #include <vector>
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "core/api/api_failure.hpp"
 #include "core/log/logging.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/provenance.hpp"
-#include "daemon/engine/github_event_sync.hpp"
+#include "daemon/engine/reconcile_actions.hpp"
 #include "daemon/engine/riding_out.hpp"
-#include "daemon/engine/sync_job.hpp"
 #include "storage/link_store.hpp"
 
 namespace ngsync::engine {
@@ -36,13 +30,6 @@ auto waiting_out_pauses(F f) {
   p.transient_limit = 4;
   return riding_out(std::move(f), p, "reconcile", "reconcile read");
 }
-
-template <class... F>
-struct overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-overloaded(F...) -> overloaded<F...>;
 
 sync::reconciled_link judged(const storage::page_link& l) {
   return {l.notion_page_id,
@@ -133,15 +120,13 @@ class reconcile_pass {
  private:
   // The repositories to look at: fixed ones, plus those of existing links (per-page repos).
   net::awaitable<std::set<std::string>> repositories() {
-    std::set<std::string> repos;
-    for (const auto& [name, b] : mappings_) {
-      if (b.rules.fixed_repository) repos.insert(*b.rules.fixed_repository);
-    }
+    std::vector<std::optional<std::string>> fixed;
+    for (const auto& [name, b] : mappings_) fixed.push_back(b.rules.fixed_repository);
     auto read_repos = [](storage::transaction t) {
       return storage::link_store::linked_repositories(t);
     };
-    for (auto& r : co_await db_.read(std::move(read_repos))) repos.insert(r);
-    co_return repos;
+    const auto linked = co_await db_.read(std::move(read_repos));
+    co_return sync::repositories_to_scan(fixed, linked);
   }
 
   // The issues of `repo` updated since `since` (nullopt: all of them) that carry a page marker.
@@ -222,82 +207,22 @@ class reconcile_pass {
   }
 
   // Counts the finding and carries out its action in one write. `link`: the link the finding is
-  // about, as read (a moved link keeps its other columns).
-  net::awaitable<void> carry_out(const sync::reconcile_finding& finding,
+  // about, as the pass read it.
+  net::awaitable<void> carry_out(sync::reconcile_finding finding,
                                  const storage::page_link* link = nullptr) {
     sync::count_finding(report_, finding);
     if (std::holds_alternative<sync::no_action>(finding.action)) co_return;
-    const int attempts = config_.queue.max_attempts;
-    auto sync_spec = [attempts](std::string page, std::string data_source, std::string mapping) {
-      sync_page_hint hint;
-      hint.page_id = std::move(page);
-      hint.data_source_id = std::move(data_source);
-      hint.mapping = std::move(mapping);
-      hint.source = "reconcile";
-      return to_job_spec(hint, attempts);
-    };
-    auto write = [&, this](storage::transaction t) {
-      std::visit(overloaded{[](const sync::no_action&) {},
-                            [&](const sync::adopt_issue& a) {
-                              adopt(t, a, sync_spec(a.page_id, a.data_source_id, a.mapping));
-                            },
-                            [&](const sync::enqueue_github_event& e) {
-                              queue_.enqueue(
-                                  t, to_job_spec(github_event_job{e.repo, e.number, e.page_id,
-                                                                  "reconcile", "", ""},
-                                                 attempts));
-                            },
-                            [&](const sync::enqueue_page_sync& s) {
-                              if (s.forget_hash) storage::link_store::invalidate_hash(t, s.page_id);
-                              queue_.enqueue(t, sync_spec(s.page_id, s.data_source_id, s.mapping));
-                            },
-                            [&](const sync::mark_link_error& m) {
-                              storage::link_store::mark_error(t, m.page_id, m.message, "reconcile");
-                            },
-                            [&](const sync::move_link& m) {
-                              auto moved = *link;
-                              moved.github_repo = m.repo;
-                              moved.issue_number = static_cast<int>(m.number);
-                              moved.issue_html_url = m.html_url;
-                              storage::link_store::upsert(t, moved);
-                            }},
-                 finding.action);
+    auto write = [this, action = std::move(finding.action), link](storage::transaction t) {
+      carry_out_reconcile_action(t, queue_, action, link, config_.queue.max_attempts);
     };
     co_await db_.write(std::move(write));
   }
 
-  void adopt(storage::transaction t, const sync::adopt_issue& a, const storage::job_spec& spec) {
-    const auto existing = storage::link_store::get(t, a.page_id, true);
-    switch (sync::adoption_write_for(existing.has_value(),
-                                     existing && existing->issue_number.has_value())) {
-      case sync::adoption_write::sync_only:
-        break;
-      case sync::adoption_write::record_number:
-        storage::link_store::record_created(t, a.page_id, static_cast<int>(a.number), a.node_id,
-                                            a.html_url, sync::to_string(a.kind));
-        break;
-      case sync::adoption_write::new_link: {
-        storage::page_link link;
-        link.notion_page_id = a.page_id;
-        link.data_source_id = a.data_source_id;
-        link.github_repo = a.repo;
-        link.issue_number = static_cast<int>(a.number);
-        link.issue_node_id = a.node_id;
-        link.issue_html_url = a.html_url;
-        link.kind = a.kind;
-        storage::link_store::upsert(t, link);
-        break;
-      }
-    }
-    queue_.enqueue(t, spec);
-    log::get("reconcile")->info("adopted issue={}#{} for page={}", a.repo, a.number, a.page_id);
-  }
-
   net::awaitable<void> mark_verified(const std::vector<storage::page_link>& links,
                                      std::chrono::system_clock::time_point at) {
-    std::vector<sync::reconciled_link> judged_links;
-    for (const auto& l : links) judged_links.push_back(judged(l));
-    auto ids = sync::verified_to_record(judged_links, ctx_);
+    std::vector<std::string> read;
+    for (const auto& l : links) read.push_back(l.notion_page_id);
+    auto ids = sync::verified_to_record(std::move(read), ctx_);
     if (ids.empty()) co_return;  // nothing to write: no round trip
     auto mark = [ids = std::move(ids), at](storage::transaction t) {
       storage::link_store::mark_verified(t, ids, at);
@@ -325,40 +250,6 @@ net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_q
                                            const config::config& c, reconcile_options options) {
   reconcile_pass pass(db, queue, ports, mappings, c, options);
   co_return co_await pass.run();
-}
-
-net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_queue& queue,
-                                            engine_ports& ports,
-                                            const std::map<std::string, mapping_binding>& mappings,
-                                            const config::config& c, const bool* stopping,
-                                            std::string own_github_login,
-                                            std::function<bool()> may_run) {
-  auto logger = log::get("reconcile");
-  net::steady_timer timer(co_await net::this_coro::executor);
-  while (!*stopping) {
-    // The interval is waited out a second at a time: now that passes are on by default, one
-    // long timer would hold a stopping daemon until it fired.
-    const auto due = std::chrono::steady_clock::now() + c.sync.reconcile_interval;
-    for (auto left = c.sync.reconcile_interval; !*stopping && left.count() > 0;) {
-      timer.expires_after(
-          std::min<std::chrono::steady_clock::duration>(left, std::chrono::seconds(1)));
-      boost::system::error_code ec;
-      co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
-      left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          due - std::chrono::steady_clock::now());
-    }
-    if (*stopping) break;
-    // Replicas: only the holder of the reconcile lease runs the periodic pass.
-    if (may_run && !may_run()) continue;
-    try {
-      reconcile_options o;
-      o.mode = reconcile_mode::slice;
-      o.own_github_login = own_github_login;
-      co_await reconcile(db, queue, ports, mappings, c, o);
-    } catch (const std::exception& e) {
-      logger->warn("reconcile failed: {}", log::redact(e.what()));
-    }
-  }
 }
 
 }  // namespace ngsync::engine

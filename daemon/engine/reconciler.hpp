@@ -38,6 +38,7 @@ boost::asio::awaitable<reconcile_report> reconcile(
 
 // Runs a slice pass of reconcile() every c.sync.reconcile_interval until *stopping, skipping the
 // passes when `may_run` (set when several replicas share the database) says another replica leads.
+// (daemon/engine/periodic_reconcile.cpp)
 boost::asio::awaitable<void> run_periodic_reconcile(
     storage::database& db, storage::job_queue& queue, engine_ports& ports,
     const std::map<std::string, mapping_binding>& mappings, const config::config& c,

@@ -217,9 +217,9 @@ TEST_CASE("reconcile: a dry run says what it would do and asks for nothing") {
   }
   CHECK(findings[4].sentence ==
         "page " + page + " of acme/roadmap#7 is in the trash; would sync it (closes the issue)");
-  CHECK(verified_to_record({link()}, dry).empty());
+  CHECK(verified_to_record({page}, dry).empty());
   CHECK_FALSE(pass_to_record(std::chrono::system_clock::now(), dry));
-  CHECK(verified_to_record({link()}, act) == std::vector<std::string>{page});
+  CHECK(verified_to_record({page}, act) == std::vector<std::string>{page});
 }
 
 TEST_CASE("reconcile: each finding counts once into the report, whose summary reads as before") {
@@ -269,6 +269,8 @@ TEST_CASE("reconcile: each repository's share: the scan's issues, then a full pa
   CHECK(full.marked[1].link == std::optional<std::size_t>{0});  // #7 with its link
   CHECK(full.issue_reads == std::vector<std::size_t>{1});       // #9: the scan did not see it
   CHECK(full.page_reads == std::vector<std::size_t>{0, 1});
+  CHECK(repositories_to_scan({"acme/roadmap", std::nullopt}, {"acme/roadmap", "acme/docs"}) ==
+        std::set<std::string>{"acme/docs", "acme/roadmap"});
   const auto sliced = plan_repository(reconcile_mode::slice, "acme/roadmap", marked, links, slice);
   CHECK(sliced.marked.size() == 2);
   CHECK(sliced.issue_reads.empty());
