@@ -48,7 +48,7 @@ void slice_issues::add(std::string_view repo, std::int64_t number) {
 }
 
 bool slice_issues::contains(std::string_view repo, std::int64_t number) const {
-  return refs_.count({lower(repo), number}) > 0;
+  return refs_.contains({lower(repo), number});
 }
 
 repository_plan plan_repository(reconcile_mode mode, std::string_view repo,
@@ -68,7 +68,7 @@ repository_plan plan_repository(reconcile_mode mode, std::string_view repo,
   if (mode != reconcile_mode::full) return plan;
   // A full pass: the links the marker scan did not see get their issue read, then every page.
   for (std::size_t i = 0; i < links.size(); ++i) {
-    if (!seen.count(links[i])) plan.issue_reads.push_back(i);
+    if (!seen.contains(links[i])) plan.issue_reads.push_back(i);
     plan.page_reads.push_back(i);
   }
   return plan;

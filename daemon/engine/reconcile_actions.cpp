@@ -11,32 +11,22 @@ namespace ngsync::engine {
 namespace {
 
 // One write per action kind; the transaction and the queue are the same for all.
-struct action_writer {
-  storage::transaction t;
-  storage::job_queue& queue;
-  const storage::page_link* link;
-  int max_attempts;
+class action_writer {
+ public:
+  action_writer(storage::transaction t, storage::job_queue& queue, const storage::page_link* link,
+                int max_attempts)
+      : t_(t), queue_(queue), link_(link), max_attempts_(max_attempts) {}
 
-  void enqueue_sync(const std::string& page_id, const std::string& data_source_id,
-                    const std::string& mapping) {
-    sync_page_hint hint;
-    hint.page_id = page_id;
-    hint.data_source_id = data_source_id;
-    hint.mapping = mapping;
-    hint.source = "reconcile";
-    queue.enqueue(t, to_job_spec(hint, max_attempts));
-  }
+  void operator()(const sync::no_action& /*nothing*/) const {}
 
-  void operator()(const sync::no_action&) {}
-
-  void operator()(const sync::adopt_issue& a) {
-    const auto existing = storage::link_store::get(t, a.page_id, true);
+  void operator()(const sync::adopt_issue& a) const {
+    const auto existing = storage::link_store::get(t_, a.page_id, true);
     switch (sync::adoption_write_for(existing.has_value(),
                                      existing && existing->issue_number.has_value())) {
       case sync::adoption_write::sync_only:
         break;
       case sync::adoption_write::record_number:
-        storage::link_store::record_created(t, a.page_id, static_cast<int>(a.number), a.node_id,
+        storage::link_store::record_created(t_, a.page_id, static_cast<int>(a.number), a.node_id,
                                             a.html_url, sync::to_string(a.kind));
         break;
       case sync::adoption_write::new_link: {
@@ -48,7 +38,7 @@ struct action_writer {
         adopted.issue_node_id = a.node_id;
         adopted.issue_html_url = a.html_url;
         adopted.kind = a.kind;
-        storage::link_store::upsert(t, adopted);
+        storage::link_store::upsert(t_, adopted);
         break;
       }
     }
@@ -56,28 +46,44 @@ struct action_writer {
     log::get("reconcile")->info("adopted issue={}#{} for page={}", a.repo, a.number, a.page_id);
   }
 
-  void operator()(const sync::enqueue_github_event& e) {
+  void operator()(const sync::enqueue_github_event& e) const {
     const github_event_job event{e.repo, e.number, e.page_id, "reconcile", "", ""};
-    queue.enqueue(t, to_job_spec(event, max_attempts));
+    queue_.enqueue(t_, to_job_spec(event, max_attempts_));
   }
 
-  void operator()(const sync::enqueue_page_sync& s) {
-    if (s.forget_hash) storage::link_store::invalidate_hash(t, s.page_id);
+  void operator()(const sync::enqueue_page_sync& s) const {
+    if (s.forget_hash) storage::link_store::invalidate_hash(t_, s.page_id);
     enqueue_sync(s.page_id, s.data_source_id, s.mapping);
   }
 
-  void operator()(const sync::mark_link_error& m) {
-    storage::link_store::mark_error(t, m.page_id, m.message, "reconcile");
+  void operator()(const sync::mark_link_error& m) const {
+    storage::link_store::mark_error(t_, m.page_id, m.message, "reconcile");
   }
 
-  void operator()(const sync::move_link& m) {
-    if (!link) throw std::logic_error("reconcile: a link move without the link it moves");
-    auto moved = *link;
+  void operator()(const sync::move_link& m) const {
+    if (!link_) throw std::logic_error("reconcile: a link move without the link it moves");
+    auto moved = *link_;
     moved.github_repo = m.repo;
     moved.issue_number = static_cast<int>(m.number);
     moved.issue_html_url = m.html_url;
-    storage::link_store::upsert(t, moved);
+    storage::link_store::upsert(t_, moved);
   }
+
+ private:
+  void enqueue_sync(const std::string& page_id, const std::string& data_source_id,
+                    const std::string& mapping) const {
+    sync_page_hint hint;
+    hint.page_id = page_id;
+    hint.data_source_id = data_source_id;
+    hint.mapping = mapping;
+    hint.source = "reconcile";
+    queue_.enqueue(t_, to_job_spec(hint, max_attempts_));
+  }
+
+  storage::transaction t_;
+  storage::job_queue& queue_;
+  const storage::page_link* link_;
+  int max_attempts_;
 };
 
 }  // namespace

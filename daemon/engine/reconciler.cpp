@@ -80,7 +80,10 @@ class reconcile_pass {
         return storage::link_store::list_by_repo(t, repo);
       };
       const auto links = co_await db_.read(std::move(read_links));
-      std::vector<std::int64_t> marked_numbers, link_numbers;
+      std::vector<std::int64_t> marked_numbers;
+      std::vector<std::int64_t> link_numbers;
+      marked_numbers.reserve(marked.size());
+      link_numbers.reserve(links.size());
       for (const auto& i : marked) marked_numbers.push_back(i.number);
       for (const auto& l : links) link_numbers.push_back(*l.issue_number);
       const auto plan = sync::plan_repository(mode_, repo, marked_numbers, link_numbers, in_slice);
@@ -221,6 +224,7 @@ class reconcile_pass {
   net::awaitable<void> mark_verified(const std::vector<storage::page_link>& links,
                                      std::chrono::system_clock::time_point at) {
     std::vector<std::string> read;
+    read.reserve(links.size());
     for (const auto& l : links) read.push_back(l.notion_page_id);
     auto ids = sync::verified_to_record(std::move(read), ctx_);
     if (ids.empty()) co_return;  // nothing to write: no round trip
