@@ -4,6 +4,7 @@
 // What each finding is and says is tested as values in tests/core/sync_reconcile_findings_test.cpp.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 
 #include <boost/json.hpp>
@@ -24,10 +25,8 @@ std::int64_t number_of(const engine_harness& h, const std::string& page_id) {
 }
 
 bool said(const ngsync::engine::reconcile_report& r, const std::string& words) {
-  for (const auto& f : r.findings) {
-    if (f.find(words) != std::string::npos) return true;
-  }
-  return false;
+  return std::ranges::any_of(
+      r.findings, [&](const std::string& f) { return f.find(words) != std::string::npos; });
 }
 
 }  // namespace
