@@ -3,7 +3,6 @@
 #include <stdexcept>
 #include <variant>
 
-#include "core/log/logging.hpp"
 #include "daemon/engine/sync_job.hpp"
 
 namespace ngsync::engine {
@@ -43,7 +42,6 @@ class action_writer {
       }
     }
     enqueue_sync(a.page_id, a.data_source_id, a.mapping);
-    log::get("reconcile")->info("adopted issue={}#{} for page={}", a.repo, a.number, a.page_id);
   }
 
   void operator()(const sync::enqueue_github_event& e) const {

@@ -215,10 +215,15 @@ class reconcile_pass {
                                  const storage::page_link* link = nullptr) {
     sync::count_finding(report_, finding);
     if (std::holds_alternative<sync::no_action>(finding.action)) co_return;
-    auto write = [this, action = std::move(finding.action), link](storage::transaction t) {
+    // The action lives in this frame while the write runs (a retried write runs it again).
+    auto write = [this, &action = finding.action, link](storage::transaction t) {
       carry_out_reconcile_action(t, queue_, action, link, config_.queue.max_attempts);
     };
     co_await db_.write(std::move(write));
+    if (const auto* a = std::get_if<sync::adopt_issue>(&finding.action)) {
+      log::get("reconcile")
+          ->info("adopted issue={}#{} for page={}", a->repo, a->number, a->page_id);
+    }
   }
 
   net::awaitable<void> mark_verified(const std::vector<storage::page_link>& links,
