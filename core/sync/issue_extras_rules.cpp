@@ -164,7 +164,10 @@ std::string missing_milestone_error(const std::string& title, const std::string&
 
 std::string join_errors(const std::vector<std::string>& errors) {
   std::string out;
-  for (const auto& e : errors) out += (out.empty() ? "" : "; ") + e;
+  for (const auto& e : errors) {
+    if (!out.empty()) out += "; ";
+    out += e;
+  }
   return out;
 }
 

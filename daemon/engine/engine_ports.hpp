@@ -1,9 +1,9 @@
 #pragma once
 // What the engine reaches outside itself besides Postgres: Notion, GitHub (REST, and GraphQL for
-// the project board) and the clock. The
-// product's ports (caller_ports) go through the rate-limited callers; the engine's tests give an
-// in-memory Notion and GitHub and a clock they move (tests/engine/). Postgres is no port: the
-// engine's tests run on a real one, as every test here does (the guide's "real over mock").
+// the project board) and the clock. The product's ports (caller_ports) go through the
+// rate-limited callers; the engine's tests (tests/daemon/engine/) use the same ports with the
+// callers sending to the sandbox's emulators in-process. Postgres is no port: the engine's tests
+// run on a real one, as every test here does (the guide's "real over mock").
 #include <chrono>
 #include <memory>
 #include <string>
