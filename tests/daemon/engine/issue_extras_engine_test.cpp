@@ -220,3 +220,46 @@ TEST_CASE(
     CHECK(h.extras().counters().project_refreshes == 1);  // the board read again, once
   }
 }
+
+TEST_CASE("engine: extras: a board changed since it was read is read again, once") {
+  engine_harness h(
+      extras("      project:\n        owner: acme\n        number: 1\n        fields:\n"
+             "          Status: Stage\n"));
+  h.sync(login_page);  // the board is read and kept; Stage has no 'Ready for Dev' yet
+  const auto n = issue_number_of(h, login_page);
+  REQUIRE(str(h.property(login_page, "GitHub Sync Status")) == "Error");
+  const auto refreshes = h.extras().counters().project_refreshes;
+  auto stage = [&] {
+    const auto item = board_item(h, n);
+    REQUIRE(item);
+    return item->contains("Stage") ? str(item->at("Stage").at("name")) : std::string();
+  };
+  auto add_option = [&](const std::string& name) {
+    h.act("github", "add_project_option",
+          {{"owner", "acme"}, {"number", 1}, {"field", "Stage"}, {"name", name}});
+  };
+
+  // Options added since: the kept board lacks them, the board read again has them.
+  add_option("Ready for Dev");
+  add_option("In Progress");
+  h.sync(login_page);
+  CHECK(stage() == "Ready for Dev");
+  CHECK(h.extras().counters().project_refreshes == refreshes + 1);
+  CHECK(str(h.property(login_page, "GitHub Sync Status")) == "Success");
+  CHECK(str(h.property(login_page, "GitHub Sync Error")).empty());
+
+  // A person edits an option, so GitHub gives it a new id: the kept id is refused as not
+  // belonging to the field, the board is read again and the value set with the new id.
+  h.act("github", "rename_project_option",
+        {{"owner", "acme"},
+         {"number", 1},
+         {"field", "Stage"},
+         {"option", "In Progress"},
+         {"new_name", "In Progress"}});
+  h.act("notion", "edit_page",
+        {{"page_id", login_page}, {"properties", json::object{{"Status", "In Progress"}}}});
+  h.sync(login_page);
+  CHECK(stage() == "In Progress");
+  CHECK(h.extras().counters().project_refreshes == refreshes + 2);
+  CHECK(str(h.property(login_page, "GitHub Sync Status")) == "Success");
+}
