@@ -51,7 +51,7 @@ runtime::runtime(const config::config& cfg, const char* app_name)
       audit(db),
       apis(io.get_executor(), cfg, audit),
       ports(apis.notion_caller(), apis.github_caller()),
-      extras(db, apis.notion_caller(), apis.github_caller()),
+      extras(db, ports),
       syncer(db, ports, &extras, mappings),
       github_events(db, queue, ports, mappings, cfg) {}
 

@@ -4,6 +4,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "core/config/values.hpp"
+#include "core/github/milestones.hpp"
 #include "core/http/url.hpp"
 
 namespace ngsync::github {
@@ -236,6 +237,19 @@ net::awaitable<github_issue> github_client::set_pr_state(std::string repo, std::
   req.idempotent = true;
   auto r = co_await call(std::move(req), "update pull request");
   co_return to_issue(r.response->body, "update pull request");
+}
+
+net::awaitable<std::optional<std::int64_t>> github_client::find_milestone(std::string repo,
+                                                                          std::string title,
+                                                                          bool create_missing) {
+  auto number = co_await github::find_milestone(caller_, std::move(repo), std::move(title),
+                                                create_missing, sync_run_id_);
+  co_return number;
+}
+
+net::awaitable<void> github_client::set_milestone(std::string repo, std::int64_t number,
+                                                  std::optional<std::int64_t> milestone) {
+  co_await github::set_issue_milestone(caller_, std::move(repo), number, milestone, sync_run_id_);
 }
 
 net::awaitable<std::string> github_client::own_login() {

@@ -57,6 +57,11 @@ class github_client final : public github_port {
                                              std::string sha) override;
   boost::asio::awaitable<github_issue> set_pr_state(std::string repo, std::int64_t number,
                                                     std::string state) override;
+  boost::asio::awaitable<std::optional<std::int64_t>> find_milestone(std::string repo,
+                                                                     std::string title,
+                                                                     bool create_missing) override;
+  boost::asio::awaitable<void> set_milestone(std::string repo, std::int64_t number,
+                                             std::optional<std::int64_t> milestone) override;
   boost::asio::awaitable<std::string> own_login() override;
 
  private:

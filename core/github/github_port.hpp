@@ -90,6 +90,13 @@ class github_port {
                                                      std::string sha) = 0;
   virtual boost::asio::awaitable<github_issue> set_pr_state(std::string repo, std::int64_t number,
                                                             std::string state) = 0;
+  // The number of the repository's milestone titled `title` (open or closed, compared without
+  // case), created when `create_missing`; nullopt when there is none (milestones.hpp).
+  virtual boost::asio::awaitable<std::optional<std::int64_t>> find_milestone(
+      std::string repo, std::string title, bool create_missing) = 0;
+  // Sets (a milestone number) or clears (nullopt) the issue's milestone.
+  virtual boost::asio::awaitable<void> set_milestone(std::string repo, std::int64_t number,
+                                                     std::optional<std::int64_t> milestone) = 0;
   // The login GitHub answers for this credential (token user, or the App bot); for echo
   // suppression of webhooks.
   virtual boost::asio::awaitable<std::string> own_login() = 0;

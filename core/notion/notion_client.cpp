@@ -177,4 +177,9 @@ net::awaitable<json::value> notion_client::update_data_source(std::string data_s
   co_return co_await call_json(std::move(req), std::move(operation));
 }
 
+net::awaitable<std::vector<page_comment>> notion_client::list_comments(std::string page_id) {
+  auto comments = co_await list_page_comments(caller_, std::move(page_id), sync_run_id_);
+  co_return comments;
+}
+
 }  // namespace ngsync::notion

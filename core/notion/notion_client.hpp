@@ -35,6 +35,7 @@ class notion_client final : public notion_port {
       std::string page_id, std::string property_id) override;
   boost::asio::awaitable<boost::json::value> update_page_properties(
       std::string page_id, boost::json::object properties) override;
+  boost::asio::awaitable<std::vector<page_comment>> list_comments(std::string page_id) override;
   boost::asio::awaitable<boost::json::value> get_data_source(std::string data_source_id) override;
   boost::asio::awaitable<boost::json::value> update_data_source(
       std::string data_source_id, boost::json::object properties) override;

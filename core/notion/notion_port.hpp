@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "core/notion/page_comments.hpp"
 #include "core/notion/page_markdown.hpp"
 #include "core/notion/page_model.hpp"
 
@@ -58,6 +59,8 @@ class notion_port {
   // PATCH /v1/pages/{id} {"properties": ...}; returns the updated page.
   virtual boost::asio::awaitable<boost::json::value> update_page_properties(
       std::string page_id, boost::json::object properties) = 0;
+  // Every comment on the page, oldest first (GET /v1/comments?block_id=, page_comments.hpp).
+  virtual boost::asio::awaitable<std::vector<page_comment>> list_comments(std::string page_id) = 0;
   virtual boost::asio::awaitable<boost::json::value> get_data_source(
       std::string data_source_id) = 0;
   // PATCH /v1/data_sources/{id} {"properties": ...}: adds, changes or (with null) removes

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <exception>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -21,6 +22,7 @@
 #include "core/github/api_urls.hpp"
 #include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/github_event_sync.hpp"
+#include "daemon/engine/issue_extras_sync.hpp"
 #include "daemon/engine/job_dispatch.hpp"
 #include "daemon/engine/mapping_binding.hpp"
 #include "daemon/engine/page_sync.hpp"
@@ -45,6 +47,7 @@ struct engine_harness_options {
   std::string scenario = "tests/daemon/scenarios/small.json";  // under the source tree
   std::string mapping_extra;  // YAML lines appended to the mapping (6-space indent)
   std::string github_mapping = "{repository: acme/roadmap}";  // the mapping's github: value
+  std::function<void(json::object&)> edit_scenario;  // changes the scenario before it loads
 };
 
 class engine_harness {
@@ -57,7 +60,9 @@ class engine_harness {
     std::ifstream in(std::string(NGSYNC_SOURCE_DIR) + "/" + options.scenario);
     std::stringstream text;
     text << in.rdbuf();
-    host_.load_scenario(json::parse(text.str()));
+    auto scenario = json::parse(text.str()).as_object();
+    if (options.edit_scenario) options.edit_scenario(scenario);
+    host_.load_scenario(scenario);
     transport_.route(notion_url, "notion");
     transport_.route(github_url, "github");
 
@@ -85,7 +90,9 @@ class engine_harness {
       b.settings = m;
       mappings_[m.name] = b;
     }
-    syncer_ = std::make_unique<engine::page_syncer>(*db_, *ports_, nullptr, mappings_);
+    // The issue extras (board, milestone, comments) run when the mapping asks for them.
+    extras_ = std::make_unique<engine::issue_extras_syncer>(*db_, *ports_);
+    syncer_ = std::make_unique<engine::page_syncer>(*db_, *ports_, extras_.get(), mappings_);
     syncer_->set_own_github_login("ngsync-bot");
     // Short backoffs: a retried job runs again within milliseconds.
     storage::queue_settings qs;
@@ -203,6 +210,7 @@ class engine_harness {
   sandbox::sandbox_host& sandbox() { return host_; }
   emulator_transport& transport() { return transport_; }
   engine::page_syncer& syncer() { return *syncer_; }
+  engine::issue_extras_syncer& extras() { return *extras_; }
   storage::database& db() { return *db_; }
 
   // GitHub issues (and PRs) of a repository by number, from the emulator's state.
@@ -245,6 +253,14 @@ class engine_harness {
     auto c = sdb().connect();
     pqxx::work t(*c);
     t.exec_params("DELETE FROM page_links WHERE notion_page_id = $1", page_id);
+    t.commit();
+  }
+  // The database forgets which Notion comments of the page were mirrored (a restore that lost
+  // the records, or a crash before they were written).
+  void forget_mirrored_comments(const std::string& page_id) {
+    auto c = sdb().connect();
+    pqxx::work t(*c);
+    t.exec_params("DELETE FROM mirrored_comments WHERE notion_page_id = $1", page_id);
     t.commit();
   }
   // The repository as the GitHub emulator holds it (issues, pulls, branches).
@@ -341,6 +357,7 @@ class engine_harness {
   std::unique_ptr<engine::api_stack> apis_;
   std::unique_ptr<engine::caller_ports> ports_;
   std::map<std::string, engine::mapping_binding> mappings_;
+  std::unique_ptr<engine::issue_extras_syncer> extras_;
   std::unique_ptr<engine::page_syncer> syncer_;
   std::unique_ptr<storage::job_queue> queue_;
   std::unique_ptr<engine::github_event_syncer> github_events_;
