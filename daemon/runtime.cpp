@@ -88,9 +88,9 @@ net::awaitable<void> runtime::resolve_mappings(bool with_notion_identity) {
         e.what());
   }
   for (const auto& m : c.sync.mappings) {
-    mapping_binding b;
+    sync::mapping_binding b;
     b.name = m.name;
-    b.rules = rules_from_config(m);
+    b.rules = sync::rules_from_config(m);
     b.rules.github_web_host = github::web_host(c.github.base_url);
     b.database_id = m.database_id;
     b.draft_pr_base = m.draft_pr_base;

@@ -15,13 +15,13 @@
 #include <boost/asio/io_context.hpp>
 
 #include "core/config/config.hpp"
-#include "daemon/services/api_stack.hpp"
-#include "daemon/services/audit_recorder.hpp"
+#include "core/sync/mapping_binding.hpp"
 #include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/job_runner.hpp"
-#include "daemon/engine/mapping_binding.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
+#include "daemon/services/api_stack.hpp"
+#include "daemon/services/audit_recorder.hpp"
 #include "daemon/webhooks/own_identity.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
@@ -62,7 +62,7 @@ struct runtime {
   storage::job_queue queue;
   audit_recorder audit;
   api_stack apis;
-  std::map<std::string, mapping_binding> mappings;
+  std::map<std::string, sync::mapping_binding> mappings;
   caller_ports ports;
   issue_extras_syncer extras;
   page_syncer syncer;

@@ -26,10 +26,9 @@ std::string text_of(const json::object& o, const char* key) {
 
 }  // namespace
 
-github_event_syncer::github_event_syncer(storage::database& db, storage::job_queue& queue,
-                                         engine_ports& ports,
-                                         const std::map<std::string, mapping_binding>& mappings,
-                                         const config::config& c)
+github_event_syncer::github_event_syncer(
+    storage::database& db, storage::job_queue& queue, engine_ports& ports,
+    const std::map<std::string, sync::mapping_binding>& mappings, const config::config& c)
     : db_(db), links_(db), queue_(queue), ports_(ports), mappings_(mappings), c_(c) {}
 
 github_event_syncer::issue_event github_event_syncer::event_of(const storage::claimed_job& job) {
@@ -56,7 +55,7 @@ net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
                              ev.repo, ev.number, ev.run);
     co_return;
   }
-  const auto* binding = mapping_of_data_source(mappings_, link->data_source_id);
+  const auto* binding = sync::mapping_of_data_source(mappings_, link->data_source_id);
   if (!binding) {
     api::throw_malformed("ngsync", "github event",
                          "no mapping covers data source " + link->data_source_id);
@@ -132,7 +131,7 @@ net::awaitable<void> github_event_syncer::hold_trashed(const issue_event& ev,
 
 net::awaitable<void> github_event_syncer::mirror(const issue_event& ev,
                                                  const storage::page_link& link,
-                                                 const mapping_binding& binding,
+                                                 const sync::mapping_binding& binding,
                                                  const github::github_issue& issue,
                                                  const notion::notion_page& page,
                                                  notion::notion_port& notion_api) {
@@ -177,7 +176,7 @@ net::awaitable<void> github_event_syncer::mirror(const issue_event& ev,
 }
 
 net::awaitable<void> github_event_syncer::record_mirror(
-    const issue_event& ev, const storage::page_link& link, const mapping_binding& binding,
+    const issue_event& ev, const storage::page_link& link, const sync::mapping_binding& binding,
     const github::github_issue& issue, const notion::notion_page& page,
     const sync::notion_mirror_plan& plan, json::object to_notion, const std::string& now) {
   auto logger = log::get("twoway");

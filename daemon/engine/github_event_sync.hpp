@@ -13,8 +13,8 @@
 
 #include "core/config/config.hpp"
 #include "core/sync/github_event_planner.hpp"
+#include "core/sync/mapping_binding.hpp"
 #include "daemon/engine/engine_ports.hpp"
-#include "daemon/engine/mapping_binding.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/link_port.hpp"
@@ -32,7 +32,7 @@ struct github_event_counters {
 class github_event_syncer {
  public:
   github_event_syncer(storage::database& db, storage::job_queue& queue, engine_ports& ports,
-                      const std::map<std::string, mapping_binding>& mappings,
+                      const std::map<std::string, sync::mapping_binding>& mappings,
                       const config::config& c);
 
   boost::asio::awaitable<void> sync(storage::claimed_job job);
@@ -58,14 +58,14 @@ class github_event_syncer {
                                             const github::github_issue& issue);
   // Plans the mirror (core/sync/github_event_planner), writes the page, records the outcome.
   boost::asio::awaitable<void> mirror(const issue_event& ev, const storage::page_link& link,
-                                      const mapping_binding& binding,
+                                      const sync::mapping_binding& binding,
                                       const github::github_issue& issue,
                                       const notion::notion_page& page,
                                       notion::notion_port& notion_api);
   // Provenance, conflicts, and a restore job when GitHub changed what Notion owns: one
   // transaction.
   boost::asio::awaitable<void> record_mirror(const issue_event& ev, const storage::page_link& link,
-                                             const mapping_binding& binding,
+                                             const sync::mapping_binding& binding,
                                              const github::github_issue& issue,
                                              const notion::notion_page& page,
                                              const sync::notion_mirror_plan& plan,
@@ -75,7 +75,7 @@ class github_event_syncer {
   storage::link_port links_;
   storage::job_queue& queue_;
   engine_ports& ports_;
-  const std::map<std::string, mapping_binding>& mappings_;
+  const std::map<std::string, sync::mapping_binding>& mappings_;
   const config::config& c_;
   github_event_counters counters_;
 };

@@ -14,7 +14,7 @@ bool needs_correlation(const std::optional<storage::page_link>& link) {
 
 net::awaitable<correlation_outcome> correlate_page(
     storage::link_port& links, github::github_port& github, const notion::notion_page& page,
-    const mapping_binding& mapping, std::string data_source_id, std::string own_login) {
+    const sync::mapping_binding& mapping, std::string data_source_id, std::string own_login) {
   correlation_outcome out;
   const auto& rules = mapping.rules;
   auto claim = sync::issue_claimed_by(page, rules);

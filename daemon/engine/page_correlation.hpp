@@ -10,7 +10,7 @@
 
 #include "core/github/github_port.hpp"
 #include "core/notion/page_model.hpp"
-#include "daemon/engine/mapping_binding.hpp"
+#include "core/sync/mapping_binding.hpp"
 #include "storage/link_port.hpp"
 
 namespace ngsync::engine {
@@ -30,6 +30,6 @@ bool needs_correlation(const std::optional<storage::page_link>& link);
 // adopted one the link. Both only when the page had no row yet.
 boost::asio::awaitable<correlation_outcome> correlate_page(
     storage::link_port& links, github::github_port& github, const notion::notion_page& page,
-    const mapping_binding& mapping, std::string data_source_id, std::string own_login);
+    const sync::mapping_binding& mapping, std::string data_source_id, std::string own_login);
 
 }  // namespace ngsync::engine

@@ -30,7 +30,7 @@ namespace json = boost::json;
 namespace {
 
 // Polled, webhook and reconcile hints all name a mapping; the page itself says where it lives.
-bool in_mapping(const mapping_binding& mapping, const notion::notion_page& p) {
+bool in_mapping(const sync::mapping_binding& mapping, const notion::notion_page& p) {
   if (sync::data_source_in_scope(mapping.scope(), p.parent_data_source_id, p.parent_database_id))
     return true;
   log::get("sync")->warn(
@@ -55,7 +55,7 @@ notion::notion_page parsed_page(const json::value& raw) {
 }  // namespace
 
 page_syncer::page_syncer(storage::database& db, engine_ports& ports, issue_extras_syncer* extras,
-                         const std::map<std::string, mapping_binding>& mappings)
+                         const std::map<std::string, sync::mapping_binding>& mappings)
     : db_(db), ports_(ports), mappings_(mappings), links_(db), extras_(extras), recovery_(db) {}
 
 net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,

@@ -17,12 +17,12 @@
 #include "core/github/github_port.hpp"
 #include "core/notion/notion_port.hpp"
 #include "core/notion/page_model.hpp"
+#include "core/sync/mapping_binding.hpp"
 #include "core/sync/page_notice.hpp"
 #include "core/sync/page_outcome.hpp"
 #include "core/sync/sync_action.hpp"
 #include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/issue_extras_sync.hpp"
-#include "daemon/engine/mapping_binding.hpp"
 #include "daemon/engine/repo_recovery.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/database.hpp"
@@ -51,7 +51,7 @@ class page_syncer {
   // `extras` carries out a linked issue's project, milestone and comment work; nullptr runs
   // none (the engine's tests of the sync rules).
   page_syncer(storage::database& db, engine_ports& ports, issue_extras_syncer* extras,
-              const std::map<std::string, mapping_binding>& mappings);
+              const std::map<std::string, sync::mapping_binding>& mappings);
 
   // Runs one job. Throws api::api_exception (classified) or std::exception on failure.
   boost::asio::awaitable<void> sync(storage::claimed_job job);
@@ -82,7 +82,7 @@ class page_syncer {
  private:
   struct page_context {
     sync_page_hint hint;
-    const mapping_binding* mapping = nullptr;
+    const sync::mapping_binding* mapping = nullptr;
     notion::notion_page page;
     // When `page` was read from Notion: the poll's time for a snapshot carried in the hint, else
     // the time of the GET. A sync is recorded as verified as of this moment, never later, so an
@@ -170,7 +170,7 @@ class page_syncer {
 
   storage::database& db_;
   engine_ports& ports_;
-  const std::map<std::string, mapping_binding>& mappings_;
+  const std::map<std::string, sync::mapping_binding>& mappings_;
   storage::link_port links_;  // group commit of the link reads and writes (see link_port.hpp)
   page_sync_counters counters_;
   issue_extras_syncer* extras_;  // project board, milestone and comments (issue #8)

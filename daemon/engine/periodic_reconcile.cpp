@@ -14,12 +14,10 @@
 namespace ngsync::engine {
 namespace net = boost::asio;
 
-net::awaitable<void> run_periodic_reconcile(storage::database& db, storage::job_queue& queue,
-                                            engine_ports& ports,
-                                            const std::map<std::string, mapping_binding>& mappings,
-                                            const config::config& c, const bool* stopping,
-                                            std::string own_github_login,
-                                            std::function<bool()> may_run) {
+net::awaitable<void> run_periodic_reconcile(
+    storage::database& db, storage::job_queue& queue, engine_ports& ports,
+    const std::map<std::string, sync::mapping_binding>& mappings, const config::config& c,
+    const bool* stopping, std::string own_github_login, std::function<bool()> may_run) {
   auto logger = log::get("reconcile");
   const auto executor = co_await net::this_coro::executor;  // not in an argument list: GCC 12
   net::steady_timer timer(executor);

@@ -20,8 +20,8 @@
 #include "core/sync/sync_run_id.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
-#include "daemon/services/daemon_metrics.hpp"
 #include "daemon/engine/sync_job.hpp"
+#include "daemon/services/daemon_metrics.hpp"
 #include "storage/cursor_store.hpp"
 #include "storage/link_store.hpp"
 #include "storage/sql_time.hpp"
@@ -128,7 +128,8 @@ std::shared_ptr<pending_query> start_query(const net::any_io_executor& ex,
 }  // namespace
 
 poller::poller(storage::database& db, storage::job_queue& queue, notion::notion_port& notion,
-               const mapping_binding& mapping, std::string data_source_id, poller_settings settings)
+               const sync::mapping_binding& mapping, std::string data_source_id,
+               poller_settings settings)
     : db_(db),
       queue_(queue),
       notion_(notion),

@@ -14,7 +14,7 @@
 #include <memory>
 
 #include "core/notion/notion_port.hpp"
-#include "daemon/engine/mapping_binding.hpp"
+#include "core/sync/mapping_binding.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
 
@@ -43,7 +43,8 @@ struct poller_settings {
 class poller {
  public:
   poller(storage::database& db, storage::job_queue& queue, notion::notion_port& notion,
-         const mapping_binding& mapping, std::string data_source_id, poller_settings settings);
+         const sync::mapping_binding& mapping, std::string data_source_id,
+         poller_settings settings);
 
   boost::asio::awaitable<poll_result> poll_once();
   // Polls every interval until stop(); errors are logged and recorded on the cursor.
@@ -81,7 +82,7 @@ class poller {
   static boost::asio::awaitable<void> written_oldest(poll_pass& pass);
 
   notion::notion_port& notion_;
-  const mapping_binding& mapping_;
+  const sync::mapping_binding& mapping_;
   std::string data_source_id_;
   poller_settings settings_;
   std::optional<std::chrono::steady_clock::time_point> last_success_;

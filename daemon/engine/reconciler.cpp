@@ -45,8 +45,8 @@ sync::reconciled_link judged(const storage::page_link& l) {
 class reconcile_pass {
  public:
   reconcile_pass(storage::database& db, storage::job_queue& queue, engine_ports& ports,
-                 const std::map<std::string, mapping_binding>& mappings, const config::config& c,
-                 const reconcile_options& options)
+                 const std::map<std::string, sync::mapping_binding>& mappings,
+                 const config::config& c, const reconcile_options& options)
       : db_(db),
         queue_(queue),
         ports_(ports),
@@ -151,7 +151,7 @@ class reconcile_pass {
   }
 
   std::optional<sync::page_mapping> mapping_for(const std::string& data_source_id) const {
-    const auto* b = mapping_of_data_source(mappings_, data_source_id);
+    const auto* b = sync::mapping_of_data_source(mappings_, data_source_id);
     if (!b) return std::nullopt;
     return sync::page_mapping{b->name, b->rules.close_on_trash};
   }
@@ -244,7 +244,7 @@ class reconcile_pass {
   engine_ports& ports_;
   std::unique_ptr<github::github_port> github_port_;
   std::unique_ptr<notion::notion_port> notion_port_;
-  const std::map<std::string, mapping_binding>& mappings_;
+  const std::map<std::string, sync::mapping_binding>& mappings_;
   const config::config& config_;
   reconcile_mode mode_;
   sync::reconcile_context ctx_;
@@ -253,10 +253,10 @@ class reconcile_pass {
 
 }  // namespace
 
-net::awaitable<reconcile_report> reconcile(storage::database& db, storage::job_queue& queue,
-                                           engine_ports& ports,
-                                           const std::map<std::string, mapping_binding>& mappings,
-                                           const config::config& c, reconcile_options options) {
+net::awaitable<reconcile_report> reconcile(
+    storage::database& db, storage::job_queue& queue, engine_ports& ports,
+    const std::map<std::string, sync::mapping_binding>& mappings, const config::config& c,
+    reconcile_options options) {
   reconcile_pass pass(db, queue, ports, mappings, c, options);
   co_return co_await pass.run();
 }

@@ -11,10 +11,10 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/config/config.hpp"
+#include "core/sync/mapping_binding.hpp"
 #include "core/sync/reconcile_findings.hpp"
 #include "core/sync/reconcile_scope.hpp"
 #include "daemon/engine/engine_ports.hpp"
-#include "daemon/engine/mapping_binding.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
 
@@ -33,7 +33,7 @@ struct reconcile_options {
 
 boost::asio::awaitable<reconcile_report> reconcile(
     storage::database& db, storage::job_queue& queue, engine_ports& ports,
-    const std::map<std::string, mapping_binding>& mappings, const config::config& c,
+    const std::map<std::string, sync::mapping_binding>& mappings, const config::config& c,
     reconcile_options options);
 
 // Runs a slice pass of reconcile() every c.sync.reconcile_interval until *stopping, skipping the
@@ -41,7 +41,7 @@ boost::asio::awaitable<reconcile_report> reconcile(
 // (daemon/engine/periodic_reconcile.cpp)
 boost::asio::awaitable<void> run_periodic_reconcile(
     storage::database& db, storage::job_queue& queue, engine_ports& ports,
-    const std::map<std::string, mapping_binding>& mappings, const config::config& c,
+    const std::map<std::string, sync::mapping_binding>& mappings, const config::config& c,
     const bool* stopping, std::string own_github_login, std::function<bool()> may_run = {});
 
 }  // namespace ngsync::engine

@@ -26,8 +26,8 @@ http::server_response answer(const http::server_request& req, status s, std::str
 
 notion_webhook_receiver::notion_webhook_receiver(
     storage::database& db, storage::job_queue& queue,
-    const std::map<std::string, engine::mapping_binding>& mappings,
-    notion_webhook_settings settings, const own_identity& me)
+    const std::map<std::string, sync::mapping_binding>& mappings, notion_webhook_settings settings,
+    const own_identity& me)
     : db_(db),
       queue_(queue),
       mappings_(mappings),
@@ -41,9 +41,7 @@ net::awaitable<std::optional<std::string>> notion_webhook_receiver::key(
   if (!settings_.configured_token.empty()) co_return settings_.configured_token;
   const auto now = std::chrono::steady_clock::now();
   if (key_read_at_ && now - *key_read_at_ < max_age) co_return key_;
-  auto read = [](storage::transaction t) {
-    return storage::notion_webhook_tokens::active(t);
-  };
+  auto read = [](storage::transaction t) { return storage::notion_webhook_tokens::active(t); };
   key_ = co_await db_.read(std::move(read));
   key_read_at_ = now;
   co_return key_;
@@ -143,10 +141,11 @@ net::awaitable<http::server_response> notion_webhook_receiver::handle(http::serv
   // The mapping whose data source (or database) is the page's parent. The job checks again
   // against the page itself (page_syncer::load): this only routes the hint.
   const bool parent_is_database = e.parent_type == "database";
-  auto match = engine::mapping_of_parent(mappings_, parent_is_database ? "" : e.parent_id,
-                                         parent_is_database ? e.parent_id : "");
-  if (!match.mapping && e.parent_type.empty()) match = engine::mapping_of_parent(mappings_, "", e.parent_id);
-  const engine::mapping_binding* mapping = match.mapping;
+  auto match = sync::mapping_of_parent(mappings_, parent_is_database ? "" : e.parent_id,
+                                       parent_is_database ? e.parent_id : "");
+  if (!match.mapping && e.parent_type.empty())
+    match = sync::mapping_of_parent(mappings_, "", e.parent_id);
+  const sync::mapping_binding* mapping = match.mapping;
   const std::string data_source = match.data_source_id;
   if (!mapping) {
     ++counters_.ignored;

@@ -15,7 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/http/server.hpp"
-#include "daemon/engine/mapping_binding.hpp"
+#include "core/sync/mapping_binding.hpp"
 #include "daemon/webhooks/own_identity.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
@@ -50,7 +50,7 @@ struct notion_webhook_settings {
 class notion_webhook_receiver {
  public:
   notion_webhook_receiver(storage::database& db, storage::job_queue& queue,
-                          const std::map<std::string, engine::mapping_binding>& mappings,
+                          const std::map<std::string, sync::mapping_binding>& mappings,
                           notion_webhook_settings settings, const own_identity& me);
 
   boost::asio::awaitable<http::server_response> handle(http::server_request req);
@@ -64,7 +64,7 @@ class notion_webhook_receiver {
 
   storage::database& db_;
   storage::job_queue& queue_;
-  const std::map<std::string, engine::mapping_binding>& mappings_;
+  const std::map<std::string, sync::mapping_binding>& mappings_;
   notion_webhook_settings settings_;
   const own_identity& me_;
   std::optional<std::string> key_;

@@ -279,7 +279,7 @@ struct notion_bed {
   std::unique_ptr<storage::database> db;
   std::unique_ptr<storage::job_queue> queue;
   webhooks::own_identity me{"ngsync-bot", "40673a87-d8ed-41e0-aa55-7f0e8ace24cd"};
-  std::map<std::string, engine::mapping_binding> mappings;
+  std::map<std::string, sync::mapping_binding> mappings;
   std::vector<std::unique_ptr<webhooks::notion_webhook_receiver>> receivers;
   net::io_context io{1};
   std::vector<std::unique_ptr<http::router>> routes;
@@ -289,7 +289,7 @@ struct notion_bed {
     scratch.migrate();
     db = std::make_unique<storage::database>(scratch.settings());
     queue = std::make_unique<storage::job_queue>(*db);
-    engine::mapping_binding b;
+    sync::mapping_binding b;
     b.name = "roadmap";
     b.data_source_ids = {data_source};
     mappings.emplace("roadmap", b);

@@ -20,11 +20,11 @@
 #include "core/api/api_failure.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/github/api_urls.hpp"
+#include "core/sync/mapping_binding.hpp"
 #include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/issue_extras_sync.hpp"
 #include "daemon/engine/job_dispatch.hpp"
-#include "daemon/engine/mapping_binding.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
 #include "daemon/engine/reconciler.hpp"
@@ -81,9 +81,9 @@ class engine_harness {
     apis_ = std::make_unique<engine::api_stack>(io_.get_executor(), cfg_, *audit_, &transport_);
     ports_ = std::make_unique<engine::caller_ports>(apis_->notion_caller(), apis_->github_caller());
     for (const auto& m : cfg_.sync.mappings) {
-      engine::mapping_binding b;
+      sync::mapping_binding b;
       b.name = m.name;
-      b.rules = engine::rules_from_config(m);
+      b.rules = sync::rules_from_config(m);
       b.rules.github_web_host = github::web_host(cfg_.github.base_url);
       b.data_source_ids = {m.data_source_id};
       b.draft_pr_base = m.draft_pr_base;
@@ -356,7 +356,7 @@ class engine_harness {
   std::unique_ptr<engine::audit_recorder> audit_;
   std::unique_ptr<engine::api_stack> apis_;
   std::unique_ptr<engine::caller_ports> ports_;
-  std::map<std::string, engine::mapping_binding> mappings_;
+  std::map<std::string, sync::mapping_binding> mappings_;
   std::unique_ptr<engine::issue_extras_syncer> extras_;
   std::unique_ptr<engine::page_syncer> syncer_;
   std::unique_ptr<storage::job_queue> queue_;

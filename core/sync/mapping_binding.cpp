@@ -1,8 +1,8 @@
-#include "daemon/engine/mapping_binding.hpp"
+#include "core/sync/mapping_binding.hpp"
 
 #include "core/notion/notion_id.hpp"
 
-namespace ngsync::engine {
+namespace ngsync::sync {
 namespace {
 std::optional<std::string> optional_name(const std::string& s) {
   if (s.empty()) return std::nullopt;
@@ -10,15 +10,15 @@ std::optional<std::string> optional_name(const std::string& s) {
 }
 
 // The loader accepts only these three names.
-sync::field_owner owner_of(const std::string& s) {
-  if (s == "github") return sync::field_owner::github;
-  if (s == "newer_wins") return sync::field_owner::newer_wins;
-  return sync::field_owner::notion;
+field_owner owner_of(const std::string& s) {
+  if (s == "github") return field_owner::github;
+  if (s == "newer_wins") return field_owner::newer_wins;
+  return field_owner::notion;
 }
 }  // namespace
 
-sync::mapping_rules rules_from_config(const config::mapping& m) {
-  sync::mapping_rules r;
+mapping_rules rules_from_config(const config::mapping& m) {
+  mapping_rules r;
   r.name = m.name;
   r.title_property = m.title_property;
   r.status_property = optional_name(m.status_property);
@@ -29,8 +29,8 @@ sync::mapping_rules rules_from_config(const config::mapping& m) {
   r.create_kind = m.kind;
   r.create_statuses = m.create_statuses;
   for (const auto& [status, reason] : m.close_statuses) {
-    r.close_statuses.push_back({status, reason == "not_planned" ? sync::close_reason::not_planned
-                                                                : sync::close_reason::completed});
+    r.close_statuses.push_back(
+        {status, reason == "not_planned" ? close_reason::not_planned : close_reason::completed});
   }
   r.close_on_trash = m.close_on_trash;
   r.sync_body = m.sync_body;
@@ -62,10 +62,10 @@ mapping_match mapping_of_parent(const std::map<std::string, mapping_binding>& ma
                                 std::string_view parent_data_source_id,
                                 std::string_view parent_database_id) {
   for (const auto& [name, b] : mappings) {
-    if (auto ds = sync::data_source_in_scope(b.scope(), parent_data_source_id, parent_database_id))
+    if (auto ds = data_source_in_scope(b.scope(), parent_data_source_id, parent_database_id))
       return {&b, *ds};
   }
   return {};
 }
 
-}  // namespace ngsync::engine
+}  // namespace ngsync::sync
