@@ -4,10 +4,10 @@
 #include <boost/json.hpp>
 
 #include "core/api/api_failure.hpp"
+#include "core/api/riding_out.hpp"
 #include "core/github/api_urls.hpp"
 #include "core/log/logging.hpp"
 #include "daemon/engine/job_dispatch.hpp"
-#include "daemon/engine/riding_out.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "daemon/webhooks/own_identity.hpp"
 #include "storage/migrator.hpp"
@@ -31,7 +31,7 @@ auto with_startup_retry(F f) {
   api::ride_out_policy p;
   p.longest_wait = std::chrono::milliseconds(30'000);
   p.give_up_after = std::chrono::minutes(5);
-  return riding_out(std::move(f), p, "main", "start-up read");
+  return api::riding_out(std::move(f), p, "main", "start-up read");
 }
 
 }  // namespace

@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "core/api/api_failure.hpp"
+#include "core/api/riding_out.hpp"
 #include "core/log/logging.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/provenance.hpp"
 #include "daemon/engine/reconcile_actions.hpp"
-#include "daemon/engine/riding_out.hpp"
 #include "storage/link_store.hpp"
 
 namespace ngsync::engine {
@@ -28,7 +28,7 @@ auto waiting_out_pauses(F f) {
   p.longest_wait = std::chrono::milliseconds(8'000);
   p.give_up_after = std::chrono::minutes(10);
   p.transient_limit = 4;
-  return riding_out(std::move(f), p, "reconcile", "reconcile read");
+  return api::riding_out(std::move(f), p, "reconcile", "reconcile read");
 }
 
 sync::reconciled_link judged(const storage::page_link& l) {

@@ -16,19 +16,19 @@
 #include "core/api/ride_out.hpp"
 #include "core/log/logging.hpp"
 
-namespace ngsync::engine {
+namespace ngsync::api {
 
 // `what` names the call in the log line of each retry ("start-up read", "reconcile read").
 template <class F>
 boost::asio::awaitable<typename std::invoke_result_t<F&>::value_type> riding_out(
-    F f, api::ride_out_policy policy, std::string subsystem, std::string what) {
+    F f, ride_out_policy policy, std::string subsystem, std::string what) {
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-  api::ride_out tries(policy, std::chrono::steady_clock::now());
+  ride_out tries(policy, std::chrono::steady_clock::now());
   for (;;) {
     std::chrono::milliseconds wait{};
     try {
       co_return co_await f();
-    } catch (const api::api_exception& e) {
+    } catch (const api_exception& e) {
       const auto next = tries.wait_after(e.failure(), std::chrono::steady_clock::now(),
                                          std::chrono::system_clock::now());
       if (!next) throw;
@@ -41,4 +41,4 @@ boost::asio::awaitable<typename std::invoke_result_t<F&>::value_type> riding_out
   }
 }
 
-}  // namespace ngsync::engine
+}  // namespace ngsync::api
