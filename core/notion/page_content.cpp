@@ -20,7 +20,7 @@ namespace {
 struct name_cache {
   std::mutex mutex;
   std::map<std::string, person_names> people;  // by Notion user id
-  std::map<std::string, std::string> titles;  // mentioned pages, by normalized id
+  std::map<std::string, std::string> titles;   // mentioned pages, by normalized id
 };
 
 // A page object's title: the plain text of its title property.
@@ -35,7 +35,8 @@ std::string title_of(const boost::json::value& page) {
     if (!title || !title->is_array()) continue;
     for (const auto& run : title->as_array())
       if (const auto* r = run.if_object())
-        if (const auto* t = r->if_contains("plain_text"); t && t->is_string()) out += t->as_string();
+        if (const auto* t = r->if_contains("plain_text"); t && t->is_string())
+          out += t->as_string();
   }
   return out;
 }
@@ -44,13 +45,10 @@ name_cache& names() {
   return cache;
 }
 
-}  // namespace
-
-net::awaitable<std::string> read_page_content(notion_port& notion_api,
-                                              const notion_page& page,
-                                              const std::map<std::string, std::string>& user_map) {
+// The page's Markdown with what Notion left out followed, within the per-page call bound.
+net::awaitable<page_markdown> read_markdown(notion_port& notion_api, const std::string& page_id) {
   page_markdown content;
-  content.page = co_await notion_api.get_page_markdown_part(page.id);
+  content.page = co_await notion_api.get_page_markdown_part(page_id);
   int follow_calls = 0;
   for (auto ids = block_ids_to_follow(content);
        !ids.empty() && follow_calls < max_markdown_follow_calls;
@@ -58,21 +56,23 @@ net::awaitable<std::string> read_page_content(notion_port& notion_api,
     for (const auto& id : ids) {
       if (follow_calls >= max_markdown_follow_calls) break;
       ++follow_calls;
-      content.followed[normalized_block_id(id)] =
-          co_await notion_api.get_page_markdown_part(id);
+      content.followed[normalized_block_id(id)] = co_await notion_api.get_page_markdown_part(id);
     }
   }
+  co_return content;
+}
 
-  std::map<std::string, std::string> logins;  // normalized Notion id -> GitHub login
-  for (const auto& [key, login] : user_map) logins[normalized_block_id(key)] = login;
+// How the converter names people and pages: the users map first (keyed by Notion user id or by
+// email, core/config: a mention carries the id; the email comes with a looked-up person), then
+// the names and titles looked up before. `logins` must outlive the options.
+gfm_options naming_options(const notion_page& page,
+                           const std::map<std::string, std::string>& logins,
+                           const std::map<std::string, std::string>& user_map) {
   gfm_options options;
   options.version = markdown_version::v2;  // what get_page_markdown_part pins
   options.page_url = page.url;
-  // The users map is keyed by Notion user id or by email (core/config): a mention carries the id;
-  // the email comes with the person's name when it had to be looked up.
-  options.github_login = [&](std::string_view id) -> std::optional<std::string> {
-    if (const auto it = logins.find(normalized_block_id(id)); it != logins.end())
-      return it->second;
+  options.github_login = [&logins, &user_map](std::string_view id) -> std::optional<std::string> {
+    if (const auto it = logins.find(normalized_block_id(id)); it != logins.end()) return it->second;
     std::lock_guard lock(names().mutex);
     const auto known = names().people.find(std::string(id));
     if (known == names().people.end() || known->second.email.empty()) return std::nullopt;
@@ -91,42 +91,72 @@ net::awaitable<std::string> read_page_content(notion_port& notion_api,
     if (it == names().titles.end() || it->second.empty()) return std::nullopt;
     return it->second;
   };
-  auto body = page_markdown_to_github(content, options);
-  // Mentioned pages Notion gave without a title: looked up once per process, a few per page.
-  int title_calls = 0;
-  for (const auto& id : body.unresolved_page_ids) {
-    {
-      std::lock_guard lock(names().mutex);
-      if (names().titles.contains(id)) continue;
-    }
-    if (title_calls++ >= max_markdown_follow_calls) break;
+  return options;
+}
+
+bool title_known(const std::string& id) {
+  std::lock_guard lock(names().mutex);
+  return names().titles.contains(id);
+}
+
+bool person_known(const std::string& id) {
+  std::lock_guard lock(names().mutex);
+  return names().people.contains(id);  // looked up before, even when Notion had no name
+}
+
+// Mentioned pages Notion gave without a title: looked up once per process, a few per page.
+// True when any was looked up.
+net::awaitable<bool> look_up_titles(notion_port& notion_api, const std::string& page_id,
+                                    const std::vector<std::string>& ids) {
+  int calls = 0;
+  for (const auto& id : ids) {
+    if (title_known(id)) continue;
+    if (calls++ >= max_markdown_follow_calls) break;
     std::string title;
     try {
       title = title_of(co_await notion_api.get_page(id));
     } catch (const std::exception& e) {
       // No access to the mentioned page (or it is gone): the link stays, titled "Notion page".
-      log::get("sync")->info("page={} mentioned page {} has no readable title: {}", page.id, id, e.what());
+      log::get("sync")->info("page={} mentioned page {} has no readable title: {}", page_id, id,
+                             e.what());
     }
     std::lock_guard lock(names().mutex);
     names().titles[id] = title;
   }
-  if (title_calls) body = page_markdown_to_github(content, options);
-  if (!body.unresolved_user_ids.empty()) {
-    for (const auto& id : body.unresolved_user_ids) {
-      {
-        std::lock_guard lock(names().mutex);
-        if (names().people.contains(id)) continue;  // looked up before: Notion had no name
-      }
-      person_names person;
-      try {
-        person = co_await notion_api.get_person(id);
-      } catch (const std::exception& e) {
-        // The mention stays "a Notion user"; the body is still written.
-        log::get("sync")->warn("page={} could not name mentioned user {}: {}", page.id, id, e.what());
-      }
-      std::lock_guard lock(names().mutex);
-      names().people[id] = person;
+  co_return calls > 0;
+}
+
+// Mentioned people with no login in the users map and no name in the mention.
+net::awaitable<void> look_up_people(notion_port& notion_api, const std::string& page_id,
+                                    const std::vector<std::string>& ids) {
+  for (const auto& id : ids) {
+    if (person_known(id)) continue;
+    person_names person;
+    try {
+      person = co_await notion_api.get_person(id);
+    } catch (const std::exception& e) {
+      // The mention stays "a Notion user"; the body is still written.
+      log::get("sync")->warn("page={} could not name mentioned user {}: {}", page_id, id, e.what());
     }
+    std::lock_guard lock(names().mutex);
+    names().people[id] = person;
+  }
+}
+
+}  // namespace
+
+net::awaitable<std::string> read_page_content(notion_port& notion_api, const notion_page& page,
+                                              const std::map<std::string, std::string>& user_map) {
+  const auto content = co_await read_markdown(notion_api, page.id);
+  std::map<std::string, std::string> logins;  // normalized Notion id -> GitHub login
+  for (const auto& [key, login] : user_map) logins[normalized_block_id(key)] = login;
+  const auto options = naming_options(page, logins, user_map);
+  auto body = page_markdown_to_github(content, options);
+  if (co_await look_up_titles(notion_api, page.id, body.unresolved_page_ids)) {
+    body = page_markdown_to_github(content, options);
+  }
+  if (!body.unresolved_user_ids.empty()) {
+    co_await look_up_people(notion_api, page.id, body.unresolved_user_ids);
     body = page_markdown_to_github(content, options);
   }
   if (!body.missing_block_ids.empty())
@@ -135,4 +165,4 @@ net::awaitable<std::string> read_page_content(notion_port& notion_api,
   co_return std::move(body.markdown);
 }
 
-}  // namespace ngsync::engine
+}  // namespace ngsync::notion

@@ -61,11 +61,11 @@ sync_plan plan_desiring(desired_state state, std::string hash = "h-new") {
   return plan;
 }
 
-const wall_time read_at = wall_time{} + 1'000'000h;
+constexpr wall_time read_at = wall_time{} + 1'000'000h;
 
 round_facts facts(std::optional<std::string> link_hash) {
-  return {std::move(link_hash), "2026-11-25T09:59:00.000Z", std::nullopt, read_at + 5s, read_at,
-          {}};
+  return {
+      std::move(link_hash), "2026-11-25T09:59:00.000Z", std::nullopt, read_at + 5s, read_at, {}};
 }
 
 }  // namespace
