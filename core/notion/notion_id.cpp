@@ -16,7 +16,7 @@ std::string compact_id(std::string_view id) {
 }
 
 std::string dashed_id(std::string_view id) {
-  const auto hex = compact_id(id);
+  auto hex = compact_id(id);
   if (hex.empty()) return hex;
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
          hex.substr(16, 4) + "-" + hex.substr(20);

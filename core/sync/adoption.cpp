@@ -26,4 +26,13 @@ marked_issue judge_marked_issue(std::string_view body, std::string_view author_l
   return written_by_daemon(author_login, own_login) ? marked_issue::own : marked_issue::copy;
 }
 
+std::optional<std::string> page_of_own_issue(std::string_view body, std::string_view author_login,
+                                             std::string_view own_login) {
+  if (!written_by_daemon(author_login, own_login)) return std::nullopt;
+  const auto markers = parse_markers(body);
+  auto page = markers.page_id ? notion::dashed_id(*markers.page_id) : std::string();
+  if (page.empty()) return std::nullopt;
+  return page;
+}
+
 }  // namespace ngsync::sync

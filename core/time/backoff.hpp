@@ -33,7 +33,7 @@ class doubling_backoff {
 // Full jitter: a retry waits a uniform draw in [0, window]; the window starts at `base` for the
 // first retry (retry = 1) and doubles with each one, up to `cap`.
 inline std::chrono::milliseconds full_jitter_window(std::chrono::milliseconds base,
-                                                   std::chrono::milliseconds cap, int retry) {
+                                                    std::chrono::milliseconds cap, int retry) {
   const int shift = std::clamp(retry - 1, 0, 30);
   const auto grown = base.count() * (std::int64_t{1} << shift);
   return std::chrono::milliseconds(std::max<std::int64_t>(std::min(grown, cap.count()), 0));

@@ -65,13 +65,10 @@ net::awaitable<bool> repo_recovery::before_create(github::github_port& github, s
         [&found, &listed, &own_login](const github::github_issue& issue) {
           ++listed;
           // The filter asked GitHub for the daemon's issues; the author is checked again here.
-          if (!sync::written_by_daemon(issue.user_login, own_login)) return true;
-          // The link table keys pages by the API's dashed form; a marker may carry either.
-          const auto markers = sync::parse_markers(issue.body);
-          const auto page = markers.page_id ? notion::dashed_id(*markers.page_id) : "";
-          if (page.empty()) return true;
+          const auto page = sync::page_of_own_issue(issue.body, issue.user_login, own_login);
+          if (!page) return true;
           found.push_back(
-              {page, static_cast<int>(issue.number), issue.node_id, issue.html_url,
+              {*page, static_cast<int>(issue.number), issue.node_id, issue.html_url,
                issue.is_pull_request ? sync::issue_kind::draft_pr : sync::issue_kind::issue});
           return true;
         };

@@ -86,3 +86,12 @@ TEST_CASE("an issue met while looking for a page's marker is the daemon's own, a
   CHECK(judge_marked_issue("no marker here", "ngsync-bot[bot]", page, "ngsync-bot[bot]") ==
         marked_issue::other_page);
 }
+
+TEST_CASE("the recovery scan takes a page only from an issue the daemon opened, in dashed form") {
+  const std::string body = "Fix it\n\n<!-- Notion-Page-ID: DCDC805C85FA4155A55C20FC28771AF7 -->";
+  using ngsync::sync::page_of_own_issue;
+  CHECK(page_of_own_issue(body, "ngsync-bot[bot]", "ngsync-bot[bot]") ==
+        "dcdc805c-85fa-4155-a55c-20fc28771af7");
+  CHECK_FALSE(page_of_own_issue(body, "mallory", "ngsync-bot[bot]"));
+  CHECK_FALSE(page_of_own_issue("no marker", "ngsync-bot[bot]", "ngsync-bot[bot]"));
+}
