@@ -33,6 +33,10 @@ bool content_skipped_unlinked(const notion::notion_page& page, const mapping_rul
          classify_status(page, rules, false).cls == status_class::before_create;
 }
 
+bool content_needed(const notion::notion_page& page, bool linked, const mapping_rules& rules) {
+  return rules.sync_body && !page.in_trash && (linked || !content_skipped_unlinked(page, rules));
+}
+
 bool page_already_shows(const notion::notion_page& page, const write_back_properties& wb,
                         const write_back_action& shown) {
   if (shown.use_created_issue || shown.last_sync_at) return false;

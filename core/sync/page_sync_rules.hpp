@@ -34,6 +34,10 @@ bool snapshot_outdated(std::optional<std::chrono::system_clock::time_point> seen
 // so nothing of it reaches GitHub. A page re-linked afterwards needs the content read.
 bool content_skipped_unlinked(const notion::notion_page& page, const mapping_rules& rules);
 
+// True when the page's content is read for its sync: the mapping syncs bodies, the page is not
+// in the trash, and it is linked or past the content skip above.
+bool content_needed(const notion::notion_page& page, bool linked, const mapping_rules& rules);
+
 // True when the page already shows everything `shown` would write, so the write is skipped:
 // writing it again would only bump last_edited_time and make the next poll sync the page again.
 bool page_already_shows(const notion::notion_page& page, const write_back_properties& wb,

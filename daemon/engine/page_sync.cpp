@@ -123,8 +123,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   }
 
   if (ctx.link) ctx.state = storage::state_of(*ctx.link);
-  if (rules.sync_body && !ctx.page.in_trash &&
-      (ctx.state || !sync::content_skipped_unlinked(ctx.page, rules))) {
+  if (sync::content_needed(ctx.page, ctx.state.has_value(), rules)) {
     ctx.content = co_await notion::read_page_content(notion_api, ctx.page, rules.user_map);
   }
   co_return ctx;

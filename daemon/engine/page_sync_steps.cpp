@@ -45,6 +45,17 @@ sync::round_facts page_syncer::facts_of(const job_state& js, time_point now,
           ctx.read_at, std::move(applied)};
 }
 
+net::awaitable<void> page_syncer::take_link(job_state& js, storage::page_link link) {
+  auto& ctx = js.ctx;
+  ctx.state = storage::state_of(link);
+  ctx.link = std::move(link);
+  // Content skipped while the page had no link reaches the issue now.
+  if (sync::content_skipped_unlinked(ctx.page, ctx.mapping->rules)) {
+    ctx.content =
+        co_await notion::read_page_content(js.notion, ctx.page, ctx.mapping->rules.user_map);
+  }
+}
+
 net::awaitable<bool> page_syncer::correlate(job_state& js) {
   auto& ctx = js.ctx;
   // No issue on record (a lost or restored database): the page may still name its issue.
@@ -56,13 +67,8 @@ net::awaitable<bool> page_syncer::correlate(job_state& js) {
   }
   if (found.link) {
     ++counters_.issues_adopted;
-    ctx.link = found.link;
-    ctx.state = storage::state_of(*ctx.link);
+    co_await take_link(js, *found.link);
     js.issue = std::move(found.issue);  // already read: the plan compares with it
-    if (sync::content_skipped_unlinked(ctx.page, ctx.mapping->rules)) {
-      ctx.content =
-          co_await notion::read_page_content(js.notion, ctx.page, ctx.mapping->rules.user_map);
-    }
   }
   co_return true;
 }
@@ -220,12 +226,7 @@ net::awaitable<bool> page_syncer::create_issue(job_state& js,
       ++counters_.issues_adopted;
       logger->info("page={} run={} re-linked to {}#{} by the recovery scan", page_id, run,
                    create.repo, *relinked->issue_number);
-      ctx.link = relinked;
-      ctx.state = storage::state_of(*relinked);
-      if (sync::content_skipped_unlinked(ctx.page, ctx.mapping->rules)) {
-        ctx.content =
-            co_await notion::read_page_content(js.notion, ctx.page, ctx.mapping->rules.user_map);
-      }
+      co_await take_link(js, *relinked);
       js.issue.reset();
       co_return false;
     }

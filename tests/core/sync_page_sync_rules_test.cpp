@@ -148,3 +148,15 @@ TEST_CASE("page sync rules: a poll's snapshot older than the link's last sync is
       {"status", json::object{{"value", "Complete"}, {"at", "2026-11-25T09:59:41Z"}}}};
   CHECK(snapshot_outdated(std::nullopt, std::nullopt, mirrored, edited));
 }
+
+TEST_CASE("page sync rules: content is read for linked pages and pages meant for GitHub") {
+  auto r = rules_with_body();
+  CHECK(content_needed(page_in("Ready for Dev"), false, r));
+  CHECK_FALSE(content_needed(page_in("Backlog"), false, r));  // nothing of it reaches GitHub
+  CHECK(content_needed(page_in("Backlog"), true, r));         // its issue shows the body
+  auto trashed = page_in("Ready for Dev");
+  trashed.in_trash = true;
+  CHECK_FALSE(content_needed(trashed, true, r));
+  r.sync_body = false;
+  CHECK_FALSE(content_needed(page_in("Ready for Dev"), true, r));
+}
