@@ -1,5 +1,7 @@
 #include "core/github/api_urls.hpp"
 
+#include "core/text/ascii.hpp"
+
 #include <cctype>
 
 namespace ngsync::github {
@@ -11,12 +13,6 @@ constexpr std::string_view enterprise_rest_suffix = "/api/v3";
 std::string_view without_trailing_slashes(std::string_view s) {
   while (!s.empty() && s.back() == '/') s.remove_suffix(1);
   return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // "https://HOST:PORT/api/v3" -> "HOST:PORT" (empty when there is no scheme).
@@ -37,7 +33,7 @@ std::string_view path_of(std::string_view url) {
 }
 
 bool is_enterprise_server(std::string_view base) {
-  return lower(path_of(base)).ends_with(enterprise_rest_suffix);
+  return text::ascii_lower(path_of(base)).ends_with(enterprise_rest_suffix);
 }
 
 }  // namespace
@@ -54,7 +50,7 @@ std::string graphql_url(std::string_view rest_base_url) {
 
 std::string web_host(std::string_view rest_base_url) {
   const auto base = without_trailing_slashes(rest_base_url);
-  if (is_enterprise_server(base)) return lower(authority_of(base));
+  if (is_enterprise_server(base)) return text::ascii_lower(authority_of(base));
   return "github.com";
 }
 

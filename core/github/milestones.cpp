@@ -8,6 +8,7 @@
 #include "core/config/values.hpp"
 #include "core/github/github_client.hpp"
 #include "core/http/url.hpp"
+#include "core/text/ascii.hpp"
 
 namespace ngsync::github {
 namespace net = boost::asio;
@@ -15,11 +16,6 @@ namespace json = boost::json;
 
 namespace {
 const std::string api = "github";
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 json::value parse(const ratelimit::api_result& r, const std::string& operation) {
   json::error_code ec;
@@ -35,7 +31,7 @@ net::awaitable<std::optional<std::int64_t>> find_milestone(ratelimit::api_caller
                                                            std::string sync_run_id) {
   const auto base = github.config().base_url;
   std::string path = repo_path(repo) + "/milestones?state=all&per_page=100";
-  const auto want = lower(title);
+  const auto want = text::ascii_lower(title);
   for (int guard = 0; guard < 100 && !path.empty(); ++guard) {
     ratelimit::api_request req;
     req.path = path;
@@ -49,13 +45,15 @@ net::awaitable<std::optional<std::int64_t>> find_milestone(ratelimit::api_caller
       if (!o) continue;
       auto* t = o->if_contains("title");
       auto* n = o->if_contains("number");
-      if (t && t->is_string() && n && n->is_int64() && lower(t->as_string().c_str()) == want)
+      if (t && t->is_string() && n && n->is_int64() &&
+          text::ascii_lower(t->as_string().c_str()) == want)
         co_return n->as_int64();
     }
     auto next = next_link(r.response->header("Link"));
     if (next.empty()) break;
     auto target = http::target_under_base(base, next);
-    if (!target) api::throw_malformed(api, "list milestones", "next page link points off the API origin");
+    if (!target)
+      api::throw_malformed(api, "list milestones", "next page link points off the API origin");
     path = std::move(*target);
   }
   if (!create_missing) co_return std::nullopt;

@@ -1,5 +1,7 @@
 #include "core/github/project_board.hpp"
 
+#include "core/text/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -12,11 +14,6 @@ namespace net = boost::asio;
 namespace json = boost::json;
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string trim(const std::string& s) {
   auto b = s.find_first_not_of(" \t\r\n");
@@ -38,9 +35,9 @@ const json::object* object_at(const json::object& o, const char* key) {
 // Option and iteration names match trimmed and case-insensitively, as Notion users type them.
 const std::string* find_named(const std::map<std::string, std::string>& m,
                               const std::string& name) {
-  const auto want = lower(trim(name));
+  const auto want = text::ascii_lower(trim(name));
   for (const auto& [k, v] : m) {
-    if (lower(trim(k)) == want) return &v;
+    if (text::ascii_lower(trim(k)) == want) return &v;
   }
   return nullptr;
 }
@@ -61,9 +58,9 @@ const char* project_query_user =
 }  // namespace
 
 const project_field* project_board::field(const std::string& name) const {
-  const auto want = lower(trim(name));
+  const auto want = text::ascii_lower(trim(name));
   for (const auto& f : fields) {
-    if (lower(trim(f.name)) == want) return &f;
+    if (text::ascii_lower(trim(f.name)) == want) return &f;
   }
   return nullptr;
 }

@@ -6,18 +6,14 @@
 
 #include "core/notion/gfm_inline.hpp"
 
+#include "core/text/ascii.hpp"
+
 namespace ngsync::notion::gfm {
 
 namespace {
 
 bool is_name_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':';
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 void skip_spaces(std::string_view text, std::size_t& i) {
@@ -67,7 +63,7 @@ std::optional<attributes> parse_attributes(std::string_view text) {
     const std::size_t start = i;
     while (i < text.size() && is_name_char(text[i])) ++i;
     if (i == start) return std::nullopt;
-    std::string name = lower(text.substr(start, i - start));
+    std::string name = text::ascii_lower(text.substr(start, i - start));
     skip_spaces(text, i);
     if (i >= text.size() || text[i] != '=') {
       out.emplace_back(std::move(name), "");  // a bare attribute
@@ -103,7 +99,7 @@ std::optional<tag> parse_tag(std::string_view text) {
   const std::size_t name_start = i;
   if (i >= text.size() || !std::isalpha(static_cast<unsigned char>(text[i]))) return std::nullopt;
   while (i < text.size() && (is_name_char(text[i]))) ++i;
-  t.name = lower(text.substr(name_start, i - name_start));
+  t.name = text::ascii_lower(text.substr(name_start, i - name_start));
   // The end of the tag: the first '>' outside a quoted value.
   char quote = 0;
   std::size_t end = i;

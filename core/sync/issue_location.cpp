@@ -7,17 +7,10 @@
 #include <fmt/format.h>
 
 #include "core/api/api_failure.hpp"
+#include "core/text/ascii.hpp"
 
 namespace ngsync::sync {
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::optional<issue_location> location_of(std::string_view url) {
   const auto scheme = url.find("://");
@@ -46,7 +39,7 @@ std::optional<issue_location> location_of(std::string_view url) {
         name.empty()) {
       return std::nullopt;
     }
-    return issue_location{lower(owner) + "/" + lower(name), n};
+    return issue_location{text::ascii_lower(owner) + "/" + text::ascii_lower(name), n};
   }
   return std::nullopt;
 }
@@ -55,7 +48,7 @@ std::optional<issue_location> moved_location(std::string_view html_url, std::str
                                              std::int64_t number) {
   auto at = location_of(html_url);
   if (!at) return std::nullopt;
-  if (at->repo == lower(repo) && at->number == number) return std::nullopt;
+  if (at->repo == text::ascii_lower(repo) && at->number == number) return std::nullopt;
   return at;
 }
 

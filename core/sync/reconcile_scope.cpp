@@ -5,19 +5,12 @@
 #include <map>
 
 #include "core/sync/reconcile_budget.hpp"
+#include "core/text/ascii.hpp"
 #include "core/time/iso8601.hpp"
 
 namespace ngsync::sync {
 
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::set<std::string> repositories_to_scan(const std::vector<std::optional<std::string>>& fixed,
                                            const std::vector<std::string>& linked) {
@@ -44,11 +37,11 @@ std::optional<std::string> marker_scan_since(
 }
 
 void slice_issues::add(std::string_view repo, std::int64_t number) {
-  refs_.emplace(lower(repo), number);
+  refs_.emplace(text::ascii_lower(repo), number);
 }
 
 bool slice_issues::contains(std::string_view repo, std::int64_t number) const {
-  return refs_.contains({lower(repo), number});
+  return refs_.contains({text::ascii_lower(repo), number});
 }
 
 repository_plan plan_repository(reconcile_mode mode, std::string_view repo,

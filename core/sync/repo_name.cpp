@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/sync/utf8_text.hpp"
+#include "core/text/ascii.hpp"
 
 namespace ngsync::sync {
 namespace {
@@ -24,18 +25,12 @@ bool valid_repo(std::string_view s) {
   });
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Splits a pasted web URL into its host and the rest: "https://HOST/owner/repo" (any scheme case)
 // or "HOST/owner/repo". GitHub owner names hold neither '.' nor ':', so a first segment with one
 // of them, followed by two more, is a host. Returns an empty host when `s` is not a URL.
 std::string_view take_host(std::string_view& s) {
   for (std::string_view scheme : {"https://", "http://"}) {
-    if (lower(s.substr(0, scheme.size())) == scheme) {
+    if (text::ascii_lower(s.substr(0, scheme.size())) == scheme) {
       s.remove_prefix(scheme.size());
       const auto slash = s.find('/');
       const auto host = s.substr(0, slash);
@@ -58,7 +53,8 @@ input_result<repo_name> parse_repo_name(std::string_view text, std::string_view 
   std::string_view s = trim_ascii(text);
   const std::string shown(s.substr(0, 120));
   if (s.empty()) return input_error{"no GitHub repository given (expected owner/repo)"};
-  if (const auto host = take_host(s); !host.empty() && lower(host) != lower(web_host)) {
+  if (const auto host = take_host(s);
+      !host.empty() && text::ascii_lower(host) != text::ascii_lower(web_host)) {
     return input_error{"\"" + shown + "\" is on " + std::string(host.substr(0, 100)) +
                        ", but the GitHub synced here is " + std::string(web_host) +
                        " (expected owner/repo or https://" + std::string(web_host) +
@@ -80,7 +76,7 @@ input_result<repo_name> parse_repo_name(std::string_view text, std::string_view 
     return input_error{"\"" + shown + "\": invalid GitHub repository name \"" + std::string(repo) +
                        "\""};
   }
-  return repo_name{lower(owner), lower(repo)};
+  return repo_name{text::ascii_lower(owner), text::ascii_lower(repo)};
 }
 
 }  // namespace ngsync::sync

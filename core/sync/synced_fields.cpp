@@ -8,15 +8,10 @@
 
 #include "core/hash/sha256.hpp"
 #include "core/sync/utf8_text.hpp"
+#include "core/text/ascii.hpp"
 
 namespace ngsync::sync {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Length-prefixed so no two different field sets serialize alike ("a","bc" vs "ab","c").
 void put(std::string& out, std::string_view name, std::string_view value) {
@@ -28,7 +23,7 @@ void put(std::string& out, std::string_view name, std::string_view value) {
 // of case alone must not cost a GitHub call.
 void put_list(std::string& out, std::string_view name, const std::vector<std::string>& values) {
   put(out, name, std::to_string(values.size()));
-  for (const auto& v : values) put(out, "-", lower(v));
+  for (const auto& v : values) put(out, "-", text::ascii_lower(v));
 }
 
 }  // namespace
@@ -42,14 +37,14 @@ std::vector<std::string> canonical_name_set(std::vector<std::string> names) {
   for (auto& n : names) {
     auto t = std::string(trim_ascii(n));
     if (t.empty()) continue;
-    const auto key = lower(t);
+    const auto key = text::ascii_lower(t);
     if (std::none_of(out.begin(), out.end(),
-                     [&](const std::string& o) { return lower(o) == key; })) {
+                     [&](const std::string& o) { return text::ascii_lower(o) == key; })) {
       out.push_back(std::move(t));
     }
   }
   std::sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {
-    const auto la = lower(a), lb = lower(b);
+    const auto la = text::ascii_lower(a), lb = text::ascii_lower(b);
     return la != lb ? la < lb : a < b;
   });
   return out;
@@ -60,7 +55,7 @@ bool same_name_set(std::vector<std::string> a, std::vector<std::string> b) {
   auto cb = canonical_name_set(std::move(b));
   if (ca.size() != cb.size()) return false;
   for (std::size_t i = 0; i < ca.size(); ++i) {
-    if (lower(ca[i]) != lower(cb[i])) return false;
+    if (text::ascii_lower(ca[i]) != text::ascii_lower(cb[i])) return false;
   }
   return true;
 }

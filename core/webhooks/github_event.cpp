@@ -1,5 +1,7 @@
 #include "core/webhooks/github_event.hpp"
 
+#include "core/text/ascii.hpp"
+
 #include <array>
 #include <cctype>
 
@@ -9,12 +11,6 @@ namespace ngsync::webhooks {
 namespace json = boost::json;
 
 namespace {
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 const json::string* string_at(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v && v->is_string() ? &v->as_string() : nullptr;
@@ -35,7 +31,7 @@ api::parse_result<github_issue_event> parse_github_issue_event(std::string_view 
   const auto* full =
       repo && repo->is_object() ? string_at(repo->as_object(), "full_name") : nullptr;
   if (!full) return api::parse_error{"webhook without 'repository.full_name'"};
-  e.repo = lower(full->c_str());
+  e.repo = text::ascii_lower(full->c_str());
   const auto* issue = o->if_contains("issue");
   const auto* pull = issue ? nullptr : o->if_contains("pull_request");
   if (pull && pull->is_object()) {
@@ -69,7 +65,7 @@ bool is_synced_issue_action(std::string_view action) {
 }
 
 bool is_own_sender(std::string_view sender, std::string_view own_login) {
-  return !own_login.empty() && lower(sender) == lower(own_login);
+  return !own_login.empty() && text::ascii_lower(sender) == text::ascii_lower(own_login);
 }
 
 }  // namespace ngsync::webhooks

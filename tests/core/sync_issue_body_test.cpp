@@ -7,6 +7,7 @@
 #include "core/sync/issue_body.hpp"
 #include "core/sync/issue_title.hpp"
 #include "core/sync/utf8_text.hpp"
+#include "core/text/ascii.hpp"
 
 using namespace ngsync::sync;
 
@@ -197,4 +198,10 @@ TEST_CASE("notion ids: one compact form, dashes and case dropped, others rejecte
   CHECK(ngsync::notion::dashed_id("dcdc805c-85fa-4155-a55c-20fc28771af7") ==
         "dcdc805c-85fa-4155-a55c-20fc28771af7");
   CHECK(ngsync::notion::dashed_id("not-an-id").empty());
+}
+
+TEST_CASE("ascii case folding changes only A to Z, never a UTF-8 byte") {
+  CHECK(ngsync::text::ascii_lower("Acme/RoadMap") == "acme/roadmap");
+  CHECK(ngsync::text::ascii_lower("ÉCOLE-Ä") == "École-Ä");  // multi-byte letters stay as they are
+  CHECK(ngsync::text::ascii_lower(std::string_view()).empty());
 }
