@@ -7,20 +7,14 @@
 
 #include "core/hash/sha256.hpp"
 #include "core/sync/issue_extras_rules.hpp"
+#include "tests/core/support/page_values.hpp"
 
 using namespace ngsync;
 using namespace ngsync::sync;
+using ngsync::test::text_property;
 namespace json = boost::json;
 
 namespace {
-
-notion::property_value prop(notion::property_type t, std::string text) {
-  notion::property_value p;
-  p.type = t;
-  p.is_empty = text.empty();
-  p.text = std::move(text);
-  return p;
-}
 
 config::mapping extras_mapping() {
   config::mapping m;
@@ -39,19 +33,19 @@ config::mapping extras_mapping() {
 notion::notion_page extras_page() {
   notion::notion_page p;
   p.id = "a1000000-0000-4000-8000-000000000001";
-  p.properties["Name"] = prop(notion::property_type::title, "Fix login");
-  p.properties["Status"] = prop(notion::property_type::status, "Ready");
-  p.properties["Release"] = prop(notion::property_type::select, "v1.2");
-  auto tags = prop(notion::property_type::multi_select, "");
+  p.properties["Name"] = text_property(notion::property_type::title, "Fix login");
+  p.properties["Status"] = text_property(notion::property_type::status, "Ready");
+  p.properties["Release"] = text_property(notion::property_type::select, "v1.2");
+  auto tags = text_property(notion::property_type::multi_select, "");
   tags.names = {"bug", "ui"};
   tags.is_empty = false;
   p.properties["Tags"] = tags;
-  auto estimate = prop(notion::property_type::number, "");
+  auto estimate = text_property(notion::property_type::number, "");
   estimate.number = 3;
   estimate.is_empty = false;
   p.properties["Estimate"] = estimate;
-  p.properties["Team"] = prop(notion::property_type::select, "");
-  p.properties["Notes"] = prop(notion::property_type::rich_text, "not synced");
+  p.properties["Team"] = text_property(notion::property_type::select, "");
+  p.properties["Notes"] = text_property(notion::property_type::rich_text, "not synced");
   return p;
 }
 
@@ -238,7 +232,7 @@ TEST_CASE("core: issue extras: the milestone a page asks for") {
   auto wish = milestone_of(page, m);
   CHECK(wish.title == "v1.2");
   CHECK(wish.error.empty());
-  page.properties["Release"] = prop(notion::property_type::select, "");
+  page.properties["Release"] = text_property(notion::property_type::select, "");
   CHECK(milestone_of(page, m).title.empty());  // none: the issue's milestone is cleared
   m.milestone_property = "Sprint";
   CHECK(milestone_of(page, m).error == "milestone property 'Sprint' is not on the page");

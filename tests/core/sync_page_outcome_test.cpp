@@ -6,20 +6,14 @@
 
 #include "core/sync/page_outcome.hpp"
 #include "core/sync/provenance.hpp"
+#include "tests/core/support/page_values.hpp"
 
 using namespace ngsync;
 using namespace ngsync::sync;
+using ngsync::test::text_property;
 using namespace std::chrono_literals;
 
 namespace {
-
-notion::property_value text_prop(notion::property_type t, std::string text) {
-  notion::property_value p;
-  p.type = t;
-  p.is_empty = text.empty();
-  p.text = std::move(text);
-  return p;
-}
 
 write_back_properties status_and_error() {
   write_back_properties wb;
@@ -34,8 +28,8 @@ notion::notion_page page_showing(const std::string& status, const std::string& e
   notion::notion_page p;
   p.id = "dcdc805c-85fa-4155-a55c-20fc28771af7";
   p.last_edited_time = "2026-11-25T09:59:00.000Z";
-  p.properties["Sync Status"] = text_prop(notion::property_type::select, status);
-  p.properties["Sync Error"] = text_prop(notion::property_type::rich_text, error);
+  p.properties["Sync Status"] = text_property(notion::property_type::select, status);
+  p.properties["Sync Error"] = text_property(notion::property_type::rich_text, error);
   return p;
 }
 

@@ -6,20 +6,14 @@
 #include <boost/json.hpp>
 
 #include "core/sync/page_sync_rules.hpp"
+#include "tests/core/support/page_values.hpp"
 
 using namespace ngsync;
 using namespace ngsync::sync;
+using ngsync::test::text_property;
 namespace json = boost::json;
 
 namespace {
-
-notion::property_value prop(notion::property_type t, std::string text) {
-  notion::property_value p;
-  p.type = t;
-  p.is_empty = text.empty();
-  p.text = std::move(text);
-  return p;
-}
 
 mapping_rules rules_with_body() {
   mapping_rules r;
@@ -39,8 +33,8 @@ notion::notion_page page_in(const std::string& status) {
   notion::notion_page p;
   p.id = "dcdc805c-85fa-4155-a55c-20fc28771af7";
   p.last_edited_time = "2026-11-25T09:59:00.000Z";
-  p.properties["Name"] = prop(notion::property_type::title, "Fix the login page");
-  p.properties["Status"] = prop(notion::property_type::status, status);
+  p.properties["Name"] = text_property(notion::property_type::title, "Fix the login page");
+  p.properties["Status"] = text_property(notion::property_type::status, status);
   return p;
 }
 
@@ -81,8 +75,9 @@ TEST_CASE("page sync rules: a message the page already shows is not written agai
   number.type = notion::property_type::number;
   number.number = 12;
   page.properties["Issue"] = number;
-  page.properties["Sync Status"] = prop(notion::property_type::select, "Error");
-  page.properties["Sync Error"] = prop(notion::property_type::rich_text, "no such project option");
+  page.properties["Sync Status"] = text_property(notion::property_type::select, "Error");
+  page.properties["Sync Error"] =
+      text_property(notion::property_type::rich_text, "no such project option");
 
   write_back_action shown;
   shown.issue_number = 12;

@@ -7,22 +7,16 @@
 
 #include "core/sync/issue_body.hpp"
 #include "core/sync/planner.hpp"
+#include "tests/core/support/page_values.hpp"
 
 using namespace ngsync;
 using namespace ngsync::sync;
+using ngsync::test::text_property;
 
 namespace {
 
 constexpr const char* page_id = "dcdc805c-85fa-4155-a55c-20fc28771af7";
 constexpr const char* now = "2026-11-25T10:00:00Z";
-
-notion::property_value text_prop(notion::property_type t, std::string text) {
-  notion::property_value p;
-  p.type = t;
-  p.is_empty = text.empty();
-  p.text = std::move(text);
-  return p;
-}
 
 mapping_rules default_rules() {
   mapping_rules r;
@@ -52,8 +46,8 @@ struct page_builder {
     page.url = "https://www.notion.so/Task-dcdc805c85fa4155a55c20fc28771af7";
     page.created_time = "2026-11-20T09:00:00.000Z";
     page.last_edited_time = "2026-11-25T09:59:00.000Z";
-    page.properties["Name"] = text_prop(notion::property_type::title, "Fix the login page");
-    page.properties["Status"] = text_prop(notion::property_type::status, "Ready for Dev");
+    page.properties["Name"] = text_property(notion::property_type::title, "Fix the login page");
+    page.properties["Status"] = text_property(notion::property_type::status, "Ready for Dev");
     notion::property_value tags;
     tags.type = notion::property_type::multi_select;
     tags.names = {"bug", "Frontend"};
@@ -62,18 +56,18 @@ struct page_builder {
     people.type = notion::property_type::people;
     people.people = {{"user-alice", "Alice", ""}};
     page.properties["Assignee"] = people;
-    page.properties["GitHub Repository"] = text_prop(notion::property_type::rich_text, "");
+    page.properties["GitHub Repository"] = text_property(notion::property_type::rich_text, "");
     notion::property_value number;
     number.type = notion::property_type::number;
     number.is_empty = true;
     page.properties["Issue"] = number;
-    page.properties["Issue URL"] = text_prop(notion::property_type::url, "");
-    page.properties["Sync Status"] = text_prop(notion::property_type::select, "");
+    page.properties["Issue URL"] = text_property(notion::property_type::url, "");
+    page.properties["Sync Status"] = text_property(notion::property_type::select, "");
     notion::property_value date;
     date.type = notion::property_type::date;
     date.is_empty = true;
     page.properties["Last Sync"] = date;
-    page.properties["Sync Error"] = text_prop(notion::property_type::rich_text, "");
+    page.properties["Sync Error"] = text_property(notion::property_type::rich_text, "");
   }
   page_builder& status(std::string s) {
     page.properties["Status"].text = std::move(s);
@@ -785,9 +779,9 @@ TEST_CASE("a page left showing Pending and a retry notice gets Success and an em
   // (page_notice). The sync that then succeeds decides from what the page shows.
   const auto rules = default_rules();
   auto pending = page_builder().build();
-  pending.properties["Sync Status"] = text_prop(notion::property_type::select, "Pending");
+  pending.properties["Sync Status"] = text_property(notion::property_type::select, "Pending");
   pending.properties["Sync Error"] =
-      text_prop(notion::property_type::rich_text, "GitHub answered 503; retrying at 14:02 UTC");
+      text_property(notion::property_type::rich_text, "GitHub answered 503; retrying at 14:02 UTC");
   // The create itself (no link yet).
   auto plan = plan_page(pending, "Body text", std::nullopt, std::nullopt, rules, now);
   auto wbs = actions_of<write_back_action>(plan);
@@ -798,9 +792,9 @@ TEST_CASE("a page left showing Pending and a retry notice gets Success and an em
   // Linked and otherwise written back: only the Pending and the notice make it stale.
   const auto w = sync_once(page_builder().build(), rules);
   auto linked = page_builder().written_back().build();
-  linked.properties["Sync Status"] = text_prop(notion::property_type::select, "Pending");
-  linked.properties["Sync Error"] =
-      text_prop(notion::property_type::rich_text, "waiting for GitHub's rate limit since 13:58 UTC");
+  linked.properties["Sync Status"] = text_property(notion::property_type::select, "Pending");
+  linked.properties["Sync Error"] = text_property(
+      notion::property_type::rich_text, "waiting for GitHub's rate limit since 13:58 UTC");
   plan = plan_page(linked, "Body text", w.link, std::nullopt, rules, now);
   wbs = actions_of<write_back_action>(plan);
   REQUIRE_MESSAGE(wbs.size() == 1, describe(plan));
