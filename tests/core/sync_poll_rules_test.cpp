@@ -77,3 +77,37 @@ TEST_CASE("poll rules: the watermark is the newest edit, or an older one held ba
   CHECK(watermark_after(edit, edit - 300s, 120s) == edit - 420s);
   CHECK(watermark_after(edit, edit + 300s, 120s) == edit - 120s);
 }
+
+TEST_CASE("poll rules: a poll that saw nothing keeps its watermark; a first one starts from now") {
+  const poll_time now = edit + 3600s;
+  CHECK(watermark_kept(edit, now, 120s) == edit);
+  // A first poll of an empty data source saw everything there is.
+  CHECK(watermark_kept(std::nullopt, now, 120s) == now - 120s);
+}
+
+TEST_CASE("poll rules: a batch is written at once when nothing is in flight") {
+  CHECK_FALSE(batch_waits({}, {"a"}, false, 3));
+  CHECK_FALSE(batch_waits({}, {"a"}, true, 3));  // the last batch too: nothing to wait for
+  CHECK_FALSE(batch_waits({}, {}, true, 3));
+}
+
+TEST_CASE("poll rules: the batch that carries the watermark waits for every batch in flight") {
+  CHECK(batch_waits({{"a"}}, {"b"}, true, 3));
+  CHECK(batch_waits({{"a"}, {"c"}}, {}, true, 3));  // even with no page of its own
+}
+
+TEST_CASE("poll rules: a batch waits while the in-flight limit is reached") {
+  const pages_in_flight two{{"a"}, {"b"}};
+  CHECK_FALSE(batch_waits(two, {"c"}, false, 3));
+  CHECK(batch_waits(two, {"c"}, false, 2));
+  // A limit below one still lets one batch be written at a time.
+  CHECK(batch_waits({{"a"}}, {"c"}, false, 0));
+  CHECK_FALSE(batch_waits({}, {"c"}, false, 0));
+}
+
+TEST_CASE("poll rules: a batch sharing a page with one in flight waits for it") {
+  const pages_in_flight writing{{"a", "b"}, {"c"}};
+  CHECK(batch_waits(writing, {"x", "b"}, false, 3));
+  CHECK(batch_waits(writing, {"c"}, false, 3));
+  CHECK_FALSE(batch_waits(writing, {"x", "y"}, false, 3));
+}
