@@ -12,9 +12,27 @@
 
 #include "core/api/api_failure.hpp"
 #include "core/log/logging.hpp"
+#include "core/sync/queue_rules.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
+
+namespace {
+
+// The queue's form of core's retry decision.
+storage::job_failure queue_failure(const sync::job_retry& retry) {
+  switch (retry.kind) {
+    case sync::job_retry_kind::at_time:
+      return storage::job_failure::retry_after(retry.at);
+    case sync::job_retry_kind::never:
+      return storage::job_failure::permanent();
+    case sync::job_retry_kind::backoff:
+      break;
+  }
+  return storage::job_failure::transient();
+}
+
+}  // namespace
 
 std::string default_worker_id() {
   char host[256] = {};
@@ -86,19 +104,20 @@ net::awaitable<void> job_runner::work(bool until_empty) {
       net::co_spawn(ex, run_one(std::move(job)), net::detached);
     }
     if (until_empty && jobs.empty() && running_ == 0) {
-      // Nothing claimable and nothing running. Done once nothing waits at all; jobs waiting for
-      // a retry (backoff, Retry-After) or behind a crashed worker's lease are waited for, up to
-      // drain_patience without progress, then left queued for the next run.
+      // Nothing claimable and nothing running: core/sync/queue_rules.hpp says whether to wait
+      // for the jobs still queued (a retry's backoff or Retry-After, a crashed worker's lease).
       try {
         const auto stats = co_await queue_.stats();
-        if (stats.waiting == 0) break;
-        // Jobs held past the patience (a rate limit until its reset) cannot be waited for.
-        if (stats.due == 0 && stats.next_due_in && *stats.next_due_in > settings_.drain_patience) {
+        const sync::drain_view view{stats.waiting, stats.due, stats.next_due_in,
+                                    std::chrono::steady_clock::now() - last_progress_};
+        const auto step = sync::drain_next(view, settings_.drain_patience);
+        if (step == sync::drain_step::done) break;
+        if (step == sync::drain_step::not_due_soon) {
           logger->info("drain: {} job(s) not due for {} s; leaving them for the next run",
                        stats.waiting, stats.next_due_in->count() / 1000);
           break;
         }
-        if (std::chrono::steady_clock::now() - last_progress_ > settings_.drain_patience) {
+        if (step == sync::drain_step::no_progress) {
           logger->warn("drain: {} job(s) still waiting; leaving them for the next run",
                        stats.waiting);
           break;
@@ -147,9 +166,8 @@ net::awaitable<void> job_runner::run_one(storage::claimed_job job) {
       net::detached);
 
   std::string error;
-  storage::job_failure failure = storage::job_failure::transient();
   bool ok = false;
-  bool permanent = false;
+  auto retry = sync::retry_for_unclassified();
   std::optional<api::api_failure> api_failed;
   try {
     co_await handler_(job);
@@ -157,18 +175,7 @@ net::awaitable<void> job_runner::run_one(storage::claimed_job job) {
   } catch (const api::api_exception& e) {
     error = e.what();
     api_failed = e.failure();
-    switch (e.failure().kind) {
-      case api::failure_kind::throttled:
-        failure = storage::job_failure::retry_after(*e.failure().retry_at);
-        ++counters_.throttled;
-        break;
-      case api::failure_kind::permanent:
-        failure = storage::job_failure::permanent();
-        permanent = true;
-        break;
-      case api::failure_kind::transient:
-        break;
-    }
+    retry = sync::retry_for(e.failure());
   } catch (const std::exception& e) {
     error = log::redact(e.what());
   }
@@ -184,7 +191,9 @@ net::awaitable<void> job_runner::run_one(storage::claimed_job job) {
         logger->warn("job={} finished after its lease was lost; another worker owns it", id);
       }
     } else {
-      auto outcome = co_await queue_.fail(id, worker, error, failure);
+      const bool permanent = retry.kind == sync::job_retry_kind::never;
+      if (retry.kind == sync::job_retry_kind::at_time) ++counters_.throttled;
+      const auto outcome = co_await queue_.fail(id, worker, error, queue_failure(retry));
       if (permanent)
         ++counters_.failed_permanent;
       else
@@ -192,11 +201,17 @@ net::awaitable<void> job_runner::run_one(storage::claimed_job job) {
       logger->log(permanent ? spdlog::level::warn : spdlog::level::info,
                   "job={} kind={} run={} attempt={} failed: {}", id, job.kind,
                   job.sync_run_id.value_or(""), job.attempts, error);
-      if (outcome == storage::failure_outcome::dead) {
-        ++counters_.dead;
-        if (on_dead_) co_await on_dead_(job, error);
-      } else if (!permanent && on_retry_) {
-        co_await on_retry_(job, std::move(api_failed));
+      const bool dead = outcome == storage::failure_outcome::dead;
+      if (dead) ++counters_.dead;
+      switch (sync::report_after_failure(retry.kind, dead)) {
+        case sync::failure_report::dead:
+          if (on_dead_) co_await on_dead_(job, error);
+          break;
+        case sync::failure_report::retry:
+          if (on_retry_) co_await on_retry_(job, std::move(api_failed));
+          break;
+        case sync::failure_report::none:
+          break;
       }
     }
   } catch (const std::exception& e) {

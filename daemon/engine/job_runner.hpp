@@ -1,8 +1,9 @@
 #pragma once
 // Works the queue: claims due jobs in batches (up to `workers` at once), runs each in its own
-// coroutine, keeps its lease alive while it runs, and settles it: complete, or fail as the
-// failure's class says (throttled: back at the API's time, attempt not counted; transient:
-// backoff; permanent: dead at once). Idle, it sleeps until NOTIFY wakes it.
+// coroutine, keeps its lease alive while it runs, and settles it: complete, or fail as
+// core/sync/queue_rules.hpp decides from the failure's class (throttled: back at the API's time,
+// attempt not counted; transient: backoff; permanent: dead at once), which also says when a
+// drain stops waiting. Idle, it sleeps until NOTIFY wakes it.
 #include <chrono>
 #include <cstdint>
 #include <functional>
