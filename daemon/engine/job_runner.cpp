@@ -21,14 +21,10 @@ namespace {
 
 // The queue's form of core's retry decision.
 storage::job_failure queue_failure(const sync::job_retry& retry) {
-  switch (retry.kind) {
-    case sync::job_retry_kind::at_time:
-      return storage::job_failure::retry_after(retry.at);
-    case sync::job_retry_kind::never:
-      return storage::job_failure::permanent();
-    case sync::job_retry_kind::backoff:
-      break;
+  if (retry.kind == sync::job_retry_kind::at_time) {
+    return storage::job_failure::retry_after(retry.at);
   }
+  if (retry.kind == sync::job_retry_kind::never) return storage::job_failure::permanent();
   return storage::job_failure::transient();
 }
 
@@ -203,15 +199,10 @@ net::awaitable<void> job_runner::run_one(storage::claimed_job job) {
                   job.sync_run_id.value_or(""), job.attempts, error);
       const bool dead = outcome == storage::failure_outcome::dead;
       if (dead) ++counters_.dead;
-      switch (sync::report_after_failure(retry.kind, dead)) {
-        case sync::failure_report::dead:
-          if (on_dead_) co_await on_dead_(job, error);
-          break;
-        case sync::failure_report::retry:
-          if (on_retry_) co_await on_retry_(job, std::move(api_failed));
-          break;
-        case sync::failure_report::none:
-          break;
+      const auto report = sync::report_after_failure(retry.kind, dead);
+      if (report == sync::failure_report::dead && on_dead_) co_await on_dead_(job, error);
+      if (report == sync::failure_report::retry && on_retry_) {
+        co_await on_retry_(job, std::move(api_failed));
       }
     }
   } catch (const std::exception& e) {
