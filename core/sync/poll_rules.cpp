@@ -32,6 +32,12 @@ std::optional<poll_time> watermark_after(std::optional<poll_time> newest,
   return from - overlap;
 }
 
+void poll_marks::saw(std::optional<poll_time> edited, poll_verdict verdict) {
+  if (!edited) return;
+  if (!newest || *edited > *newest) newest = edited;
+  if (verdict == poll_verdict::own_write_back && (!held || *edited < *held)) held = edited;
+}
+
 poll_time watermark_kept(std::optional<poll_time> stored, poll_time now,
                          std::chrono::microseconds overlap) {
   return stored ? *stored : now - overlap;

@@ -45,6 +45,17 @@ std::optional<poll_time> watermark_after(std::optional<poll_time> newest,
                                          std::optional<poll_time> held,
                                          std::chrono::microseconds overlap);
 
+// What a poll has seen so far that places its watermark, page by page.
+struct poll_marks {
+  std::optional<poll_time> newest;  // the newest edit seen
+  std::optional<poll_time> held;    // the oldest edit left to the next poll (own_write_back)
+  // One judged page; `edited` unset (unparsable) moves neither.
+  void saw(std::optional<poll_time> edited, poll_verdict verdict);
+  std::optional<poll_time> watermark(std::chrono::microseconds overlap) const {
+    return watermark_after(newest, held, overlap);
+  }
+};
+
 // The watermark a poll that saw no page stores: the one it had. A first poll of an empty data
 // source saw everything there is, so it may start from now, less the overlap.
 poll_time watermark_kept(std::optional<poll_time> stored, poll_time now,

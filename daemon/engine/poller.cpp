@@ -82,8 +82,7 @@ poller::poller(storage::database& db, storage::job_queue& queue, notion::notion_
 struct poller::poll_pass {
   poll_result result;
   std::optional<std::string> since;  // the stored watermark (none: from the beginning)
-  std::optional<storage::sys_time> newest;
-  std::optional<storage::sys_time> held;  // oldest edit left to the next poll
+  sync::poll_marks marks;  // where the watermark goes
   std::set<std::string> enqueued_here;
   // Batches being written to the queue, oldest first, and the pages each holds.
   std::deque<std::shared_ptr<pending_enqueue>> writing;
@@ -161,7 +160,6 @@ net::awaitable<std::vector<storage::job_spec>> poller::jobs_for(poll_pass& pass,
   std::vector<storage::job_spec> specs;
   for (const auto& p : page.pages) {
     const auto edited = iso8601::parse(p.last_edited_time);
-    if (edited && (!pass.newest || *edited > *pass.newest)) pass.newest = edited;
     std::optional<sync::polled_link> link;
     if (auto it = links.find(p.id); it != links.end()) {
       link = sync::polled_link{
@@ -170,10 +168,8 @@ net::awaitable<std::vector<storage::job_spec>> poller::jobs_for(poll_pass& pass,
     }
     const auto verdict =
         sync::judge_polled_page(p, edited, link, pass.enqueued_here.contains(p.id), mapping_.rules);
-    if (verdict == sync::poll_verdict::own_write_back) {
-      ++pass.result.own_write_backs_reread;
-      if (!pass.held || *edited < *pass.held) pass.held = edited;
-    }
+    pass.marks.saw(edited, verdict);
+    if (verdict == sync::poll_verdict::own_write_back) ++pass.result.own_write_backs_reread;
     if (verdict != sync::poll_verdict::enqueue) {
       ++pass.result.pages_skipped;
       continue;
@@ -215,12 +211,7 @@ net::awaitable<void> poller::write_batch(poll_pass& pass, std::vector<storage::j
   // The last batch and the watermark commit together; earlier batches commit on their own
   // (a crash in between re-polls from the old watermark, and the hints merge).
   const auto overlap = std::chrono::duration_cast<std::chrono::microseconds>(settings_.overlap);
-  std::optional<storage::sys_time> watermark;
-  if (!more) {
-    if (auto w = sync::watermark_after(pass.newest, pass.held, overlap)) {
-      watermark = *w;
-    }
-  }
+  const auto watermark = more ? std::nullopt : pass.marks.watermark(overlap);
   const auto pages_in_batch = static_cast<std::int64_t>(page.pages.size());
   auto write = [&queue = queue_, specs = std::move(specs), more, ds = data_source_id_, watermark,
                 pages_in_batch, overlap](storage::transaction t) {

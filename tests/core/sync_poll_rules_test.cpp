@@ -111,3 +111,23 @@ TEST_CASE("poll rules: a batch sharing a page with one in flight waits for it") 
   CHECK(batch_waits(writing, {"c"}, false, 3));
   CHECK_FALSE(batch_waits(writing, {"x", "y"}, false, 3));
 }
+
+TEST_CASE("poll rules: the marks follow the newest edit and hold at an own write-back read again") {
+  poll_marks marks;
+  CHECK_FALSE(marks.watermark(120s));  // nothing seen
+  marks.saw(std::nullopt, poll_verdict::enqueue);  // an unreadable time moves nothing
+  CHECK_FALSE(marks.watermark(120s));
+  marks.saw(edit, poll_verdict::enqueue);
+  marks.saw(edit - 600s, poll_verdict::settled);
+  CHECK(marks.newest == edit);
+  CHECK_FALSE(marks.held);
+  CHECK(marks.watermark(120s) == edit - 120s);
+  // Read again after its own write-back: the next poll owes it a look after its minute.
+  marks.saw(edit - 300s, poll_verdict::own_write_back);
+  marks.saw(edit - 60s, poll_verdict::own_write_back);
+  CHECK(marks.held == edit - 300s);
+  CHECK(marks.watermark(120s) == edit - 420s);
+  marks.saw(edit + 60s, poll_verdict::not_for_github);
+  CHECK(marks.newest == edit + 60s);
+  CHECK(marks.watermark(120s) == edit - 420s);
+}
