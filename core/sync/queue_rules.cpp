@@ -15,7 +15,9 @@ job_retry retry_for(const api::api_failure& failure) {
   return retry_for_unclassified();
 }
 
-job_retry retry_for_unclassified() { return {job_retry_kind::backoff, {}}; }
+job_retry retry_for_unclassified() {
+  return {job_retry_kind::backoff, {}};
+}
 
 failure_report report_after_failure(job_retry_kind kind, bool became_dead) {
   if (became_dead) return failure_report::dead;

@@ -38,8 +38,8 @@ failure_report report_after_failure(job_retry_kind kind, bool became_dead);
 
 // The queue as a drain sees it when it claimed nothing and no job is running.
 struct drain_view {
-  std::int64_t waiting = 0;                           // available or retryable
-  std::int64_t due = 0;                               // waiting and due now
+  std::int64_t waiting = 0;                              // available or retryable
+  std::int64_t due = 0;                                  // waiting and due now
   std::optional<std::chrono::milliseconds> next_due_in;  // how soon the next one is due
   std::chrono::steady_clock::duration since_progress{};  // since a job was last claimed
 };

@@ -54,9 +54,13 @@ sync_page_hint hint_from_payload(const json::value& payload) {
   return h;
 }
 
-std::string unique_key(const sync_page_hint& hint) { return "page:" + hint.page_id; }
+std::string unique_key(const sync_page_hint& hint) {
+  return "page:" + hint.page_id;
+}
 
-std::string page_key(const sync_page_hint& hint) { return hint.page_id; }
+std::string page_key(const sync_page_hint& hint) {
+  return hint.page_id;
+}
 
 json::object to_payload(const github_event_job& event) {
   return json::object{{"repo", event.repo},         {"number", event.number},
@@ -85,6 +89,8 @@ std::string unique_key(const github_event_job& event) {
   return "github-issue:" + event.repo + "#" + std::to_string(event.number);
 }
 
-std::string page_key(const github_event_job& event) { return event.page_id; }
+std::string page_key(const github_event_job& event) {
+  return event.page_id;
+}
 
 }  // namespace ngsync::sync

@@ -82,7 +82,7 @@ poller::poller(storage::database& db, storage::job_queue& queue, notion::notion_
 struct poller::poll_pass {
   poll_result result;
   std::optional<std::string> since;  // the stored watermark (none: from the beginning)
-  sync::poll_marks marks;  // where the watermark goes
+  sync::poll_marks marks;            // where the watermark goes
   std::set<std::string> enqueued_here;
   // Batches being written to the queue, oldest first, and the pages each holds.
   std::deque<std::shared_ptr<pending_enqueue>> writing;

@@ -66,15 +66,17 @@ TEST_CASE("background: a result asked for after the work finished comes at once"
 
 TEST_CASE("background: the work's exception reaches the one awaiting its result") {
   asio::io_context ioc;
-  CHECK_THROWS_WITH_AS(run_coro(ioc, [&]() -> asio::awaitable<int> {
-                         const auto ex = co_await asio::this_coro::executor;
-                         auto work = background<int>::start(ex, []() -> asio::awaitable<int> {
-                           co_await sleep_for(1ms);
-                           throw std::runtime_error("query failed");
-                         });
-                         const int v = co_await work->result();
-                         co_return v;
-                       }()),
+  CHECK_THROWS_WITH_AS(run_coro(ioc,
+                                [&]() -> asio::awaitable<int> {
+                                  const auto ex = co_await asio::this_coro::executor;
+                                  auto work =
+                                      background<int>::start(ex, []() -> asio::awaitable<int> {
+                                        co_await sleep_for(1ms);
+                                        throw std::runtime_error("query failed");
+                                      });
+                                  const int v = co_await work->result();
+                                  co_return v;
+                                }()),
                        "query failed", std::runtime_error);
 }
 

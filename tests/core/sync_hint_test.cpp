@@ -92,11 +92,16 @@ TEST_CASE("sync hint: a payload that is not a sync_page hint is refused with its
 }
 
 TEST_CASE("sync hint: a github_issue_event payload is pinned and round-trips") {
-  const github_event_job e{"acme/roadmap", 42, "dcdc805c-85fa-4155-a55c-20fc28771af7",
-                           "closed",      "72d3162e-cc78-11e3-81ab-4c9367dc0958", "octocat"};
-  CHECK(json::serialize(to_payload(e)) ==
-        R"({"repo":"acme/roadmap","number":42,"page_id":"dcdc805c-85fa-4155-a55c-20fc28771af7",)"
-        R"("action":"closed","delivery":"72d3162e-cc78-11e3-81ab-4c9367dc0958","sender":"octocat"})");
+  const github_event_job e{"acme/roadmap",
+                           42,
+                           "dcdc805c-85fa-4155-a55c-20fc28771af7",
+                           "closed",
+                           "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+                           "octocat"};
+  CHECK(
+      json::serialize(to_payload(e)) ==
+      R"({"repo":"acme/roadmap","number":42,"page_id":"dcdc805c-85fa-4155-a55c-20fc28771af7",)"
+      R"("action":"closed","delivery":"72d3162e-cc78-11e3-81ab-4c9367dc0958","sender":"octocat"})");
   CHECK(unique_key(e) == "github-issue:acme/roadmap#42");
   CHECK(page_key(e) == "dcdc805c-85fa-4155-a55c-20fc28771af7");
   const auto back = github_event_from_payload(to_payload(e));

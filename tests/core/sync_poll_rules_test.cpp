@@ -114,7 +114,7 @@ TEST_CASE("poll rules: a batch sharing a page with one in flight waits for it") 
 
 TEST_CASE("poll rules: the marks follow the newest edit and hold at an own write-back read again") {
   poll_marks marks;
-  CHECK_FALSE(marks.watermark(120s));  // nothing seen
+  CHECK_FALSE(marks.watermark(120s));              // nothing seen
   marks.saw(std::nullopt, poll_verdict::enqueue);  // an unreadable time moves nothing
   CHECK_FALSE(marks.watermark(120s));
   marks.saw(edit, poll_verdict::enqueue);
