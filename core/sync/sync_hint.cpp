@@ -18,12 +18,12 @@ std::string required_text(const json::object& o, const char* kind, const char* k
   if (!v || !v->is_string()) {
     throw std::invalid_argument(std::string(kind) + " payload without '" + key + "'");
   }
-  return std::string(v->as_string().c_str());
+  return {v->as_string().c_str()};
 }
 
-std::string optional_text(const json::object& o, const char* key, std::string fallback = "") {
+std::string optional_text(const json::object& o, const char* key, const char* fallback = "") {
   const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string().c_str()) : fallback;
+  return v && v->is_string() ? v->as_string().c_str() : fallback;
 }
 
 }  // namespace
@@ -46,7 +46,7 @@ sync_page_hint hint_from_payload(const json::value& payload) {
   h.page_id = required_text(o, sync_page_kind, "page_id");
   h.data_source_id = required_text(o, sync_page_kind, "data_source_id");
   h.mapping = required_text(o, sync_page_kind, "mapping");
-  h.source = optional_text(o, "source", h.source);
+  h.source = optional_text(o, "source", h.source.c_str());
   if (const auto* p = o.if_contains("page"); p && p->is_object()) h.page = *p;
   if (const auto* t = o.if_contains("seen_at_ms"); t && t->is_int64()) {
     h.seen_at = std::chrono::system_clock::time_point(std::chrono::milliseconds(t->as_int64()));

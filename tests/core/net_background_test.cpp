@@ -37,10 +37,10 @@ TEST_CASE("background: the starter goes on while the work runs, then gets its re
     const auto ex = co_await asio::this_coro::executor;
     auto work = background<int>::start(ex, [&]() -> asio::awaitable<int> {
       co_await sleep_for(5ms);
-      order.push_back("work done");
+      order.emplace_back("work done");
       co_return 42;
     });
-    order.push_back("starter goes on");
+    order.emplace_back("starter goes on");
     CHECK_FALSE(work->finished());
     const int v = co_await work->result();
     CHECK(work->finished());

@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const auto seen = std::chrono::system_clock::time_point(1'765'000'000'123ms);
+constexpr auto seen = std::chrono::system_clock::time_point(1'765'000'000'123ms);
 
 sync_page_hint poll_hint() {
   sync_page_hint h;

@@ -34,7 +34,7 @@ notion::notion_page page_in(const std::string& status) {
   return p;
 }
 
-const poll_time edit = poll_time{} + 1'000'000h;
+constexpr poll_time edit = poll_time{} + 1'000'000h;
 
 }  // namespace
 

@@ -20,7 +20,7 @@ api::api_failure failure(api::failure_kind kind,
   return f;
 }
 
-const auto reset_at = std::chrono::system_clock::time_point{} + 1'000'000h;
+constexpr auto reset_at = std::chrono::system_clock::time_point{} + 1'000'000h;
 
 drain_view waiting(std::int64_t n, std::int64_t due, std::optional<std::chrono::milliseconds> next,
                    std::chrono::steady_clock::duration since_progress) {
