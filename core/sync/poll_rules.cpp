@@ -32,4 +32,25 @@ std::optional<poll_time> watermark_after(std::optional<poll_time> newest,
   return from - overlap;
 }
 
+void poll_marks::saw(std::optional<poll_time> edited, poll_verdict verdict) {
+  if (!edited) return;
+  if (!newest || *edited > *newest) newest = edited;
+  if (verdict == poll_verdict::own_write_back && (!held || *edited < *held)) held = edited;
+}
+
+poll_time watermark_kept(std::optional<poll_time> stored, poll_time now,
+                         std::chrono::microseconds overlap) {
+  return stored ? *stored : now - overlap;
+}
+
+bool batch_waits(const pages_in_flight& writing, const batch_pages& batch, bool last_batch,
+                 int limit) {
+  if (writing.empty()) return false;
+  if (last_batch) return true;
+  if (writing.size() >= static_cast<std::size_t>(std::max(1, limit))) return true;
+  return std::ranges::any_of(writing, [&batch](const batch_pages& pages) {
+    return std::ranges::any_of(batch, [&pages](const auto& id) { return pages.contains(id); });
+  });
+}
+
 }  // namespace ngsync::sync

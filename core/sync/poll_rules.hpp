@@ -2,7 +2,10 @@
 // What a poll does with each page its query returned (sync-model.md §2), and where its next
 // watermark lies. Pure; daemon/engine/poller.cpp reads the pages and links and writes the jobs.
 #include <chrono>
+#include <deque>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "core/notion/page_model.hpp"
 #include "core/sync/link_state.hpp"
@@ -41,5 +44,33 @@ poll_verdict judge_polled_page(const notion::notion_page& page, std::optional<po
 std::optional<poll_time> watermark_after(std::optional<poll_time> newest,
                                          std::optional<poll_time> held,
                                          std::chrono::microseconds overlap);
+
+// What a poll has seen so far that places its watermark, page by page.
+struct poll_marks {
+  std::optional<poll_time> newest;  // the newest edit seen
+  std::optional<poll_time> held;    // the oldest edit left to the next poll (own_write_back)
+  // One judged page; `edited` unset (unparsable) moves neither.
+  void saw(std::optional<poll_time> edited, poll_verdict verdict);
+  std::optional<poll_time> watermark(std::chrono::microseconds overlap) const {
+    return watermark_after(newest, held, overlap);
+  }
+};
+
+// The watermark a poll that saw no page stores: the one it had. A first poll of an empty data
+// source saw everything there is, so it may start from now, less the overlap.
+poll_time watermark_kept(std::optional<poll_time> stored, poll_time now,
+                         std::chrono::microseconds overlap);
+
+// The pages of each batch a poll is writing to the queue, oldest first.
+using batch_pages = std::set<std::string>;
+using pages_in_flight = std::deque<batch_pages>;
+
+// Whether the next batch must wait for the oldest batch in flight before it is written. The last
+// batch carries the watermark, so it waits for all of them (a crash before the watermark then
+// re-polls from the old one, and nothing is lost). Any other batch waits while `limit` batches
+// are in flight (each holds a pooled connection), or while one in flight holds one of its pages:
+// two writers would contend for that page's waiting job. Asked again after each wait.
+bool batch_waits(const pages_in_flight& writing, const batch_pages& batch, bool last_batch,
+                 int limit);
 
 }  // namespace ngsync::sync

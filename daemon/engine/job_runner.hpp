@@ -1,8 +1,9 @@
 #pragma once
 // Works the queue: claims due jobs in batches (up to `workers` at once), runs each in its own
-// coroutine, keeps its lease alive while it runs, and settles it: complete, or fail as the
-// failure's class says (throttled: back at the API's time, attempt not counted; transient:
-// backoff; permanent: dead at once). Idle, it sleeps until NOTIFY wakes it.
+// coroutine, keeps its lease alive while it runs, and settles it: complete, or fail as
+// core/sync/queue_rules.hpp decides from the failure's class (throttled: back at the API's time,
+// attempt not counted; transient: backoff; permanent: dead at once), which also says when a
+// drain stops waiting. Idle, it sleeps until NOTIFY wakes it.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -13,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/api/api_failure.hpp"
+#include "core/sync/queue_rules.hpp"
 #include "storage/group_commit.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/job_waker.hpp"
@@ -71,7 +73,20 @@ class job_runner {
 
  private:
   boost::asio::awaitable<void> work(bool until_empty);
+  // Claims as many due jobs as there are free workers (none when the claim fails).
+  boost::asio::awaitable<std::vector<storage::claimed_job>> claim_room();
+  // drain(): true when it stops waiting (core/sync/queue_rules.hpp, drain_next).
+  boost::asio::awaitable<bool> drained();
+  // Sleeps until a job finishes, a notification arrives (`seen`: the waker's generation before
+  // the claim), or the idle wait passes.
+  boost::asio::awaitable<void> idle(std::uint64_t seen);
   boost::asio::awaitable<void> run_one(storage::claimed_job job);
+  void keep_lease(std::int64_t id, std::shared_ptr<bool> done,
+                  std::shared_ptr<boost::asio::steady_timer> timer);
+  boost::asio::awaitable<void> settle_success(std::int64_t id);
+  boost::asio::awaitable<void> settle_failure(const storage::claimed_job& job, std::string error,
+                                              sync::job_retry retry,
+                                              std::optional<api::api_failure> api_failed);
   // Marks a finished job completed; true when this worker still held it. Completions that
   // arrive while one is being written go together in the next statement (group commit): no
   // wait when the queue is quiet, one round trip for many jobs when it is busy.

@@ -1,14 +1,9 @@
 #include "daemon/engine/poller.hpp"
 
-#include <algorithm>
 #include <deque>
-#include <exception>
 #include <map>
 #include <memory>
 #include <set>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -16,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log/logging.hpp"
+#include "core/net/background.hpp"
 #include "core/sync/poll_rules.hpp"
 #include "core/sync/sync_run_id.hpp"
 #include "core/time/iso8601.hpp"
@@ -31,63 +27,10 @@ namespace net = boost::asio;
 
 namespace {
 
-// Work started now and awaited later, so a poll overlaps its steps: the next query page is
-// fetched while the current one is handled (its cursor is known as soon as it arrives), and a
-// batch is written to the queue while the next page is read and planned.
 template <class T>
-class background {
- public:
-  explicit background(const net::any_io_executor& ex) : done_(ex) {
-    done_.expires_at(net::steady_timer::time_point::max());  // cancel() signals
-  }
-  // Starts `work` (returning net::awaitable<T>) on `ex`; the result waits in the object.
-  template <class Work>
-  static std::shared_ptr<background> start(const net::any_io_executor& ex, Work work) {
-    auto b = std::make_shared<background>(ex);
-    net::co_spawn(
-        ex,
-        [b, work = std::move(work)]() mutable -> net::awaitable<void> {
-          try {
-            b->value_ = co_await work();
-          } catch (...) {
-            b->error_ = std::current_exception();
-          }
-          b->finished_ = true;
-          b->done_.cancel();
-        },
-        net::detached);
-    return b;
-  }
-  // The result, once the work is done (its exception, if it failed). Call once.
-  net::awaitable<T> result() {
-    while (!finished_) {
-      boost::system::error_code ec;
-      co_await done_.async_wait(net::redirect_error(net::use_awaitable, ec));
-    }
-    if (error_) std::rethrow_exception(error_);
-    co_return std::move(value_);
-  }
-
- private:
-  T value_{};
-  std::exception_ptr error_;
-  bool finished_ = false;
-  net::steady_timer done_;
-};
-
+using background = ngsync::net::background<T>;
 using pending_query = background<notion::query_page>;
 using pending_enqueue = background<std::int64_t>;
-// Batches being written to the queue, oldest first, each with the pages it holds.
-using batches_in_flight =
-    std::deque<std::pair<std::shared_ptr<pending_enqueue>, std::set<std::string>>>;
-
-// True when a batch in flight holds one of `pages`.
-bool shares_a_page(const batches_in_flight& writing, const std::set<std::string>& pages) {
-  return std::ranges::any_of(writing, [&pages](const auto& batch) {
-    return std::ranges::any_of(pages,
-                               [&batch](const auto& id) { return batch.second.contains(id); });
-  });
-}
 
 // One batch's transaction: its jobs, and for the poll's last batch the watermark (or, when the
 // poll saw nothing, the one it keeps).
@@ -106,11 +49,9 @@ std::int64_t enqueue_and_advance(storage::transaction t, storage::job_queue& que
   if (watermark) {
     storage::cursor_store::advance(t, ds, *watermark, pages_in_batch, now);
   } else {
-    // Nothing new: the watermark stays. A first poll of an empty data source saw everything
-    // there is, so it may start from now (minus the overlap).
-    auto current = storage::cursor_store::get(t, ds);
-    const auto mark = current && current->watermark ? *current->watermark : now - overlap;
-    storage::cursor_store::advance(t, ds, mark, 0, now);
+    const auto current = storage::cursor_store::get(t, ds);
+    const auto stored = current ? current->watermark : std::nullopt;
+    storage::cursor_store::advance(t, ds, sync::watermark_kept(stored, now, overlap), 0, now);
   }
   return n;
 }
@@ -141,10 +82,11 @@ poller::poller(storage::database& db, storage::job_queue& queue, notion::notion_
 struct poller::poll_pass {
   poll_result result;
   std::optional<std::string> since;  // the stored watermark (none: from the beginning)
-  std::optional<storage::sys_time> newest;
-  std::optional<storage::sys_time> held;  // oldest edit left to the next poll
+  sync::poll_marks marks;            // where the watermark goes
   std::set<std::string> enqueued_here;
-  batches_in_flight writing;
+  // Batches being written to the queue, oldest first, and the pages each holds.
+  std::deque<std::shared_ptr<pending_enqueue>> writing;
+  sync::pages_in_flight writing_pages;
 };
 
 net::awaitable<poll_result> poller::poll_once() {
@@ -218,7 +160,6 @@ net::awaitable<std::vector<storage::job_spec>> poller::jobs_for(poll_pass& pass,
   std::vector<storage::job_spec> specs;
   for (const auto& p : page.pages) {
     const auto edited = iso8601::parse(p.last_edited_time);
-    if (edited && (!pass.newest || *edited > *pass.newest)) pass.newest = edited;
     std::optional<sync::polled_link> link;
     if (auto it = links.find(p.id); it != links.end()) {
       link = sync::polled_link{
@@ -227,10 +168,8 @@ net::awaitable<std::vector<storage::job_spec>> poller::jobs_for(poll_pass& pass,
     }
     const auto verdict =
         sync::judge_polled_page(p, edited, link, pass.enqueued_here.contains(p.id), mapping_.rules);
-    if (verdict == sync::poll_verdict::own_write_back) {
-      ++pass.result.own_write_backs_reread;
-      if (!pass.held || *edited < *pass.held) pass.held = edited;
-    }
+    pass.marks.saw(edited, verdict);
+    if (verdict == sync::poll_verdict::own_write_back) ++pass.result.own_write_backs_reread;
     if (verdict != sync::poll_verdict::enqueue) {
       ++pass.result.pages_skipped;
       continue;
@@ -263,7 +202,8 @@ storage::job_spec poller::job_for(const notion::notion_page& p,
 net::awaitable<void> poller::written_oldest(poll_pass& pass) {
   auto oldest = std::move(pass.writing.front());
   pass.writing.pop_front();
-  pass.result.jobs_enqueued += co_await oldest.first->result();
+  pass.writing_pages.pop_front();
+  pass.result.jobs_enqueued += co_await oldest->result();
 }
 
 net::awaitable<void> poller::write_batch(poll_pass& pass, std::vector<storage::job_spec> specs,
@@ -271,39 +211,28 @@ net::awaitable<void> poller::write_batch(poll_pass& pass, std::vector<storage::j
   // The last batch and the watermark commit together; earlier batches commit on their own
   // (a crash in between re-polls from the old watermark, and the hints merge).
   const auto overlap = std::chrono::duration_cast<std::chrono::microseconds>(settings_.overlap);
-  std::optional<storage::sys_time> watermark;
-  if (!more) {
-    if (auto w = sync::watermark_after(pass.newest, pass.held, overlap)) {
-      watermark = *w;
-    }
-  }
+  const auto watermark = more ? std::nullopt : pass.marks.watermark(overlap);
   const auto pages_in_batch = static_cast<std::int64_t>(page.pages.size());
   auto write = [&queue = queue_, specs = std::move(specs), more, ds = data_source_id_, watermark,
                 pages_in_batch, overlap](storage::transaction t) {
     return enqueue_and_advance(t, queue, specs, !more, ds, watermark, pages_in_batch, overlap);
   };
-  // Earlier batches may commit in any order: a crash between them re-polls from the old
-  // watermark, and the hints merge. The last batch, which carries the watermark, is written
-  // only after every earlier one committed. A batch that shares a page with one in flight
-  // waits for the batches before it, so two writers never contend for one page's waiting job.
-  std::set<std::string> batch_pages;
+  // Earlier batches commit in any order; the last one, and any sharing a page with one in
+  // flight, wait (core/sync/poll_rules.hpp, batch_waits).
+  sync::batch_pages batch_pages;
   for (const auto& p : page.pages) batch_pages.insert(p.id);
-  const auto in_flight = static_cast<std::size_t>(std::max(1, settings_.batches_in_flight));
-  while (!pass.writing.empty() &&
-         (!more || pass.writing.size() >= in_flight || shares_a_page(pass.writing, batch_pages))) {
+  while (sync::batch_waits(pass.writing_pages, batch_pages, !more, settings_.batches_in_flight)) {
     co_await written_oldest(pass);
   }
   // The executor first: GCC 12 mishandles a co_await inside a call's argument list.
   const auto ex = co_await net::this_coro::executor;
-  pass.writing.emplace_back(
-      pending_enqueue::start(
-          ex,
-          [this, work = std::move(write), more]() mutable -> net::awaitable<std::int64_t> {
-            const auto n = co_await db_.write(std::move(work), storage::retry_policy::idempotent);
-            if (more) crash_point(crash_after_poll_batch);  // committed
-            co_return n;
-          }),
-      std::move(batch_pages));
+  pass.writing.push_back(pending_enqueue::start(
+      ex, [this, work = std::move(write), more]() mutable -> net::awaitable<std::int64_t> {
+        const auto n = co_await db_.write(std::move(work), storage::retry_policy::idempotent);
+        if (more) crash_point(crash_after_poll_batch);  // committed
+        co_return n;
+      }));
+  pass.writing_pages.push_back(std::move(batch_pages));
 }
 
 void poller::stop() {
@@ -312,7 +241,9 @@ void poller::stop() {
 }
 
 net::awaitable<void> poller::run() {
-  timer_ = std::make_shared<net::steady_timer>(co_await net::this_coro::executor);
+  // The executor first: GCC 12 mishandles a co_await inside a call's argument list.
+  const auto ex = co_await net::this_coro::executor;
+  timer_ = std::make_shared<net::steady_timer>(ex);
   auto& timer = *timer_;
   auto logger = log::get("poll");
   while (!stopping_) {

@@ -34,7 +34,7 @@ notion::notion_page page_in(const std::string& status) {
   return p;
 }
 
-const poll_time edit = poll_time{} + 1'000'000h;
+constexpr poll_time edit = poll_time{} + 1'000'000h;
 
 }  // namespace
 
@@ -76,4 +76,58 @@ TEST_CASE("poll rules: the watermark is the newest edit, or an older one held ba
   CHECK(watermark_after(edit, std::nullopt, 120s) == edit - 120s);
   CHECK(watermark_after(edit, edit - 300s, 120s) == edit - 420s);
   CHECK(watermark_after(edit, edit + 300s, 120s) == edit - 120s);
+}
+
+TEST_CASE("poll rules: a poll that saw nothing keeps its watermark; a first one starts from now") {
+  const poll_time now = edit + 3600s;
+  CHECK(watermark_kept(edit, now, 120s) == edit);
+  // A first poll of an empty data source saw everything there is.
+  CHECK(watermark_kept(std::nullopt, now, 120s) == now - 120s);
+}
+
+TEST_CASE("poll rules: a batch is written at once when nothing is in flight") {
+  CHECK_FALSE(batch_waits({}, {"a"}, false, 3));
+  CHECK_FALSE(batch_waits({}, {"a"}, true, 3));  // the last batch too: nothing to wait for
+  CHECK_FALSE(batch_waits({}, {}, true, 3));
+}
+
+TEST_CASE("poll rules: the batch that carries the watermark waits for every batch in flight") {
+  CHECK(batch_waits({{"a"}}, {"b"}, true, 3));
+  CHECK(batch_waits({{"a"}, {"c"}}, {}, true, 3));  // even with no page of its own
+}
+
+TEST_CASE("poll rules: a batch waits while the in-flight limit is reached") {
+  const pages_in_flight two{{"a"}, {"b"}};
+  CHECK_FALSE(batch_waits(two, {"c"}, false, 3));
+  CHECK(batch_waits(two, {"c"}, false, 2));
+  // A limit below one still lets one batch be written at a time.
+  CHECK(batch_waits({{"a"}}, {"c"}, false, 0));
+  CHECK_FALSE(batch_waits({}, {"c"}, false, 0));
+}
+
+TEST_CASE("poll rules: a batch sharing a page with one in flight waits for it") {
+  const pages_in_flight writing{{"a", "b"}, {"c"}};
+  CHECK(batch_waits(writing, {"x", "b"}, false, 3));
+  CHECK(batch_waits(writing, {"c"}, false, 3));
+  CHECK_FALSE(batch_waits(writing, {"x", "y"}, false, 3));
+}
+
+TEST_CASE("poll rules: the marks follow the newest edit and hold at an own write-back read again") {
+  poll_marks marks;
+  CHECK_FALSE(marks.watermark(120s));              // nothing seen
+  marks.saw(std::nullopt, poll_verdict::enqueue);  // an unreadable time moves nothing
+  CHECK_FALSE(marks.watermark(120s));
+  marks.saw(edit, poll_verdict::enqueue);
+  marks.saw(edit - 600s, poll_verdict::settled);
+  CHECK(marks.newest == edit);
+  CHECK_FALSE(marks.held);
+  CHECK(marks.watermark(120s) == edit - 120s);
+  // Read again after its own write-back: the next poll owes it a look after its minute.
+  marks.saw(edit - 300s, poll_verdict::own_write_back);
+  marks.saw(edit - 60s, poll_verdict::own_write_back);
+  CHECK(marks.held == edit - 300s);
+  CHECK(marks.watermark(120s) == edit - 420s);
+  marks.saw(edit + 60s, poll_verdict::not_for_github);
+  CHECK(marks.newest == edit + 60s);
+  CHECK(marks.watermark(120s) == edit - 420s);
 }
