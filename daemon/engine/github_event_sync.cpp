@@ -9,6 +9,7 @@
 #include "core/sync/github_event_record.hpp"
 #include "core/sync/issue_location.hpp"
 #include "core/sync/provenance.hpp"
+#include "core/sync/sync_hint.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "storage/link_store.hpp"
@@ -17,33 +18,20 @@ namespace ngsync::engine {
 namespace net = boost::asio;
 namespace json = boost::json;
 
-namespace {
-
-std::string text_of(const json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
-}
-
-}  // namespace
-
 github_event_syncer::github_event_syncer(
     storage::database& db, storage::job_queue& queue, engine_ports& ports,
     const std::map<std::string, sync::mapping_binding>& mappings, const config::config& c)
     : db_(db), links_(db), queue_(queue), ports_(ports), mappings_(mappings), c_(c) {}
 
 github_event_syncer::issue_event github_event_syncer::event_of(const storage::claimed_job& job) {
-  const auto* o = job.payload.if_object();
-  if (!o) api::throw_malformed("ngsync", "github event", "payload is not an object");
-  issue_event ev;
-  ev.repo = text_of(*o, "repo");
-  ev.action = text_of(*o, "action");
-  const auto* n = o->if_contains("number");
-  if (ev.repo.empty() || !n || !n->is_int64()) {
-    api::throw_malformed("ngsync", "github event", "payload without repo or number");
+  sync::github_event_job event;
+  try {
+    event = sync::github_event_from_payload(job.payload);
+  } catch (const std::invalid_argument& e) {
+    api::throw_malformed("ngsync", "github event", e.what());
   }
-  ev.number = n->as_int64();
-  ev.run = job.sync_run_id.value_or("gh-" + std::to_string(job.id));
-  return ev;
+  return {event.repo, event.number, event.action,
+          job.sync_run_id.value_or("gh-" + std::to_string(job.id))};
 }
 
 net::awaitable<void> github_event_syncer::sync(storage::claimed_job job) {
