@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "daemon/engine/job_runner.hpp"
+#include "daemon/services/job_runner.hpp"
 #include "daemon/services/leadership.hpp"
 #include "daemon/services/pruner.hpp"
 #include "daemon/runtime.hpp"

@@ -17,7 +17,7 @@
 #include "core/config/config.hpp"
 #include "core/sync/mapping_binding.hpp"
 #include "daemon/engine/github_event_sync.hpp"
-#include "daemon/engine/job_runner.hpp"
+#include "daemon/services/job_runner.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
 #include "daemon/services/api_stack.hpp"

@@ -36,12 +36,4 @@ boost::asio::awaitable<reconcile_report> reconcile(
     const std::map<std::string, sync::mapping_binding>& mappings, const config::config& c,
     reconcile_options options);
 
-// Runs a slice pass of reconcile() every c.sync.reconcile_interval until *stopping, skipping the
-// passes when `may_run` (set when several replicas share the database) says another replica leads.
-// (daemon/engine/periodic_reconcile.cpp)
-boost::asio::awaitable<void> run_periodic_reconcile(
-    storage::database& db, storage::job_queue& queue, engine_ports& ports,
-    const std::map<std::string, sync::mapping_binding>& mappings, const config::config& c,
-    const bool* stopping, std::string own_github_login, std::function<bool()> may_run = {});
-
 }  // namespace ngsync::engine

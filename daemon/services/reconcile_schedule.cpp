@@ -1,5 +1,5 @@
-// The schedule of reconcile passes in `ngsync run` (run_periodic_reconcile, declared in
-// reconciler.hpp): one slice pass per interval, on the replica that holds the reconcile lease.
+#include "daemon/services/reconcile_schedule.hpp"
+
 #include <algorithm>
 #include <chrono>
 

@@ -1,4 +1,4 @@
-#include "daemon/engine/job_runner.hpp"
+#include "daemon/services/job_runner.hpp"
 
 #include <unistd.h>
 
