@@ -18,7 +18,6 @@
 #include "core/sync/provenance.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
-#include "daemon/engine/draft_pr_open.hpp"
 #include "daemon/engine/page_correlation.hpp"
 #include "daemon/services/daemon_metrics.hpp"
 #include "storage/link_store.hpp"

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/github/draft_pr.hpp"
 #include "core/log/logging.hpp"
 #include "core/notion/notion_id.hpp"
 #include "core/notion/page_content.hpp"
@@ -16,7 +17,6 @@
 #include "core/sync/provenance.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
-#include "daemon/engine/draft_pr_open.hpp"
 #include "daemon/engine/page_correlation.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/services/daemon_metrics.hpp"
@@ -239,8 +239,12 @@ net::awaitable<bool> page_syncer::create_issue(job_state& js,
   // 2. POST. An unknown outcome (timeout, reset) leaves the intent: the retry adopts.
   github::github_issue made;
   if (create.kind == sync::issue_kind::draft_pr) {
-    // Head branch, draft PR, labels and assignees (daemon/engine/draft_pr_open.hpp).
-    made = co_await open_draft_pr(js.github, page_id, create, ctx.mapping->draft_pr_base);
+    // Head branch, then the draft PR, labels and assignees (core/github/draft_pr.hpp).
+    const auto& base = ctx.mapping->draft_pr_base;
+    const auto branch = co_await github::ensure_draft_pr_branch(js.github, repo, page_id, base);
+    crash_point(crash_after_draft_pr_branch);
+    const github::draft_pr pr{repo, create.title, create.body, create.labels, create.assignees};
+    made = co_await github::open_draft_pr(js.github, pr, branch, base);
   } else {
     github::new_issue fresh{create.title, create.body, create.labels, create.assignees};
     made = co_await js.github.create_issue(repo, std::move(fresh));
