@@ -5,10 +5,10 @@
 #include <optional>
 #include <string>
 
+#include "daemon/runtime.hpp"
 #include "daemon/services/job_runner.hpp"
 #include "daemon/services/leadership.hpp"
 #include "daemon/services/pruner.hpp"
-#include "daemon/runtime.hpp"
 #include "daemon/webhooks/github_webhook.hpp"
 #include "daemon/webhooks/notion_webhook.hpp"
 #include "storage/backlog.hpp"

@@ -43,7 +43,8 @@ const std::string enqueue_sql =
     "   page_key = coalesce(EXCLUDED.page_key, j.page_key),"
     "   sync_run_id = coalesce(EXCLUDED.sync_run_id, j.sync_run_id)"
     " RETURNING j.id, (j.xmax <> 0) AS merged)"
-    " SELECT ins.id, ins.merged FROM ins, (SELECT " + notify_workers + ") AS n";
+    " SELECT ins.id, ins.merged FROM ins, (SELECT " +
+    notify_workers + ") AS n";
 
 const std::string enqueue_batch_sql =
     "WITH input AS ("
@@ -65,7 +66,8 @@ const std::string enqueue_batch_sql =
     "   sync_run_id = coalesce(EXCLUDED.sync_run_id, j.sync_run_id)"
     " RETURNING (j.xmax <> 0) AS merged)"
     " SELECT count(*) FILTER (WHERE NOT merged), count(*) FILTER (WHERE merged)"
-    " FROM ins, (SELECT " + notify_workers + ") AS n";
+    " FROM ins, (SELECT " +
+    notify_workers + ") AS n";
 
 // $1 now, $2 batch size, $3 worker, $4 lease (microseconds), $5 the claiming process's owner
 // (queue_owner; NULL when it has none, and then only the lease frees the jobs).
@@ -157,7 +159,8 @@ const std::string retry_dead_sql =
     ","
     "   finished_at = NULL, locked_by = NULL, locked_until = NULL"
     " FROM pick WHERE j.id = pick.id RETURNING j.id)"
-    " SELECT count(*) FROM upd, (SELECT " + notify_workers + ") AS n";
+    " SELECT count(*) FROM upd, (SELECT " +
+    notify_workers + ") AS n";
 
 std::string truncate_error(const std::string& error) {
   std::string text = log::redact(error);

@@ -163,7 +163,8 @@ net::awaitable<void> github_client::list_issue_pages(
     auto next = next_link(r.response->header("Link"));
     if (next.empty()) break;
     auto target = http::target_under_base(base, next);
-    if (!target) api::throw_malformed(api, "list issues", "next page link points off the API origin");
+    if (!target)
+      api::throw_malformed(api, "list issues", "next page link points off the API origin");
     path = std::move(*target);
   }
 }
@@ -185,7 +186,8 @@ net::awaitable<std::vector<comment>> github_client::list_comments(std::string re
     auto next = next_link(r.response->header("Link"));
     if (next.empty()) break;
     auto target = http::target_under_base(base, next);
-    if (!target) api::throw_malformed(api, "list comments", "next page link points off the API origin");
+    if (!target)
+      api::throw_malformed(api, "list comments", "next page link points off the API origin");
     path = std::move(*target);
   }
   co_return out;

@@ -100,8 +100,8 @@ net::awaitable<json::value> notion_client::get_page(std::string page_id) {
 
 net::awaitable<page_markdown_part> notion_client::get_page_markdown_part(std::string id) {
   ratelimit::api_request req;
-  req.path = "/v1/pages/" + path_id(id) + "/markdown?markdown_version=" +
-             std::string(pinned_markdown_version);
+  req.path = "/v1/pages/" + path_id(id) +
+             "/markdown?markdown_version=" + std::string(pinned_markdown_version);
   auto v = co_await call_json(std::move(req), "retrieve page markdown");
   std::string why;
   auto part = read_page_markdown_answer(v, &why);

@@ -22,4 +22,4 @@ boost::asio::awaitable<std::string> read_page_content(
     notion_port& notion_api, const notion_page& page,
     const std::map<std::string, std::string>& user_map);
 
-}  // namespace ngsync::engine
+}  // namespace ngsync::notion

@@ -2,8 +2,8 @@
 // How the queue's jobs reach the engine, the same in every mode (run, sync-once) and in the
 // engine's tests: which executor runs each job kind, and how a job's outcome shows on its page.
 #include "daemon/engine/github_event_sync.hpp"
-#include "daemon/services/job_runner.hpp"
 #include "daemon/engine/page_sync.hpp"
+#include "daemon/services/job_runner.hpp"
 
 namespace ngsync::engine {
 

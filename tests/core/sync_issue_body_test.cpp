@@ -189,7 +189,8 @@ TEST_CASE("when even the text outside is too long, it is cut and the markers sur
 TEST_CASE("notion ids: one compact form, dashes and case dropped, others rejected") {
   CHECK(ngsync::notion::compact_id("DCDC805C-85fa-4155-a55c-20fc28771af7") ==
         "dcdc805c85fa4155a55c20fc28771af7");
-  CHECK(ngsync::notion::compact_id("dcdc805c85fa4155a55c20fc28771af7") == "dcdc805c85fa4155a55c20fc28771af7");
+  CHECK(ngsync::notion::compact_id("dcdc805c85fa4155a55c20fc28771af7") ==
+        "dcdc805c85fa4155a55c20fc28771af7");
   CHECK(ngsync::notion::compact_id("not-an-id").empty());
   CHECK(ngsync::notion::compact_id("dcdc805c85fa4155a55c20fc28771af").empty());
   // The API's dashed form, from either form; nothing for a text that is not an id.
