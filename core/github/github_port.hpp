@@ -51,7 +51,13 @@ struct comment {
 
 class github_port {
  public:
+  github_port() = default;
   virtual ~github_port() = default;
+  // An interface: used through references, never copied or moved.
+  github_port(const github_port&) = delete;
+  github_port& operator=(const github_port&) = delete;
+  github_port(github_port&&) = delete;
+  github_port& operator=(github_port&&) = delete;
 
   virtual boost::asio::awaitable<github_issue> create_issue(std::string repo, new_issue issue) = 0;
   virtual boost::asio::awaitable<github_issue> get_issue(std::string repo, std::int64_t number) = 0;

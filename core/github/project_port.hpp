@@ -14,7 +14,13 @@ namespace ngsync::github {
 
 class project_port {
  public:
+  project_port() = default;
   virtual ~project_port() = default;
+  // An interface: used through references, never copied or moved.
+  project_port(const project_port&) = delete;
+  project_port& operator=(const project_port&) = delete;
+  project_port(project_port&&) = delete;
+  project_port& operator=(project_port&&) = delete;
 
   // The board: its node id, title and fields with their options and iterations.
   virtual boost::asio::awaitable<project_board> load_board(project_ref ref) = 0;

@@ -34,7 +34,13 @@ struct person_names {
 
 class notion_port {
  public:
+  notion_port() = default;
   virtual ~notion_port() = default;
+  // An interface: used through references, never copied or moved.
+  notion_port(const notion_port&) = delete;
+  notion_port& operator=(const notion_port&) = delete;
+  notion_port(notion_port&&) = delete;
+  notion_port& operator=(notion_port&&) = delete;
 
   // The data sources of a database (2025-09-03+: `data_sources: [{id, name}]`).
   virtual boost::asio::awaitable<std::vector<std::string>> data_sources_of(

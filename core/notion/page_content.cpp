@@ -114,7 +114,9 @@ net::awaitable<bool> look_up_titles(notion_port& notion_api, const std::string& 
     if (calls++ >= max_markdown_follow_calls) break;
     std::string title;
     try {
-      title = title_of(co_await notion_api.get_page(id));
+      // Two statements: GCC 12 mishandles a co_await inside a call's argument list.
+      const auto mentioned = co_await notion_api.get_page(id);
+      title = title_of(mentioned);
     } catch (const std::exception& e) {
       // No access to the mentioned page (or it is gone): the link stays, titled "Notion page".
       log::get("sync")->info("page={} mentioned page {} has no readable title: {}", page_id, id,

@@ -39,7 +39,7 @@ json::value property_json(const notion::property_value& p) {
       return a;
     }
     default:
-      return json::value(p.text);
+      return json::string(p.text);
   }
 }
 

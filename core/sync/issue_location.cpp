@@ -32,7 +32,9 @@ std::optional<issue_location> location_of(std::string_view url) {
   for (std::size_t i = parts.size(); i >= 4; --i) {
     const auto kind = parts[i - 2];
     if (kind != "issues" && kind != "pull") continue;
-    const auto owner = parts[i - 4], name = parts[i - 3], num = parts[i - 1];
+    const auto owner = parts[i - 4];
+    const auto name = parts[i - 3];
+    const auto num = parts[i - 1];
     std::int64_t n = 0;
     const auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), n);
     if (ec != std::errc() || end != num.data() + num.size() || n <= 0 || owner.empty() ||

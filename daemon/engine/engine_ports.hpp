@@ -21,7 +21,13 @@ namespace ngsync::engine {
 
 class engine_ports {
  public:
+  engine_ports() = default;
   virtual ~engine_ports() = default;
+  // An interface: used through references, never copied or moved.
+  engine_ports(const engine_ports&) = delete;
+  engine_ports& operator=(const engine_ports&) = delete;
+  engine_ports(engine_ports&&) = delete;
+  engine_ports& operator=(engine_ports&&) = delete;
   // The APIs for one sync run: `run` tags each call's audit row ("" for none).
   virtual std::unique_ptr<notion::notion_port> notion(std::string run) = 0;
   virtual std::unique_ptr<github::github_port> github(std::string run) = 0;

@@ -130,7 +130,7 @@ class page_syncer {
   // page. False when the sync ends here (refused).
   boost::asio::awaitable<bool> correlate(job_state& js);
   // A link found for the page (correlated, or re-linked by the recovery scan): planned from now.
-  boost::asio::awaitable<void> take_link(job_state& js, storage::page_link link);
+  static boost::asio::awaitable<void> take_link(job_state& js, storage::page_link link);
   // Nothing to do: the extras still run, and the link is marked verified.
   boost::asio::awaitable<void> settle_unchanged(job_state& js, const sync::sync_plan& plan,
                                                 std::chrono::system_clock::time_point now);

@@ -17,9 +17,9 @@ using ngsync::test::engine_harness_options;
 
 namespace {
 
-const std::string login_page = "a1000000-0000-4000-8000-000000000001";    // Ready for Dev
-const std::string runbook_page = "a1000000-0000-4000-8000-000000000003";  // Ready for Dev
-const std::string snapshot_marker = "<!-- ngsync:status-snapshot -->";
+constexpr const char* login_page = "a1000000-0000-4000-8000-000000000001";    // Ready for Dev
+constexpr const char* runbook_page = "a1000000-0000-4000-8000-000000000003";  // Ready for Dev
+constexpr const char* snapshot_marker = "<!-- ngsync:status-snapshot -->";
 
 engine_harness_options extras(const std::string& mapping_extra) {
   engine_harness_options o;
