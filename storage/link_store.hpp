@@ -11,6 +11,7 @@
 #include "core/sync/link_state.hpp"
 #include "core/sync/mapping_rules.hpp"
 #include "core/sync/page_outcome.hpp"
+#include "core/sync/page_sync_steps.hpp"
 #include "storage/sql_time.hpp"
 #include "storage/transaction.hpp"
 
@@ -42,6 +43,8 @@ struct page_link {
 
 // The link as the planner reads it (storage/link_values.cpp).
 sync::link_state state_of(const page_link& l);
+// The link as a page's sync reads it (core/sync/page_sync_steps.hpp).
+sync::link_reading reading_of(const page_link& l);
 
 // What a successful sync of one page leaves behind.
 struct sync_outcome {
@@ -67,6 +70,8 @@ struct created_issue {
   std::string node_id, html_url;
   sync::issue_kind kind = sync::issue_kind::issue;
 };
+// An issue a page's sync created or adopted, as the link records it.
+created_issue created_of(std::string page_id, const sync::issue_created& issue);
 struct synced_page {
   std::string page_id;
   sync_outcome outcome;

@@ -19,6 +19,15 @@ sync::link_state state_of(const page_link& l) {
   return s;
 }
 
+sync::link_reading reading_of(const page_link& l) {
+  return {state_of(l), l.synced_fields_hash, l.sync_status};
+}
+
+created_issue created_of(std::string page_id, const sync::issue_created& issue) {
+  return {std::move(page_id), static_cast<int>(issue.number), issue.node_id, issue.html_url,
+          issue.kind};
+}
+
 sync_outcome outcome_of(const sync::in_sync_record& r, std::string sync_run_id) {
   sync_outcome o;
   o.notion_last_edited = iso8601::parse(r.notion_last_edited);

@@ -23,6 +23,10 @@ constexpr int rounds_allowed_after_trash = 5;
 
 }  // namespace
 
+bool needs_correlation(const std::optional<link_reading>& link) {
+  return !link || (!link->state.issue_number && !link->state.create_intent);
+}
+
 const char* step_name(const page_step& step) noexcept {
   static constexpr const char* names[] = {
       "plan_made",     "read_issue",          "find_own_issue",  "scan_lost_links",

@@ -34,6 +34,11 @@ struct link_reading {
   link_status status = link_status::pending;
 };
 
+// True when the link table holds no issue for the page and no create in flight (a create intent
+// is settled by the marker search instead): only then may the page's own claim be read
+// (correlation.hpp).
+bool needs_correlation(const std::optional<link_reading>& link);
+
 // What the job read before it plans: the page (and its content when needed) and its link.
 struct page_reading {
   notion::notion_page page;

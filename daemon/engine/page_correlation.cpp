@@ -8,10 +8,6 @@
 namespace ngsync::engine {
 namespace net = boost::asio;
 
-bool needs_correlation(const std::optional<storage::page_link>& link) {
-  return !link || (!link->issue_number && !link->create_attempt_id);
-}
-
 net::awaitable<correlation_outcome> correlate_page(
     storage::link_port& links, github::github_port& github, const notion::notion_page& page,
     const sync::mapping_binding& mapping, std::string data_source_id, std::string own_login) {

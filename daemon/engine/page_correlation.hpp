@@ -22,10 +22,6 @@ struct correlation_outcome {
   std::optional<std::string> refusal;         // not adopted: why, in the page's words
 };
 
-// True when the link table holds no issue for the page and no create in flight (a create intent
-// is settled by the marker search instead): only then may the page's own claim be read.
-bool needs_correlation(const std::optional<storage::page_link>& link);
-
 // A refused claim leaves an error row for the page (so status and the poller see it); an
 // adopted one the link. Both only when the page had no row yet.
 boost::asio::awaitable<correlation_outcome> correlate_page(

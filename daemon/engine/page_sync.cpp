@@ -83,29 +83,30 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   if (m == mappings_.end()) fail_permanent("sync page", "no mapping named '" + hint.mapping + "'");
   ctx.mapping = &m->second;
   const auto& rules = m->second.rules;
+  auto& reading = ctx.reading;
 
   json::value raw;
-  ctx.read_at = ports_.now();
+  reading.read_at = ports_.now();
   if (hint.page) {
     raw = *hint.page;
-    if (hint.seen_at) ctx.read_at = std::min(ctx.read_at, *hint.seen_at);
+    if (hint.seen_at) reading.read_at = std::min(reading.read_at, *hint.seen_at);
   } else {
     raw = co_await notion_api.get_page(hint.page_id);
   }
-  ctx.page = parsed_page(raw);
-  if (!in_mapping(*ctx.mapping, ctx.page)) {
+  reading.page = parsed_page(raw);
+  if (!in_mapping(*ctx.mapping, reading.page)) {
     ctx.outside_mapping = true;
     co_return ctx;
   }
 
-  ctx.link = co_await links_.get(ctx.page.id);
-  if (hint.page && ctx.link &&
-      sync::snapshot_outdated(hint.seen_at, ctx.link->last_synced_at, ctx.link->written_to_notion,
-                              ctx.page.last_edited_time)) {
-    ctx.read_at = ports_.now();
+  const auto link = co_await links_.get(reading.page.id);
+  if (hint.page && link &&
+      sync::snapshot_outdated(hint.seen_at, link->last_synced_at, link->written_to_notion,
+                              reading.page.last_edited_time)) {
+    reading.read_at = ports_.now();
     const auto fresh = co_await notion_api.get_page(hint.page_id);
-    ctx.page = parsed_page(fresh);
-    if (!in_mapping(*ctx.mapping, ctx.page)) {
+    reading.page = parsed_page(fresh);
+    if (!in_mapping(*ctx.mapping, reading.page)) {
       ctx.outside_mapping = true;
       co_return ctx;
     }
@@ -113,17 +114,17 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
 
   // People past 25 entries are cut from the page object: read them from the property endpoint.
   if (rules.assignees_property) {
-    auto it = ctx.page.properties.find(*rules.assignees_property);
-    if (it != ctx.page.properties.end() && it->second.truncated) {
-      const auto items = co_await notion_api.get_property_items(ctx.page.id, it->second.id);
+    auto it = reading.page.properties.find(*rules.assignees_property);
+    if (it != reading.page.properties.end() && it->second.truncated) {
+      const auto items = co_await notion_api.get_property_items(reading.page.id, it->second.id);
       it->second.people = notion::people_of_property_items(items);
       it->second.truncated = false;
     }
   }
 
-  if (ctx.link) ctx.state = storage::state_of(*ctx.link);
-  if (sync::content_needed(ctx.page, ctx.state.has_value(), rules)) {
-    ctx.content = co_await notion::read_page_content(notion_api, ctx.page, rules.user_map);
+  if (link) reading.link = storage::reading_of(*link);
+  if (sync::content_needed(reading.page, link.has_value(), rules)) {
+    reading.content = co_await notion::read_page_content(notion_api, reading.page, rules.user_map);
   }
   co_return ctx;
 }
@@ -134,21 +135,23 @@ net::awaitable<sync::sync_plan> page_syncer::preview(sync_page_hint hint) {
   auto ctx = co_await load(std::move(hint), std::string());
   if (ctx.outside_mapping) co_return sync::sync_plan{};
   const auto& rules = ctx.mapping->rules;
+  const auto& r = ctx.reading;
+  std::optional<sync::link_state> state;
+  if (r.link) state = r.link->state;
   std::optional<github::github_issue> issue;
-  if (sync::needs_issue(ctx.page, ctx.content, ctx.state, rules)) {
-    issue = co_await github_api.get_issue(ctx.state->repo, *ctx.state->issue_number);
+  if (sync::needs_issue(r.page, r.content, state, rules)) {
+    issue = co_await github_api.get_issue(state->repo, *state->issue_number);
   }
-  co_return sync::plan_page(ctx.page, ctx.content, ctx.state, issue, rules,
-                            iso8601::format(ports_.now()));
+  co_return sync::plan_page(r.page, r.content, state, issue, rules, iso8601::format(ports_.now()));
 }
 
 net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
-  std::optional<storage::created_issue> unrecorded;
+  std::optional<sync::issue_created> unrecorded;
   std::exception_ptr failure;
   std::string page_id;
   try {
     page_id = hint_from_payload(job.payload).page_id;
-    co_await sync_rounds(std::move(job), unrecorded);
+    co_await run_job(std::move(job), unrecorded);
   } catch (...) {
     failure = std::current_exception();
   }
@@ -157,7 +160,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
     // Stopped between creating the issue and the final write (an error, the page's own error
     // state): record the number now, so the retry finds the issue on the link instead of
     // searching GitHub for its marker. A crash here leaves the intent, and that search.
-    const auto created = *unrecorded;
+    const auto created = storage::created_of(page_id, *unrecorded);
     try {
       co_await links_.record_created(created);
     } catch (const std::exception& e) {
@@ -171,43 +174,55 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
   if (failure) std::rethrow_exception(failure);
 }
 
-net::awaitable<void> page_syncer::sync_rounds(storage::claimed_job job,
-                                              std::optional<storage::created_issue>& unrecorded) {
+net::awaitable<void> page_syncer::run_job(storage::claimed_job job,
+                                          std::optional<sync::issue_created>& unrecorded) {
   const auto run_tag = job.sync_run_id.value_or("");
   auto notion_api = ports_.notion(run_tag);
   auto github_api = ports_.github(run_tag);
-  job_state js{run_tag, *notion_api, *github_api, {}, {}, {}, {}, {}, {}, false, unrecorded};
-  js.ctx = co_await load(hint_from_payload(job.payload), run_tag);
-  if (js.ctx.outside_mapping) {
+  auto ctx = co_await load(hint_from_payload(job.payload), run_tag);
+  if (ctx.outside_mapping) {
     ++counters_.pages_outside_mapping;
     co_return;
   }
-  if (needs_correlation(js.ctx.link) && !co_await correlate(js)) co_return;
-  const auto& rules = js.ctx.mapping->rules;
-  if (!js.issue && sync::needs_issue(js.ctx.page, js.ctx.content, js.ctx.state, rules)) {
-    js.issue = co_await js.github.get_issue(js.ctx.state->repo, *js.ctx.state->issue_number);
-  }
-  // A plan may ask to learn something first (fetch the issue, look for the marker): plan again
-  // with the answer. Three rounds always suffice; more means a bug, not a slow page.
-  // A page trashed between its read and its write-back costs two more (read again, fetch).
-  for (int round = 0; round < (js.trash_replanned ? 5 : 3); ++round) {
-    const auto now = ports_.now();
-    auto plan = sync::plan_page(js.ctx.page, js.ctx.content, js.ctx.state, js.issue, rules,
-                                iso8601::format(now));
-    js.run = plan.sync_run_id;
-    for (const auto& w : plan.warnings) {
-      log::get("sync")->warn("page={} run={} {}", js.ctx.page.id, plan.sync_run_id, w);
-    }
-    if (plan.empty()) {
-      co_await settle_unchanged(js, plan, now);
+  const auto& settings = ctx.mapping->settings;
+  sync::page_job_settings job_settings{extras_ && issue_extras_syncer::wanted(settings),
+                                       own_github_login_};
+  const auto& rules = ctx.mapping->rules;  // lives in mappings_, as long as the daemon
+  auto reading = ctx.reading;
+  job_run jr{run_tag,
+             *notion_api,
+             *github_api,
+             std::move(ctx),
+             sync::page_sync_steps(std::move(reading), rules, job_settings),
+             std::nullopt};
+  if (sync::needs_correlation(jr.ctx.reading.link) && !co_await correlate(jr)) co_return;
+  // Decide, do, observe, decide: the steps' order is core/sync/page_sync_steps'.
+  for (;;) {
+    const auto step = jr.steps.next(ports_.now());
+    if (const auto* done = std::get_if<sync::job_done>(&step)) {
+      count_end(jr, done->end);
       co_return;
     }
-    round_state rs;
-    if (co_await carry_out(js, plan, rs, now)) continue;  // learned something: plan again
-    co_await finish_round(js, plan, rs, now);
-    co_return;
+    co_await carry_out(jr, step);
+    unrecorded = jr.steps.unrecorded();
   }
-  fail_permanent("sync page", "the plan did not settle after three rounds");
+}
+
+net::awaitable<bool> page_syncer::correlate(job_run& jr) {
+  auto& ctx = jr.ctx;
+  const auto& page = ctx.reading.page;
+  // No issue on record (a lost or restored database): the page may still name its issue.
+  auto found = co_await correlate_page(links_, jr.github, page, *ctx.mapping,
+                                       ctx.hint.data_source_id, own_github_login_);
+  if (found.refusal) {
+    co_await report_extras_error(page, ctx.mapping->rules, *found.refusal, jr.run_tag, true);
+    co_return false;  // the page's state, not a job failure; nothing is created
+  }
+  if (found.link) {
+    ++counters_.issues_adopted;
+    jr.steps.link_found(storage::reading_of(*found.link), std::move(found.issue));
+  }
+  co_return true;
 }
 
 net::awaitable<void> page_syncer::report_failure(storage::claimed_job job, std::string error,

@@ -20,6 +20,7 @@
 #include "core/sync/mapping_binding.hpp"
 #include "core/sync/page_notice.hpp"
 #include "core/sync/page_outcome.hpp"
+#include "core/sync/page_sync_steps.hpp"
 #include "core/sync/sync_action.hpp"
 #include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/issue_extras_sync.hpp"
@@ -83,86 +84,41 @@ class page_syncer {
   struct page_context {
     sync_page_hint hint;
     const sync::mapping_binding* mapping = nullptr;
-    notion::notion_page page;
-    // When `page` was read from Notion: the poll's time for a snapshot carried in the hint, else
-    // the time of the GET. A sync is recorded as verified as of this moment, never later, so an
-    // edit made after the read, in the same Notion minute, still gets the poller's second look.
-    std::chrono::system_clock::time_point read_at;
-    std::optional<storage::page_link> link;
-    std::optional<sync::link_state> state;
-    std::string content;
+    sync::page_reading reading;
     // The page's parent is none of the mapping's data sources: the job names the wrong mapping
     // (or the page moved). Nothing is synced under it.
     bool outside_mapping = false;
   };
+  // Reads the page (or takes the poll's snapshot while it is current), its link and content.
   boost::asio::awaitable<page_context> load(sync_page_hint hint, std::string run);
-  // sync() without its last resort: `unrecorded` holds an issue this sync created whose number
-  // waits to be written with the in-sync state; when the sync stops before that, sync() writes
-  // it on its own.
-  boost::asio::awaitable<void> sync_rounds(storage::claimed_job job,
-                                           std::optional<storage::created_issue>& unrecorded);
-  // One job's sync as it goes (page_sync_steps.cpp): what was read, what it changed so far.
-  struct job_state {
+  // One job's ports and steps while it runs (page_steps.cpp carries out each step).
+  struct job_run {
     std::string run_tag;
     notion::notion_port& notion;
     github::github_port& github;
     page_context ctx;
-    std::optional<github::github_issue> issue;   // as GitHub answered it, when read
-    std::optional<std::int64_t> created_number;  // an issue this job created or adopted
-    std::string created_repo;
-    std::optional<std::string> created_url;
-    std::optional<std::string> notion_edited_after;  // last_edited_time after our write-back
-    bool trash_replanned = false;
-    std::optional<storage::created_issue>& unrecorded;
-    std::string run;  // the sync run id of the round's plan (logs, extras)
+    sync::page_sync_steps steps;
+    // The write-back Notion refused because the page is in the trash: the job's failure when the
+    // second read says otherwise.
+    std::optional<api::api_failure> write_refusal;
   };
-  // One round's carrying out of a plan.
-  struct round_state {
-    std::optional<std::string> error_message;  // the plan's mark_error
-    bool extras_ran = false;
-    bool extras_error_shown = false;  // written to the page with the plan's write-back
-    std::optional<std::string> extras_error;
-    // The name lists GitHub's answers showed for what this round's writes sent; what it
-    // dropped is said on the page (core/sync/link_state.hpp).
-    sync::github_applied_names applied;
-  };
+  // sync() without its last resort: `unrecorded` holds an issue this sync created whose number
+  // waits to be written with the in-sync state; when the sync stops before that, sync() writes
+  // it on its own.
+  boost::asio::awaitable<void> run_job(storage::claimed_job job,
+                                       std::optional<sync::issue_created>& unrecorded);
   // The page names its issue but the link table has none: adopt it, or say why not on the
   // page. False when the sync ends here (refused).
-  boost::asio::awaitable<bool> correlate(job_state& js);
-  // A link found for the page (correlated, or re-linked by the recovery scan): planned from now.
-  static boost::asio::awaitable<void> take_link(job_state& js, storage::page_link link);
-  // Nothing to do: the extras still run, and the link is marked verified.
-  boost::asio::awaitable<void> settle_unchanged(job_state& js, const sync::sync_plan& plan,
-                                                std::chrono::system_clock::time_point now);
-  // Carries out the plan's actions in order. True when one taught something that needs a new
-  // plan (an issue found or fetched, the page trashed meanwhile).
-  boost::asio::awaitable<bool> carry_out(job_state& js, const sync::sync_plan& plan,
-                                         round_state& rs,
-                                         std::chrono::system_clock::time_point now);
-  boost::asio::awaitable<void> adopt_by_marker(job_state& js,
-                                               const sync::find_issue_by_marker_action& find,
-                                               std::chrono::system_clock::time_point now);
-  // False when the recovery scan re-linked the page instead (plan again).
-  boost::asio::awaitable<bool> create_issue(job_state& js, const sync::create_issue_action& create,
-                                            round_state& rs,
-                                            std::chrono::system_clock::time_point now);
-  boost::asio::awaitable<void> update_issue(job_state& js, const sync::update_issue_action& update,
-                                            const sync::sync_plan& plan, round_state& rs,
-                                            std::chrono::system_clock::time_point now);
-  // False when the page was trashed meanwhile and was read again (plan again).
-  boost::asio::awaitable<bool> write_back(job_state& js, const sync::write_back_action& wb,
-                                          const sync::sync_plan& plan, round_state& rs);
-  // The round's record: the page's error, or the in-sync state; then an extras error.
-  boost::asio::awaitable<void> finish_round(job_state& js, const sync::sync_plan& plan,
-                                            round_state& rs,
-                                            std::chrono::system_clock::time_point now);
-  // What the round's record is decided from (core/sync/page_outcome.hpp).
-  static sync::round_facts facts_of(const job_state& js, std::chrono::system_clock::time_point now,
-                                    sync::github_applied_names applied = {});
-  // The linked issue the extras follow (just created, or on the link); none when not wanted.
-  std::optional<linked_issue> extras_target(const job_state& js, const sync::sync_plan& plan) const;
-  boost::asio::awaitable<std::optional<std::string>> run_extras(const job_state& js,
-                                                                const sync::sync_plan& plan);
+  boost::asio::awaitable<bool> correlate(job_run& jr);
+  // Carries out one step core/sync/page_sync_steps decided and hands back what it learned.
+  boost::asio::awaitable<void> carry_out(job_run& jr, const sync::page_step& step);
+  boost::asio::awaitable<void> find_own_issue(job_run& jr, const sync::find_own_issue_step& find);
+  boost::asio::awaitable<void> scan_lost_links(job_run& jr, const sync::scan_lost_links_step& scan);
+  boost::asio::awaitable<void> open_issue(job_run& jr, const sync::open_issue_step& open);
+  boost::asio::awaitable<void> update_issue(job_run& jr, const sync::update_issue_step& update);
+  boost::asio::awaitable<void> write_back(job_run& jr, const sync::write_back_step& wb);
+  boost::asio::awaitable<void> record_end(job_run& jr, const sync::page_step& step);
+  void count_end(const job_run& jr, sync::page_job_end end);
 
   // Shows an error from the issue's extras on the page (only when it shows something else) and
   // on the link.
