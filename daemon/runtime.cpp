@@ -7,7 +7,7 @@
 #include "core/api/riding_out.hpp"
 #include "core/github/api_urls.hpp"
 #include "core/log/logging.hpp"
-#include "daemon/engine/job_dispatch.hpp"
+#include "daemon/services/job_dispatch.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "daemon/webhooks/own_identity.hpp"
 #include "storage/migrator.hpp"

@@ -1,25 +1,13 @@
 #include "daemon/engine/page_sync.hpp"
 
 #include <exception>
-#include <random>
-
-#include <fmt/format.h>
 
 #include "core/log/logging.hpp"
-#include "core/notion/notion_id.hpp"
 #include "core/notion/page_content.hpp"
-#include "core/sync/adoption.hpp"
-#include "core/sync/issue_body.hpp"
-#include "core/sync/link_state.hpp"
-#include "core/sync/notion_text.hpp"
-#include "core/sync/page_outcome.hpp"
 #include "core/sync/page_sync_rules.hpp"
 #include "core/sync/planner.hpp"
-#include "core/sync/provenance.hpp"
 #include "core/time/iso8601.hpp"
-#include "daemon/engine/crash_points.hpp"
 #include "daemon/engine/page_correlation.hpp"
-#include "daemon/services/daemon_metrics.hpp"
 #include "storage/link_store.hpp"
 
 namespace ngsync::engine {
@@ -38,18 +26,11 @@ bool in_mapping(const sync::mapping_binding& mapping, const notion::notion_page&
       p.id, mapping.name, p.parent_data_source_id, p.parent_database_id);
   return false;
 }
-}  // namespace
-
-namespace {
 
 notion::notion_page parsed_page(const json::value& raw) {
   auto parsed = notion::parse_page(raw);
   if (!parsed) api::throw_malformed("notion", "read page", parsed.error().message);
   return std::move(*parsed);
-}
-
-[[noreturn]] void fail_permanent(const std::string& operation, const std::string& why) {
-  api::throw_malformed("ngsync", operation, why);
 }
 }  // namespace
 
@@ -80,7 +61,9 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   page_context ctx;
   ctx.hint = hint;
   auto m = mappings_.find(hint.mapping);
-  if (m == mappings_.end()) fail_permanent("sync page", "no mapping named '" + hint.mapping + "'");
+  if (m == mappings_.end()) {
+    api::throw_malformed("ngsync", "sync page", "no mapping named '" + hint.mapping + "'");
+  }
   ctx.mapping = &m->second;
   const auto& rules = m->second.rules;
   auto& reading = ctx.reading;

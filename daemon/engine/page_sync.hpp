@@ -1,10 +1,8 @@
 #pragma once
-// Syncs one page (a `sync_page` job), level-triggered: reads the current Notion page, its link
-// and, when needed, its GitHub issue; plans with the pure planner; applies the plan. Issue
-// creation happens exactly once (sync-model.md §3): the intent is committed before the POST,
-// and a retry that finds an intent without a number looks for the page's marker among the
-// repository's issues before creating. Failures throw api::api_exception for the job runner.
-#include <chrono>
+// Syncs one page (a `sync_page` job), level-triggered: reads the current Notion page and its
+// link, then carries out, one at a time, the steps core/sync/page_sync_steps decides (the plan,
+// the create exactly once of sync-model.md §3, the write-back, the record), handing each answer
+// back. Failures throw api::api_exception for the job runner.
 #include <map>
 #include <mutex>
 #include <optional>
@@ -16,12 +14,9 @@
 #include "core/api/api_failure.hpp"
 #include "core/github/github_port.hpp"
 #include "core/notion/notion_port.hpp"
-#include "core/notion/page_model.hpp"
 #include "core/sync/mapping_binding.hpp"
 #include "core/sync/page_notice.hpp"
-#include "core/sync/page_outcome.hpp"
 #include "core/sync/page_sync_steps.hpp"
-#include "core/sync/sync_action.hpp"
 #include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/issue_extras_sync.hpp"
 #include "daemon/engine/repo_recovery.hpp"

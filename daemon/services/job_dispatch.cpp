@@ -1,4 +1,4 @@
-#include "daemon/engine/job_dispatch.hpp"
+#include "daemon/services/job_dispatch.hpp"
 
 #include "core/api/api_failure.hpp"
 #include "daemon/engine/sync_job.hpp"
