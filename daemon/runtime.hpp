@@ -20,6 +20,7 @@
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
 #include "daemon/services/api_stack.hpp"
+#include "daemon/services/caller_ports.hpp"
 #include "daemon/services/audit_recorder.hpp"
 #include "daemon/services/job_runner.hpp"
 #include "daemon/webhooks/own_identity.hpp"

@@ -1,4 +1,4 @@
-#include "daemon/engine/engine_ports.hpp"
+#include "daemon/services/caller_ports.hpp"
 
 #include "core/github/github_client.hpp"
 #include "core/github/project_client.hpp"
