@@ -12,7 +12,6 @@
 #include "core/sync/sync_hint.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/sync_job.hpp"
-#include "storage/link_store.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -21,7 +20,7 @@ namespace json = boost::json;
 github_event_syncer::github_event_syncer(
     storage::database& db, storage::job_queue& queue, engine_ports& ports,
     const std::map<std::string, sync::mapping_binding>& mappings, const config::config& c)
-    : db_(db), links_(db), queue_(queue), ports_(ports), mappings_(mappings), c_(c) {}
+    : links_(db), mirrors_(db, queue), ports_(ports), mappings_(mappings), c_(c) {}
 
 github_event_syncer::issue_event github_event_syncer::event_of(const storage::claimed_job& job) {
   sync::github_event_job event;
@@ -198,25 +197,12 @@ net::awaitable<void> github_event_syncer::record_mirror(
     restore_job = to_job_spec(hint, c_.queue.max_attempts);
   }
   if (to_github.empty() && to_notion.empty() && conflicts.empty() && !restore_job) co_return;
-  const auto pid = link.notion_page_id;
-  auto* queue = &queue_;
   // The page changed under the Notion -> GitHub hash: forget it, so the next change of the page
   // (say, back to the status it had before) is compared with the issue, not with a stale hash.
   const bool notion_written = !plan.empty();
-  auto save = [pid, to_github, to_notion, conflicts, restore_job, queue,
-               notion_written](storage::transaction t) {
-    if (!to_github.empty() || !to_notion.empty())
-      storage::link_store::merge_provenance(t, pid, to_github, to_notion);
-    if (notion_written) storage::link_store::invalidate_hash(t, pid);
-    for (const auto& entry : conflicts) {
-      storage::link_store::append_conflict(t, pid, entry.as_object());
-    }
-    if (restore_job) {
-      storage::link_store::invalidate_hash(t, pid);
-      queue->enqueue(t, *restore_job);
-    }
-  };
-  co_await db_.write(std::move(save));
+  storage::mirror_record record{link.notion_page_id, to_github,      std::move(to_notion),
+                                conflicts,           notion_written, restore_job};
+  co_await mirrors_.record(std::move(record));
 }
 
 }  // namespace ngsync::engine

@@ -18,6 +18,7 @@
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/link_port.hpp"
+#include "storage/mirror_port.hpp"
 
 namespace ngsync::engine {
 
@@ -71,9 +72,8 @@ class github_event_syncer {
                                              const sync::notion_mirror_plan& plan,
                                              boost::json::object to_notion, const std::string& now);
 
-  storage::database& db_;  // the mirror's record and its restore job commit together
   storage::link_port links_;
-  storage::job_queue& queue_;
+  storage::mirror_port mirrors_;  // the mirror's record and its restore job commit together
   engine_ports& ports_;
   const std::map<std::string, sync::mapping_binding>& mappings_;
   const config::config& c_;

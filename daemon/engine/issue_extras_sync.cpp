@@ -4,8 +4,6 @@
 
 #include "core/log/logging.hpp"
 #include "daemon/engine/crash_points.hpp"
-#include "storage/issue_extras_store.hpp"
-#include "storage/link_store.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -51,14 +49,9 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
     config::mapping m, notion::notion_page page, linked_issue issue, std::string run) {
   const auto& settings = *m.project;
   const auto page_id = page.id;
-  auto read = [page_id](storage::transaction t) {
-    auto link = storage::link_store::get(t, page_id);
-    auto extras = storage::issue_extras_store::get(t, page_id);
-    return std::make_pair(std::move(link), std::move(extras));
-  };
-  const auto loaded = co_await db_.read(std::move(read));
-  const auto& link = loaded.first;
-  const auto& extras = loaded.second;
+  const auto loaded = co_await extras_.get_with_link(page_id);
+  const auto& link = loaded.link;
+  const auto& extras = loaded.extras;
   if (!link || !link->issue_node_id || link->issue_node_id->empty()) {
     co_return std::string("the issue's node id is unknown; it cannot be put on the project");
   }
@@ -70,10 +63,7 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
     if (extras.project_item_id) {
       co_await projects->delete_item(b.id, *extras.project_item_id);
       ++counters_.project_items_removed;
-      auto forget = [page_id](storage::transaction t) {
-        storage::issue_extras_store::set_project_item(t, page_id, "");
-      };
-      co_await db_.write(std::move(forget));
+      co_await extras_.forget_project_item(page_id);
     }
     co_return std::nullopt;
   }
@@ -85,10 +75,7 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
     item_id = co_await projects->add_item(b.id, *link->issue_node_id);
     ++counters_.project_items_added;
     written.clear();
-    auto save_item = [page_id, item_id](storage::transaction t) {
-      storage::issue_extras_store::set_project_item(t, page_id, item_id);
-    };
-    co_await db_.write(std::move(save_item));
+    co_await extras_.set_project_item(page_id, item_id);
     log::get("sync")->info("page={} run={} added {}#{} to project {}", page_id, run, issue.repo,
                            issue.number, b.title);
   }
@@ -111,10 +98,7 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_project(
   }
   auto now_written = sync::written_after(plan, done);
   if (now_written != extras.project_fields_written) {
-    auto save_fields = [page_id, now_written](storage::transaction t) {
-      storage::issue_extras_store::set_project_fields(t, page_id, now_written);
-    };
-    co_await db_.write(std::move(save_fields));
+    co_await extras_.set_project_fields(page_id, now_written);
   }
   if (errors.empty()) co_return std::nullopt;
   co_return sync::join_errors(errors);
@@ -163,10 +147,7 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_milestone(
   const auto page_id = page.id;
   const auto wish = sync::milestone_of(page, m);
   if (!wish.error.empty()) co_return wish.error;
-  auto read = [page_id](storage::transaction t) {
-    return storage::issue_extras_store::get(t, page_id);
-  };
-  auto extras = co_await db_.read(std::move(read));
+  const auto extras = co_await extras_.get(page_id);
   if (extras.milestone_title.value_or("") == wish.title) co_return std::nullopt;
   auto github = ports_.github(run);
   std::optional<std::int64_t> number;
@@ -176,10 +157,7 @@ net::awaitable<std::optional<std::string>> issue_extras_syncer::sync_milestone(
   }
   co_await github->set_milestone(issue.repo, issue.number, number);
   ++counters_.milestones_set;
-  auto save = [page_id, title = wish.title](storage::transaction t) {
-    storage::issue_extras_store::set_milestone(t, page_id, title);
-  };
-  co_await db_.write(std::move(save));
+  co_await extras_.set_milestone(page_id, wish.title);
   co_return std::nullopt;
 }
 
@@ -187,10 +165,7 @@ net::awaitable<void> issue_extras_syncer::sync_snapshot(config::mapping m, notio
                                                         linked_issue issue, std::string run) {
   const auto page_id = page.id;
   const auto snapshot = sync::snapshot_comment_of(page, m);
-  auto read = [page_id](storage::transaction t) {
-    return storage::issue_extras_store::get(t, page_id);
-  };
-  auto extras = co_await db_.read(std::move(read));
+  const auto extras = co_await extras_.get(page_id);
   if (extras.snapshot_hash == snapshot.hash && extras.snapshot_comment_id) co_return;
   auto github = ports_.github(run);
   std::optional<std::int64_t> id = extras.snapshot_comment_id;
@@ -213,10 +188,8 @@ net::awaitable<void> issue_extras_syncer::sync_snapshot(config::mapping m, notio
     written_id = c.id;
   }
   ++counters_.snapshots_written;
-  auto save = [page_id, id = *written_id, hash = snapshot.hash](storage::transaction t) {
-    storage::issue_extras_store::set_snapshot(t, page_id, id, hash);
-  };
-  co_await db_.write(std::move(save));
+  const auto comment_id = *written_id;
+  co_await extras_.set_snapshot(page_id, comment_id, snapshot.hash);
 }
 
 net::awaitable<void> issue_extras_syncer::mirror_comments(notion::notion_page page,
@@ -225,10 +198,7 @@ net::awaitable<void> issue_extras_syncer::mirror_comments(notion::notion_page pa
   auto notion = ports_.notion(run);
   auto comments = co_await notion->list_comments(page_id);
   if (comments.empty()) co_return;
-  auto read = [page_id](storage::transaction t) {
-    return storage::issue_extras_store::mirrored_comment_ids(t, page_id);
-  };
-  auto done = co_await db_.read(std::move(read));
+  const auto done = co_await extras_.mirrored_comment_ids(page_id);
   std::vector<notion::page_comment> pending;
   for (auto& c : comments) {
     if (!done.contains(c.id)) pending.push_back(std::move(c));
@@ -247,10 +217,7 @@ net::awaitable<void> issue_extras_syncer::mirror_comments(notion::notion_page pa
       ++counters_.comments_mirrored;
       crash_point(crash_after_comment_mirror);
     }
-    auto record = [page_id, comment_id = c.id, github_id](storage::transaction t) {
-      storage::issue_extras_store::record_mirrored_comment(t, page_id, comment_id, github_id);
-    };
-    co_await db_.write(std::move(record));
+    co_await extras_.record_mirrored_comment(page_id, c.id, github_id);
   }
 }
 

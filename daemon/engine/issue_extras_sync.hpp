@@ -17,7 +17,7 @@
 #include "core/notion/page_model.hpp"
 #include "core/sync/issue_extras_rules.hpp"
 #include "daemon/engine/engine_ports.hpp"
-#include "storage/database.hpp"
+#include "storage/extras_port.hpp"
 
 namespace ngsync::engine {
 
@@ -39,7 +39,7 @@ struct issue_extras_counters {
 
 class issue_extras_syncer {
  public:
-  issue_extras_syncer(storage::database& db, engine_ports& ports) : db_(db), ports_(ports) {}
+  issue_extras_syncer(storage::database& db, engine_ports& ports) : extras_(db), ports_(ports) {}
 
   // True when the mapping asks for anything this syncer does.
   static bool wanted(const config::mapping& m) { return sync::extras_wanted(m); }
@@ -84,7 +84,7 @@ class issue_extras_syncer {
   boost::asio::awaitable<void> mirror_comments(notion::notion_page page, linked_issue issue,
                                                std::string run);
 
-  storage::database& db_;
+  storage::extras_port extras_;
   engine_ports& ports_;
   std::string own_github_login_;
   std::map<std::string, github::project_board> boards_;  // by "org:owner/number" (or "user:")

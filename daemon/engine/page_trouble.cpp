@@ -7,14 +7,14 @@
 #include "core/log/logging.hpp"
 #include "core/sync/page_outcome.hpp"
 #include "daemon/engine/page_sync.hpp"
-#include "storage/page_notices.hpp"
+#include "storage/notice_port.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
 
 net::awaitable<void> page_syncer::load_page_notices() {
-  auto read = [](storage::transaction t) { return storage::page_notices::noticed_pages(t); };
-  auto pages = co_await db_.read(std::move(read));
+  storage::notice_port notices(db_);
+  auto pages = co_await notices.noticed_pages();
   std::lock_guard lock(noticed_mutex_);
   noticed_pages_.merge(pages);
 }
@@ -24,9 +24,9 @@ net::awaitable<void> page_syncer::forget_trouble(std::string page_id) {
     std::lock_guard lock(noticed_mutex_);
     if (noticed_pages_.erase(page_id) == 0) co_return;
   }
-  auto clear = [page_id](storage::transaction t) { storage::page_notices::clear(t, page_id); };
+  storage::notice_port notices(db_);
   try {
-    co_await db_.write(std::move(clear));
+    co_await notices.clear(page_id);
   } catch (const std::exception& e) {
     // The row stays: the page's next trouble with the same cause is not written again, which
     // is what it showed anyway until the success wrote over it. Retried on the next success.
@@ -50,13 +50,10 @@ net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
   if (m == mappings_.end()) co_return;
   const auto& wb = m->second.rules.write_back;
   const auto page_id = hint.page_id;
+  storage::notice_port notices(db_);
   try {
     const auto job_id = job.id;
-    auto read = [job_id, page_id](storage::transaction t) {
-      return std::pair{storage::page_notices::timing(t, job_id),
-                       storage::page_notices::shown_cause(t, page_id)};
-    };
-    auto [timing, shown] = co_await db_.read(std::move(read));
+    const auto [timing, shown] = co_await notices.state(job_id, page_id);
     if (!timing) co_return;  // already running again or settled: nothing true to say
     const auto trouble =
         failure ? sync::trouble_of(*failure, timing->created_at, timing->run_at)
@@ -76,10 +73,7 @@ net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
     // Recorded even when the mapping writes nothing back: the count of jobs stuck behind rate
     // limits (status, /metrics) reads it.
     storage::page_notice_row row{cause, trouble.rate_limited, trouble.waiting_since, job.id};
-    auto save = [page_id, row](storage::transaction t) {
-      storage::page_notices::record(t, page_id, row);
-    };
-    co_await db_.write(std::move(save));
+    co_await notices.record(page_id, row);
     {
       std::lock_guard lock(noticed_mutex_);
       noticed_pages_.insert(page_id);

@@ -18,9 +18,6 @@
 #include "daemon/engine/crash_points.hpp"
 #include "daemon/engine/sync_job.hpp"
 #include "daemon/services/daemon_metrics.hpp"
-#include "storage/cursor_store.hpp"
-#include "storage/link_store.hpp"
-#include "storage/sql_time.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -31,30 +28,6 @@ template <class T>
 using background = ngsync::net::background<T>;
 using pending_query = background<notion::query_page>;
 using pending_enqueue = background<std::int64_t>;
-
-// One batch's transaction: its jobs, and for the poll's last batch the watermark (or, when the
-// poll saw nothing, the one it keeps).
-std::int64_t enqueue_and_advance(storage::transaction t, storage::job_queue& queue,
-                                 const std::vector<storage::job_spec>& specs, bool last,
-                                 const std::string& ds,
-                                 const std::optional<storage::sys_time>& watermark,
-                                 std::int64_t pages_in_batch, std::chrono::microseconds overlap) {
-  std::int64_t n = 0;
-  if (!specs.empty()) {
-    auto r = queue.enqueue_batch(t, specs);
-    n = r.inserted + r.merged;
-  }
-  if (!last) return n;
-  const auto now = std::chrono::system_clock::now();
-  if (watermark) {
-    storage::cursor_store::advance(t, ds, *watermark, pages_in_batch, now);
-  } else {
-    const auto current = storage::cursor_store::get(t, ds);
-    const auto stored = current ? current->watermark : std::nullopt;
-    storage::cursor_store::advance(t, ds, sync::watermark_kept(stored, now, overlap), 0, now);
-  }
-  return n;
-}
 
 std::shared_ptr<pending_query> start_query(const net::any_io_executor& ex,
                                            notion::notion_port& notion, const std::string& ds,
@@ -71,8 +44,7 @@ std::shared_ptr<pending_query> start_query(const net::any_io_executor& ex,
 poller::poller(storage::database& db, storage::job_queue& queue, notion::notion_port& notion,
                const sync::mapping_binding& mapping, std::string data_source_id,
                poller_settings settings)
-    : db_(db),
-      queue_(queue),
+    : polls_(db, queue, data_source_id),
       notion_(notion),
       mapping_(mapping),
       data_source_id_(std::move(data_source_id)),
@@ -93,9 +65,8 @@ net::awaitable<poll_result> poller::poll_once() {
   const auto started = std::chrono::steady_clock::now();
   const auto ds = data_source_id_;
   poll_pass pass;
-  auto read_cursor = [ds](storage::transaction t) { return storage::cursor_store::get(t, ds); };
-  auto cursor = co_await db_.read(std::move(read_cursor));
-  if (cursor && cursor->watermark) pass.since = iso8601::format(*cursor->watermark);
+  const auto stored = co_await polls_.watermark();
+  if (stored) pass.since = iso8601::format(*stored);
   const auto ex = co_await net::this_coro::executor;
   // Live pages first, then the pages trashed since the watermark (a query leaves those out, and a
   // trashed page must close its issue with the shipped defaults, webhooks or not).
@@ -152,10 +123,7 @@ net::awaitable<std::vector<storage::job_spec>> poller::jobs_for(poll_pass& pass,
   pass.result.pages_seen += static_cast<std::int64_t>(page.pages.size());
   std::map<std::string, storage::link_sync_state> links;
   if (!ids.empty()) {
-    auto read_links = [ids](storage::transaction t) {
-      return storage::link_store::sync_states(t, ids);
-    };
-    links = co_await db_.read(std::move(read_links));
+    links = co_await polls_.link_states(std::move(ids));
   }
   std::vector<storage::job_spec> specs;
   for (const auto& p : page.pages) {
@@ -210,13 +178,12 @@ net::awaitable<void> poller::write_batch(poll_pass& pass, std::vector<storage::j
                                          const notion::query_page& page, bool more) {
   // The last batch and the watermark commit together; earlier batches commit on their own
   // (a crash in between re-polls from the old watermark, and the hints merge).
-  const auto overlap = std::chrono::duration_cast<std::chrono::microseconds>(settings_.overlap);
-  const auto watermark = more ? std::nullopt : pass.marks.watermark(overlap);
-  const auto pages_in_batch = static_cast<std::int64_t>(page.pages.size());
-  auto write = [&queue = queue_, specs = std::move(specs), more, ds = data_source_id_, watermark,
-                pages_in_batch, overlap](storage::transaction t) {
-    return enqueue_and_advance(t, queue, specs, !more, ds, watermark, pages_in_batch, overlap);
-  };
+  std::optional<storage::watermark_move> last;
+  if (!more) {
+    const auto overlap = std::chrono::duration_cast<std::chrono::microseconds>(settings_.overlap);
+    last = storage::watermark_move{pass.marks.watermark(overlap),
+                                   static_cast<std::int64_t>(page.pages.size()), overlap};
+  }
   // Earlier batches commit in any order; the last one, and any sharing a page with one in
   // flight, wait (core/sync/poll_rules.hpp, batch_waits).
   sync::batch_pages batch_pages;
@@ -227,8 +194,8 @@ net::awaitable<void> poller::write_batch(poll_pass& pass, std::vector<storage::j
   // The executor first: GCC 12 mishandles a co_await inside a call's argument list.
   const auto ex = co_await net::this_coro::executor;
   pass.writing.push_back(pending_enqueue::start(
-      ex, [this, work = std::move(write), more]() mutable -> net::awaitable<std::int64_t> {
-        const auto n = co_await db_.write(std::move(work), storage::retry_policy::idempotent);
+      ex, [this, specs = std::move(specs), last, more]() mutable -> net::awaitable<std::int64_t> {
+        const auto n = co_await polls_.enqueue(std::move(specs), last);
         if (more) crash_point(crash_after_poll_batch);  // committed
         co_return n;
       }));
@@ -258,12 +225,8 @@ net::awaitable<void> poller::run() {
       logger->warn("data_source={} poll failed: {}", data_source_id_, error);
     }
     if (!error.empty()) {
-      const auto ds = data_source_id_;
       try {
-        auto save_poll_error = [ds, error](storage::transaction t) {
-          storage::cursor_store::record_error(t, ds, error, std::chrono::system_clock::now());
-        };
-        co_await db_.write(std::move(save_poll_error));
+        co_await polls_.record_error(error);
       } catch (const std::exception&) {
         // Postgres may be the failure; the next poll records again.
       }

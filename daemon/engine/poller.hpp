@@ -17,6 +17,7 @@
 #include "core/sync/mapping_binding.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
+#include "storage/poll_port.hpp"
 
 namespace ngsync::engine {
 
@@ -65,8 +66,7 @@ class poller {
   std::uint64_t failures() const { return failures_; }
 
  private:
-  storage::database& db_;
-  storage::job_queue& queue_;
+  storage::poll_port polls_;  // made first, from the constructor's data_source_id
   struct poll_pass;
   void report_skipped(const notion::query_page& page) const;
   // The jobs for one query page's results (core/sync/poll_rules.hpp judges each page).

@@ -11,8 +11,8 @@
 #include "core/log/logging.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/provenance.hpp"
-#include "daemon/engine/reconcile_actions.hpp"
-#include "storage/link_store.hpp"
+#include "daemon/engine/sync_job.hpp"
+#include "storage/reconcile_port.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -40,6 +40,29 @@ sync::reconciled_link judged(const storage::page_link& l) {
           l.trash_reopened};
 }
 
+storage::job_spec sync_job(const std::string& page_id, const std::string& data_source_id,
+                           const std::string& mapping, int max_attempts) {
+  sync_page_hint hint;
+  hint.page_id = page_id;
+  hint.data_source_id = data_source_id;
+  hint.mapping = mapping;
+  hint.source = "reconcile";
+  return to_job_spec(hint, max_attempts);
+}
+
+// The job an action queues with its link write (none for the others).
+std::optional<storage::job_spec> job_of(const sync::reconcile_action& action, int max_attempts) {
+  if (const auto* a = std::get_if<sync::adopt_issue>(&action))
+    return sync_job(a->page_id, a->data_source_id, a->mapping, max_attempts);
+  if (const auto* s = std::get_if<sync::enqueue_page_sync>(&action))
+    return sync_job(s->page_id, s->data_source_id, s->mapping, max_attempts);
+  if (const auto* e = std::get_if<sync::enqueue_github_event>(&action)) {
+    const github_event_job event{e->repo, e->number, e->page_id, "reconcile", "", ""};
+    return to_job_spec(event, max_attempts);
+  }
+  return std::nullopt;
+}
+
 // One reconcile pass: reads what core/sync/reconcile_scope.hpp names, asks
 // core/sync/reconcile_findings.hpp about each answer, and carries out the action it returns.
 class reconcile_pass {
@@ -47,8 +70,7 @@ class reconcile_pass {
   reconcile_pass(storage::database& db, storage::job_queue& queue, engine_ports& ports,
                  const std::map<std::string, sync::mapping_binding>& mappings,
                  const config::config& c, const reconcile_options& options)
-      : db_(db),
-        queue_(queue),
+      : store_(db, queue),
         ports_(ports),
         github_port_(ports.github("reconcile")),
         notion_port_(ports.notion("reconcile")),
@@ -59,15 +81,15 @@ class reconcile_pass {
 
   net::awaitable<reconcile_report> run() {
     const auto started = ports_.now();
-    std::vector<storage::page_link> slice;
-    auto read = [&slice, mode = mode_, &s = config_.sync](storage::transaction t) {
-      const auto size = sync::slice_size(mode, storage::link_store::count_verifiable(t),
-                                         s.reconcile_interval, s.reconcile_window);
-      slice = storage::link_store::due_for_verification(t, size);
-      return storage::link_store::last_reconcile_pass(t);
-    };
-    const auto last = co_await db_.read(std::move(read));
-    const auto since = sync::marker_scan_since(mode_, last, started, config_.sync.watermark_overlap,
+    std::function<int(std::int64_t)> slice_size =
+        [mode = mode_, interval = config_.sync.reconcile_interval,
+         window = config_.sync.reconcile_window](std::int64_t verifiable) {
+          return sync::slice_size(mode, verifiable, interval, window);
+        };
+    const auto start = co_await store_.start(std::move(slice_size));
+    const auto& slice = start.slice;
+    const auto since = sync::marker_scan_since(mode_, start.last_pass, started,
+                                               config_.sync.watermark_overlap,
                                                config_.sync.reconcile_window);
     sync::slice_issues in_slice;
     for (const auto& l : slice) in_slice.add(*l.github_repo, *l.issue_number);
@@ -76,10 +98,7 @@ class reconcile_pass {
     for (const auto& repo : repos) {
       const auto marked = co_await list_marked(repo, since);
       sync::count_repository(report_, marked.size());
-      auto read_links = [repo](storage::transaction t) {
-        return storage::link_store::list_by_repo(t, repo);
-      };
-      const auto links = co_await db_.read(std::move(read_links));
+      const auto links = co_await store_.links_in(repo);
       std::vector<std::int64_t> marked_numbers;
       std::vector<std::int64_t> link_numbers;
       marked_numbers.reserve(marked.size());
@@ -109,10 +128,8 @@ class reconcile_pass {
     }
     co_await mark_verified(slice, started);
     if (const auto record = sync::pass_to_record(started, ctx_)) {
-      auto write = [at = *record](storage::transaction t) {
-        storage::link_store::record_reconcile_pass(t, at);
-      };
-      co_await db_.write(std::move(write));
+      const auto at = *record;
+      co_await store_.record_pass(at);
     }
     log::get("reconcile")
         ->info("reconcile{}{} done: {}", mode_ == reconcile_mode::full ? "" : " (slice)",
@@ -125,10 +142,7 @@ class reconcile_pass {
   net::awaitable<std::set<std::string>> repositories() {
     std::vector<std::optional<std::string>> fixed;
     for (const auto& [name, b] : mappings_) fixed.push_back(b.rules.fixed_repository);
-    auto read_repos = [](storage::transaction t) {
-      return storage::link_store::linked_repositories(t);
-    };
-    const auto linked = co_await db_.read(std::move(read_repos));
+    const auto linked = co_await store_.linked_repositories();
     co_return sync::repositories_to_scan(fixed, linked);
   }
 
@@ -215,11 +229,10 @@ class reconcile_pass {
                                  const storage::page_link* link = nullptr) {
     sync::count_finding(report_, finding);
     if (std::holds_alternative<sync::no_action>(finding.action)) co_return;
-    // The action lives in this frame while the write runs (a retried write runs it again).
-    auto write = [this, &action = finding.action, link](storage::transaction t) {
-      carry_out_reconcile_action(t, queue_, action, link, config_.queue.max_attempts);
-    };
-    co_await db_.write(std::move(write));
+    std::optional<storage::page_link> about;
+    if (link) about = *link;
+    const auto job = job_of(finding.action, config_.queue.max_attempts);
+    co_await store_.carry_out(finding.action, about, job);
     if (const auto* a = std::get_if<sync::adopt_issue>(&finding.action)) {
       log::get("reconcile")
           ->info("adopted issue={}#{} for page={}", a->repo, a->number, a->page_id);
@@ -233,14 +246,10 @@ class reconcile_pass {
     for (const auto& l : links) read.push_back(l.notion_page_id);
     auto ids = sync::verified_to_record(std::move(read), ctx_);
     if (ids.empty()) co_return;  // nothing to write: no round trip
-    auto mark = [ids = std::move(ids), at](storage::transaction t) {
-      storage::link_store::mark_verified(t, ids, at);
-    };
-    co_await db_.write(std::move(mark));
+    co_await store_.mark_verified(std::move(ids), at);
   }
 
-  storage::database& db_;
-  storage::job_queue& queue_;
+  storage::reconcile_port store_;
   engine_ports& ports_;
   std::unique_ptr<github::github_port> github_port_;
   std::unique_ptr<notion::notion_port> notion_port_;

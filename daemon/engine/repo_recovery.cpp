@@ -11,7 +11,6 @@
 #include "core/notion/notion_id.hpp"
 #include "core/sync/adoption.hpp"
 #include "core/sync/issue_body.hpp"
-#include "storage/recovery_scan.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -39,12 +38,7 @@ net::awaitable<bool> repo_recovery::before_create(github::github_port& github, s
     repos_[repo] = to;
   };
   try {
-    auto check = [repo](storage::transaction t) {
-      auto need = storage::recovery_scan::need(t, repo);
-      if (need == storage::scan_need::unneeded) storage::recovery_scan::record_unneeded(t, repo);
-      return need;
-    };
-    const auto need = co_await db_.write(std::move(check));
+    const auto need = co_await scan_records_.need(repo);
     if (need != storage::scan_need::needed) {
       settle(state::settled);
       co_return false;
@@ -88,18 +82,14 @@ net::awaitable<bool> repo_recovery::before_create(github::github_port& github, s
       settle(state::settled);
       co_return false;
     }
-    auto save = [repo, data_source_id, found](storage::transaction t) {
-      int linked = 0;
-      const bool ours = storage::recovery_scan::record(t, repo, data_source_id, found, &linked);
-      return ours ? linked : -1;
-    };
-    const int linked = co_await db_.write(std::move(save));
+    const auto marked = found.size();
+    const auto linked = co_await scan_records_.record(repo, data_source_id, std::move(found));
     ++scans_;
     log::get("sync")->info(
         "{}: recovery scan read {} issue(s) the daemon opened, {} marked; {} "
         "page(s) re-linked{}",
-        repo, listed, found.size(), linked < 0 ? 0 : linked,
-        linked < 0 ? " (another process recorded the scan first)" : "");
+        repo, listed, marked, linked.value_or(0),
+        linked ? "" : " (another process recorded the scan first)");
     settle(state::settled);
     co_return true;
   } catch (...) {

@@ -14,13 +14,13 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/github/github_port.hpp"
-#include "storage/database.hpp"
+#include "storage/recovery_port.hpp"
 
 namespace ngsync::engine {
 
 class repo_recovery {
  public:
-  explicit repo_recovery(storage::database& db) : db_(db) {}
+  explicit repo_recovery(storage::database& db) : scan_records_(db) {}
 
   // Settles `repo` before a create in it: returns at once when it is known to be settled, else
   // scans (or waits for the worker already scanning it). True when this call saw a scan
@@ -32,7 +32,7 @@ class repo_recovery {
 
  private:
   enum class state { unknown, running, settled };
-  storage::database& db_;
+  storage::recovery_port scan_records_;
   std::mutex mutex_;
   std::map<std::string, state> repos_;
   std::atomic<std::uint64_t> scans_{0};
