@@ -30,8 +30,7 @@ class extras_port {
   boost::asio::awaitable<void> set_project_item(std::string page_id, std::string item_id);
   // The item left the board.
   boost::asio::awaitable<void> forget_project_item(std::string page_id);
-  boost::asio::awaitable<void> set_project_fields(std::string page_id,
-                                                  boost::json::object fields);
+  boost::asio::awaitable<void> set_project_fields(std::string page_id, boost::json::object fields);
   boost::asio::awaitable<void> set_milestone(std::string page_id, std::string title);
   boost::asio::awaitable<void> set_snapshot(std::string page_id, std::int64_t comment_id,
                                             std::string hash);

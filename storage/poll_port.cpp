@@ -10,8 +10,7 @@ namespace {
 
 std::int64_t enqueue_and_advance(transaction t, job_queue& queue,
                                  const std::vector<job_spec>& specs,
-                                 const std::optional<watermark_move>& last,
-                                 const std::string& ds) {
+                                 const std::optional<watermark_move>& last, const std::string& ds) {
   std::int64_t n = 0;
   if (!specs.empty()) {
     auto r = queue.enqueue_batch(t, specs);
@@ -41,7 +40,9 @@ net::awaitable<std::optional<sys_time>> poll_port::watermark() {
 
 net::awaitable<std::map<std::string, link_sync_state>> poll_port::link_states(
     std::vector<std::string> page_ids) {
-  auto read = [ids = std::move(page_ids)](transaction t) { return link_store::sync_states(t, ids); };
+  auto read = [ids = std::move(page_ids)](transaction t) {
+    return link_store::sync_states(t, ids);
+  };
   co_return co_await db_.read(std::move(read));
 }
 
@@ -54,10 +55,8 @@ net::awaitable<void> poll_port::record_error(std::string error) {
 
 net::awaitable<std::int64_t> poll_port::enqueue(std::vector<job_spec> specs,
                                                 std::optional<watermark_move> last) {
-  auto write = [&queue = queue_, specs = std::move(specs), last,
-                ds = data_source_id_](transaction t) {
-    return enqueue_and_advance(t, queue, specs, last, ds);
-  };
+  auto write = [&queue = queue_, specs = std::move(specs), last, ds = data_source_id_](
+                   transaction t) { return enqueue_and_advance(t, queue, specs, last, ds); };
   co_return co_await db_.write(std::move(write), retry_policy::idempotent);
 }
 

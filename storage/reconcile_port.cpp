@@ -22,8 +22,8 @@ class action_writer {
       case sync::adoption_write::sync_only:
         break;
       case sync::adoption_write::record_number:
-        link_store::record_created(t_, a.page_id, static_cast<int>(a.number), a.node_id,
-                                   a.html_url, sync::to_string(a.kind));
+        link_store::record_created(t_, a.page_id, static_cast<int>(a.number), a.node_id, a.html_url,
+                                   sync::to_string(a.kind));
         break;
       case sync::adoption_write::new_link: {
         page_link adopted;
@@ -91,8 +91,7 @@ net::awaitable<void> reconcile_port::record_pass(sys_time started) {
   co_await db_.write(std::move(write));
 }
 
-net::awaitable<void> reconcile_port::mark_verified(std::vector<std::string> page_ids,
-                                                   sys_time at) {
+net::awaitable<void> reconcile_port::mark_verified(std::vector<std::string> page_ids, sys_time at) {
   auto write = [ids = std::move(page_ids), at](transaction t) {
     link_store::mark_verified(t, ids, at);
   };

@@ -20,8 +20,8 @@ namespace ngsync::storage {
 
 // What a pass reads before it starts.
 struct reconcile_start {
-  std::vector<page_link> slice;        // the links verified longest ago
-  std::optional<sys_time> last_pass;   // when the last pass started (none: no pass yet)
+  std::vector<page_link> slice;       // the links verified longest ago
+  std::optional<sys_time> last_pass;  // when the last pass started (none: no pass yet)
 };
 
 class reconcile_port {

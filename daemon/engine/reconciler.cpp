@@ -88,9 +88,9 @@ class reconcile_pass {
         };
     const auto start = co_await store_.start(std::move(slice_size));
     const auto& slice = start.slice;
-    const auto since = sync::marker_scan_since(mode_, start.last_pass, started,
-                                               config_.sync.watermark_overlap,
-                                               config_.sync.reconcile_window);
+    const auto since =
+        sync::marker_scan_since(mode_, start.last_pass, started, config_.sync.watermark_overlap,
+                                config_.sync.reconcile_window);
     sync::slice_issues in_slice;
     for (const auto& l : slice) in_slice.add(*l.github_repo, *l.issue_number);
 

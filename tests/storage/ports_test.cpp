@@ -38,7 +38,9 @@ std::optional<poll_cursor> cursor(database& db, const std::string& ds) {
   return db.read_sync([ds](transaction t) { return cursor_store::get(t, ds); });
 }
 
-sys_time whole_us(sys_time t) { return from_epoch_us(to_epoch_us(t)); }
+sys_time whole_us(sys_time t) {
+  return from_epoch_us(to_epoch_us(t));
+}
 
 }  // namespace
 
