@@ -76,7 +76,7 @@ int run_plan(const config::config& c) {
             co_await rt.apis.notion().query_edited_since(p->data_source_id(), std::nullopt, next);
         next = page.has_more ? page.next_cursor : std::nullopt;
         for (std::size_t i = 0; i < page.raw.size(); ++i) {
-          sync_page_hint hint;
+          sync::sync_page_hint hint;
           const auto* id = page.raw[i].as_object().if_contains("id");
           if (!id || !id->is_string()) continue;
           hint.page_id = id->as_string().c_str();

@@ -8,7 +8,7 @@
 #include "core/github/api_urls.hpp"
 #include "core/log/logging.hpp"
 #include "daemon/services/job_dispatch.hpp"
-#include "daemon/engine/sync_job.hpp"
+#include "storage/sync_jobs.hpp"
 #include "daemon/webhooks/own_identity.hpp"
 #include "storage/migrator.hpp"
 

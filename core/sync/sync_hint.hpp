@@ -5,7 +5,7 @@
 // waiting (unique key) and never run at once with the page's other jobs (page key).
 //
 // The payloads are stored in users' queues: a job written by one version must still parse in the
-// next, so their JSON only ever gains optional fields. daemon/engine/sync_job.hpp makes them
+// next, so their JSON only ever gains optional fields. storage/sync_jobs.hpp makes them
 // queue jobs (storage::job_spec).
 #include <chrono>
 #include <cstdint>

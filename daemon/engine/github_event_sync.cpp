@@ -11,7 +11,7 @@
 #include "core/sync/provenance.hpp"
 #include "core/sync/sync_hint.hpp"
 #include "core/time/iso8601.hpp"
-#include "daemon/engine/sync_job.hpp"
+#include "storage/sync_jobs.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -189,12 +189,12 @@ net::awaitable<void> github_event_syncer::record_mirror(
 
   std::optional<storage::job_spec> restore_job;
   if (restore && !page.in_trash) {
-    sync_page_hint hint;
+    sync::sync_page_hint hint;
     hint.page_id = page.id;
     hint.data_source_id = link.data_source_id;
     hint.mapping = binding.name;
     hint.source = "github_event";
-    restore_job = to_job_spec(hint, c_.queue.max_attempts);
+    restore_job = storage::to_job_spec(hint, c_.queue.max_attempts);
   }
   if (to_github.empty() && to_notion.empty() && conflicts.empty() && !restore_job) co_return;
   // The page changed under the Notion -> GitHub hash: forget it, so the next change of the page

@@ -55,7 +55,7 @@ net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
   co_await notion_api.update_page_properties(page_id, std::move(props));
 }
 
-net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint, std::string run) {
+net::awaitable<page_syncer::page_context> page_syncer::load(sync::sync_page_hint hint, std::string run) {
   auto notion_port = ports_.notion(run);
   auto& notion_api = *notion_port;
   page_context ctx;
@@ -112,7 +112,7 @@ net::awaitable<page_syncer::page_context> page_syncer::load(sync_page_hint hint,
   co_return ctx;
 }
 
-net::awaitable<sync::sync_plan> page_syncer::preview(sync_page_hint hint) {
+net::awaitable<sync::sync_plan> page_syncer::preview(sync::sync_page_hint hint) {
   auto github_port = ports_.github("");
   auto& github_api = *github_port;
   auto ctx = co_await load(std::move(hint), std::string());
@@ -133,7 +133,7 @@ net::awaitable<void> page_syncer::sync(storage::claimed_job job) {
   std::exception_ptr failure;
   std::string page_id;
   try {
-    page_id = hint_from_payload(job.payload).page_id;
+    page_id = sync::hint_from_payload(job.payload).page_id;
     co_await run_job(std::move(job), unrecorded);
   } catch (...) {
     failure = std::current_exception();
@@ -162,7 +162,7 @@ net::awaitable<void> page_syncer::run_job(storage::claimed_job job,
   const auto run_tag = job.sync_run_id.value_or("");
   auto notion_api = ports_.notion(run_tag);
   auto github_api = ports_.github(run_tag);
-  auto ctx = co_await load(hint_from_payload(job.payload), run_tag);
+  auto ctx = co_await load(sync::hint_from_payload(job.payload), run_tag);
   if (ctx.outside_mapping) {
     ++counters_.pages_outside_mapping;
     co_return;
@@ -210,9 +210,9 @@ net::awaitable<bool> page_syncer::correlate(job_run& jr) {
 
 net::awaitable<void> page_syncer::report_failure(storage::claimed_job job, std::string error,
                                                  bool dead) {
-  sync_page_hint hint;
+  sync::sync_page_hint hint;
   try {
-    hint = hint_from_payload(job.payload);
+    hint = sync::hint_from_payload(job.payload);
   } catch (const std::exception&) {
     co_return;
   }

@@ -20,7 +20,7 @@
 #include "daemon/engine/engine_ports.hpp"
 #include "daemon/engine/issue_extras_sync.hpp"
 #include "daemon/engine/repo_recovery.hpp"
-#include "daemon/engine/sync_job.hpp"
+#include "storage/sync_jobs.hpp"
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/link_port.hpp"
@@ -52,7 +52,7 @@ class page_syncer {
   // Runs one job. Throws api::api_exception (classified) or std::exception on failure.
   boost::asio::awaitable<void> sync(storage::claimed_job job);
   // The plan the next sync of this page would apply, without changing anything (`ngsync plan`).
-  boost::asio::awaitable<sync::sync_plan> preview(sync_page_hint hint);
+  boost::asio::awaitable<sync::sync_plan> preview(sync::sync_page_hint hint);
   // After a job failed: a transient failure shows Pending with the message on the page (first
   // attempt only, to avoid churn); a dead job shows Error and marks the link.
   boost::asio::awaitable<void> report_failure(storage::claimed_job job, std::string error,
@@ -77,7 +77,7 @@ class page_syncer {
 
  private:
   struct page_context {
-    sync_page_hint hint;
+    sync::sync_page_hint hint;
     const sync::mapping_binding* mapping = nullptr;
     sync::page_reading reading;
     // The page's parent is none of the mapping's data sources: the job names the wrong mapping
@@ -85,7 +85,7 @@ class page_syncer {
     bool outside_mapping = false;
   };
   // Reads the page (or takes the poll's snapshot while it is current), its link and content.
-  boost::asio::awaitable<page_context> load(sync_page_hint hint, std::string run);
+  boost::asio::awaitable<page_context> load(sync::sync_page_hint hint, std::string run);
   // One job's ports and steps while it runs (page_steps.cpp carries out each step).
   struct job_run {
     std::string run_tag;

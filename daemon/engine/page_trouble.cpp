@@ -39,10 +39,10 @@ net::awaitable<void> page_syncer::forget_trouble(std::string page_id) {
 net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
                                                  std::optional<api::api_failure> failure) {
   auto logger = log::get("sync");
-  if (job.kind != sync_page_kind) co_return;
-  sync_page_hint hint;
+  if (job.kind != sync::sync_page_kind) co_return;
+  sync::sync_page_hint hint;
   try {
-    hint = hint_from_payload(job.payload);
+    hint = sync::hint_from_payload(job.payload);
   } catch (const std::exception&) {
     co_return;
   }

@@ -16,7 +16,7 @@
 #include "core/sync/sync_run_id.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
-#include "daemon/engine/sync_job.hpp"
+#include "storage/sync_jobs.hpp"
 #include "daemon/services/daemon_metrics.hpp"
 
 namespace ngsync::engine {
@@ -150,7 +150,7 @@ net::awaitable<std::vector<storage::job_spec>> poller::jobs_for(poll_pass& pass,
 
 storage::job_spec poller::job_for(const notion::notion_page& p,
                                   const std::vector<boost::json::value>& raw_pages) const {
-  sync_page_hint hint;
+  sync::sync_page_hint hint;
   hint.page_id = p.id;
   hint.data_source_id = data_source_id_;
   hint.mapping = mapping_.name;
@@ -164,7 +164,7 @@ storage::job_spec poller::job_for(const notion::notion_page& p,
     }
   }
   hint.sync_run_id = sync::make_sync_run_id(p.id, p.last_edited_time);
-  return to_job_spec(hint, settings_.max_attempts);
+  return storage::to_job_spec(hint, settings_.max_attempts);
 }
 
 net::awaitable<void> poller::written_oldest(poll_pass& pass) {

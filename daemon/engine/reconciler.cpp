@@ -11,7 +11,7 @@
 #include "core/log/logging.hpp"
 #include "core/sync/issue_body.hpp"
 #include "core/sync/provenance.hpp"
-#include "daemon/engine/sync_job.hpp"
+#include "storage/sync_jobs.hpp"
 #include "storage/reconcile_port.hpp"
 
 namespace ngsync::engine {
@@ -42,12 +42,12 @@ sync::reconciled_link judged(const storage::page_link& l) {
 
 storage::job_spec sync_job(const std::string& page_id, const std::string& data_source_id,
                            const std::string& mapping, int max_attempts) {
-  sync_page_hint hint;
+  sync::sync_page_hint hint;
   hint.page_id = page_id;
   hint.data_source_id = data_source_id;
   hint.mapping = mapping;
   hint.source = "reconcile";
-  return to_job_spec(hint, max_attempts);
+  return storage::to_job_spec(hint, max_attempts);
 }
 
 // The job an action queues with its link write (none for the others).
@@ -57,8 +57,8 @@ std::optional<storage::job_spec> job_of(const sync::reconcile_action& action, in
   if (const auto* s = std::get_if<sync::enqueue_page_sync>(&action))
     return sync_job(s->page_id, s->data_source_id, s->mapping, max_attempts);
   if (const auto* e = std::get_if<sync::enqueue_github_event>(&action)) {
-    const github_event_job event{e->repo, e->number, e->page_id, "reconcile", "", ""};
-    return to_job_spec(event, max_attempts);
+    const sync::github_event_job event{e->repo, e->number, e->page_id, "reconcile", "", ""};
+    return storage::to_job_spec(event, max_attempts);
   }
   return std::nullopt;
 }

@@ -1,7 +1,7 @@
 #include "daemon/services/job_dispatch.hpp"
 
 #include "core/api/api_failure.hpp"
-#include "daemon/engine/sync_job.hpp"
+#include "storage/sync_jobs.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -9,11 +9,11 @@ namespace net = boost::asio;
 job_handler dispatch_jobs(page_syncer& pages, github_event_syncer& events) {
   return [&pages, &events](storage::claimed_job job) -> net::awaitable<void> {
     // Two-way sync (issue 7): GitHub issue events mirrored into Notion.
-    if (job.kind == github_issue_event_kind) {
+    if (job.kind == sync::github_issue_event_kind) {
       co_await events.sync(std::move(job));
       co_return;
     }
-    if (job.kind != sync_page_kind) {
+    if (job.kind != sync::sync_page_kind) {
       throw api::api_exception({api::failure_kind::permanent,
                                 "ngsync",
                                 "run job",

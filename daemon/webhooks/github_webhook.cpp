@@ -5,7 +5,7 @@
 #include "core/log/logging.hpp"
 #include "core/webhooks/github_event.hpp"
 #include "core/webhooks/signature.hpp"
-#include "daemon/engine/sync_job.hpp"
+#include "storage/sync_jobs.hpp"
 #include "storage/link_store.hpp"
 #include "storage/webhook_deliveries.hpp"
 
@@ -80,9 +80,9 @@ net::awaitable<http::server_response> github_webhook_receiver::handle(http::serv
       if (!link) {
         outcome = delivery_outcome::no_link;
       } else {
-        const engine::github_event_job event{e.repo,   e.number, link->notion_page_id,
+        const sync::github_event_job event{e.repo,   e.number, link->notion_page_id,
                                              e.action, delivery, e.sender_login};
-        queue_.enqueue(t, engine::to_job_spec(event, max_attempts));
+        queue_.enqueue(t, storage::to_job_spec(event, max_attempts));
         outcome = delivery_outcome::enqueued;
       }
     }

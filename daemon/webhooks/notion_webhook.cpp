@@ -8,7 +8,7 @@
 #include "core/log/logging.hpp"
 #include "core/webhooks/notion_event.hpp"
 #include "core/webhooks/signature.hpp"
-#include "daemon/engine/sync_job.hpp"
+#include "storage/sync_jobs.hpp"
 #include "storage/notion_webhook_tokens.hpp"
 #include "storage/webhook_deliveries.hpp"
 
@@ -151,12 +151,12 @@ net::awaitable<http::server_response> notion_webhook_receiver::handle(http::serv
     ++counters_.ignored;
     co_return answer(req, status::ok, "page outside the mapped data sources");
   }
-  engine::sync_page_hint hint;
+  sync::sync_page_hint hint;
   hint.page_id = e.entity_id;
   hint.data_source_id = data_source;
   hint.mapping = mapping->name;
   hint.source = "webhook";
-  auto spec = engine::to_job_spec(hint, settings_.max_attempts);
+  auto spec = storage::to_job_spec(hint, settings_.max_attempts);
   spec.priority = 1;  // a person is waiting for this one; polls can wait
   const auto event_id = e.id.empty() ? std::string() : e.id;
   const auto type = e.type;

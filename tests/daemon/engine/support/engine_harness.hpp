@@ -28,7 +28,7 @@
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
 #include "daemon/engine/reconciler.hpp"
-#include "daemon/engine/sync_job.hpp"
+#include "storage/sync_jobs.hpp"
 #include "daemon/services/api_stack.hpp"
 #include "daemon/services/audit_recorder.hpp"
 #include "storage/link_store.hpp"
@@ -111,10 +111,10 @@ class engine_harness {
     });
     storage::claimed_job job;
     job.id = ++job_ids_;
-    job.kind = engine::github_issue_event_kind;
-    const engine::github_event_job event{"acme/roadmap", number, link ? link->notion_page_id : "",
+    job.kind = sync::github_issue_event_kind;
+    const sync::github_event_job event{"acme/roadmap", number, link ? link->notion_page_id : "",
                                          action,         "",     ""};
-    job.payload = engine::to_job_spec(event, 5).payload;
+    job.payload = storage::to_job_spec(event, 5).payload;
     job.attempts = 1;
     run(github_events_->sync(std::move(job)));
   }
@@ -149,12 +149,12 @@ class engine_harness {
 
   // A sync_page job for the page, as a poll or a webhook enqueues it.
   void enqueue(const std::string& page_id, int max_attempts = 5) {
-    engine::sync_page_hint hint;
+    sync::sync_page_hint hint;
     hint.page_id = page_id;
     hint.data_source_id = roadmap_source;
     hint.mapping = "roadmap";
     hint.source = "webhook";
-    auto spec = engine::to_job_spec(hint, max_attempts);
+    auto spec = storage::to_job_spec(hint, max_attempts);
     run([&]() -> boost::asio::awaitable<void> { co_await queue_->enqueue(spec); });
   }
 
@@ -177,15 +177,15 @@ class engine_harness {
 
   // Runs one sync_page job for the page to its end; rethrows what the job threw.
   void sync(const std::string& page_id, int attempt = 1) {
-    engine::sync_page_hint hint;
+    sync::sync_page_hint hint;
     hint.page_id = page_id;
     hint.data_source_id = roadmap_source;
     hint.mapping = "roadmap";
     hint.source = "manual";
     storage::claimed_job job;
     job.id = ++job_ids_;
-    job.kind = engine::sync_page_kind;
-    job.payload = engine::to_job_spec(hint, 5).payload;
+    job.kind = sync::sync_page_kind;
+    job.payload = storage::to_job_spec(hint, 5).payload;
     job.attempts = attempt;
     job.max_attempts = 5;
     run(syncer_->sync(std::move(job)));
@@ -193,13 +193,13 @@ class engine_harness {
   // As the worker does after a job failed: the page shows Pending (or Error when dead).
   void report_failure(const std::string& page_id, const std::string& error, bool dead,
                       int attempt = 1) {
-    engine::sync_page_hint hint;
+    sync::sync_page_hint hint;
     hint.page_id = page_id;
     hint.data_source_id = roadmap_source;
     hint.mapping = "roadmap";
     storage::claimed_job job;
-    job.kind = engine::sync_page_kind;
-    job.payload = engine::to_job_spec(hint, 5).payload;
+    job.kind = sync::sync_page_kind;
+    job.payload = storage::to_job_spec(hint, 5).payload;
     job.attempts = attempt;
     run(syncer_->report_failure(std::move(job), error, dead));
   }

@@ -1,10 +1,12 @@
-#include "daemon/engine/sync_job.hpp"
+#include "storage/sync_jobs.hpp"
 
-namespace ngsync::engine {
+#include <chrono>
 
-storage::job_spec to_job_spec(const sync_page_hint& hint, int max_attempts) {
-  storage::job_spec spec;
-  spec.kind = sync_page_kind;
+namespace ngsync::storage {
+
+job_spec to_job_spec(const sync::sync_page_hint& hint, int max_attempts) {
+  job_spec spec;
+  spec.kind = sync::sync_page_kind;
   spec.payload = sync::to_payload(hint, std::chrono::system_clock::now());
   spec.unique_key = sync::unique_key(hint);
   spec.page_key = sync::page_key(hint);
@@ -13,9 +15,9 @@ storage::job_spec to_job_spec(const sync_page_hint& hint, int max_attempts) {
   return spec;
 }
 
-storage::job_spec to_job_spec(const github_event_job& event, int max_attempts) {
-  storage::job_spec spec;
-  spec.kind = github_issue_event_kind;
+job_spec to_job_spec(const sync::github_event_job& event, int max_attempts) {
+  job_spec spec;
+  spec.kind = sync::github_issue_event_kind;
   spec.payload = sync::to_payload(event);
   spec.unique_key = sync::unique_key(event);
   spec.page_key = sync::page_key(event);
@@ -23,4 +25,4 @@ storage::job_spec to_job_spec(const github_event_job& event, int max_attempts) {
   return spec;
 }
 
-}  // namespace ngsync::engine
+}  // namespace ngsync::storage
