@@ -40,19 +40,14 @@ page_syncer::page_syncer(storage::database& db, engine_ports& ports, issue_extra
 
 net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
                                                       sync::mapping_rules rules, std::string error,
-                                                      std::string run, bool show_on_page) {
+                                                      std::string run, bool on_page) {
   ++counters_.pages_in_error;
   log::get("sync")->warn("page={} run={} error: {}", page.id, run, error);
   const auto page_id = page.id;
   co_await links_.mark_error(page_id, error, run);
-  if (!show_on_page) co_return;
+  if (!on_page) co_return;
   const auto shown = sync::error_to_show(page, rules.write_back, error);
-  if (!shown) co_return;
-  auto props = sync::notion_write_back_properties(*shown, rules.write_back);
-  if (props.empty()) co_return;
-  auto notion_port = ports_.notion(run);
-  auto& notion_api = *notion_port;
-  co_await notion_api.update_page_properties(page_id, std::move(props));
+  if (shown) co_await show_on_page(page_id, *shown, rules.write_back, run);
 }
 
 net::awaitable<page_syncer::page_context> page_syncer::load(sync::sync_page_hint hint, std::string run) {
@@ -206,33 +201,6 @@ net::awaitable<bool> page_syncer::correlate(job_run& jr) {
     jr.steps.link_found(storage::reading_of(*found.link), std::move(found.issue));
   }
   co_return true;
-}
-
-net::awaitable<void> page_syncer::report_failure(storage::claimed_job job, std::string error,
-                                                 bool dead) {
-  sync::sync_page_hint hint;
-  try {
-    hint = sync::hint_from_payload(job.payload);
-  } catch (const std::exception&) {
-    co_return;
-  }
-  auto m = mappings_.find(hint.mapping);
-  if (m == mappings_.end()) co_return;
-  const auto& wb = m->second.rules.write_back;
-  const auto page_id = hint.page_id;
-  const auto run = job.sync_run_id.value_or("");
-  if (dead) co_await links_.mark_error(page_id, error, run);
-  const auto shown = sync::failure_to_show(wb, error, dead, job.attempts);
-  if (!shown) co_return;
-  auto props = sync::notion_write_back_properties(*shown, wb);
-  if (props.empty()) co_return;
-  auto notion_port = ports_.notion(run);
-  auto& notion_api = *notion_port;
-  try {
-    co_await notion_api.update_page_properties(page_id, std::move(props));
-  } catch (const std::exception& e) {
-    log::get("sync")->warn("page={} could not show the failure on the page: {}", page_id, e.what());
-  }
 }
 
 }  // namespace ngsync::engine

@@ -115,11 +115,22 @@ class page_syncer {
   boost::asio::awaitable<void> record_end(job_run& jr, const sync::page_step& step);
   void count_end(const job_run& jr, sync::page_job_end end);
 
+  // A sync_page job's page and its mapping's write-back properties (none: another kind, a payload
+  // that does not parse, an unknown mapping).
+  struct job_page {
+    std::string id;
+    const sync::write_back_properties* write_back = nullptr;
+  };
+  std::optional<job_page> page_of_job(const storage::claimed_job& job) const;
+  // Writes `shown` on the page; false when the mapping writes none of its properties back.
+  boost::asio::awaitable<bool> show_on_page(std::string page_id, sync::write_back_action shown,
+                                            const sync::write_back_properties& wb,
+                                            std::string run);
   // Shows an error from the extras on the page (only when it shows something else) and
   // on the link.
   boost::asio::awaitable<void> report_extras_error(notion::notion_page page,
                                                    sync::mapping_rules rules, std::string error,
-                                                   std::string run, bool show_on_page);
+                                                   std::string run, bool on_page);
 
   storage::database& db_;
   engine_ports& ports_;

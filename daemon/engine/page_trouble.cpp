@@ -1,7 +1,8 @@
 // What a page shows while its sync is in trouble (issue 19 item 2): after the queue rescheduled
-// a sync_page job, the page shows Pending and, in words, why and when it is tried again. The
-// rules are core/sync/page_notice; the cause written is kept in page_notices (storage), so a
-// retry with the same cause, or a restart, writes nothing: Notion's 3 requests/s are shared.
+// a sync_page job, the page shows Pending and, in words, why and when it is tried again; after
+// the job died, Error and why. The rules are core/sync/page_notice and page_outcome; the cause
+// written is kept in page_notices (storage), so a retry with the same cause, or a restart, writes
+// nothing: Notion's 3 requests/s are shared.
 #include <fmt/format.h>
 
 #include "core/log/logging.hpp"
@@ -11,6 +12,46 @@
 
 namespace ngsync::engine {
 namespace net = boost::asio;
+
+std::optional<page_syncer::job_page> page_syncer::page_of_job(
+    const storage::claimed_job& job) const {
+  if (job.kind != sync::sync_page_kind) return std::nullopt;
+  sync::sync_page_hint hint;
+  try {
+    hint = sync::hint_from_payload(job.payload);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  auto m = mappings_.find(hint.mapping);
+  if (m == mappings_.end()) return std::nullopt;
+  return job_page{hint.page_id, &m->second.rules.write_back};
+}
+
+net::awaitable<bool> page_syncer::show_on_page(std::string page_id, sync::write_back_action shown,
+                                               const sync::write_back_properties& wb,
+                                               std::string run) {
+  auto props = sync::notion_write_back_properties(shown, wb);
+  if (props.empty()) co_return false;  // the mapping writes none of these back
+  auto notion_api = ports_.notion(std::move(run));
+  co_await notion_api->update_page_properties(page_id, std::move(props));
+  co_return true;
+}
+
+net::awaitable<void> page_syncer::report_failure(storage::claimed_job job, std::string error,
+                                                 bool dead) {
+  const auto page = page_of_job(job);
+  if (!page) co_return;
+  const auto run = job.sync_run_id.value_or("");
+  if (dead) co_await links_.mark_error(page->id, error, run);
+  const auto shown = sync::failure_to_show(*page->write_back, error, dead, job.attempts);
+  if (!shown) co_return;
+  try {
+    co_await show_on_page(page->id, *shown, *page->write_back, run);
+  } catch (const std::exception& e) {
+    log::get("sync")->warn("page={} could not show the failure on the page: {}", page->id,
+                           e.what());
+  }
+}
 
 net::awaitable<void> page_syncer::load_page_notices() {
   storage::notice_port notices(db_);
@@ -39,17 +80,9 @@ net::awaitable<void> page_syncer::forget_trouble(std::string page_id) {
 net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
                                                  std::optional<api::api_failure> failure) {
   auto logger = log::get("sync");
-  if (job.kind != sync::sync_page_kind) co_return;
-  sync::sync_page_hint hint;
-  try {
-    hint = sync::hint_from_payload(job.payload);
-  } catch (const std::exception&) {
-    co_return;
-  }
-  auto m = mappings_.find(hint.mapping);
-  if (m == mappings_.end()) co_return;
-  const auto& wb = m->second.rules.write_back;
-  const auto page_id = hint.page_id;
+  const auto page = page_of_job(job);
+  if (!page) co_return;
+  const auto page_id = page->id;
   storage::notice_port notices(db_);
   try {
     const auto job_id = job.id;
@@ -64,10 +97,9 @@ net::awaitable<void> page_syncer::report_trouble(storage::claimed_job job,
     if (!sync::notice_changes(shown, cause)) co_return;
     const auto text = sync::trouble_notice(trouble, now, notice_settings_);
 
-    auto props = sync::notion_write_back_properties(sync::pending_to_show(wb, text), wb);
-    if (!props.empty()) {
-      auto notion_api = ports_.notion(job.sync_run_id.value_or(""));
-      co_await notion_api->update_page_properties(page_id, std::move(props));
+    const auto pending = sync::pending_to_show(*page->write_back, text);
+    const auto run = job.sync_run_id.value_or("");  // named: GCC 12 and co_await temporaries
+    if (co_await show_on_page(page_id, pending, *page->write_back, run)) {
       ++counters_.pages_written_back;
     }
     // Recorded even when the mapping writes nothing back: the count of jobs stuck behind rate
