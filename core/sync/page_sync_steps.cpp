@@ -1,5 +1,7 @@
 #include "core/sync/page_sync_steps.hpp"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "core/sync/page_sync_rules.hpp"
@@ -27,15 +29,15 @@ bool needs_correlation(const std::optional<link_reading>& link) {
   return !link || (!link->state.issue_number && !link->state.create_intent);
 }
 
-const char* step_name(const page_step& step) noexcept {
-  static constexpr const char* names[] = {
-      "plan_made",     "read_issue",          "find_own_issue",  "scan_lost_links",
-      "record_intent", "open_issue",          "record_created",  "close_created",
-      "update_issue",  "record_github_write", "run_extras",      "write_back",
-      "read_page_again", "read_content",      "mark_error",      "mark_in_sync",
-      "mark_verified", "report_extras_error", "give_up",         "job_done"};
-  static_assert(std::size(names) == std::variant_size_v<page_step>);
-  return names[step.index()];
+const char* step_name(const page_step& step) {
+  static constexpr std::array names = {
+      "plan_made",       "read_issue",          "find_own_issue", "scan_lost_links",
+      "record_intent",   "open_issue",          "record_created", "close_created",
+      "update_issue",    "record_github_write", "run_extras",     "write_back",
+      "read_page_again", "read_content",        "mark_error",     "mark_in_sync",
+      "mark_verified",   "report_extras_error", "give_up",        "job_done"};
+  static_assert(names.size() == std::variant_size_v<page_step>);
+  return names.at(step.index());
 }
 
 page_sync_steps::page_sync_steps(page_reading reading, const mapping_rules& rules,
@@ -49,10 +51,8 @@ page_step page_sync_steps::next(wall_time now) {
     if (!queued_.empty()) {
       auto step = std::move(queued_.front());
       queued_.pop_front();
-      records_unrecorded_ = std::holds_alternative<record_created_step>(step) &&
-                            unrecorded_ &&
-                            std::get<record_created_step>(step).issue.number ==
-                                unrecorded_->number;
+      records_unrecorded_ = std::holds_alternative<record_created_step>(step) && unrecorded_ &&
+                            std::get<record_created_step>(step).issue.number == unrecorded_->number;
       return step;
     }
     records_unrecorded_ = false;
@@ -108,8 +108,7 @@ std::optional<page_step> page_sync_steps::plan_next(wall_time now) {
   }
   ++rounds_;
   now_ = now;
-  plan_ = plan_page(reading_.page, reading_.content, state_, issue_, rules_,
-                    iso8601::format(now));
+  plan_ = plan_page(reading_.page, reading_.content, state_, issue_, rules_, iso8601::format(now));
   action_ = 0;
   stage_ = 0;
   error_message_.reset();
@@ -150,44 +149,45 @@ std::optional<page_step> page_sync_steps::act_next() {
   if (const auto* update = std::get_if<update_issue_action>(&a)) {
     return update_issue_step{*update};
   }
-  if (const auto* wb = std::get_if<write_back_action>(&a)) {
-    // The issue's extras go first: an error there replaces the Success write-back.
-    if (stage_ == 0) {
-      stage_ = 1;
-      if (!extras_ran_) {
-        if (auto target = extras_target()) {
-          extras_ran_ = true;
-          return run_extras_step{*target};
-        }
-      }
-    }
-    if (!extras_error_) extras_error_ = dropped_names_notice(plan_, state_, applied_);
-    // An extras error replaces Success; the number and URL are still written back.
-    auto shown = *wb;
-    bool shown_already = false;
-    if (extras_error_) {
-      shown = error_replacing_success(*wb, *extras_error_);
-      extras_error_shown_ = true;
-      shown_already = page_already_shows(reading_.page, rules_.write_back, shown);
-    }
-    std::optional<std::int64_t> number;
-    std::optional<std::string> url;
-    if (created_) {
-      number = created_->number;
-      url = created_->html_url;
-    }
-    auto props = shown_already
-                     ? boost::json::object()
-                     : notion_write_back_properties(shown, rules_.write_back, number, url);
-    if (props.empty()) {
-      next_action();
-      return std::nullopt;
-    }
-    return write_back_step{std::move(props)};
-  }
+  if (const auto* wb = std::get_if<write_back_action>(&a)) return write_back_next(*wb);
   if (const auto* err = std::get_if<mark_error_action>(&a)) error_message_ = err->message;
   next_action();
   return std::nullopt;
+}
+
+std::optional<page_step> page_sync_steps::write_back_next(const write_back_action& wb) {
+  // The issue's extras go first: an error there replaces the Success write-back.
+  if (stage_ == 0) {
+    stage_ = 1;
+    if (!extras_ran_) {
+      if (auto target = extras_target()) {
+        extras_ran_ = true;
+        return run_extras_step{*target};
+      }
+    }
+  }
+  if (!extras_error_) extras_error_ = dropped_names_notice(plan_, state_, applied_);
+  // An extras error replaces Success; the number and URL are still written back.
+  auto shown = wb;
+  bool shown_already = false;
+  if (extras_error_) {
+    shown = error_replacing_success(wb, *extras_error_);
+    extras_error_shown_ = true;
+    shown_already = page_already_shows(reading_.page, rules_.write_back, shown);
+  }
+  std::optional<std::int64_t> number;
+  std::optional<std::string> url;
+  if (created_) {
+    number = created_->number;
+    url = created_->html_url;
+  }
+  auto props = shown_already ? boost::json::object()
+                             : notion_write_back_properties(shown, rules_.write_back, number, url);
+  if (props.empty()) {
+    next_action();
+    return std::nullopt;
+  }
+  return write_back_step{std::move(props)};
 }
 
 std::optional<page_step> page_sync_steps::finish_next() {
@@ -232,7 +232,8 @@ std::optional<page_step> page_sync_steps::unchanged_next() {
   std::optional<link_status> status;
   if (reading_.link) status = reading_.link->status;
   // Verified unchanged after the edit's minute: lets the poller settle this page.
-  auto record = record_when_unchanged(plan_, status, reading_.page, settings_.extras_wanted, facts());
+  auto record =
+      record_when_unchanged(plan_, status, reading_.page, settings_.extras_wanted, facts());
   if (record) return mark_verified_step{std::move(*record)};
   return std::nullopt;
 }
@@ -276,9 +277,10 @@ void page_sync_steps::marker_search_ended(std::optional<github::github_issue> ow
   if (!own) {
     if (a_copy && settings_.own_github_login.empty()) {
       // Cannot tell ours from a copy: neither adopt nor create a possible duplicate.
-      give_up(fmt::format("{}#{} carries this page's marker, but the daemon's GitHub identity is "
-                          "unknown (set github.own_login)",
-                          find.repo, *a_copy));
+      give_up(
+          fmt::format("{}#{} carries this page's marker, but the daemon's GitHub identity is "
+                      "unknown (set github.own_login)",
+                      find.repo, *a_copy));
       return;
     }
     // The earlier POST never landed: the intent is forgotten and a fresh create planned.
@@ -334,7 +336,8 @@ void page_sync_steps::issue_updated(const github::github_issue& shown) {
     // What GitHub now holds, before anything else can fail. A replan after the page was trashed
     // mid-sync, or the retry after a crash, must compare with this write, not with the one
     // before it: otherwise a reopen made here looks like a person's and stands.
-    auto written = provenance_json(written_values_of(*plan_.desired, iso8601::format(now_), applied_));
+    auto written =
+        provenance_json(written_values_of(*plan_.desired, iso8601::format(now_), applied_));
     queued_.emplace_back(record_github_write_step{std::move(written)});
   }
   next_action();
@@ -388,8 +391,9 @@ std::optional<extras_issue> page_sync_steps::extras_target() const {
 round_facts page_sync_steps::facts() const {
   std::optional<std::string> link_hash;
   if (reading_.link) link_hash = reading_.link->synced_hash;
-  return {link_hash, reading_.page.last_edited_time, edited_after_write_back_, now_,
-          reading_.read_at, applied_};
+  return {
+      link_hash, reading_.page.last_edited_time, edited_after_write_back_, now_, reading_.read_at,
+      applied_};
 }
 
 }  // namespace ngsync::sync

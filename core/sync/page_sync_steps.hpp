@@ -135,19 +135,18 @@ struct job_done {
   page_job_end end = page_job_end::synced;
 };
 
-using page_step = std::variant<plan_made, read_issue_step, find_own_issue_step,
-                               scan_lost_links_step, record_intent_step, open_issue_step,
-                               record_created_step, close_created_step, update_issue_step,
-                               record_github_write_step, run_extras_step, write_back_step,
-                               read_page_again_step, read_content_step, mark_error_step,
-                               mark_in_sync_step, mark_verified_step, report_extras_error_step,
-                               give_up_step, job_done>;
+using page_step =
+    std::variant<plan_made, read_issue_step, find_own_issue_step, scan_lost_links_step,
+                 record_intent_step, open_issue_step, record_created_step, close_created_step,
+                 update_issue_step, record_github_write_step, run_extras_step, write_back_step,
+                 read_page_again_step, read_content_step, mark_error_step, mark_in_sync_step,
+                 mark_verified_step, report_extras_error_step, give_up_step, job_done>;
 
 // The step's name, for logs and tests: "open_issue", "write_back", ...
-const char* step_name(const page_step& step) noexcept;
+const char* step_name(const page_step& step);
 
 struct page_job_settings {
-  bool extras_wanted = false;   // the mapping asks for a project, milestone or comments
+  bool extras_wanted = false;    // the mapping asks for a project, milestone or comments
   std::string own_github_login;  // empty: unknown (issues are then never told from copies)
 };
 
@@ -191,6 +190,7 @@ class page_sync_steps {
   std::optional<page_step> start_next();
   std::optional<page_step> plan_next(wall_time now);
   std::optional<page_step> act_next();
+  std::optional<page_step> write_back_next(const write_back_action& wb);
   std::optional<page_step> finish_next();
   std::optional<page_step> unchanged_next();
   void give_up(std::string why, bool write_refusal = false);

@@ -68,8 +68,8 @@ net::awaitable<void> page_syncer::carry_out(job_run& jr, const sync::page_step& 
     steps.carried_out();
   } else if (const auto* extras = std::get_if<sync::run_extras_step>(&step)) {
     const linked_issue target{extras->issue.repo, extras->issue.number, extras->issue.closed};
-    auto error = co_await extras_->sync(jr.ctx.mapping->settings, steps.reading().page, target,
-                                        steps.run());
+    auto error =
+        co_await extras_->sync(jr.ctx.mapping->settings, steps.reading().page, target, steps.run());
     steps.extras_done(std::move(error));
   } else if (const auto* wb = std::get_if<sync::write_back_step>(&step)) {
     co_await write_back(jr, *wb);
@@ -172,8 +172,7 @@ net::awaitable<void> page_syncer::open_issue(job_run& jr, const sync::open_issue
   jr.steps.issue_opened(made);
 }
 
-net::awaitable<void> page_syncer::update_issue(job_run& jr,
-                                               const sync::update_issue_step& step) {
+net::awaitable<void> page_syncer::update_issue(job_run& jr, const sync::update_issue_step& step) {
   const auto& update = step.update;
   github::issue_update u;
   u.title = update.title;
@@ -230,8 +229,7 @@ net::awaitable<void> page_syncer::record_end(job_run& jr, const sync::page_step&
     if (error->link_exists) {
       co_await links_.mark_error(page_id, error->message, run);
     } else {
-      co_await links_.mark_error_creating(page_id, jr.ctx.hint.data_source_id, error->message,
-                                          run);
+      co_await links_.mark_error_creating(page_id, jr.ctx.hint.data_source_id, error->message, run);
     }
   } else if (const auto* in_sync = std::get_if<sync::mark_in_sync_step>(&step)) {
     std::optional<storage::created_issue> created;

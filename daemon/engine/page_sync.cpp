@@ -50,7 +50,8 @@ net::awaitable<void> page_syncer::report_extras_error(notion::notion_page page,
   if (shown) co_await show_on_page(page_id, *shown, rules.write_back, run);
 }
 
-net::awaitable<page_syncer::page_context> page_syncer::load(sync::sync_page_hint hint, std::string run) {
+net::awaitable<page_syncer::page_context> page_syncer::load(sync::sync_page_hint hint,
+                                                            std::string run) {
   auto notion_port = ports_.notion(run);
   auto& notion_api = *notion_port;
   page_context ctx;

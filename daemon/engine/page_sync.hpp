@@ -110,7 +110,7 @@ class page_syncer {
   boost::asio::awaitable<void> find_own_issue(job_run& jr, const sync::find_own_issue_step& find);
   boost::asio::awaitable<void> scan_lost_links(job_run& jr, const sync::scan_lost_links_step& scan);
   boost::asio::awaitable<void> open_issue(job_run& jr, const sync::open_issue_step& open);
-  boost::asio::awaitable<void> update_issue(job_run& jr, const sync::update_issue_step& update);
+  boost::asio::awaitable<void> update_issue(job_run& jr, const sync::update_issue_step& step);
   boost::asio::awaitable<void> write_back(job_run& jr, const sync::write_back_step& wb);
   boost::asio::awaitable<void> record_end(job_run& jr, const sync::page_step& step);
   void count_end(const job_run& jr, sync::page_job_end end);
@@ -124,8 +124,7 @@ class page_syncer {
   std::optional<job_page> page_of_job(const storage::claimed_job& job) const;
   // Writes `shown` on the page; false when the mapping writes none of its properties back.
   boost::asio::awaitable<bool> show_on_page(std::string page_id, sync::write_back_action shown,
-                                            const sync::write_back_properties& wb,
-                                            std::string run);
+                                            const sync::write_back_properties& wb, std::string run);
   // Shows an error from the issue's extras on the page (only when it shows something else) and
   // on the link.
   boost::asio::awaitable<void> report_extras_error(notion::notion_page page,

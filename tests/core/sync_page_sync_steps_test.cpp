@@ -186,15 +186,15 @@ TEST_CASE("page sync steps: until the in-sync record, the created issue waits to
   CHECK_FALSE(job.unrecorded());
 }
 
-TEST_CASE("page sync steps: with extras, the number is recorded at once and the extras run "
-          "before the write-back") {
+TEST_CASE(
+    "page sync steps: with extras, the number is recorded at once and the extras run "
+    "before the write-back") {
   const auto rules = rules_of();
   page_sync_steps job(reading_of(page_in("Ready for Dev")), rules, {true, "ngsync-bot"});
   driver d{job};
   CHECK(d.run().end == page_job_end::synced);
   CHECK(d.names == names{"plan_made", "scan_lost_links", "record_intent", "open_issue",
-                         "record_created", "run_extras", "write_back", "mark_in_sync",
-                         "job_done"});
+                         "record_created", "run_extras", "write_back", "mark_in_sync", "job_done"});
   CHECK(d.first<run_extras_step>().issue.number == 42);
   CHECK_FALSE(d.first<mark_in_sync_step>().created);
 }
@@ -379,7 +379,8 @@ TEST_CASE("page sync steps: a changed linked page reads its issue first, updates
   CHECK(d.run().end == page_job_end::synced);
   CHECK(d.names == names{"read_issue", "plan_made", "update_issue", "record_github_write",
                          "write_back", "mark_in_sync", "job_done"});
-  CHECK(d.first<update_issue_step>().update.title == std::optional<std::string>("Fix the login page"));
+  CHECK(d.first<update_issue_step>().update.title ==
+        std::optional<std::string>("Fix the login page"));
   CHECK(d.first<record_github_write_step>().written.contains("title"));
   CHECK_FALSE(d.first<mark_in_sync_step>().created);
 }
