@@ -384,3 +384,100 @@ TEST_CASE("page sync steps: a changed linked page reads its issue first, updates
   CHECK(d.first<record_github_write_step>().written.contains("title"));
   CHECK_FALSE(d.first<mark_in_sync_step>().created);
 }
+
+TEST_CASE("page sync steps: a page first seen closed gets its issue closed right after the POST") {
+  auto rules = rules_of();
+  rules.create_when_first_seen_closed = true;
+  page_sync_steps job(reading_of(page_in("Complete")), rules, {});
+  driver d{job};
+  CHECK(d.run().end == page_job_end::synced);
+  CHECK(d.names == names{"plan_made", "scan_lost_links", "record_intent", "open_issue",
+                         "close_created", "write_back", "mark_in_sync", "job_done"});
+  const auto& close = d.first<close_created_step>();
+  CHECK(close.number == 42);
+  CHECK(close.reason == close_reason::completed);
+}
+
+TEST_CASE(
+    "page sync steps: what GitHub applied of a create's names is recorded, a draft PR's not") {
+  auto rules = rules_of();
+  rules.labels_property = "Tags";
+  auto page = page_in("Ready for Dev");
+  notion::property_value tags;
+  tags.type = notion::property_type::multi_select;
+  tags.names = {"bug", "ui"};
+  page.properties["Tags"] = tags;
+  auto dropped = issue_numbered(42);
+  dropped.labels = {"bug"};  // GitHub dropped "ui" without an error (no push access)
+  SUBCASE("an issue: the page says what was dropped instead of Success") {
+    page_sync_steps job(reading_of(page), rules, {});
+    driver d{job};
+    d.answer = [&](const page_step& s) {
+      if (!std::holds_alternative<open_issue_step>(s)) return false;
+      job.issue_opened(dropped);
+      return true;
+    };
+    CHECK(d.run().end == page_job_end::extras_error);
+    const auto& props = d.first<write_back_step>().properties;
+    CHECK(props.at("Sync Status").at("select").at("name").as_string() == "Error");
+    CHECK(d.first<report_extras_error_step>().error.find("ui") != std::string::npos);
+  }
+  SUBCASE("a draft PR: labels are set after it opens, nothing is compared here") {
+    rules.create_kind = issue_kind::draft_pr;
+    page_sync_steps job(reading_of(page), rules, {});
+    driver d{job};
+    d.answer = [&](const page_step& s) {
+      if (!std::holds_alternative<open_issue_step>(s)) return false;
+      CHECK(std::get<open_issue_step>(s).create.kind == issue_kind::draft_pr);
+      job.issue_opened(dropped);
+      return true;
+    };
+    CHECK(d.run().end == page_job_end::synced);
+  }
+}
+
+TEST_CASE("page sync steps: an unchanged page's extras error goes to the page, nothing else") {
+  const auto rules = rules_of();
+  page_sync_steps first(reading_of(page_in("Ready for Dev")), rules, {});
+  driver d1{first};
+  d1.run();
+  auto link = link_to(42);
+  link.state.synced_hash = d1.first<mark_in_sync_step>().record.synced_hash;
+  link.synced_hash = link.state.synced_hash;
+  auto page = page_in("Ready for Dev");
+  page.properties["Issue"].is_empty = false;
+  page.properties["Issue"].number = 42;
+  page.properties["Issue URL"] =
+      text_property(notion::property_type::url, "https://github.com/acme/roadmap/issues/42");
+  page.properties["Sync Status"] = text_property(notion::property_type::select, "Success");
+  page_sync_steps again(reading_of(page, link), rules, {true, "ngsync-bot"});
+  driver d2{again};
+  d2.answer = [&](const page_step& s) {
+    if (!std::holds_alternative<run_extras_step>(s)) return false;
+    CHECK(std::get<run_extras_step>(s).issue.number == 42);
+    again.extras_done("project 'Roadmap' has no option 'Urgent' in field Priority");
+    return true;
+  };
+  CHECK(d2.run().end == page_job_end::unchanged);
+  CHECK(d2.names == names{"plan_made", "run_extras", "report_extras_error", "job_done"});
+  CHECK(d2.first<report_extras_error_step>().show_on_page);
+}
+
+TEST_CASE("page sync steps: a link found by the page's own claim is planned from, content first") {
+  const auto rules = [] {
+    auto r = rules_of();
+    r.sync_body = true;
+    return r;
+  }();
+  // Before its create status the content is skipped while unlinked; the claim's link needs it.
+  auto page = page_in("Backlog");
+  page.properties["Issue"].is_empty = false;
+  page.properties["Issue"].number = 7;
+  page_sync_steps job(reading_of(page), rules, {});
+  job.link_found(link_to(7, link_status::pending), issue_numbered(7));
+  driver d{job};
+  d.run();
+  CHECK(d.names.front() == "read_content");
+  CHECK(std::count(d.names.begin(), d.names.end(), "read_issue") == 0);  // read by the claim
+  CHECK(std::count(d.names.begin(), d.names.end(), "open_issue") == 0);
+}
