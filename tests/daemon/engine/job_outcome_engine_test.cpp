@@ -56,3 +56,23 @@ TEST_CASE("engine: once the fault clears, the retried job succeeds and the page 
   CHECK(str(h.property(login_page, "GitHub Sync Error")).empty());
   CHECK(h.issues().size() == 2);
 }
+
+TEST_CASE(
+    "engine: a job held by a rate limit says nothing for the quiet pause, then Pending once") {
+  engine_harness h;  // the shipped notice settings: a 60 s quiet pause
+  const auto job = h.enqueue(login_page);
+  const ngsync::api::api_failure throttled{
+      ngsync::api::failure_kind::throttled, "github", "create issue", 429, "", "rate limited", {}};
+  h.report_trouble(job, login_page, throttled);
+  CHECK(h.sent("PATCH /v1/pages") == 0);  // a short pause is normal: the page is not told
+  h.advance_clock(std::chrono::minutes(2));
+  h.report_trouble(job, login_page, throttled);
+  CHECK(h.sent("PATCH /v1/pages") == 1);
+  CHECK(str(h.property(login_page, "GitHub Sync Status")) == "Pending");
+  CHECK(str(h.property(login_page, "GitHub Sync Error")).find("waiting for GitHub's rate limit") ==
+        0);
+  // Still the same cause later on: nothing new to say, nothing written.
+  h.advance_clock(std::chrono::minutes(5));
+  h.report_trouble(job, login_page, throttled);
+  CHECK(h.sent("PATCH /v1/pages") == 1);
+}

@@ -21,17 +21,17 @@
 #include "core/config/config_loader.hpp"
 #include "core/github/api_urls.hpp"
 #include "core/sync/mapping_binding.hpp"
-#include "daemon/services/caller_ports.hpp"
 #include "daemon/engine/github_event_sync.hpp"
 #include "daemon/engine/issue_extras_sync.hpp"
-#include "daemon/services/job_dispatch.hpp"
 #include "daemon/engine/page_sync.hpp"
 #include "daemon/engine/poller.hpp"
 #include "daemon/engine/reconciler.hpp"
-#include "storage/sync_jobs.hpp"
 #include "daemon/services/api_stack.hpp"
 #include "daemon/services/audit_recorder.hpp"
+#include "daemon/services/caller_ports.hpp"
+#include "daemon/services/job_dispatch.hpp"
 #include "storage/link_store.hpp"
+#include "storage/sync_jobs.hpp"
 #include "tests/daemon/engine/support/emulator_transport.hpp"
 #include "tests/sandbox/src/github/github_emulator.hpp"
 #include "tests/sandbox/src/notion/notion_emulator.hpp"
@@ -79,7 +79,9 @@ class engine_harness {
     cfg_ = *loaded.value;
     audit_ = std::make_unique<engine::audit_recorder>(*db_);
     apis_ = std::make_unique<engine::api_stack>(io_.get_executor(), cfg_, *audit_, &transport_);
-    ports_ = std::make_unique<engine::caller_ports>(apis_->notion_caller(), apis_->github_caller());
+    callers_ =
+        std::make_unique<engine::caller_ports>(apis_->notion_caller(), apis_->github_caller());
+    ports_ = std::make_unique<clocked_ports>(*callers_);
     for (const auto& m : cfg_.sync.mappings) {
       sync::mapping_binding b;
       b.name = m.name;
@@ -113,7 +115,7 @@ class engine_harness {
     job.id = ++job_ids_;
     job.kind = sync::github_issue_event_kind;
     const sync::github_event_job event{"acme/roadmap", number, link ? link->notion_page_id : "",
-                                         action,         "",     ""};
+                                       action,         "",     ""};
     job.payload = storage::to_job_spec(event, 5).payload;
     job.attempts = 1;
     run(github_events_->sync(std::move(job)));
@@ -148,14 +150,37 @@ class engine_harness {
   }
 
   // A sync_page job for the page, as a poll or a webhook enqueues it.
-  void enqueue(const std::string& page_id, int max_attempts = 5) {
+  // Returns the job's id.
+  std::int64_t enqueue(const std::string& page_id, int max_attempts = 5) {
     sync::sync_page_hint hint;
     hint.page_id = page_id;
     hint.data_source_id = roadmap_source;
     hint.mapping = "roadmap";
     hint.source = "webhook";
     auto spec = storage::to_job_spec(hint, max_attempts);
-    run([&]() -> boost::asio::awaitable<void> { co_await queue_->enqueue(spec); });
+    std::int64_t id = 0;
+    run([&]() -> boost::asio::awaitable<void> {
+      const auto enqueued = co_await queue_->enqueue(spec);
+      id = enqueued.id;
+    });
+    return id;
+  }
+  // The engine's clock moves ahead (what it judges by: a notice's quiet pause, the horizon).
+  void advance_clock(std::chrono::system_clock::duration by) { ports_->ahead += by; }
+  // As the worker does after the queue put a waiting job back: the page shows Pending and why
+  // once that is due and new. `job_id` is a waiting job's (enqueue's answer).
+  void report_trouble(std::int64_t job_id, const std::string& page_id,
+                      std::optional<api::api_failure> failure) {
+    sync::sync_page_hint hint;
+    hint.page_id = page_id;
+    hint.data_source_id = roadmap_source;
+    hint.mapping = "roadmap";
+    storage::claimed_job job;
+    job.id = job_id;
+    job.kind = sync::sync_page_kind;
+    job.payload = storage::to_job_spec(hint, 5).payload;
+    job.attempts = 1;
+    run(syncer_->report_trouble(std::move(job), std::move(failure)));
   }
 
   // Works the queue with the daemon's job runner until no job is due and none runs (sync-once's
@@ -355,7 +380,27 @@ class engine_harness {
   config::config cfg_;
   std::unique_ptr<engine::audit_recorder> audit_;
   std::unique_ptr<engine::api_stack> apis_;
-  std::unique_ptr<engine::caller_ports> ports_;
+  // The product's ports, with a clock the test may move ahead (a rate limit's quiet pause).
+  class clocked_ports final : public engine::engine_ports {
+   public:
+    explicit clocked_ports(engine::engine_ports& ports) : ports_(ports) {}
+    std::unique_ptr<notion::notion_port> notion(std::string run) override {
+      return ports_.notion(std::move(run));
+    }
+    std::unique_ptr<github::github_port> github(std::string run) override {
+      return ports_.github(std::move(run));
+    }
+    std::unique_ptr<github::project_port> projects(std::string run) override {
+      return ports_.projects(std::move(run));
+    }
+    std::chrono::system_clock::time_point now() override { return ports_.now() + ahead; }
+    std::chrono::system_clock::duration ahead{};
+
+   private:
+    engine::engine_ports& ports_;
+  };
+  std::unique_ptr<engine::caller_ports> callers_;
+  std::unique_ptr<clocked_ports> ports_;
   std::map<std::string, sync::mapping_binding> mappings_;
   std::unique_ptr<engine::issue_extras_syncer> extras_;
   std::unique_ptr<engine::page_syncer> syncer_;
