@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include <malloc.h>
 
@@ -27,6 +28,7 @@
 #include "daemon/runtime.hpp"
 #include "daemon/services/job_runner.hpp"
 #include "daemon/services/leadership.hpp"
+#include "daemon/services/poll_schedule.hpp"
 #include "daemon/services/probe_figures.hpp"
 #include "daemon/services/pruner.hpp"
 #include "daemon/services/reconcile_schedule.hpp"
@@ -91,6 +93,7 @@ struct daemon_parts {
   job_runner runner;
   // Replicas on one database: only the lease holder polls a data source or reconciles.
   leadership leaders;
+  std::vector<std::unique_ptr<poll_schedule>> polls;  // one per data source, gated by its lease
   pruner retention;
   const steady::time_point started = steady::now();
   steady::time_point last_tick = started;  // the heartbeat's; /healthz reads it
@@ -220,7 +223,7 @@ void daemon_parts::on_signal(const boost::system::error_code& ec, int sig) {
   stopping = true;
   logger->info("signal {}: stopping (polls end, running jobs finish, then exit)", sig);
   systemd.notify("STOPPING=1");
-  for (auto& p : rt.pollers) p->stop();
+  for (auto& p : polls) p->stop();
   leaders.stop();
   runner.stop();
   net::co_spawn(rt.io, server->stop(), net::detached);
@@ -245,8 +248,10 @@ void daemon_parts::start_listening() {
 }
 
 net::awaitable<void> daemon_parts::contend_for_leases() {
-  for (auto& p : rt.pollers) {
-    const auto name = poll_lease_name(p->data_source_id());
+  // The pollers exist once the mappings are resolved (serve()).
+  for (auto& p : rt.pollers) polls.push_back(std::make_unique<poll_schedule>(*p, rt.db, rt.queue));
+  for (auto& p : polls) {
+    const auto name = poll_lease_name(p->polled().data_source_id());
     leaders.contend(name);
     p->set_gate(leaders.gate(name));
   }
@@ -260,7 +265,7 @@ net::awaitable<void> daemon_parts::contend_for_leases() {
 void daemon_parts::spawn_background_work() {
   net::co_spawn(rt.io, leaders.run(), net::detached);
   net::co_spawn(rt.io, rt.apis.share_pauses(&stopping), net::detached);
-  for (auto& p : rt.pollers) net::co_spawn(rt.io, p->run(), net::detached);
+  for (auto& p : polls) net::co_spawn(rt.io, p->run(), net::detached);
   net::co_spawn(rt.io, rt.audit.run_flusher(std::chrono::milliseconds(500)), net::detached);
   net::co_spawn(rt.io, retention.run(&stopping), net::detached);
   if (c.sync.reconcile_interval.count() > 0) {

@@ -5,10 +5,7 @@
 #include <memory>
 #include <set>
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "core/log/logging.hpp"
 #include "core/net/background.hpp"
@@ -16,8 +13,8 @@
 #include "core/sync/sync_run_id.hpp"
 #include "core/time/iso8601.hpp"
 #include "daemon/engine/crash_points.hpp"
-#include "storage/sync_jobs.hpp"
 #include "daemon/services/daemon_metrics.hpp"
+#include "storage/sync_jobs.hpp"
 
 namespace ngsync::engine {
 namespace net = boost::asio;
@@ -200,41 +197,6 @@ net::awaitable<void> poller::write_batch(poll_pass& pass, std::vector<storage::j
         co_return n;
       }));
   pass.writing_pages.push_back(std::move(batch_pages));
-}
-
-void poller::stop() {
-  stopping_ = true;
-  if (timer_) timer_->cancel();
-}
-
-net::awaitable<void> poller::run() {
-  // The executor first: GCC 12 mishandles a co_await inside a call's argument list.
-  const auto ex = co_await net::this_coro::executor;
-  timer_ = std::make_shared<net::steady_timer>(ex);
-  auto& timer = *timer_;
-  auto logger = log::get("poll");
-  while (!stopping_) {
-    std::string error;
-    const bool leads = !gate_ || gate_();
-    try {
-      if (leads) co_await poll_once();
-    } catch (const std::exception& e) {
-      ++failures_;
-      metrics().poll_failed(data_source_id_);
-      error = log::redact(e.what());
-      logger->warn("data_source={} poll failed: {}", data_source_id_, error);
-    }
-    if (!error.empty()) {
-      try {
-        co_await polls_.record_error(error);
-      } catch (const std::exception&) {
-        // Postgres may be the failure; the next poll records again.
-      }
-    }
-    timer.expires_after(settings_.interval);
-    boost::system::error_code ec;
-    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
-  }
 }
 
 }  // namespace ngsync::engine

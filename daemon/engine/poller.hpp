@@ -5,13 +5,10 @@
 // that enqueues the last batch. A poll that finds nothing costs one Notion call.
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <memory>
 
 #include "core/notion/notion_port.hpp"
 #include "core/sync/mapping_binding.hpp"
@@ -47,14 +44,8 @@ class poller {
          const sync::mapping_binding& mapping, std::string data_source_id,
          poller_settings settings);
 
+  // One poll (daemon/services/poll_schedule runs them every interval).
   boost::asio::awaitable<poll_result> poll_once();
-  // Polls every interval until stop(); errors are logged and recorded on the cursor.
-  boost::asio::awaitable<void> run();
-  // Ends run() after the poll in progress, without waiting for the next interval.
-  void stop();
-  // Replicas: run() polls only while `may_poll` says this process holds the data source's
-  // leader lease; the other ticks pass without a call.
-  void set_gate(std::function<bool()> may_poll) { gate_ = std::move(may_poll); }
 
   const std::string& data_source_id() const { return data_source_id_; }
   const poller_settings& settings() const { return settings_; }
@@ -63,7 +54,6 @@ class poller {
     return last_success_;
   }
   const poll_result& last_result() const { return last_result_; }
-  std::uint64_t failures() const { return failures_; }
 
  private:
   storage::poll_port polls_;  // made first, from the constructor's data_source_id
@@ -87,10 +77,6 @@ class poller {
   poller_settings settings_;
   std::optional<std::chrono::steady_clock::time_point> last_success_;
   poll_result last_result_;
-  std::uint64_t failures_ = 0;
-  bool stopping_ = false;
-  std::shared_ptr<boost::asio::steady_timer> timer_;
-  std::function<bool()> gate_;
 };
 
 }  // namespace ngsync::engine
