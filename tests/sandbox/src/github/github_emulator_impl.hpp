@@ -1,7 +1,9 @@
 #pragma once
 // The GitHub emulator's class, shared by its source files: request handling and limits
-// (github_emulator.cpp), the REST routes (github_routes.cpp), issue changes and webhooks
-// (github_issue_changes.cpp), and scenarios, person actions and state (github_scenario.cpp).
+// (github_emulator.cpp), the REST routes (github_routes.cpp routes a path; issues, comments,
+// labels and pull requests in github_{issue,comment,label,pull}_routes.cpp), issue changes and
+// webhooks (github_issue_changes.cpp), and scenarios, person actions and state
+// (github_scenario.cpp).
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -90,20 +92,24 @@ class github_emulator final : public emulator {
   int scaled(int budget) const;
   time_point now() const;
 
-  // github_routes.cpp: the endpoints.
+  // github_routes.cpp: routing, search, the App's installation endpoints and rate limits.
   api_response repo_route(api_call& call);
+  api_response search_issues_route(api_call& call);
+  // github_issue_routes.cpp
   api_response create_issue_route(api_call& call);
   api_response get_issue_route(api_call& call, gh_issue& issue);
   api_response update_issue_route(api_call& call, gh_issue& issue);
   api_response list_issues_route(api_call& call);
+  // github_comment_routes.cpp
   api_response list_comments_route(api_call& call, gh_issue& issue);
   api_response create_comment_route(api_call& call, gh_issue& issue);
   api_response update_comment_route(api_call& call, std::int64_t comment_id);
+  // github_label_routes.cpp
   api_response issue_labels_route(api_call& call, gh_issue& issue);
   api_response create_label_route(api_call& call);
+  // github_pull_routes.cpp
   api_response create_pull_route(api_call& call);
   api_response update_pull_route(api_call& call, gh_issue& pull);
-  api_response search_issues_route(api_call& call);
   api_response access_token_route(api_call& call, std::int64_t installation_id);
   api_response repo_installation_route(api_call& call);
   api_response rate_limit_route(api_call& call);
