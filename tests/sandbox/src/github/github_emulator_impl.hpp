@@ -83,6 +83,7 @@ class github_emulator final : public emulator {
  private:
   // github_emulator.cpp: the request pipeline.
   api_response answer(api_request& req);
+  api_response primary_metered(api_call& call, time_point t);
   bool strip_rest_prefix(std::vector<std::string>& segments) const;
   std::optional<api_response> authenticate(api_call& call);
   api_response route(api_call& call);
@@ -161,6 +162,15 @@ class github_emulator final : public emulator {
   render_context base_context() const;
   std::string bot_login() const;
   std::int64_t next_id() { return next_id_++; }
+  void reset();
+  void load_limits(const json::value& l);
+  void load_accounts(const json::object& s);
+  gh_repo load_repo(const json::value& e, std::int64_t& next_repo_id);
+  gh_issue load_issue(gh_repo& repo, const json::value& ie);
+  json::value issue_act(gh_repo& repo, gh_issue& issue, const std::string& action,
+                        const json::object& args, const std::string& actor);
+  json::value transfer_issue_act(gh_repo& repo, gh_issue& issue, const json::object& args,
+                                 const std::string& actor);
 
   sandbox_services services_;
   std::string web_base_ = "https://github.com";
