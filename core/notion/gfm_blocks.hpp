@@ -83,7 +83,7 @@ class block_converter {
   static std::vector<std::string> take_fenced_div(const std::vector<std::string>& lines,
                                                   std::size_t& i);
   std::string nested(const std::vector<std::string>& lines, int depth);
-  split_content first_paragraph(const std::vector<std::string>& content);
+  split_content first_paragraph(const std::vector<std::string>& content) const;
   static bool starts_block(std::string_view line);
   std::vector<out_block> convert(const std::vector<std::string>& lines, bool top, int depth);
 

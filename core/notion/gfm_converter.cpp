@@ -146,7 +146,7 @@ std::string block_converter::nested(const std::vector<std::string>& lines, int d
 }
 
 block_converter::split_content block_converter::first_paragraph(
-    const std::vector<std::string>& content) {
+    const std::vector<std::string>& content) const {
   split_content out;
   std::size_t i = 0;
   while (i < content.size() && blank(content[i])) ++i;
