@@ -8,6 +8,24 @@
 
 namespace ngsync::notion::gfm {
 
+namespace {
+
+// A cell spread over lines keeps its breaks as <br>.
+std::string cell_lines_as_breaks(std::string_view cell) {
+  std::string flat;
+  std::size_t s = 0;
+  while (s <= cell.size()) {
+    const auto nl = cell.find('\n', s);
+    const std::string_view piece = trim(cell.substr(s, nl == std::string::npos ? nl : nl - s));
+    if (!piece.empty()) flat += (flat.empty() ? "" : "<br>") + std::string(piece);
+    if (nl == std::string::npos) break;
+    s = nl + 1;
+  }
+  return flat;
+}
+
+}  // namespace
+
 std::string block_converter::not_shown(std::string_view what, std::string_view url) {
   std::string link(url);
   if (link.empty()) link = options_.page_url;
@@ -165,8 +183,9 @@ void block_converter::self_closing_block(const tag& t, std::vector<out_block>& o
   out.push_back({not_shown(name, attribute(t.attrs, "url")), list_kind::none, true});
 }
 
-// Notion's <table> (rows of <td>, header flags as attributes) -> a GFM pipe table.
-std::string block_converter::table(const tag& t, const std::vector<std::string>& content) {
+// The cells of a <table>'s rows (<tr> of <td> or <th>), each converted for a GFM table cell.
+std::vector<std::vector<std::string>> block_converter::table_rows(
+    const std::vector<std::string>& content) {
   std::string raw;
   for (const auto& l : content) raw += l + "\n";
   std::vector<std::vector<std::string>> rows;
@@ -186,17 +205,7 @@ std::string block_converter::table(const tag& t, const std::vector<std::string>&
       auto end = raw.find(close, body_start);
       if (end == std::string::npos) end = raw.size();
       std::string cell(trim(std::string_view(raw).substr(body_start, end - body_start)));
-      // A cell spread over lines keeps its breaks as <br>.
-      std::string flat;
-      std::size_t s = 0;
-      while (s <= cell.size()) {
-        const auto nl = cell.find('\n', s);
-        const std::string_view piece =
-            trim(std::string_view(cell).substr(s, nl == std::string::npos ? nl : nl - s));
-        if (!piece.empty()) flat += (flat.empty() ? "" : "<br>") + std::string(piece);
-        if (nl == std::string::npos) break;
-        s = nl + 1;
-      }
+      const std::string flat = cell_lines_as_breaks(cell);
       if (rows.empty()) rows.emplace_back();
       rows.back().push_back(convert_inline(flat, state_, inline_target::table_cell));
       pos = end == raw.size() ? end : end + close.size();
@@ -204,6 +213,12 @@ std::string block_converter::table(const tag& t, const std::vector<std::string>&
     }
     pos = lt + tg->length;
   }
+  return rows;
+}
+
+// Notion's <table> (rows of <td>, header flags as attributes) -> a GFM pipe table.
+std::string block_converter::table(const tag& t, const std::vector<std::string>& content) {
+  std::vector<std::vector<std::string>> rows = table_rows(content);
   std::size_t width = 0;
   for (const auto& r : rows) width = std::max(width, r.size());
   if (width == 0) return not_shown("table", "");
