@@ -106,6 +106,8 @@ class block_converter {
                  int depth, std::vector<out_block>& out);
   std::string reference(const tag& t, std::string title);
   void self_closing_block(const tag& t, std::vector<out_block>& out);
+  void unknown_block(const tag& t, std::vector<out_block>& out);
+  out_block details_block(const std::vector<std::string>& content, int depth);
   std::vector<std::vector<std::string>> table_rows(const std::vector<std::string>& content);
   std::string table(const tag& t, const std::vector<std::string>& content);
   std::string table_of_contents();

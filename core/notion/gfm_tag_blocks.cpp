@@ -63,6 +63,26 @@ std::string block_converter::media(const tag& t, std::string_view caption_notion
   return label + ": [" + shown + "](" + target + ")";
 }
 
+// A toggle: its <summary> line (or its first paragraph) as the summary, the rest inside.
+out_block block_converter::details_block(const std::vector<std::string>& content, int depth) {
+  std::string summary;
+  std::vector<std::string> rest;
+  std::size_t k = 0;
+  while (k < content.size() && blank(content[k])) ++k;
+  if (k < content.size() && starts_with(trim(content[k]), "<summary>")) {
+    std::string_view s = trim(content[k]).substr(9);
+    const auto end = s.rfind("</summary>");
+    summary = std::string(s.substr(0, end));
+    rest.assign(content.begin() + static_cast<std::ptrdiff_t>(k + 1), content.end());
+  } else {
+    auto split = first_paragraph(content);
+    summary = split.first;
+    rest = std::move(split.rest);
+  }
+  const std::string summary_html = convert_inline(summary, state_, inline_target::html);
+  return {details(summary_html, nested(dedent(rest), depth))};
+}
+
 void block_converter::tag_block(const tag& t, const std::vector<std::string>& lines, std::size_t& i,
                                 bool top, int depth, std::vector<out_block>& out) {
   const std::string& name = t.name;
@@ -78,22 +98,7 @@ void block_converter::tag_block(const tag& t, const std::vector<std::string>& li
   }
   content = take_element(lines, i, t);
   if (name == "details" || name == "toggle") {
-    std::string summary;
-    std::vector<std::string> rest;
-    std::size_t k = 0;
-    while (k < content.size() && blank(content[k])) ++k;
-    if (k < content.size() && starts_with(trim(content[k]), "<summary>")) {
-      std::string_view s = trim(content[k]).substr(9);
-      const auto end = s.rfind("</summary>");
-      summary = std::string(s.substr(0, end));
-      rest.assign(content.begin() + static_cast<std::ptrdiff_t>(k + 1), content.end());
-    } else {
-      auto split = first_paragraph(content);
-      summary = split.first;
-      rest = std::move(split.rest);
-    }
-    const std::string summary_html = convert_inline(summary, state_, inline_target::html);
-    out.push_back({details(summary_html, nested(dedent(rest), depth))});
+    out.push_back(details_block(content, depth));
   } else if (name == "callout") {
     out.push_back(callout(t.attrs, content, top, depth));
   } else if (name == "quote") {
@@ -132,6 +137,38 @@ std::string block_converter::reference(const tag& t, std::string title) {
   return icon + "[" + title + "](" + stable_link(url, options_) + ")";
 }
 
+// <unknown>: the followed subtree in its place when the caller fetched it, else a visible
+// "not shown" line (its id reported so the caller can fetch it).
+void block_converter::unknown_block(const tag& t, std::vector<out_block>& out) {
+  const std::string url = attribute(t.attrs, "url");
+  const auto hash = url.find('#');
+  const std::string id =
+      hash == std::string::npos ? std::string() : normalized_block_id(url.substr(hash + 1));
+  if (!id.empty() && options_.followed_blocks && !placing_.contains(id)) {
+    if (const auto it = options_.followed_blocks->find(id); it != options_.followed_blocks->end()) {
+      placing_.insert(id);
+      placed_.push_back(id);
+      // The subtree is a page answer of its own, converted in this conversion's state.
+      std::vector<std::string> lines;
+      std::size_t start = 0;
+      const std::string& md = it->second;
+      while (start <= md.size()) {
+        const auto nl = md.find('\n', start);
+        lines.push_back(md.substr(start, nl == std::string::npos ? nl : nl - start));
+        std::erase(lines.back(), '\x01');
+        if (nl == std::string::npos) break;
+        start = nl + 1;
+      }
+      for (auto& b : convert(lines, false, 1)) out.push_back(std::move(b));
+      return;
+    }
+  }
+  if (!id.empty() && std::find(unshown_.begin(), unshown_.end(), id) == unshown_.end())
+    unshown_.push_back(id);
+  std::string alt = attribute(t.attrs, "alt");
+  out.push_back({not_shown(alt.empty() ? "block" : alt, url), list_kind::none, true});
+}
+
 void block_converter::self_closing_block(const tag& t, std::vector<out_block>& out) {
   const std::string& name = t.name;
   if (name == "empty-block" || name == "br") return;  // spacing only
@@ -140,34 +177,7 @@ void block_converter::self_closing_block(const tag& t, std::vector<out_block>& o
     return;
   }
   if (name == "unknown") {
-    const std::string url = attribute(t.attrs, "url");
-    const auto hash = url.find('#');
-    const std::string id =
-        hash == std::string::npos ? std::string() : normalized_block_id(url.substr(hash + 1));
-    if (!id.empty() && options_.followed_blocks && !placing_.contains(id)) {
-      if (const auto it = options_.followed_blocks->find(id);
-          it != options_.followed_blocks->end()) {
-        placing_.insert(id);
-        placed_.push_back(id);
-        // The subtree is a page answer of its own, converted in this conversion's state.
-        std::vector<std::string> lines;
-        std::size_t start = 0;
-        const std::string& md = it->second;
-        while (start <= md.size()) {
-          const auto nl = md.find('\n', start);
-          lines.push_back(md.substr(start, nl == std::string::npos ? nl : nl - start));
-          std::erase(lines.back(), '\x01');
-          if (nl == std::string::npos) break;
-          start = nl + 1;
-        }
-        for (auto& b : convert(lines, false, 1)) out.push_back(std::move(b));
-        return;
-      }
-    }
-    if (!id.empty() && std::find(unshown_.begin(), unshown_.end(), id) == unshown_.end())
-      unshown_.push_back(id);
-    std::string alt = attribute(t.attrs, "alt");
-    out.push_back({not_shown(alt.empty() ? "block" : alt, url), list_kind::none, true});
+    unknown_block(t, out);
     return;
   }
   if (name == "image" || name == "video" || name == "audio" || name == "file" || name == "pdf" ||
