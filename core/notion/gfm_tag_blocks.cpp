@@ -24,6 +24,13 @@ std::string cell_lines_as_breaks(std::string_view cell) {
   return flat;
 }
 
+// An element's lines as one line (a title or a caption), each trimmed, joined by spaces.
+std::string one_line(const std::vector<std::string>& content) {
+  std::string text;
+  for (const auto& c : content) text += (text.empty() ? "" : " ") + std::string(trim(c));
+  return text;
+}
+
 }  // namespace
 
 std::string block_converter::not_shown(std::string_view what, std::string_view url) {
@@ -107,14 +114,10 @@ void block_converter::tag_block(const tag& t, const std::vector<std::string>& li
     out.push_back({table(t, content)});
   } else if (name == "page" || name == "database" || name == "data-source" ||
              name == "link_to_page") {
-    std::string title;
-    for (const auto& c : content) title += (title.empty() ? "" : " ") + std::string(trim(c));
-    out.push_back({reference(t, inline_md(title)), list_kind::none, true});
+    out.push_back({reference(t, inline_md(one_line(content))), list_kind::none, true});
   } else if (name == "image" || name == "video" || name == "audio" || name == "file" ||
              name == "pdf" || name == "embed" || name == "bookmark") {
-    std::string caption;
-    for (const auto& c : content) caption += (caption.empty() ? "" : " ") + std::string(trim(c));
-    out.push_back({media(t, caption), list_kind::none, true});
+    out.push_back({media(t, one_line(content)), list_kind::none, true});
   } else if (name == "unknown") {
     self_closing_block(t, out);
     for (auto& b : convert(content, top, depth + 1)) out.push_back(std::move(b));
