@@ -104,6 +104,63 @@ boost::asio::awaitable<api_response> github_emulator::handle(api_request req) {
   co_return answer(req);
 }
 
+// The route's answer charged to the caller's primary budget (core, or search for /search):
+// writes always, and secondary limits on creating content first; reads unless a conditional
+// request hits.
+api_response github_emulator::primary_metered(api_call& call, time_point t) {
+  const api_request& req = *call.req;
+  const bool search = !call.segments.empty() && call.segments[0] == "search";
+  const std::string resource = search ? "search" : "core";
+  const int budget = scaled(search ? limits_.search_per_minute : limits_.primary_per_hour);
+  const std::chrono::seconds window = search ? std::chrono::minutes(1) : std::chrono::hours(1);
+  const bool read = call.method == "GET" || call.method == "HEAD";
+
+  if (!read) {
+    const primary_status status =
+        rate_.take_primary(call.who.rate_key, resource, budget, window, t);
+    if (status.exhausted) return limit_refusal(call, status);
+    if (is_content_creation(call)) {
+      if (auto wait =
+              rate_.take_content_creation(call.who.rate_key, scaled(limits_.content_per_minute),
+                                          scaled(limits_.content_per_hour), t)) {
+        services_.record_violation("github", call.endpoint,
+                                   "secondary rate limit: content creation");
+        rate_.set_retry_after(call.who.rate_key, t + std::chrono::seconds(*wait));
+        api_response res = secondary_refusal(call, *wait);
+        add_rate_headers(res, status);
+        return res;
+      }
+    }
+    api_response res = route(call);
+    add_rate_headers(res, status);
+    return res;
+  }
+
+  api_response res = route(call);
+  if (res.result() == http::status::ok) {
+    const std::string etag = "W/\"" + sha256_hex(res.body()) + "\"";
+    res.set(http::field::etag, etag);
+    auto inm = req.find(http::field::if_none_match);
+    if (inm != req.end()) {
+      std::string wanted(inm->value());
+      auto strip = [](std::string s) { return s.rfind("W/", 0) == 0 ? s.substr(2) : s; };
+      if (strip(wanted) == strip(etag)) {
+        // Conditional requests that hit do not use the primary budget.
+        const primary_status status =
+            rate_.take_primary(call.who.rate_key, resource, budget, window, t, false);
+        api_response not_modified{http::status::not_modified, 11};
+        not_modified.set(http::field::etag, etag);
+        add_rate_headers(not_modified, status);
+        return not_modified;
+      }
+    }
+  }
+  const primary_status status = rate_.take_primary(call.who.rate_key, resource, budget, window, t);
+  if (status.exhausted) return limit_refusal(call, status);
+  add_rate_headers(res, status);
+  return res;
+}
+
 api_response github_emulator::answer(api_request& req) {
   // Kept for the concurrency limit; the count only grows if answering ever suspends.
   ++in_flight_;
@@ -168,56 +225,7 @@ api_response github_emulator::answer(api_request& req) {
   // GraphQL keeps its own points budget (github_graphql.cpp).
   if (call.segments.size() == 1 && call.segments[0] == "graphql") return graphql_route(call);
 
-  const bool search = !call.segments.empty() && call.segments[0] == "search";
-  const std::string resource = search ? "search" : "core";
-  const int budget = scaled(search ? limits_.search_per_minute : limits_.primary_per_hour);
-  const std::chrono::seconds window = search ? std::chrono::minutes(1) : std::chrono::hours(1);
-  const bool read = call.method == "GET" || call.method == "HEAD";
-
-  if (!read) {
-    const primary_status status =
-        rate_.take_primary(call.who.rate_key, resource, budget, window, t);
-    if (status.exhausted) return limit_refusal(call, status);
-    if (is_content_creation(call)) {
-      if (auto wait =
-              rate_.take_content_creation(call.who.rate_key, scaled(limits_.content_per_minute),
-                                          scaled(limits_.content_per_hour), t)) {
-        services_.record_violation("github", call.endpoint,
-                                   "secondary rate limit: content creation");
-        rate_.set_retry_after(call.who.rate_key, t + std::chrono::seconds(*wait));
-        api_response res = secondary_refusal(call, *wait);
-        add_rate_headers(res, status);
-        return res;
-      }
-    }
-    api_response res = route(call);
-    add_rate_headers(res, status);
-    return res;
-  }
-
-  api_response res = route(call);
-  if (res.result() == http::status::ok) {
-    const std::string etag = "W/\"" + sha256_hex(res.body()) + "\"";
-    res.set(http::field::etag, etag);
-    auto inm = req.find(http::field::if_none_match);
-    if (inm != req.end()) {
-      std::string wanted(inm->value());
-      auto strip = [](std::string s) { return s.rfind("W/", 0) == 0 ? s.substr(2) : s; };
-      if (strip(wanted) == strip(etag)) {
-        // Conditional requests that hit do not use the primary budget.
-        const primary_status status =
-            rate_.take_primary(call.who.rate_key, resource, budget, window, t, false);
-        api_response not_modified{http::status::not_modified, 11};
-        not_modified.set(http::field::etag, etag);
-        add_rate_headers(not_modified, status);
-        return not_modified;
-      }
-    }
-  }
-  const primary_status status = rate_.take_primary(call.who.rate_key, resource, budget, window, t);
-  if (status.exhausted) return limit_refusal(call, status);
-  add_rate_headers(res, status);
-  return res;
+  return primary_metered(call, t);
 }
 
 std::optional<api_response> github_emulator::authenticate(api_call& call) {

@@ -1,7 +1,9 @@
 #pragma once
 // The GitHub emulator's class, shared by its source files: request handling and limits
-// (github_emulator.cpp), the REST routes (github_routes.cpp), issue changes and webhooks
-// (github_issue_changes.cpp), and scenarios, person actions and state (github_scenario.cpp).
+// (github_emulator.cpp), the REST routes (github_routes.cpp routes a path; issues, comments,
+// labels and pull requests in github_{issue,comment,label,pull}_routes.cpp), issue changes and
+// webhooks (github_issue_changes.cpp), and scenarios, person actions and state
+// (github_scenario.cpp).
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -81,6 +83,7 @@ class github_emulator final : public emulator {
  private:
   // github_emulator.cpp: the request pipeline.
   api_response answer(api_request& req);
+  api_response primary_metered(api_call& call, time_point t);
   bool strip_rest_prefix(std::vector<std::string>& segments) const;
   std::optional<api_response> authenticate(api_call& call);
   api_response route(api_call& call);
@@ -90,20 +93,24 @@ class github_emulator final : public emulator {
   int scaled(int budget) const;
   time_point now() const;
 
-  // github_routes.cpp: the endpoints.
+  // github_routes.cpp: routing, search, the App's installation endpoints and rate limits.
   api_response repo_route(api_call& call);
+  api_response search_issues_route(api_call& call);
+  // github_issue_routes.cpp
   api_response create_issue_route(api_call& call);
   api_response get_issue_route(api_call& call, gh_issue& issue);
   api_response update_issue_route(api_call& call, gh_issue& issue);
   api_response list_issues_route(api_call& call);
+  // github_comment_routes.cpp
   api_response list_comments_route(api_call& call, gh_issue& issue);
   api_response create_comment_route(api_call& call, gh_issue& issue);
   api_response update_comment_route(api_call& call, std::int64_t comment_id);
+  // github_label_routes.cpp
   api_response issue_labels_route(api_call& call, gh_issue& issue);
   api_response create_label_route(api_call& call);
+  // github_pull_routes.cpp
   api_response create_pull_route(api_call& call);
   api_response update_pull_route(api_call& call, gh_issue& pull);
-  api_response search_issues_route(api_call& call);
   api_response access_token_route(api_call& call, std::int64_t installation_id);
   api_response repo_installation_route(api_call& call);
   api_response rate_limit_route(api_call& call);
@@ -155,6 +162,15 @@ class github_emulator final : public emulator {
   render_context base_context() const;
   std::string bot_login() const;
   std::int64_t next_id() { return next_id_++; }
+  void reset();
+  void load_limits(const json::value& l);
+  void load_accounts(const json::object& s);
+  gh_repo load_repo(const json::value& e, std::int64_t& next_repo_id);
+  gh_issue load_issue(gh_repo& repo, const json::value& ie);
+  json::value issue_act(gh_repo& repo, gh_issue& issue, const std::string& action,
+                        const json::object& args, const std::string& actor);
+  json::value transfer_issue_act(gh_repo& repo, gh_issue& issue, const json::object& args,
+                                 const std::string& actor);
 
   sandbox_services services_;
   std::string web_base_ = "https://github.com";

@@ -344,6 +344,17 @@ class graphql_run {
   gql_result resolve_field(const gql_ref& obj, const gql_selection& f);
   gql_result resolve_item(const gql_ref& obj, const gql_selection& f, const json::array& path);
   gql_result resolve_value_field(const gql_ref& obj, const gql_selection& f);
+  gql_result resolve_owner(const gql_ref& obj, const gql_selection& f, const json::array& path);
+  gql_result resolve_select_option(const gql_ref& obj, const gql_selection& f);
+  gql_result resolve_iteration_configuration(const gql_ref& obj, const gql_selection& f);
+  gql_result resolve_iteration(const gql_ref& obj, const gql_selection& f);
+  gql_result resolve_issue(const gql_ref& obj, const gql_selection& f, const json::array& path);
+  gql_result resolve_repository(const gql_ref& obj, const gql_selection& f,
+                                const json::array& path);
+  gql_result resolve_rate_limit(const gql_selection& f);
+  gql_result resolve_connection(const gql_ref& obj, const gql_selection& f);
+  gql_result resolve_edge(const gql_ref& obj, const gql_selection& f);
+  gql_result resolve_page_info(const gql_ref& obj, const gql_selection& f);
 
   github_emulator& gh_;
   const gql_document& doc_;

@@ -27,178 +27,210 @@ gql_result graphql_run::resolve(const gql_ref& obj, const gql_selection& f,
   if (is_field_type(t)) return resolve_field(obj, f);
   if (t == "ProjectV2Item") return resolve_item(obj, f, path);
   if (t.rfind("ProjectV2ItemField", 0) == 0) return resolve_value_field(obj, f);
-  if (t == "Organization" || t == "User") {
-    const bool org = t == "Organization";
-    if (n == "login") return gql_scalar(json::string(obj.login));
-    if (n == "id")
-      return gql_scalar(json::string(node_id(org ? "O" : "U", gh_.user(obj.login).id)));
-    if (n == "databaseId") return gql_scalar(gh_.user(obj.login).id);
-    std::vector<gql_ref> owned;
-    for (auto& p : gh_.projects_)
-      if (p.owner == obj.login && p.owner_is_org == org) {
-        gql_ref r;
-        r.type = "ProjectV2";
-        r.project = &p;
-        owned.push_back(r);
-      }
-    if (n == "projectsV2") return paginate(std::move(owned), f, path);
-    if (n == "projectV2") {
-      const json::value number = arg(f, "number");
-      for (auto& r : owned)
-        if (number.is_int64() && r.project->number == number.as_int64()) return gql_object(r);
-      fail("NOT_FOUND",
-           "Could not resolve to a ProjectV2 with the number " + printable(number) + ".", f.at,
-           path);
-      return gql_scalar(nullptr);
-    }
-    return gql_unknown();
-  }
-  if (t == "ProjectV2SingleSelectFieldOption") {
-    if (n == "id") return gql_scalar(json::string(obj.option->id));
-    if (n == "name" || n == "nameHTML") return gql_scalar(json::string(obj.option->name));
-    if (n == "color") return gql_scalar(json::string(obj.option->color));
-    if (n == "description" || n == "descriptionHTML")
-      return gql_scalar(json::string(obj.option->description));
-    return gql_unknown();
-  }
-  if (t == "ProjectV2IterationFieldConfiguration") {
-    if (n == "iterations" || n == "completedIterations") {
-      gql_result r;
-      r.what = gql_result::kind::list;
-      if (n == "iterations")
-        for (const auto& it : obj.field->iterations) {
-          gql_ref i;
-          i.type = "ProjectV2IterationFieldIteration";
-          i.iteration = &it;
-          r.list.push_back(i);
-        }
-      return r;
-    }
-    if (n == "duration")
-      return gql_scalar(obj.field->iterations.empty() ? 14
-                                                      : obj.field->iterations.front().duration);
-    if (n == "startDay") return gql_scalar(1);
-    return gql_unknown();
-  }
-  if (t == "ProjectV2IterationFieldIteration") {
-    if (n == "id") return gql_scalar(json::string(obj.iteration->id));
-    if (n == "title" || n == "titleHTML") return gql_scalar(json::string(obj.iteration->title));
-    if (n == "startDate") return gql_scalar(json::string(obj.iteration->start_date));
-    if (n == "duration") return gql_scalar(obj.iteration->duration);
-    return gql_unknown();
-  }
-  if (t == "Issue") {
-    const gh_issue& i = *obj.issue;
-    if (n == "id") return gql_scalar(json::string(node_id("I", i.id)));
-    if (n == "databaseId") return gql_scalar(i.id);
-    if (n == "number") return gql_scalar(i.number);
-    if (n == "title") return gql_scalar(json::string(i.title));
-    if (n == "body") return gql_scalar(json::string(i.body.value_or("")));
-    if (n == "state") return gql_scalar(json::string(i.state == "open" ? "OPEN" : "CLOSED"));
-    if (n == "url")
-      return gql_scalar(json::string(gh_.web_base_ + "/" + obj.repo->full_name() + "/issues/" +
-                                     std::to_string(i.number)));
-    if (n == "repository") {
-      gql_ref r;
-      r.type = "Repository";
-      r.repo = obj.repo;
-      return gql_object(r);
-    }
-    if (n == "projectItems") {
-      std::vector<gql_ref> items;
-      const std::string id = node_id("I", i.id);
-      for (auto& p : gh_.projects_)
-        if (gh_project_item* item = p.item_by_content(id)) items.push_back(item_ref(p, *item));
-      return paginate(std::move(items), f, path);
-    }
-    return gql_unknown();
-  }
-  if (t == "Repository") {
-    if (n == "id") return gql_scalar(json::string(node_id("R", obj.repo->id)));
-    if (n == "databaseId") return gql_scalar(obj.repo->id);
-    if (n == "name") return gql_scalar(json::string(obj.repo->name));
-    if (n == "nameWithOwner") return gql_scalar(json::string(obj.repo->full_name()));
-    if (n == "issue") {
-      const json::value number = arg(f, "number");
-      auto it = number.is_int64() ? obj.repo->issues.find(static_cast<int>(number.as_int64()))
-                                  : obj.repo->issues.end();
-      if (it == obj.repo->issues.end() || it->second.deleted || it->second.pull) {
-        fail("NOT_FOUND",
-             "Could not resolve to an Issue with the number of " + printable(number) + ".", f.at,
-             path);
-        return gql_scalar(nullptr);
-      }
-      gql_ref r;
-      r.type = "Issue";
-      r.repo = obj.repo;
-      r.issue = &it->second;
-      return gql_object(r);
-    }
-    return gql_unknown();
-  }
-  if (t == "RateLimit") {
-    if (n == "cost") return gql_scalar(1);
-    if (n == "limit") return gql_scalar(limit_.limit);
-    if (n == "remaining") return gql_scalar(limit_.remaining());
-    if (n == "used") return gql_scalar(limit_.used);
-    if (n == "nodeCount") return gql_scalar(1);
-    if (n == "resetAt")
-      return gql_scalar(
-          json::string(iso8601(time_point(std::chrono::seconds(limit_.reset_epoch)))));
-    return gql_unknown();
-  }
-  if (t == "Connection") {
-    const gql_connection& c = *obj.connection;
-    if (n == "totalCount") return gql_scalar(c.total);
-    if (n == "nodes") {
-      gql_result r;
-      r.what = gql_result::kind::list;
-      r.list = c.nodes;
-      return r;
-    }
-    if (n == "edges") {
-      gql_result r;
-      r.what = gql_result::kind::list;
-      for (std::size_t i = 0; i < c.nodes.size(); ++i) {
-        gql_ref e;
-        e.type = "Edge";
-        e.connection = obj.connection;
-        e.index = static_cast<int>(i);
-        r.list.push_back(e);
-      }
-      return r;
-    }
-    if (n == "pageInfo") {
-      gql_ref p;
-      p.type = "PageInfo";
-      p.connection = obj.connection;
-      return gql_object(p);
-    }
-    return gql_unknown();
-  }
-  if (t == "Edge") {
-    if (n == "node") return gql_object(obj.connection->nodes[obj.index]);
-    if (n == "cursor")
-      return gql_scalar(json::string(cursor_of(obj.connection->offset + obj.index + 1)));
-    return gql_unknown();
-  }
-  if (t == "PageInfo") {
-    const gql_connection& c = *obj.connection;
-    const bool empty = c.nodes.empty();
-    if (n == "hasNextPage") return gql_scalar(c.has_next);
-    if (n == "hasPreviousPage") return gql_scalar(c.offset > 0);
-    if (n == "startCursor")
-      return gql_scalar(empty ? json::value(nullptr) : json::value(cursor_of(c.offset + 1)));
-    if (n == "endCursor")
-      return gql_scalar(empty ? json::value(nullptr)
-                              : json::value(cursor_of(c.offset + c.nodes.size())));
-    return gql_unknown();
-  }
+  if (t == "Organization" || t == "User") return resolve_owner(obj, f, path);
+  if (t == "ProjectV2SingleSelectFieldOption") return resolve_select_option(obj, f);
+  if (t == "ProjectV2IterationFieldConfiguration") return resolve_iteration_configuration(obj, f);
+  if (t == "ProjectV2IterationFieldIteration") return resolve_iteration(obj, f);
+  if (t == "Issue") return resolve_issue(obj, f, path);
+  if (t == "Repository") return resolve_repository(obj, f, path);
+  if (t == "RateLimit") return resolve_rate_limit(f);
+  if (t == "Connection") return resolve_connection(obj, f);
+  if (t == "Edge") return resolve_edge(obj, f);
+  if (t == "PageInfo") return resolve_page_info(obj, f);
   if (t.size() > 7 && t.compare(t.size() - 7, 7, "Payload") == 0) {
     if (const json::value* v = obj.scalars.if_contains(n)) return gql_scalar(*v);
     if (n == obj.payload_key && obj.payload) return gql_object(*obj.payload);
     return gql_unknown();
   }
+  return gql_unknown();
+}
+
+// An organization or a user: its login and ids, and the projects it owns.
+gql_result graphql_run::resolve_owner(const gql_ref& obj, const gql_selection& f,
+                                      const json::array& path) {
+  const std::string& t = obj.type;
+  const std::string& n = f.name;
+  const bool org = t == "Organization";
+  if (n == "login") return gql_scalar(json::string(obj.login));
+  if (n == "id") return gql_scalar(json::string(node_id(org ? "O" : "U", gh_.user(obj.login).id)));
+  if (n == "databaseId") return gql_scalar(gh_.user(obj.login).id);
+  std::vector<gql_ref> owned;
+  for (auto& p : gh_.projects_)
+    if (p.owner == obj.login && p.owner_is_org == org) {
+      gql_ref r;
+      r.type = "ProjectV2";
+      r.project = &p;
+      owned.push_back(r);
+    }
+  if (n == "projectsV2") return paginate(std::move(owned), f, path);
+  if (n == "projectV2") {
+    const json::value number = arg(f, "number");
+    for (auto& r : owned)
+      if (number.is_int64() && r.project->number == number.as_int64()) return gql_object(r);
+    fail("NOT_FOUND", "Could not resolve to a ProjectV2 with the number " + printable(number) + ".",
+         f.at, path);
+    return gql_scalar(nullptr);
+  }
+  return gql_unknown();
+}
+
+gql_result graphql_run::resolve_select_option(const gql_ref& obj, const gql_selection& f) {
+  const std::string& n = f.name;
+  if (n == "id") return gql_scalar(json::string(obj.option->id));
+  if (n == "name" || n == "nameHTML") return gql_scalar(json::string(obj.option->name));
+  if (n == "color") return gql_scalar(json::string(obj.option->color));
+  if (n == "description" || n == "descriptionHTML")
+    return gql_scalar(json::string(obj.option->description));
+  return gql_unknown();
+}
+
+gql_result graphql_run::resolve_iteration_configuration(const gql_ref& obj,
+                                                        const gql_selection& f) {
+  const std::string& n = f.name;
+  if (n == "iterations" || n == "completedIterations") {
+    gql_result r;
+    r.what = gql_result::kind::list;
+    if (n == "iterations")
+      for (const auto& it : obj.field->iterations) {
+        gql_ref i;
+        i.type = "ProjectV2IterationFieldIteration";
+        i.iteration = &it;
+        r.list.push_back(i);
+      }
+    return r;
+  }
+  if (n == "duration")
+    return gql_scalar(obj.field->iterations.empty() ? 14 : obj.field->iterations.front().duration);
+  if (n == "startDay") return gql_scalar(1);
+  return gql_unknown();
+}
+
+gql_result graphql_run::resolve_iteration(const gql_ref& obj, const gql_selection& f) {
+  const std::string& n = f.name;
+  if (n == "id") return gql_scalar(json::string(obj.iteration->id));
+  if (n == "title" || n == "titleHTML") return gql_scalar(json::string(obj.iteration->title));
+  if (n == "startDate") return gql_scalar(json::string(obj.iteration->start_date));
+  if (n == "duration") return gql_scalar(obj.iteration->duration);
+  return gql_unknown();
+}
+
+gql_result graphql_run::resolve_issue(const gql_ref& obj, const gql_selection& f,
+                                      const json::array& path) {
+  const std::string& n = f.name;
+  const gh_issue& i = *obj.issue;
+  if (n == "id") return gql_scalar(json::string(node_id("I", i.id)));
+  if (n == "databaseId") return gql_scalar(i.id);
+  if (n == "number") return gql_scalar(i.number);
+  if (n == "title") return gql_scalar(json::string(i.title));
+  if (n == "body") return gql_scalar(json::string(i.body.value_or("")));
+  if (n == "state") return gql_scalar(json::string(i.state == "open" ? "OPEN" : "CLOSED"));
+  if (n == "url")
+    return gql_scalar(json::string(gh_.web_base_ + "/" + obj.repo->full_name() + "/issues/" +
+                                   std::to_string(i.number)));
+  if (n == "repository") {
+    gql_ref r;
+    r.type = "Repository";
+    r.repo = obj.repo;
+    return gql_object(r);
+  }
+  if (n == "projectItems") {
+    std::vector<gql_ref> items;
+    const std::string id = node_id("I", i.id);
+    for (auto& p : gh_.projects_)
+      if (gh_project_item* item = p.item_by_content(id)) items.push_back(item_ref(p, *item));
+    return paginate(std::move(items), f, path);
+  }
+  return gql_unknown();
+}
+
+gql_result graphql_run::resolve_repository(const gql_ref& obj, const gql_selection& f,
+                                           const json::array& path) {
+  const std::string& n = f.name;
+  if (n == "id") return gql_scalar(json::string(node_id("R", obj.repo->id)));
+  if (n == "databaseId") return gql_scalar(obj.repo->id);
+  if (n == "name") return gql_scalar(json::string(obj.repo->name));
+  if (n == "nameWithOwner") return gql_scalar(json::string(obj.repo->full_name()));
+  if (n == "issue") {
+    const json::value number = arg(f, "number");
+    auto it = number.is_int64() ? obj.repo->issues.find(static_cast<int>(number.as_int64()))
+                                : obj.repo->issues.end();
+    if (it == obj.repo->issues.end() || it->second.deleted || it->second.pull) {
+      fail("NOT_FOUND",
+           "Could not resolve to an Issue with the number of " + printable(number) + ".", f.at,
+           path);
+      return gql_scalar(nullptr);
+    }
+    gql_ref r;
+    r.type = "Issue";
+    r.repo = obj.repo;
+    r.issue = &it->second;
+    return gql_object(r);
+  }
+  return gql_unknown();
+}
+
+gql_result graphql_run::resolve_rate_limit(const gql_selection& f) {
+  const std::string& n = f.name;
+  if (n == "cost") return gql_scalar(1);
+  if (n == "limit") return gql_scalar(limit_.limit);
+  if (n == "remaining") return gql_scalar(limit_.remaining());
+  if (n == "used") return gql_scalar(limit_.used);
+  if (n == "nodeCount") return gql_scalar(1);
+  if (n == "resetAt")
+    return gql_scalar(json::string(iso8601(time_point(std::chrono::seconds(limit_.reset_epoch)))));
+  return gql_unknown();
+}
+
+gql_result graphql_run::resolve_connection(const gql_ref& obj, const gql_selection& f) {
+  const std::string& n = f.name;
+  const gql_connection& c = *obj.connection;
+  if (n == "totalCount") return gql_scalar(c.total);
+  if (n == "nodes") {
+    gql_result r;
+    r.what = gql_result::kind::list;
+    r.list = c.nodes;
+    return r;
+  }
+  if (n == "edges") {
+    gql_result r;
+    r.what = gql_result::kind::list;
+    for (std::size_t i = 0; i < c.nodes.size(); ++i) {
+      gql_ref e;
+      e.type = "Edge";
+      e.connection = obj.connection;
+      e.index = static_cast<int>(i);
+      r.list.push_back(e);
+    }
+    return r;
+  }
+  if (n == "pageInfo") {
+    gql_ref p;
+    p.type = "PageInfo";
+    p.connection = obj.connection;
+    return gql_object(p);
+  }
+  return gql_unknown();
+}
+
+gql_result graphql_run::resolve_edge(const gql_ref& obj, const gql_selection& f) {
+  const std::string& n = f.name;
+  if (n == "node") return gql_object(obj.connection->nodes[obj.index]);
+  if (n == "cursor")
+    return gql_scalar(json::string(cursor_of(obj.connection->offset + obj.index + 1)));
+  return gql_unknown();
+}
+
+gql_result graphql_run::resolve_page_info(const gql_ref& obj, const gql_selection& f) {
+  const std::string& n = f.name;
+  const gql_connection& c = *obj.connection;
+  const bool empty = c.nodes.empty();
+  if (n == "hasNextPage") return gql_scalar(c.has_next);
+  if (n == "hasPreviousPage") return gql_scalar(c.offset > 0);
+  if (n == "startCursor")
+    return gql_scalar(empty ? json::value(nullptr) : json::value(cursor_of(c.offset + 1)));
+  if (n == "endCursor")
+    return gql_scalar(empty ? json::value(nullptr)
+                            : json::value(cursor_of(c.offset + c.nodes.size())));
   return gql_unknown();
 }
 

@@ -126,6 +126,8 @@ class notion_emulator final : public emulator {
   json::object make_block(json::object input, const std::string& parent_type,
                           const std::string& parent_id, const std::string& by);
   void add_page(const json::object& spec, bool lenient);
+  void load_database(const json::object& o, time_point t0);
+  void generate_pages(const json::object& o, time_point t0);
   std::string person_or_default(const json::object& args) const;
 
   // Webhooks.

@@ -149,6 +149,73 @@ void notion_emulator::add_page(const json::object& spec, bool lenient) {
     }
 }
 
+// A database of the scenario with its data sources (a title property added when none is given).
+void notion_emulator::load_database(const json::object& o, time_point t0) {
+  notion_database db;
+  db.id = normalize_id(str_or(o, "id"));
+  if (db.id.empty()) db.id = ids_.uuid();
+  db.title = str_or(o, "title", "Tasks");
+  db.parent_page_id = normalize_id(str_or(o, "parent_page_id"));
+  if (db.parent_page_id.empty()) db.parent_page_id = ids_.uuid();
+  db.is_inline = o.contains("is_inline") && o.at("is_inline").as_bool();
+  db.created_time = time_or(o, "created_time", t0);
+  db.last_edited_time = time_or(o, "last_edited_time", t0);
+  if (auto* v = o.if_contains("icon")) db.icon = *v;
+  if (auto* v = o.if_contains("public_url")) db.public_url = *v;
+  if (auto* srcs = o.if_contains("data_sources"); srcs && srcs->is_array())
+    for (const auto& x : srcs->as_array()) {
+      const auto& so = x.as_object();
+      notion_data_source ds;
+      ds.id = normalize_id(str_or(so, "id"));
+      if (ds.id.empty()) ds.id = ids_.uuid();
+      ds.database_id = db.id;
+      ds.name = str_or(so, "name", db.title);
+      ds.created_time = time_or(so, "created_time", db.created_time);
+      ds.last_edited_time = time_or(so, "last_edited_time", db.last_edited_time);
+      if (auto* v = so.if_contains("icon")) ds.icon = *v;
+      if (auto* v = so.if_contains("public_url")) ds.public_url = *v;
+      if (auto* props = so.if_contains("properties"); props && props->is_object())
+        ds.properties = normalize_schema(props->as_object(), ids_);
+      bool has_title = false;
+      for (const auto& [n, p] : ds.properties) has_title |= p.as_object().at("type") == "title";
+      if (!has_title)
+        ds.properties = normalize_schema(json::object{{"Name", "title"}}, ids_), (void)0;
+      db.data_source_ids.push_back(ds.id);
+      data_sources_[ds.id] = std::move(ds);
+    }
+  databases_[db.id] = std::move(db);
+}
+
+// Bulk pages for pagination and cap tests: "<prefix> <n>", one per step from start_time.
+void notion_emulator::generate_pages(const json::object& o, time_point t0) {
+  const auto count = o.at("count").to_number<std::int64_t>();
+  const auto prefix = str_or(o, "title_prefix", "Page");
+  const auto step = std::chrono::milliseconds(
+      o.contains("step_ms") ? o.at("step_ms").to_number<std::int64_t>() : 60000);
+  const auto start = time_or(o, "start_time", t0 - step * count);
+  const auto ds_id = normalize_id(str_or(o, "data_source_id"));
+  if (!data_sources_.count(ds_id))
+    throw std::invalid_argument("notion: generate_pages: unknown data_source_id");
+  std::string title_name;
+  for (const auto& [n, p] : data_sources_.at(ds_id).properties)
+    if (p.as_object().at("type") == "title") title_name = n;
+  for (std::int64_t i = 0; i < count; ++i) {
+    json::object props{{title_name, prefix + " " + std::to_string(i + 1)}};
+    if (auto* extra = o.if_contains("properties"); extra && extra->is_object())
+      for (const auto& [k, v] : extra->as_object()) props[k] = v;
+    const auto t = format_time(start + step * i);
+    json::object page{{"data_source_id", ds_id},
+                      {"created_time", t},
+                      {"last_edited_time", t},
+                      {"properties", props}};
+    // The same content for every page (blocks, or Markdown turned into blocks): benchmarks
+    // sync bodies of a realistic size.
+    for (const char* key : {"content", "markdown"})
+      if (auto* v = o.if_contains(key)) page[key] = *v;
+    add_page(page, true);
+  }
+}
+
 void notion_emulator::load(const json::value& scenario) {
   reset();
   if (scenario.is_null()) return;
@@ -189,75 +256,11 @@ void notion_emulator::load(const json::value& scenario) {
     query_result_limit_ = q->to_number<std::size_t>();
   const auto t0 = now();
   if (auto* dbs = s.if_contains("databases"); dbs && dbs->is_array())
-    for (const auto& d : dbs->as_array()) {
-      const auto& o = d.as_object();
-      notion_database db;
-      db.id = normalize_id(str_or(o, "id"));
-      if (db.id.empty()) db.id = ids_.uuid();
-      db.title = str_or(o, "title", "Tasks");
-      db.parent_page_id = normalize_id(str_or(o, "parent_page_id"));
-      if (db.parent_page_id.empty()) db.parent_page_id = ids_.uuid();
-      db.is_inline = o.contains("is_inline") && o.at("is_inline").as_bool();
-      db.created_time = time_or(o, "created_time", t0);
-      db.last_edited_time = time_or(o, "last_edited_time", t0);
-      if (auto* v = o.if_contains("icon")) db.icon = *v;
-      if (auto* v = o.if_contains("public_url")) db.public_url = *v;
-      if (auto* srcs = o.if_contains("data_sources"); srcs && srcs->is_array())
-        for (const auto& x : srcs->as_array()) {
-          const auto& so = x.as_object();
-          notion_data_source ds;
-          ds.id = normalize_id(str_or(so, "id"));
-          if (ds.id.empty()) ds.id = ids_.uuid();
-          ds.database_id = db.id;
-          ds.name = str_or(so, "name", db.title);
-          ds.created_time = time_or(so, "created_time", db.created_time);
-          ds.last_edited_time = time_or(so, "last_edited_time", db.last_edited_time);
-          if (auto* v = so.if_contains("icon")) ds.icon = *v;
-          if (auto* v = so.if_contains("public_url")) ds.public_url = *v;
-          if (auto* props = so.if_contains("properties"); props && props->is_object())
-            ds.properties = normalize_schema(props->as_object(), ids_);
-          bool has_title = false;
-          for (const auto& [n, p] : ds.properties) has_title |= p.as_object().at("type") == "title";
-          if (!has_title)
-            ds.properties = normalize_schema(json::object{{"Name", "title"}}, ids_), (void)0;
-          db.data_source_ids.push_back(ds.id);
-          data_sources_[ds.id] = std::move(ds);
-        }
-      databases_[db.id] = std::move(db);
-    }
+    for (const auto& d : dbs->as_array()) load_database(d.as_object(), t0);
   if (auto* ps = s.if_contains("pages"); ps && ps->is_array())
     for (const auto& p : ps->as_array()) add_page(p.as_object(), true);
   if (auto* gens = s.if_contains("generate_pages"); gens && gens->is_array())
-    for (const auto& g : gens->as_array()) {
-      // Bulk pages for pagination and cap tests: "<prefix> <n>", one per step from start_time.
-      const auto& o = g.as_object();
-      const auto count = o.at("count").to_number<std::int64_t>();
-      const auto prefix = str_or(o, "title_prefix", "Page");
-      const auto step = std::chrono::milliseconds(
-          o.contains("step_ms") ? o.at("step_ms").to_number<std::int64_t>() : 60000);
-      const auto start = time_or(o, "start_time", t0 - step * count);
-      const auto ds_id = normalize_id(str_or(o, "data_source_id"));
-      if (!data_sources_.count(ds_id))
-        throw std::invalid_argument("notion: generate_pages: unknown data_source_id");
-      std::string title_name;
-      for (const auto& [n, p] : data_sources_.at(ds_id).properties)
-        if (p.as_object().at("type") == "title") title_name = n;
-      for (std::int64_t i = 0; i < count; ++i) {
-        json::object props{{title_name, prefix + " " + std::to_string(i + 1)}};
-        if (auto* extra = o.if_contains("properties"); extra && extra->is_object())
-          for (const auto& [k, v] : extra->as_object()) props[k] = v;
-        const auto t = format_time(start + step * i);
-        json::object page{{"data_source_id", ds_id},
-                          {"created_time", t},
-                          {"last_edited_time", t},
-                          {"properties", props}};
-        // The same content for every page (blocks, or Markdown turned into blocks): benchmarks
-        // sync bodies of a realistic size.
-        for (const char* key : {"content", "markdown"})
-          if (auto* v = o.if_contains(key)) page[key] = *v;
-        add_page(page, true);
-      }
-    }
+    for (const auto& g : gens->as_array()) generate_pages(g.as_object(), t0);
   if (auto* w = s.if_contains("webhook"); w && w->is_object()) {
     const auto& o = w->as_object();
     webhook_url_ = str_or(o, "url");
