@@ -124,12 +124,7 @@ net::awaitable<void> github_event_syncer::mirror(const issue_event& ev,
                                                  notion::notion_port& notion_api) {
   auto logger = log::get("twoway");
   const auto& rules = binding.rules;
-  sync::link_state state;
-  state.repo = ev.repo;
-  state.issue_number = ev.number;
-  state.issue_url = link.issue_html_url.value_or("");
-  state.synced_hash = link.synced_fields_hash.value_or("");
-  state.last_written = sync::last_written_from(link.written_to_github);
+  const auto state = storage::state_of(link);  // where the issue is now (follow_transfer)
   sync::mirror_options options;
   if (!binding.settings.reopen_status.empty())
     options.reopen_status = binding.settings.reopen_status;
