@@ -75,7 +75,7 @@ struct daemon_parts {
   // The daemon's life on the event loop, from resolving the mappings to the end of the stop.
   net::awaitable<void> serve();
 
-  net::awaitable<http::server_response> healthz(http::server_request req);
+  net::awaitable<http::server_response> healthz(http::server_request req) const;
   net::awaitable<http::server_response> readyz(http::server_request req);
   net::awaitable<http::server_response> metrics(http::server_request req);
   void on_signal(const boost::system::error_code& ec, int sig);
@@ -136,7 +136,7 @@ void daemon_parts::add_probe_routes() {
 }
 
 // Alive while the event loop turns: the heartbeat ticks every second.
-net::awaitable<http::server_response> daemon_parts::healthz(http::server_request req) {
+net::awaitable<http::server_response> daemon_parts::healthz(http::server_request req) const {
   const auto age = steady::now() - last_tick;
   const bool alive = age < std::chrono::seconds(30);
   co_return http::make_response(
@@ -338,7 +338,7 @@ int run_daemon(const config::config& c) {
   d.stop_on_signals();
 
   std::exception_ptr failure;
-  net::co_spawn(rt.io, d.serve(), [&](std::exception_ptr e) {
+  net::co_spawn(rt.io, d.serve(), [&](const std::exception_ptr& e) {
     failure = e;
     if (e) {  // a failed start-up: no waiting for a signal, the event loop ends now
       d.signals.cancel();

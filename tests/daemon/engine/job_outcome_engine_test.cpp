@@ -15,7 +15,7 @@ using ngsync::test::engine_harness;
 
 namespace {
 
-const std::string login_page = "a1000000-0000-4000-8000-000000000001";  // Ready
+constexpr const char* login_page = "a1000000-0000-4000-8000-000000000001";  // Ready
 
 std::string str(const json::value& v) {
   return v.is_string() ? std::string(v.as_string()) : std::string();
