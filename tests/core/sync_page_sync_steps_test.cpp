@@ -140,6 +140,24 @@ struct driver {
 
 using names = std::vector<std::string>;
 
+// The page as it reads after a first job created #42 and wrote it back, with that job's record on
+// its link: a job now has nothing to do.
+page_reading after_first_create(const mapping_rules& rules) {
+  page_sync_steps first(reading_of(page_in("Ready for Dev")), rules, {});
+  driver d{first};
+  d.run();
+  auto link = link_to(42);
+  link.state.synced_hash = d.first<mark_in_sync_step>().record.synced_hash;
+  link.synced_hash = link.state.synced_hash;
+  auto page = page_in("Ready for Dev");
+  page.properties["Issue"].is_empty = false;
+  page.properties["Issue"].number = 42;
+  page.properties["Issue URL"] =
+      text_property(notion::property_type::url, "https://github.com/acme/roadmap/issues/42");
+  page.properties["Sync Status"] = text_property(notion::property_type::select, "Success");
+  return reading_of(page, link);
+}
+
 }  // namespace
 
 TEST_CASE("page sync steps: a first create records its intent before the POST, once") {
@@ -281,25 +299,12 @@ TEST_CASE("page sync steps: an unknown outcome is looked for by its marker befor
 
 TEST_CASE("page sync steps: an unchanged page costs no write and settles its link") {
   const auto rules = rules_of();
-  // A first job creates #42; the same page read again with that job's record is unchanged.
-  page_sync_steps first(reading_of(page_in("Ready for Dev")), rules, {});
-  driver d1{first};
-  d1.run();
-  const auto& record = d1.first<mark_in_sync_step>().record;
-  auto link = link_to(42);
-  link.state.synced_hash = record.synced_hash;
-  link.synced_hash = record.synced_hash;
-  auto page = page_in("Ready for Dev");
-  page.properties["Issue"].is_empty = false;
-  page.properties["Issue"].number = 42;
-  page.properties["Issue URL"] =
-      text_property(notion::property_type::url, "https://github.com/acme/roadmap/issues/42");
-  page.properties["Sync Status"] = text_property(notion::property_type::select, "Success");
-  page_sync_steps again(reading_of(page, link), rules, {});
+  const auto reading = after_first_create(rules);
+  page_sync_steps again(reading, rules, {});
   driver d2{again};
   CHECK(d2.run().end == page_job_end::unchanged);
   CHECK(d2.names == names{"plan_made", "mark_verified", "job_done"});
-  CHECK(d2.first<mark_verified_step>().record.synced_hash == record.synced_hash);
+  CHECK(d2.first<mark_verified_step>().record.synced_hash == reading.link->synced_hash);
 }
 
 TEST_CASE("page sync steps: a page error is recorded on the link, never a job failure") {
@@ -438,19 +443,7 @@ TEST_CASE(
 
 TEST_CASE("page sync steps: an unchanged page's extras error goes to the page, nothing else") {
   const auto rules = rules_of();
-  page_sync_steps first(reading_of(page_in("Ready for Dev")), rules, {});
-  driver d1{first};
-  d1.run();
-  auto link = link_to(42);
-  link.state.synced_hash = d1.first<mark_in_sync_step>().record.synced_hash;
-  link.synced_hash = link.state.synced_hash;
-  auto page = page_in("Ready for Dev");
-  page.properties["Issue"].is_empty = false;
-  page.properties["Issue"].number = 42;
-  page.properties["Issue URL"] =
-      text_property(notion::property_type::url, "https://github.com/acme/roadmap/issues/42");
-  page.properties["Sync Status"] = text_property(notion::property_type::select, "Success");
-  page_sync_steps again(reading_of(page, link), rules, {true, "ngsync-bot"});
+  page_sync_steps again(after_first_create(rules), rules, {true, "ngsync-bot"});
   driver d2{again};
   d2.answer = [&](const page_step& s) {
     if (!std::holds_alternative<run_extras_step>(s)) return false;
